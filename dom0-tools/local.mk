@@ -1,0 +1,1 @@
+# dom0-tools: build fragment included by the root Makefile.am (see its header).

@@ -1,0 +1,1 @@
+# guest-pv: build fragment included by the root Makefile.am (see its header).

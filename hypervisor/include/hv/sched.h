@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct domain and struct vcpu: the arch-neutral part, as in Xen's xen/sched.h.
+ *
+ * Ownership: common code (hypervisor/common/) owns the fields here; arch code owns
+ * struct arch_domain / struct arch_vcpu (asm/domain.h), embedded as ->arch.  Both sides
+ * add fields here additively; nothing outside common/ and arch/ touches them directly.
+ */
+#ifndef HV_SCHED_H
+#define HV_SCHED_H
+
+#include <hv/types.h>
+#include <hv/event.h>
+#include <hv/grant_table.h>
+#include <asm/domain.h>
+
+#include <xen/xen.h>
+
+#define MAX_VIRT_CPUS 8 /* per domain, for now */
+
+struct domain;
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+
+    /* Guest-registered vcpu_info (VCPUOP_register_vcpu_info), or the slot in shared_info
+     * for vCPUs < XEN_LEGACY_MAX_VCPUS until one is registered.  Hypervisor VA. */
+    struct vcpu_info *vcpu_info;
+
+    bool online;      /* started (boot vCPU, or PSCI CPU_ON) and not CPU_OFF */
+    bool blocked;     /* WFI / SCHEDOP_block: waiting for an interrupt or event */
+    uint64_t poll_mask; /* SCHEDOP_poll: ports being polled (bit per port < 64) */
+
+    struct arch_vcpu arch;
+};
+
+struct domain {
+    domid_t domain_id;
+    bool is_privileged; /* dom0: may use domctl/sysctl and act on other domains */
+    bool is_dying;
+    unsigned int max_vcpus;
+    struct vcpu *vcpu[MAX_VIRT_CPUS];
+
+    /* The shared_info page (Xen's struct shared_info), hypervisor VA and its frame. */
+    struct shared_info *shared_info;
+    mfn_t shared_info_mfn;
+
+    /* Pages owned by the domain: exact accounting (XENMEM_current_reservation). */
+    uint64_t tot_pages;
+    uint64_t max_pages;
+
+    /* SCHEDOP_shutdown: reason (SHUTDOWN_*) once the guest asked, else -1. */
+    int shutdown_code;
+
+    struct evtchn_domain evtchn;  /* common/event_channel.c */
+    struct grant_domain grant;    /* common/grant_table.c */
+    struct arch_domain arch;      /* arch/arm64 */
+};
+
+/* The vCPU running on this physical CPU (arch provides it). */
+struct vcpu *current_vcpu(void);
+#define current (current_vcpu())
+
+/* Domain lookup by id (common/domain.c).  NULL when there is no such domain. */
+struct domain *domain_lookup(domid_t id);
+
+#endif /* HV_SCHED_H */

@@ -1,0 +1,1 @@
+# hypervisor: build fragment included by the root Makefile.am (see its header).

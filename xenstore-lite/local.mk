@@ -1,0 +1,1 @@
+# xenstore-lite: build fragment included by the root Makefile.am (see its header).
