@@ -1,1 +1,1 @@
-# bench: build fragment included by the root Makefile.am (see its header).
+# bench: benchmarks are scripts under bench/<area>/, run by hand (see bench/README.md); not part of make check.

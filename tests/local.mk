@@ -1,1 +1,5 @@
 # tests: build fragment included by the root Makefile.am (see its header).
+# Component helpers add their own unit and system tests in their fragments; this one holds
+# the foundation's tests and the style check.
+EXTRA_DIST += tests/harness tests/system/foundation-xen.py tests/format-check.sh
+TESTS += tests/format-check.sh tests/system/foundation-xen.py
