@@ -1,1 +1,41 @@
 # xenstore-lite: build fragment included by the root Makefile.am (see its header).
+#
+# Host: libxsl_proto.a (wire/path/perms, pure), libxsl_daemon.a (everything of the daemon
+# but main), tern-xenstored, libxsl_client.a (the xs_* API of <xenstore.h>), the multi-call
+# client tern-xenstore; Check unit tests and socket protocol tests.
+# aarch64 (dom0): aarch64/bin/tern-xenstored and aarch64/bin/tern-xenstore, static.
+
+XSL_PROTO_SRC = xenstore-lite/proto/wire.c xenstore-lite/proto/path.c xenstore-lite/proto/perms.c
+XSL_DAEMON_SRC = xenstore-lite/daemon/daemon.c xenstore-lite/daemon/util.c xenstore-lite/daemon/tree.c \
+	xenstore-lite/daemon/transaction.c xenstore-lite/daemon/conn.c \
+	xenstore-lite/daemon/dispatch.c xenstore-lite/daemon/watch.c \
+	xenstore-lite/daemon/mutate.c xenstore-lite/daemon/persist.c \
+	xenstore-lite/daemon/domain.c xenstore-lite/daemon/socket.c
+XSL_LIB_SRC = xenstore-lite/lib/xs_client.c
+
+noinst_LIBRARIES += libxsl_proto.a libxsl_daemon.a
+libxsl_proto_a_SOURCES = $(XSL_PROTO_SRC) xenstore-lite/proto/wire.h \
+	xenstore-lite/proto/path.h xenstore-lite/proto/perms.h
+libxsl_daemon_a_SOURCES = $(XSL_DAEMON_SRC) xenstore-lite/daemon/util.h \
+	xenstore-lite/daemon/tree.h xenstore-lite/daemon/transaction.h \
+	xenstore-lite/daemon/conn.h xenstore-lite/daemon/dispatch.h \
+	xenstore-lite/daemon/watch.h xenstore-lite/daemon/mutate.h \
+	xenstore-lite/daemon/persist.h xenstore-lite/daemon/domain.h \
+	xenstore-lite/daemon/socket.h xenstore-lite/daemon/daemon.h \
+	xenstore-lite/daemon/xen_dev.h
+
+bin_PROGRAMS += tern-xenstored
+tern_xenstored_SOURCES = xenstore-lite/daemon/main.c
+tern_xenstored_LDADD = libxsl_daemon.a libxsl_proto.a
+
+# ---------------------------------------------------------------- unit tests (Check)
+XSL_UNIT_LDADD = libxsl_daemon.a libxsl_proto.a $(CHECK_LIBS)
+check_PROGRAMS += tests/unit/xenstore-lite/test_proto tests/unit/xenstore-lite/test_store
+TESTS += tests/unit/xenstore-lite/test_proto tests/unit/xenstore-lite/test_store
+tests_unit_xenstore_lite_test_proto_SOURCES = tests/unit/xenstore-lite/test_proto.c
+tests_unit_xenstore_lite_test_proto_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_xenstore_lite_test_proto_LDADD = $(XSL_UNIT_LDADD)
+tests_unit_xenstore_lite_test_store_SOURCES = tests/unit/xenstore-lite/test_store.c \
+	tests/unit/xenstore-lite/harness.c tests/unit/xenstore-lite/harness.h
+tests_unit_xenstore_lite_test_store_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_xenstore_lite_test_store_LDADD = $(XSL_UNIT_LDADD)

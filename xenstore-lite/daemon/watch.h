@@ -1,0 +1,29 @@
+/* Watches: registration per connection, and firing on node changes and special events. */
+#ifndef XSL_DAEMON_WATCH_H
+#define XSL_DAEMON_WATCH_H
+
+#include <stdbool.h>
+
+#include "conn.h"
+#include "tree.h"
+
+struct watch {
+    struct watch *next;
+    char *path; /* canonical (absolute or '@' name) */
+    char *token;
+    size_t rel_off; /* relative watch: bytes of "/local/domain/<id>/" to strip, else 0 */
+};
+
+/* Register; 0 or an errno (EEXIST duplicate, E2BIG quota). Sends OK then the initial event. */
+int watch_add(struct conn *c, const struct xsd_sockmsg *hdr, const char *path, const char *token);
+int watch_remove(struct conn *c, const char *path, const char *token);
+
+/*
+ * A node changed (n: its state as the watchers may see it, possibly just before deletion).
+ * exact: only watches on exactly this path fire (descendants of a removed node).
+ */
+void watch_fire(const char *path, const struct node *n, bool exact);
+/* "@introduceDomain" / "@releaseDomain". */
+void watch_fire_special(const char *name);
+
+#endif
