@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical page allocator: one bit per 4 KiB frame of the RAM bank, first fit on
+ * naturally aligned runs.  Frames also carry an owner (the domain they are assigned to),
+ * which is what mfn_owned_by() and domain teardown consult.
+ */
+#include <hv/arch.h>
+#include <hv/lib.h>
+#include <hv/sched.h>
+#include <hv/spinlock.h>
+
+#define MAX_FRAMES (1UL << 20) /* 4 GiB of RAM */
+
+static uint64_t used_map[MAX_FRAMES / 64]; /* 1 = not free */
+static uint16_t owner[MAX_FRAMES];         /* domain_id + 1 of the owner; 0 = none */
+static mfn_t base_mfn, nr_frames, free_frames, hint;
+static spinlock_t alloc_lock = SPINLOCK_INIT;
+
+static bool is_used(mfn_t i)
+{
+    return used_map[i / 64] & (1UL << (i % 64));
+}
+
+static void set_range(mfn_t i, mfn_t n, bool used)
+{
+    for (; n; i++, n--) {
+        if (used == is_used(i))
+            continue;
+        used_map[i / 64] ^= 1UL << (i % 64);
+        free_frames += used ? -1 : 1;
+    }
+}
+
+void page_alloc_init(paddr_t ram_start, paddr_t ram_end)
+{
+    base_mfn = ram_start >> PAGE_SHIFT;
+    nr_frames = MIN((ram_end - ram_start) >> PAGE_SHIFT, MAX_FRAMES);
+    memset(used_map, 0xff, sizeof(used_map));
+    free_frames = 0;
+    set_range(0, nr_frames, false);
+}
+
+static void clip(paddr_t *start, paddr_t *end)
+{
+    paddr_t lo = base_mfn << PAGE_SHIFT, hi = (base_mfn + nr_frames) << PAGE_SHIFT;
+
+    *start = MAX(ROUNDDOWN(*start, PAGE_SIZE), lo);
+    *end = MIN(ROUNDUP(*end, PAGE_SIZE), hi);
+}
+
+void page_alloc_reserve(paddr_t start, paddr_t end)
+{
+    clip(&start, &end);
+    if (start < end)
+        set_range((start >> PAGE_SHIFT) - base_mfn, (end - start) >> PAGE_SHIFT, true);
+}
+
+void page_alloc_release(paddr_t start, paddr_t end)
+{
+    clip(&start, &end);
+    if (start < end)
+        set_range((start >> PAGE_SHIFT) - base_mfn, (end - start) >> PAGE_SHIFT, false);
+}
+
+unsigned long page_alloc_free_pages(void)
+{
+    return free_frames;
+}
+
+static long find_run(mfn_t from, mfn_t n)
+{
+    for (mfn_t i = ROUNDUP(from, n); i + n <= nr_frames; i += n) {
+        mfn_t j = 0;
+
+        while (j < n && !is_used(i + j))
+            j++;
+        if (j == n)
+            return (long)i;
+    }
+    return -1;
+}
+
+static mfn_t alloc_frames(unsigned int order)
+{
+    mfn_t n = 1UL << order;
+    long i;
+
+    spin_lock(&alloc_lock);
+    i = find_run(order ? 0 : hint, n);
+    if (i < 0 && !order)
+        i = find_run(0, n);
+    if (i >= 0) {
+        set_range(i, n, true);
+        if (!order)
+            hint = i + 1;
+    }
+    spin_unlock(&alloc_lock);
+    return i < 0 ? INVALID_MFN : base_mfn + i;
+}
+
+static void free_frames_at(mfn_t mfn, unsigned int order)
+{
+    BUG_ON(mfn < base_mfn || mfn + (1UL << order) > base_mfn + nr_frames);
+    spin_lock(&alloc_lock);
+    set_range(mfn - base_mfn, 1UL << order, false);
+    for (mfn_t i = 0; i < (1UL << order); i++)
+        owner[mfn - base_mfn + i] = 0;
+    spin_unlock(&alloc_lock);
+}
+
+void *alloc_xenheap_pages(unsigned int order)
+{
+    mfn_t mfn = alloc_frames(order);
+
+    return mfn == INVALID_MFN ? NULL : mfn_to_virt(mfn);
+}
+
+void free_xenheap_pages(void *va, unsigned int order)
+{
+    if (va)
+        free_frames_at(virt_to_mfn(va), order);
+}
+
+mfn_t alloc_domheap_page(struct domain *d)
+{
+    mfn_t mfn = alloc_frames(0);
+
+    if (mfn == INVALID_MFN)
+        return mfn;
+    owner[mfn - base_mfn] = d->domain_id + 1;
+    memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+    return mfn;
+}
+
+void free_domheap_page(struct domain *d, mfn_t mfn)
+{
+    if (mfn_owned_by(d, mfn))
+        free_frames_at(mfn, 0);
+}
+
+bool mfn_owned_by(const struct domain *d, mfn_t mfn)
+{
+    return mfn >= base_mfn && mfn < base_mfn + nr_frames &&
+           owner[mfn - base_mfn] == d->domain_id + 1;
+}
+
+/* Assign an already reserved physical range to d (dom0's 1:1 RAM). */
+void assign_frames(struct domain *d, mfn_t mfn, mfn_t n)
+{
+    for (; n; n--, mfn++)
+        if (mfn >= base_mfn && mfn < base_mfn + nr_frames)
+            owner[mfn - base_mfn] = d->domain_id + 1;
+}
+
+/* Free every frame owned by d (domain teardown). */
+void free_domain_frames(struct domain *d)
+{
+    for (mfn_t i = 0; i < nr_frames; i++)
+        if (owner[i] == d->domain_id + 1)
+            free_frames_at(base_mfn + i, 0);
+}
+
+mfn_t arch_max_mfn(void)
+{
+    return base_mfn + nr_frames;
+}

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot flow on the boot CPU (docs/hypervisor/design.md): console from the host DT's
+ * /chosen/stdout-path, command line, memory, GIC, secondary pCPUs via PSCI, then dom0.
+ * A bad boot configuration stops here with a panic naming what is wrong.
+ */
+#include <libfdt.h>
+
+#include <hv/arch.h>
+#include <hv/console.h>
+#include <hv/uart.h>
+#include <hv/lib.h>
+#include <asm/gic.h>
+#include <asm/percpu.h>
+#include <asm/setup.h>
+#include <asm/vcpu.h>
+#include <asm/vgic.h>
+
+struct boot_info boot;
+static const struct uart_driver *uart;
+extern char secondary_entry[];
+
+static uint64_t fdt_read_cells(const fdt32_t *p, int cells)
+{
+    uint64_t v = 0;
+
+    while (cells--)
+        v = (v << 32) | fdt32_to_cpu(*p++);
+    return v;
+}
+
+/* #address-cells / #size-cells that apply to node's children; inherited from the
+ * nearest ancestor that has them (QEMU's /chosen module nodes rely on the root's). */
+static int fdt_cells(const void *fdt, int node, const char *name, int dflt)
+{
+    for (; node >= 0; node = node ? fdt_parent_offset(fdt, node) : -1) {
+        const fdt32_t *p = fdt_getprop(fdt, node, name, NULL);
+        if (p)
+            return fdt32_to_cpu(*p);
+    }
+    return dflt;
+}
+
+/* reg entry idx of node. */
+static bool fdt_get_reg(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *size)
+{
+    int parent = fdt_parent_offset(fdt, node), len;
+    int ac = fdt_cells(fdt, parent, "#address-cells", 2),
+        sc = fdt_cells(fdt, parent, "#size-cells", 1);
+    const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+    if (!reg || ac < 1 || sc < 0 || len < (idx + 1) * (ac + sc) * 4)
+        return false;
+    reg += idx * (ac + sc);
+    *addr = fdt_read_cells(reg, ac);
+    *size = fdt_read_cells(reg + ac, sc);
+    return true;
+}
+
+static void setup_console(const void *fdt)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen"), node, len;
+    const char *path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
+    static char buf[128];
+    uint64_t base, size;
+    const fdt32_t *irq;
+
+    if (!path)
+        return; /* no console: run silently */
+    snprintf(buf, sizeof(buf), "%s", path);
+    if (strchr(buf, ':'))
+        *strchr(buf, ':') = '\0';
+    node = buf[0] == '/' ? fdt_path_offset(fdt, buf)
+                         : fdt_path_offset(fdt, fdt_get_alias(fdt, buf) ?: "");
+    if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011") ||
+        !fdt_get_reg(fdt, node, 0, &base, &size))
+        return;
+    uart = pl011_init(base);
+    console_set_uart(uart);
+    boot.uart_path = buf;
+    irq = fdt_getprop(fdt, node, "interrupts", &len);
+    if (irq && len >= 12 && fdt32_to_cpu(irq[0]) == 0)
+        irq_set_uart(32 + fdt32_to_cpu(irq[1]));
+}
+
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    uint64_t v = strtoul(s, &end, 0);
+
+    switch (*end) {
+    case 'G':
+    case 'g':
+        return v << 30;
+    case 'M':
+    case 'm':
+        return v << 20;
+    case 'K':
+    case 'k':
+        return v << 10;
+    default:
+        return v;
+    }
+}
+
+static int parse_loglvl(const char *s)
+{
+    static const char *const names[] = {"none", "error", "warning", "info", "debug", "all"};
+
+    for (int i = 0; i < (int)ARRAY_SIZE(names); i++)
+        if (!strncmp(s, names[i], strlen(names[i])))
+            return i == 5 ? LOG_DEBUG : i;
+    return (int)strtoul(s, NULL, 0);
+}
+
+/* Hypervisor command line: /chosen/xen,xen-bootargs, else /chosen/bootargs (-append). */
+static void parse_cmdline(const void *fdt)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen");
+    const char *p = NULL;
+
+    if (chosen >= 0 && !(p = fdt_getprop(fdt, chosen, "xen,xen-bootargs", NULL)))
+        p = fdt_getprop(fdt, chosen, "bootargs", NULL);
+    boot.dom0_mem = 512UL << 20; /* Xen's default too */
+    boot.dom0_max_vcpus = 0;     /* 0: one per pCPU */
+    if (!p)
+        return;
+    printk("Command line: %s\n", p);
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!strncmp(p, "dom0_mem=", 9))
+            boot.dom0_mem = parse_size(p + 9);
+        else if (!strncmp(p, "dom0_max_vcpus=", 15))
+            boot.dom0_max_vcpus = strtoul(p + 15, NULL, 0);
+        else if (!strncmp(p, "loglvl=", 7))
+            hv_loglvl = parse_loglvl(p + 7);
+        while (*p && *p != ' ')
+            p++;
+    }
+}
+
+static void setup_memory(const void *fdt)
+{
+    int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
+    uint64_t base, size;
+
+    if (node < 0 || !fdt_get_reg(fdt, node, 0, &base, &size))
+        panic("host device tree has no /memory node");
+    boot.ram_start = base;
+    boot.ram_end = base + size;
+    page_alloc_init(base, base + size);
+    page_alloc_reserve((paddr_t)_start_image, (paddr_t)_end);
+    page_alloc_reserve((paddr_t)fdt, (paddr_t)fdt + fdt_totalsize(fdt));
+    printk("RAM %lx-%lx, hypervisor %lx-%lx\n", base, base + size, (paddr_t)_start_image,
+           (paddr_t)_end);
+}
+
+static void find_modules(const void *fdt)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen"), node;
+
+    if (chosen < 0)
+        panic("host device tree has no /chosen node: no dom0 kernel");
+    fdt_for_each_subnode(node, fdt, chosen)
+    {
+        struct boot_module *m = NULL;
+        uint64_t a, s;
+
+        if (!fdt_node_check_compatible(fdt, node, "multiboot,kernel"))
+            m = &boot.kernel;
+        else if (!fdt_node_check_compatible(fdt, node, "multiboot,ramdisk"))
+            m = &boot.initrd;
+        if (!m || !fdt_get_reg(fdt, node, 0, &a, &s))
+            continue;
+        m->start = a;
+        m->size = s;
+        page_alloc_reserve(a, a + s);
+        if (m == &boot.kernel)
+            boot.dom0_bootargs = fdt_getprop(fdt, node, "bootargs", NULL);
+    }
+    if (!boot.kernel.size)
+        panic("no dom0 kernel in /chosen (QEMU: -device guest-loader,addr=...,kernel=...)");
+    if (!boot.dom0_bootargs)
+        boot.dom0_bootargs = fdt_getprop(fdt, chosen, "xen,dom0-bootargs", NULL);
+    printk("dom0 kernel at %lx (%lu bytes), initrd at %lx (%lu bytes)\n", boot.kernel.start,
+           boot.kernel.size, boot.initrd.start, boot.initrd.size);
+}
+
+static void setup_gic(const void *fdt)
+{
+    int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+
+    if (node < 0 || !fdt_get_reg(fdt, node, 0, &host_gicd, &(uint64_t){0}) ||
+        !fdt_get_reg(fdt, node, 1, &host_gicr, &host_gicr_size))
+        panic("no GICv3 in the host device tree (QEMU: -M virt,gic-version=3)");
+    gic_init(host_gicd, host_gicr, host_gicr_size);
+    host_nr_irqs = ROUNDUP(gic_nr_irqs(), 32);
+}
+
+static void percpu_irqs_init(void)
+{
+    gic_cpu_init();
+    gic_ppi_enable(SGI_KICK);
+    gic_ppi_enable(MAINTENANCE_PPI);
+    gic_ppi_enable(VTIMER_PPI);
+}
+
+static void start_secondaries(const void *fdt)
+{
+    int cpus = fdt_path_offset(fdt, "/cpus"), node;
+    const char *method = NULL;
+    int psci = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+
+    if (psci < 0)
+        psci = fdt_node_offset_by_compatible(fdt, -1, "arm,psci");
+    if (psci >= 0)
+        method = fdt_getprop(fdt, psci, "method", NULL);
+    psci_host_init(method);
+    if (cpus < 0)
+        return;
+    fdt_for_each_subnode(node, fdt, cpus)
+    {
+        uint64_t mpidr, unused;
+        const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+        unsigned int id = nr_pcpus;
+        int rc;
+
+        if (!type || strcmp(type, "cpu") || !fdt_get_reg(fdt, node, 0, &mpidr, &unused))
+            continue;
+        if ((mpidr & 0xff00ffffffUL) == pcpus[0].mpidr)
+            continue;
+        if (id >= NR_CPUS) {
+            printk("more than %u CPUs: the rest stay off\n", NR_CPUS);
+            break;
+        }
+        rc = psci_host_cpu_on(mpidr, (paddr_t)secondary_entry, id);
+        if (rc) {
+            printk("CPU%u (MPIDR %lx) did not start: PSCI error %d\n", id, mpidr, rc);
+            continue;
+        }
+        while (!pcpus[id].up)
+            asm volatile("dsb sy" ::: "memory");
+        nr_pcpus++;
+    }
+    printk("%u physical CPUs up\n", nr_pcpus);
+}
+
+void start_secondary(unsigned int id)
+{
+    percpu_irqs_init();
+    dsb_sy();
+    pcpus[id].up = true;
+    pcpu_idle_loop();
+}
+
+void start_hypervisor(const void *fdt)
+{
+    if (fdt_check_header(fdt))
+        machine_halt(); /* no device tree: no console either */
+    boot.fdt = fdt;
+    setup_console(fdt);
+    printk("Tern hypervisor starting on CPU0 (MPIDR %lx)\n", pcpus[0].mpidr);
+    parse_cmdline(fdt);
+    setup_memory(fdt);
+    find_modules(fdt);
+    setup_gic(fdt);
+    percpu_irqs_init();
+    irq_enable_uart(uart);
+    start_secondaries(fdt);
+    construct_dom0();
+}

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Synchronous exceptions from the guest, dispatched through a table indexed by
+ * ESR_EL2.EC (Arm ARM D17.2.37).  Error policy (docs/hypervisor/design.md): a guest's
+ * fault is answered with an injected exception or an error code; only a fault taken in
+ * the hypervisor itself (hyp_fatal_trap) stops the machine.
+ */
+#include <hv/arch.h>
+#include <hv/errno.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/sched.h>
+#include <asm/mmio.h>
+#include <asm/percpu.h>
+#include <asm/regs.h>
+#include <asm/sysregs.h>
+#include <asm/traps.h>
+#include <asm/vcpu.h>
+#include <asm/vgic.h>
+
+/* ------------------------------------------------------------------ injection */
+
+/* Take an exception to EL1 as the architecture does (D1.10): save PSTATE/PC in
+ * SPSR_EL1/ELR_EL1, mask DAIF, jump to the vector for the source EL. */
+static void inject_sync(struct cpu_user_regs *regs, uint64_t esr)
+{
+    uint64_t mode = regs->cpsr & 0xf, vbar = READ_SYSREG(vbar_el1), offset;
+
+    if (mode == 0x0)
+        offset = 0x400; /* from EL0 (AArch64) */
+    else if (mode == 0x4)
+        offset = 0x000; /* EL1t */
+    else
+        offset = 0x200; /* EL1h */
+    WRITE_SYSREG(esr_el1, esr);
+    WRITE_SYSREG(elr_el1, regs->pc);
+    WRITE_SYSREG(spsr_el1, regs->cpsr);
+    regs->cpsr = PSR_DAIF_MASK | PSR_MODE_EL1h;
+    regs->pc = vbar + offset;
+}
+
+void inject_undef(struct cpu_user_regs *regs)
+{
+    inject_sync(regs, ((uint64_t)EC_UNKNOWN << 26) | ESR_IL);
+}
+
+static void inject_abort(struct cpu_user_regs *regs, uint64_t far, unsigned int ec_low)
+{
+    bool from_el0 = (regs->cpsr & 0xf) == 0;
+    /* Same-EL classes are one above the lower-EL ones; FSC 0x10 = synchronous external
+     * abort, not on a translation table walk (what real hardware reports for a bus
+     * error on an unbacked physical address). */
+    uint64_t ec = from_el0 ? ec_low : ec_low + 1;
+
+    WRITE_SYSREG(far_el1, far);
+    inject_sync(regs, (ec << 26) | ESR_IL | 0x10);
+}
+
+void inject_dabt(struct cpu_user_regs *regs, uint64_t far)
+{
+    inject_abort(regs, far, EC_DABT_LOW);
+}
+
+void inject_iabt(struct cpu_user_regs *regs, uint64_t far)
+{
+    inject_abort(regs, far, EC_IABT_LOW);
+}
+
+/* ------------------------------------------------------------------ handlers */
+
+static void trap_wfx(struct cpu_user_regs *regs, uint64_t esr)
+{
+    regs->pc += 4;
+    if (!(esr & 1)) /* TI = 0: WFI */
+        vcpu_wait_for_interrupt(current_vcpu());
+}
+
+static void trap_hvc(struct cpu_user_regs *regs, uint64_t esr)
+{
+    unsigned int imm = esr & 0xffff;
+    struct vcpu *v = current_vcpu();
+
+    if (imm == 0) {
+        do_vsmccc(regs);
+    } else if (imm == XEN_HYPERCALL_TAG) {
+        uint64_t a[5] = {regs->x[0], regs->x[1], regs->x[2], regs->x[3], regs->x[4]};
+        regs->x[0] = hypercall_dispatch(v, regs->x[16], a);
+    } else {
+        /* Not a Xen hypercall: UNDEF at the HVC, as Xen does (ELR points past it). */
+        regs->pc -= 4;
+        inject_undef(regs);
+    }
+}
+
+static void trap_smc(struct cpu_user_regs *regs, uint64_t esr)
+{
+    /* A trapped SMC leaves ELR at the SMC itself (D1.10.4). */
+    regs->pc += 4;
+    if ((esr & 0xffff) == 0)
+        do_vsmccc(regs);
+    else
+        regs->x[0] = (uint64_t)-1; /* SMCCC NOT_SUPPORTED */
+}
+
+#define SYSREG_ISS(op0, op1, crn, crm, op2)                                                        \
+    (((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
+#define SYSREG_ISS_MASK 0x3ffc1e
+#define ISS_ICC_SGI1R   SYSREG_ISS(3, 0, 12, 11, 5)
+
+static void trap_sysreg(struct cpu_user_regs *regs, uint64_t esr)
+{
+    unsigned int rt = (esr >> 5) & 0x1f;
+    bool read = esr & 1;
+
+    if ((esr & SYSREG_ISS_MASK) == ISS_ICC_SGI1R && !read) {
+        vgic_send_sgi(current_vcpu(), get_reg(regs, rt));
+        regs->pc += 4;
+        return;
+    }
+    dprintk("d%uv%u: unhandled sysreg access, ESR %lx: UNDEF\n", current_vcpu()->domain->domain_id,
+            current_vcpu()->vcpu_id, esr);
+    inject_undef(regs);
+}
+
+static gpaddr_t fault_ipa(void)
+{
+    return ((READ_SYSREG(hpfar_el2) & 0xffffffffff0UL) << 8) | (READ_SYSREG(far_el2) & 0xfff);
+}
+
+static void trap_dabt(struct cpu_user_regs *regs, uint64_t esr)
+{
+    struct vcpu *v = current_vcpu();
+    gpaddr_t gpa = fault_ipa();
+
+    if (mmio_handle(v, regs, esr, gpa))
+        return;
+    printk_lvl(LOG_WARN, "d%uv%u: data abort at IPA %lx (pc %lx): injected\n", v->domain->domain_id,
+               v->vcpu_id, gpa, regs->pc);
+    inject_dabt(regs, READ_SYSREG(far_el2));
+}
+
+static void trap_iabt(struct cpu_user_regs *regs, uint64_t esr)
+{
+    struct vcpu *v = current_vcpu();
+
+    printk_lvl(LOG_WARN, "d%uv%u: instruction abort at IPA %lx: injected\n", v->domain->domain_id,
+               v->vcpu_id, fault_ipa());
+    inject_iabt(regs, READ_SYSREG(far_el2));
+}
+
+static void trap_unknown(struct cpu_user_regs *regs, uint64_t esr)
+{
+    dprintk("d%uv%u: unexpected trap ESR %lx at %lx: UNDEF\n", current_vcpu()->domain->domain_id,
+            current_vcpu()->vcpu_id, esr, regs->pc);
+    inject_undef(regs);
+}
+
+typedef void (*trap_fn)(struct cpu_user_regs *regs, uint64_t esr);
+
+static const trap_fn trap_table[64] = {
+    [EC_WFX] = trap_wfx,       [EC_HVC64] = trap_hvc,     [EC_SMC64] = trap_smc,
+    [EC_SYSREG] = trap_sysreg, [EC_DABT_LOW] = trap_dabt, [EC_IABT_LOW] = trap_iabt,
+};
+
+void guest_sync_trap(struct cpu_user_regs *regs)
+{
+    uint64_t esr = READ_SYSREG(esr_el2);
+    trap_fn fn = trap_table[ESR_EC(esr)];
+
+    (fn ? fn : trap_unknown)(regs, esr);
+}
+
+void guest_serror_trap(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+
+    printk("d%uv%u: SError (ESR %lx) at pc %lx: crashing the domain\n", v->domain->domain_id,
+           v->vcpu_id, READ_SYSREG(esr_el2), regs->pc);
+    domain_crash(v->domain);
+}
+
+/* An exception taken in the hypervisor itself is our bug: dump and stop. */
+void hyp_fatal_trap(struct cpu_user_regs *regs, int sync)
+{
+    printk("FATAL: %s exception in hypervisor on CPU%u\n", sync ? "synchronous" : "unexpected",
+           smp_processor_id());
+    printk("ESR_EL2 %lx FAR_EL2 %lx ELR_EL2 %lx SPSR_EL2 %lx\n", READ_SYSREG(esr_el2),
+           READ_SYSREG(far_el2), regs->pc, regs->cpsr);
+    for (int i = 0; i < 31; i += 2)
+        printk("x%-2d %016lx  x%-2d %016lx\n", i, regs->x[i], i + 1, i < 30 ? regs->x[i + 1] : 0);
+    panic("hypervisor bug: halting");
+}
