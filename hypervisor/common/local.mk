@@ -1,1 +1,55 @@
 # hypervisor/common: build fragment (arch-neutral Xen semantics), included by hypervisor/local.mk.
+#
+# HV_COMMON_SRCS: the common sources HV-arch links into tern.bin (aarch64, freestanding,
+# with $(HV_COMMON_CPPFLAGS) and -mno-outline-atomics).  The same files are compiled on
+# the host for the Check unit tests below, against a fake arch (tests/unit/hypervisor/).
+HV_COMMON_SRCS = \
+	hypervisor/common/alloc.c \
+	hypervisor/common/console.c \
+	hypervisor/common/domain.c \
+	hypervisor/common/event_2l.c \
+	hypervisor/common/event_channel.c \
+	hypervisor/common/grant_table.c \
+	hypervisor/common/hvm.c \
+	hypervisor/common/hypercall.c \
+	hypervisor/common/memory.c \
+	hypervisor/common/misc_ops.c \
+	hypervisor/common/sched_op.c \
+	hypervisor/common/vcpu.c \
+	hypervisor/common/version.c
+HV_COMMON_HDRS = hypervisor/common/event_internal.h
+HV_COMMON_CPPFLAGS = -I$(srcdir)/hypervisor/include
+
+EXTRA_DIST += $(HV_COMMON_SRCS) $(HV_COMMON_HDRS)
+
+# ---------------------------------------------------------------- host unit tests
+check_PROGRAMS += tests/unit/hypervisor/test_hv_common
+TESTS += tests/unit/hypervisor/test_hv_common
+tests_unit_hypervisor_test_hv_common_SOURCES = $(HV_COMMON_SRCS) $(HV_COMMON_HDRS) \
+	tests/unit/hypervisor/fake_arch.c tests/unit/hypervisor/fake_arch.h \
+	tests/unit/hypervisor/asm/domain.h tests/unit/hypervisor/host_xen_arm.h \
+	tests/unit/hypervisor/th.c tests/unit/hypervisor/th.h \
+	tests/unit/hypervisor/test_events.c tests/unit/hypervisor/test_grants.c \
+	tests/unit/hypervisor/test_memory.c tests/unit/hypervisor/test_misc.c
+# The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the
+# arm64 sysroot's, read with the Arm layout (host_xen_arm.h).
+tests_unit_hypervisor_test_hv_common_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \
+	$(HV_COMMON_CPPFLAGS) -isystem $(AARCH64_SYSROOT)/usr/include \
+	-include $(srcdir)/tests/unit/hypervisor/host_xen_arm.h
+tests_unit_hypervisor_test_hv_common_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_hypervisor_test_hv_common_LDADD = $(CHECK_LIBS)
+
+# ---------------------------------------------------------------- ABI pins (tests/abi)
+# Compile-time sizeof/offsetof checks of the Xen public structs the hypervisor relies on,
+# for aarch64 (the real target) and on the host with the Arm layout (what the unit tests
+# use).  A header change fails the build.
+AARCH64_OUTPUTS += aarch64/abi/xen_abi_pins.o
+aarch64/abi/xen_abi_pins.o: $(srcdir)/tests/abi/xen_abi_pins.c
+	@mkdir -p aarch64/abi
+	$(AM_V_CC)$(AARCH64_CC) $(AARCH64_CPPFLAGS) $(AARCH64_CFLAGS) -ffreestanding -c -o $@ $<
+check_PROGRAMS += tests/abi/test_xen_abi_host
+TESTS += tests/abi/test_xen_abi_host
+tests_abi_test_xen_abi_host_SOURCES = tests/abi/xen_abi_pins.c tests/abi/host_main.c
+tests_abi_test_xen_abi_host_CPPFLAGS = -isystem $(AARCH64_SYSROOT)/usr/include \
+	-include $(srcdir)/tests/unit/hypervisor/host_xen_arm.h
+EXTRA_DIST += tests/abi/xen_abi_pins.c

@@ -71,6 +71,9 @@ void free_domheap_page(struct domain *d, mfn_t mfn);
  * Used for direct-mapped dom0, whose populate_physmap may only bring back its own frames. */
 bool mfn_owned_by(const struct domain *d, mfn_t mfn);
 
+/* One past the highest machine frame of RAM (XENMEM_maximum_ram_page). */
+mfn_t arch_max_mfn(void);
+
 /* Clean (and with invalidate, also invalidate) the data cache to PoC for [va, va+len)
  * of a hypervisor mapping (GNTTABOP_cache_flush). */
 void arch_flush_dcache(const void *va, size_t len, bool invalidate);
@@ -81,8 +84,11 @@ void arch_flush_dcache(const void *va, size_t len, bool invalidate);
  * set (domain_id, is_privileged, max_vcpus): VMID, stage-2 root, vGIC distributor.
  * 0 or -ENOMEM/-EINVAL; on failure nothing is left allocated. */
 int arch_domain_create(struct domain *d);
-/* Undo arch_domain_create (all vCPUs already destroyed, stage-2 may still hold entries:
- * free the tables, never the RAM frames they point to). */
+/* Undo arch_domain_create (all vCPUs already destroyed, grants unmapped): free the
+ * stage-2 tables and every RAM page still assigned to d (alloc_domheap_page or dom0
+ * build); frames of other domains mapped in d's stage-2 (grant, foreign) are not freed.
+ * Arch code that assigns RAM outside alloc_domheap_page (dom0 build) sets d->tot_pages
+ * and d->max_pages itself. */
 void arch_domain_destroy(struct domain *d);
 /* Arch part of vCPU creation (v->vcpu_id, v->domain set; v offline): registers, vGIC
  * redistributor, timer.  0 or -ENOMEM. */

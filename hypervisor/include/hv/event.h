@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Event channels (common/event_channel.c): per-domain state and the interface the rest
- * of the hypervisor uses.  Guest ABI: <xen/event_channel.h>.
+ * Event channels (common/event_channel.c, 2-level ABI): per-domain state and the
+ * interface the rest of the hypervisor uses.  Guest ABI: <xen/event_channel.h>.
+ *
+ * Ports live in buckets of EVTCHNS_PER_BUCKET, allocated on first use; pending and mask
+ * bits live in the domain's shared_info page (Xen's event_2l.c layout), so events can be
+ * raised before the guest maps shared_info.
  */
 #ifndef HV_EVENT_H
 #define HV_EVENT_H
@@ -11,10 +15,67 @@
 struct domain;
 struct vcpu;
 
-/* Per-domain event-channel state (contents owned by common/event_channel.c). */
-struct evtchn_domain {
-    struct evtchn *ports;
-    unsigned int nr_ports;
+/* 2-level ABI: 64 words of 64 bits (xen_ulong_t on Arm is 64-bit for all guests). */
+#define EVTCHN_2L_PORTS    4096
+#define EVTCHNS_PER_BUCKET 128
+#define EVTCHN_NR_BUCKETS  (EVTCHN_2L_PORTS / EVTCHNS_PER_BUCKET)
+
+/* Channel states (Xen's ECS_*). */
+enum evtchn_state {
+    ECS_FREE = 0,
+    ECS_RESERVED, /* port 0: never allocated (Linux treats 0 as "no port") */
+    ECS_UNBOUND,
+    ECS_INTERDOMAIN,
+    ECS_VIRQ,
+    ECS_IPI,
 };
+
+struct evtchn {
+    uint8_t state;           /* enum evtchn_state */
+    uint16_t notify_vcpu_id; /* vCPU that gets the upcall */
+    union {
+        domid_t unbound_remote; /* ECS_UNBOUND: who may bind to it */
+        struct {
+            struct domain *dom;
+            uint32_t port;
+        } interdomain; /* ECS_INTERDOMAIN: the peer (may be the same domain) */
+        uint32_t virq; /* ECS_VIRQ */
+    } u;
+};
+
+/* Per-domain event-channel state (contents owned by common/event_channel.c).  Port
+ * state changes and sends are serialised by one global event lock (event_channel.c):
+ * they are short, and it makes two-domain operations and domain destruction simple. */
+struct evtchn_domain {
+    struct evtchn *bucket[EVTCHN_NR_BUCKETS]; /* NULL until a port in it is allocated */
+    unsigned int max_port;                    /* highest port the domain may use */
+    unsigned int nr_ports;                    /* ports in allocated buckets */
+    unsigned int active;                      /* ports not ECS_FREE (incl. port 0) */
+};
+
+/* Set up / tear down a domain's event channels (domain_create / domain_destroy).
+ * evtchn_domain_destroy closes every port, so peers see their ports go unbound. */
+int evtchn_domain_init(struct domain *d);
+void evtchn_domain_destroy(struct domain *d);
+
+/* Raise a per-vCPU VIRQ on v (VIRQ_TIMER, VIRQ_DEBUG...) or a global VIRQ on the vCPU
+ * it is bound to (v = any vCPU of the domain).  0 if delivered or not bound;
+ * -EINVAL for a bad virq number. */
+int send_guest_virq(struct vcpu *v, unsigned int virq);
+/* Raise a global VIRQ (VIRQ_CONSOLE, VIRQ_DOM_EXC) on whichever domain bound it. */
+void send_global_virq(unsigned int virq);
+
+/* True when v's vcpu_info has evtchn_upcall_pending set: arch asserts the upcall PPI of v
+ * while this holds (and WFI must not sleep). */
+bool vcpu_event_pending(struct vcpu *v);
+/* Set evtchn_upcall_pending of v and kick it (0 -> 1 edge only). */
+void vcpu_mark_events_pending(struct vcpu *v);
+
+/* EVTCHNOP_* dispatch (hypercall 32). */
+long do_event_channel_op(struct vcpu *v, unsigned long cmd, uint64_t arg);
+
+/* SCHEDOP_poll support: true if any of the n ports is pending in d. */
+bool evtchn_port_is_pending(struct domain *d, uint32_t port);
+bool evtchn_port_is_valid(struct domain *d, uint32_t port);
 
 #endif /* HV_EVENT_H */

@@ -1,16 +1,42 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Grant tables (common/grant_table.c): per-domain state and interface.
- * Guest ABI: <xen/grant_table.h>.
+ * Grant tables (common/grant_table.c, v1 entries as Xen on Arm): per-domain state and
+ * interface.  Guest ABI: <xen/grant_table.h>.
  */
 #ifndef HV_GRANT_TABLE_H
 #define HV_GRANT_TABLE_H
 
 #include <hv/types.h>
 
+struct domain;
+struct vcpu;
+struct grant_table; /* common/grant_table.c */
+
+/* Defaults as Xen's (opt_max_grant_frames 64, opt_max_maptrack_frames 1024). */
+#define DEFAULT_MAX_GRANT_FRAMES    64
+#define DEFAULT_MAX_MAPTRACK_FRAMES 1024
+
 /* Per-domain grant-table state (contents owned by common/grant_table.c). */
 struct grant_domain {
-    unsigned int nr_frames;
+    struct grant_table *gt;
 };
+
+int grant_table_init(struct domain *d, unsigned int max_frames, unsigned int max_maptrack);
+/* Unmaps every grant d still has mapped (granters see GTF_reading/writing cleared), then
+ * frees the table.  Frames of d still mapped by others stay valid until unmapped. */
+void grant_table_destroy(struct domain *d);
+
+/* XENMAPSPACE_grant_table: the mfn of shared frame idx (grown on demand), recording gfn
+ * as its location.  -EINVAL bad idx / status frame in v1; -EBUSY already mapped
+ * elsewhere (unmap first, as Xen on Arm); -ENOMEM. */
+int gnttab_map_frame(struct domain *d, unsigned long idx, gfn_t gfn, mfn_t *mfn);
+/* A p2m entry at gfn holding mfn is going away: forget the frame's location if it is
+ * one of d's grant frames (returns true then). */
+bool gnttab_forget_frame(struct domain *d, mfn_t mfn);
+/* max_nr_frames advertised by query_size (dom0's DT grant region must hold them). */
+unsigned int gnttab_max_frames(const struct domain *d);
+
+/* GNTTABOP_* dispatch (hypercall 20). */
+long do_grant_table_op(struct vcpu *v, unsigned long cmd, uint64_t uop, unsigned long count);
 
 #endif /* HV_GRANT_TABLE_H */

@@ -12,9 +12,11 @@
 #include <hv/types.h>
 #include <hv/event.h>
 #include <hv/grant_table.h>
+#include <hv/spinlock.h>
 #include <asm/domain.h>
 
 #include <xen/xen.h>
+#include <xen/hvm/params.h>
 
 #define MAX_VIRT_CPUS 8 /* per domain, for now */
 
@@ -28,9 +30,17 @@ struct vcpu {
      * for vCPUs < XEN_LEGACY_MAX_VCPUS until one is registered.  Hypervisor VA. */
     struct vcpu_info *vcpu_info;
 
-    bool online;      /* started (boot vCPU, or PSCI CPU_ON) and not CPU_OFF */
-    bool blocked;     /* WFI / SCHEDOP_block: waiting for an interrupt or event */
+    bool online;        /* started (boot vCPU, or PSCI CPU_ON) and not CPU_OFF */
+    bool blocked;       /* WFI / SCHEDOP_block: waiting for an interrupt or event */
     uint64_t poll_mask; /* SCHEDOP_poll: ports being polled (bit per port < 64) */
+
+    /* --- common/ (domain.c, vcpu.c, event_channel.c, sched_op.c) --- */
+    struct vcpu_info dummy_vcpu_info;  /* events land here until the vCPU registers one */
+    void *vcpu_info_page;              /* mapping of the registered vcpu_info's frame */
+    bool vcpu_info_registered;         /* VCPUOP_register_vcpu_info done (once only) */
+    vaddr_t runstate_guest;            /* VCPUOP_register_runstate_memory_area VA, or 0 */
+    int poll_evtchn;                   /* SCHEDOP_poll: 0 none, >0 that port, -1 any */
+    uint32_t virq_to_evtchn[NR_VIRQS]; /* bound VIRQ ports (global VIRQs: vCPU 0's) */
 
     struct arch_vcpu arch;
 };
@@ -53,9 +63,18 @@ struct domain {
     /* SCHEDOP_shutdown: reason (SHUTDOWN_*) once the guest asked, else -1. */
     int shutdown_code;
 
-    struct evtchn_domain evtchn;  /* common/event_channel.c */
-    struct grant_domain grant;    /* common/grant_table.c */
-    struct arch_domain arch;      /* arch/arm64 */
+    /* --- common/ (domain.c, memory.c, hvm.c) --- */
+    struct domain *next_in_list;       /* domain list, by creation order */
+    spinlock_t domain_lock;            /* tot_pages, physmap changes, vcpu_info maps */
+    gfn_t shared_info_gfn;             /* where the guest mapped shared_info, or INVALID_GFN */
+    bool is_shutting_down;             /* SCHEDOP_shutdown / domain_begin_shutdown done */
+    unsigned long vm_assist;           /* VMASST_TYPE_* bits enabled */
+    uint8_t handle[16];                /* xen_domain_handle_t (XENVER_guest_handle) */
+    uint64_t hvm_param[HVM_NR_PARAMS]; /* HVMOP_{get,set}_param */
+
+    struct evtchn_domain evtchn; /* common/event_channel.c */
+    struct grant_domain grant;   /* common/grant_table.c */
+    struct arch_domain arch;     /* arch/arm64 */
 };
 
 /* The vCPU running on this physical CPU (arch provides it). */

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * console_io (Xen: xen/drivers/char/console.c, do_console_io): the privileged domain
+ * writes to the hypervisor's console and reads the input typed on it.  Input arrives
+ * from the arch UART IRQ through console_input_char(), which raises VIRQ_CONSOLE.
+ * Permission (dom0 only, -EPERM otherwise, as Xen release builds) is in the hypercall
+ * table row.
+ */
+#include <hv/arch_hooks.h>
+#include <hv/console.h>
+#include <hv/errno.h>
+#include <hv/event.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/spinlock.h>
+
+#include <xen/xen.h>
+
+#define SERIAL_RX_SIZE    128 /* as Xen; power of two */
+#define SERIAL_RX_MASK(i) ((i) & (SERIAL_RX_SIZE - 1))
+#define WRITE_CHUNK       128
+
+static char rx_ring[SERIAL_RX_SIZE];
+static uint32_t rx_cons, rx_prod;
+static spinlock_t rx_lock = SPINLOCK_INIT;
+
+void console_input_char(char c)
+{
+    spin_lock(&rx_lock);
+    /* Full: drop the byte, as Xen. */
+    if (rx_prod - rx_cons != SERIAL_RX_SIZE)
+        rx_ring[SERIAL_RX_MASK(rx_prod++)] = c;
+    spin_unlock(&rx_lock);
+    send_global_virq(VIRQ_CONSOLE);
+}
+
+static long console_write_guest(uint64_t buf, uint32_t count)
+{
+    char kbuf[WRITE_CHUNK];
+
+    while (count > 0) {
+        uint32_t n = count < WRITE_CHUNK ? count : WRITE_CHUNK;
+
+        if (copy_from_guest_va(kbuf, buf, n))
+            return -EFAULT;
+        console_write(kbuf, n);
+        buf += n;
+        count -= n;
+    }
+    return 0;
+}
+
+static long console_read_guest(uint64_t buf, uint32_t count)
+{
+    long rc = 0;
+
+    /* The result is a byte count or a negative errno: keep the two apart (Xen). */
+    if ((int32_t)count < 0)
+        return -E2BIG;
+    spin_lock(&rx_lock);
+    while (rx_cons != rx_prod && (uint32_t)rc < count) {
+        uint32_t idx = SERIAL_RX_MASK(rx_cons);
+        uint32_t len = rx_prod - rx_cons;
+
+        if (idx + len > SERIAL_RX_SIZE)
+            len = SERIAL_RX_SIZE - idx;
+        if (rc + len > count)
+            len = count - rc;
+        if (copy_to_guest_va(buf + rc, &rx_ring[idx], len)) {
+            rc = -EFAULT;
+            break;
+        }
+        rc += len;
+        rx_cons += len;
+    }
+    spin_unlock(&rx_lock);
+    return rc;
+}
+
+long hc_console_io(struct vcpu *v, const uint64_t a[5])
+{
+    switch (a[0]) {
+    case CONSOLEIO_write:
+        return console_write_guest(a[2], (uint32_t)a[1]);
+    case CONSOLEIO_read:
+        return console_read_guest(a[2], (uint32_t)a[1]);
+    default:
+        return -ENOSYS;
+    }
+}

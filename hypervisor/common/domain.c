@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domain and vCPU life cycle, domain lookup and shutdown (Xen: xen/common/domain.c).
+ *
+ * Locking: domlist_lock protects the domain list; d->domain_lock protects d's physmap
+ * changes, page accounting and vcpu_info registration.  Order: domlist_lock, then
+ * domain_lock, then evtchn.lock / grant lock (smaller domid first when two).
+ */
+#include <hv/arch_hooks.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/event.h>
+#include <hv/grant_table.h>
+#include <hv/guest_access.h>
+#include <hv/string.h>
+
+static spinlock_t domlist_lock = SPINLOCK_INIT;
+static struct domain *domain_list;
+static struct domain *hwdom;
+
+struct domain *domain_lookup(domid_t id)
+{
+    struct domain *d;
+
+    spin_lock(&domlist_lock);
+    for (d = domain_list; d; d = d->next_in_list)
+        if (d->domain_id == id)
+            break;
+    spin_unlock(&domlist_lock);
+    return d;
+}
+
+struct domain *domain_lookup_any(struct vcpu *v, domid_t id)
+{
+    if (id == DOMID_SELF)
+        return v->domain;
+    return domain_lookup(id);
+}
+
+struct domain *hardware_domain(void)
+{
+    return hwdom;
+}
+
+struct domain *domain_first(void)
+{
+    return domain_list;
+}
+
+struct domain *domain_next(struct domain *d)
+{
+    return d->next_in_list;
+}
+
+static void domain_free(struct domain *d)
+{
+    grant_table_destroy(d);
+    evtchn_domain_destroy(d);
+    if (d->shared_info)
+        free_xenheap_pages(d->shared_info, 0);
+    hv_free(d, sizeof(*d));
+}
+
+struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus)
+{
+    struct domain *d;
+
+    if (id >= DOMID_FIRST_RESERVED || max_vcpus == 0 || max_vcpus > MAX_VIRT_CPUS)
+        return NULL;
+    if (domain_lookup(id))
+        return NULL;
+
+    d = hv_zalloc(sizeof(*d));
+    if (!d)
+        return NULL;
+    d->domain_id = id;
+    d->is_privileged = privileged;
+    d->max_vcpus = max_vcpus;
+    d->shutdown_code = -1;
+    d->shared_info_gfn = INVALID_GFN;
+    spin_lock_init(&d->domain_lock);
+
+    /* shared_info always exists (Xen allocates it at creation): events raised before the
+     * guest maps it are kept in its bitmaps. */
+    d->shared_info = alloc_xenheap_pages(0);
+    if (!d->shared_info)
+        goto fail;
+    memset(d->shared_info, 0, PAGE_SIZE);
+    d->shared_info_mfn = virt_to_mfn(d->shared_info);
+
+    if (evtchn_domain_init(d) ||
+        grant_table_init(d, DEFAULT_MAX_GRANT_FRAMES, DEFAULT_MAX_MAPTRACK_FRAMES))
+        goto fail;
+    if (arch_domain_create(d))
+        goto fail;
+
+    spin_lock(&domlist_lock);
+    if (privileged && !hwdom)
+        hwdom = d;
+    d->next_in_list = domain_list;
+    domain_list = d;
+    spin_unlock(&domlist_lock);
+    return d;
+
+fail:
+    domain_free(d);
+    return NULL;
+}
+
+struct vcpu *vcpu_create(struct domain *d, unsigned int id)
+{
+    struct vcpu *v;
+
+    if (id >= d->max_vcpus || d->vcpu[id])
+        return NULL;
+    v = hv_zalloc(sizeof(*v));
+    if (!v)
+        return NULL;
+    v->vcpu_id = id;
+    v->domain = d;
+    /* Arm: XEN_LEGACY_MAX_VCPUS = 1, so only vCPU 0 has a slot in shared_info. */
+    if (id < XEN_LEGACY_MAX_VCPUS)
+        v->vcpu_info = &d->shared_info->vcpu_info[id];
+    else
+        v->vcpu_info = &v->dummy_vcpu_info;
+    if (arch_vcpu_create(v)) {
+        hv_free(v, sizeof(*v));
+        return NULL;
+    }
+    d->vcpu[id] = v;
+    return v;
+}
+
+void domain_destroy(struct domain *d)
+{
+    struct domain **pp;
+    unsigned int i;
+
+    spin_lock(&domlist_lock);
+    for (pp = &domain_list; *pp; pp = &(*pp)->next_in_list)
+        if (*pp == d) {
+            *pp = d->next_in_list;
+            break;
+        }
+    if (hwdom == d)
+        hwdom = NULL;
+    spin_unlock(&domlist_lock);
+
+    d->is_dying = true;
+    /* Peers must see our ports close and our grant mappings go before the memory does. */
+    evtchn_domain_destroy(d);
+    grant_table_destroy(d);
+    for (i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v)
+            continue;
+        arch_vcpu_destroy(v);
+        if (v->vcpu_info_page)
+            unmap_guest_frame(v->vcpu_info_page);
+        hv_free(v, sizeof(*v));
+        d->vcpu[i] = NULL;
+    }
+    arch_domain_destroy(d);
+    domain_free(d);
+    send_global_virq(VIRQ_DOM_EXC);
+}
+
+void domain_begin_shutdown(struct domain *d, unsigned int reason)
+{
+    spin_lock(&d->domain_lock);
+    /* A code preset by SCHEDOP_shutdown_code wins over the reason given now (Xen). */
+    if (d->shutdown_code < 0)
+        d->shutdown_code = (int)reason;
+    reason = (unsigned int)d->shutdown_code;
+    if (d->is_shutting_down) {
+        spin_unlock(&d->domain_lock);
+        return;
+    }
+    d->is_shutting_down = true;
+    spin_unlock(&d->domain_lock);
+
+    send_global_virq(VIRQ_DOM_EXC);
+    domain_shutdown(d, reason);
+}

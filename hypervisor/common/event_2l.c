@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 2-level event delivery (Xen: xen/common/event_2l.c): pending and mask bitmaps in
+ * shared_info, one selector word per vCPU in its vcpu_info, and evtchn_upcall_pending.
+ * The guest updates the same words concurrently, so every change is an atomic RMW.
+ */
+#include <hv/arch_hooks.h>
+#include <hv/event.h>
+#include <hv/sched.h>
+
+#include "event_internal.h"
+
+#define BITS_PER_WORD 64 /* xen_ulong_t is 64-bit on Arm for every guest */
+
+static bool test_and_set(xen_ulong_t *words, unsigned int bit)
+{
+    xen_ulong_t m = 1ULL << (bit % BITS_PER_WORD);
+
+    return __atomic_fetch_or(&words[bit / BITS_PER_WORD], m, __ATOMIC_SEQ_CST) & m;
+}
+
+static bool test_and_clear(xen_ulong_t *words, unsigned int bit)
+{
+    xen_ulong_t m = 1ULL << (bit % BITS_PER_WORD);
+
+    return __atomic_fetch_and(&words[bit / BITS_PER_WORD], ~m, __ATOMIC_SEQ_CST) & m;
+}
+
+static bool test(const xen_ulong_t *words, unsigned int bit)
+{
+    xen_ulong_t m = 1ULL << (bit % BITS_PER_WORD);
+
+    return __atomic_load_n(&words[bit / BITS_PER_WORD], __ATOMIC_SEQ_CST) & m;
+}
+
+void vcpu_mark_events_pending(struct vcpu *v)
+{
+    if (__atomic_exchange_n(&v->vcpu_info->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+        return;
+    vcpu_kick(v);
+}
+
+bool vcpu_event_pending(struct vcpu *v)
+{
+    return __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_SEQ_CST) != 0;
+}
+
+/* Tell v its selector word for port has something (unless already said). */
+static void evtchn_2l_notify(struct vcpu *v, unsigned int port)
+{
+    if (!test_and_set(&v->vcpu_info->evtchn_pending_sel, port / BITS_PER_WORD))
+        vcpu_mark_events_pending(v);
+}
+
+/* Wake vCPUs of d blocked in SCHEDOP_poll on this port (or on any port). */
+static void evtchn_check_pollers(struct domain *d, unsigned int port)
+{
+    unsigned int i;
+
+    for (i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v || v->poll_evtchn == 0)
+            continue;
+        if (v->poll_evtchn < 0 || (unsigned int)v->poll_evtchn == port) {
+            v->poll_evtchn = 0;
+            vcpu_kick(v);
+        }
+    }
+}
+
+void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, unsigned int port)
+{
+    struct shared_info *s = d->shared_info;
+    struct vcpu *v = vcpu_id < d->max_vcpus ? d->vcpu[vcpu_id] : NULL;
+
+    if (test_and_set(s->evtchn_pending, port))
+        return;
+    /* A masked port stays pending; EVTCHNOP_unmask delivers it. */
+    if (v && !test(s->evtchn_mask, port))
+        evtchn_2l_notify(v, port);
+    evtchn_check_pollers(d, port);
+}
+
+void evtchn_2l_clear_pending(struct domain *d, unsigned int port)
+{
+    test_and_clear(d->shared_info->evtchn_pending, port);
+}
+
+void evtchn_2l_unmask(struct domain *d, unsigned int vcpu_id, unsigned int port)
+{
+    struct shared_info *s = d->shared_info;
+    struct vcpu *v = vcpu_id < d->max_vcpus ? d->vcpu[vcpu_id] : NULL;
+
+    if (test_and_clear(s->evtchn_mask, port) && test(s->evtchn_pending, port) && v)
+        evtchn_2l_notify(v, port);
+}
+
+bool evtchn_2l_is_pending(struct domain *d, unsigned int port)
+{
+    return test(d->shared_info->evtchn_pending, port);
+}

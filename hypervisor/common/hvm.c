@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hvm_op get/set_param (Xen on Arm: xen/arch/arm/hvm.c, 4.17).  The parameters are the
+ * toolstack's way to tell a domU where its xenstore and console rings are; a guest may
+ * read them but never set them, and only the toolstack reads MONITOR_RING_PFN.
+ */
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+
+static int hvm_allow_set_param(struct vcpu *cur, const struct domain *d, uint32_t index)
+{
+    switch (index) {
+    case HVM_PARAM_CALLBACK_IRQ:
+    case HVM_PARAM_STORE_PFN:
+    case HVM_PARAM_STORE_EVTCHN:
+    case HVM_PARAM_CONSOLE_PFN:
+    case HVM_PARAM_CONSOLE_EVTCHN:
+    case HVM_PARAM_MONITOR_RING_PFN:
+        return d == cur->domain ? -EPERM : 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+static int hvm_allow_get_param(struct vcpu *cur, const struct domain *d, uint32_t index)
+{
+    switch (index) {
+    case HVM_PARAM_CALLBACK_IRQ:
+    case HVM_PARAM_STORE_PFN:
+    case HVM_PARAM_STORE_EVTCHN:
+    case HVM_PARAM_CONSOLE_PFN:
+    case HVM_PARAM_CONSOLE_EVTCHN:
+        return 0;
+    case HVM_PARAM_MONITOR_RING_PFN:
+        return d == cur->domain ? -EPERM : 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+static long hvm_param(struct vcpu *cur, unsigned long op, uint64_t arg)
+{
+    struct xen_hvm_param p;
+    struct domain *d;
+    int rc;
+
+    if (copy_from_guest_va(&p, arg, sizeof(p)))
+        return -EFAULT;
+    d = domain_lookup_any(cur, p.domid);
+    if (!d)
+        return -ESRCH;
+    if (d != cur->domain && !cur->domain->is_privileged)
+        return -EPERM;
+    if (op == HVMOP_set_param) {
+        rc = hvm_allow_set_param(cur, d, p.index);
+        if (!rc)
+            d->hvm_param[p.index] = p.value;
+        return rc;
+    }
+    rc = hvm_allow_get_param(cur, d, p.index);
+    if (rc)
+        return rc;
+    p.value = d->hvm_param[p.index];
+    return copy_to_guest_va(arg, &p, sizeof(p)) ? -EFAULT : 0;
+}
+
+long hc_hvm_op(struct vcpu *v, const uint64_t a[5])
+{
+    switch (a[0]) {
+    case HVMOP_set_param:
+    case HVMOP_get_param:
+        return hvm_param(v, a[0], a[1]);
+    default:
+        /* guest_request_vm_event needs vm_event (monitor) support: not in Tern. */
+        return -ENOSYS;
+    }
+}

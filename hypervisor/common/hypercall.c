@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypercall table (Xen: xen/include/hypercall-defs.c, column "arm") and its
+ * dispatcher.  Permissions live in the row: privileged rows answer -EPERM to domUs,
+ * as Xen's dummy XSM policy does for console_io and platform_op.
+ */
+#include <hv/errno.h>
+#include <hv/hypercall.h>
+#include <hv/sched.h>
+
+#include <xen/xen.h>
+
+#define ROW(nr, handler, n, priv)                                                                  \
+    [nr] = {.fn = handler, .nargs = n, .privileged = priv, .name = #nr}
+#define NOSYS(nr, n, priv) [nr] = {.fn = NULL, .nargs = n, .privileged = priv, .name = #nr}
+
+const struct hypercall_row hypercall_table[HYPERCALL_NR_MAX] = {
+    ROW(__HYPERVISOR_platform_op, hc_platform_op, 1, true),
+    ROW(__HYPERVISOR_memory_op, hc_memory_op, 2, false),
+    NOSYS(__HYPERVISOR_multicall, 2, false),
+    ROW(__HYPERVISOR_xen_version, hc_xen_version, 2, false),
+    ROW(__HYPERVISOR_console_io, hc_console_io, 3, true),
+    ROW(__HYPERVISOR_grant_table_op, hc_grant_table_op, 3, false),
+    ROW(__HYPERVISOR_vm_assist, hc_vm_assist, 2, false),
+    ROW(__HYPERVISOR_vcpu_op, hc_vcpu_op, 3, false),
+    ROW(__HYPERVISOR_sched_op, hc_sched_op, 2, false),
+    ROW(__HYPERVISOR_event_channel_op, hc_event_channel_op, 2, false),
+    ROW(__HYPERVISOR_physdev_op, hc_physdev_op, 2, false),
+    ROW(__HYPERVISOR_hvm_op, hc_hvm_op, 2, false),
+    NOSYS(__HYPERVISOR_sysctl, 1, true),
+    NOSYS(__HYPERVISOR_domctl, 1, true),
+    NOSYS(__HYPERVISOR_xsm_op, 1, false),
+    NOSYS(__HYPERVISOR_argo_op, 5, false),
+    NOSYS(__HYPERVISOR_dm_op, 3, true),
+    NOSYS(__HYPERVISOR_hypfs_op, 5, false),
+};
+
+long hypercall_dispatch(struct vcpu *v, unsigned long nr, uint64_t a[5])
+{
+    const struct hypercall_row *row;
+
+    if (nr >= HYPERCALL_NR_MAX)
+        return -ENOSYS;
+    row = &hypercall_table[nr];
+    if (!row->fn)
+        return -ENOSYS;
+    if (row->privileged && !v->domain->is_privileged)
+        return -EPERM;
+    return row->fn(v, a);
+}

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memory_op (Xen: xen/common/memory.c, xen/arch/arm/mm.c xenmem_add_to_physmap_one).
+ *
+ * Accounting: d->tot_pages counts the RAM pages assigned to d, exactly; it changes only
+ * here (populate/increase: +1 per page allocated; decrease: -1 per page freed) and at
+ * dom0 build.  Direct-mapped dom0 never frees on decrease_reservation: its frames keep
+ * their owner so populate_physmap can bring the same gfn == mfn back (Xen).
+ *
+ * The reservation ops return the number of extents done (never an error), as Xen.
+ */
+#include <hv/arch_hooks.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/grant_table.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+
+#include <xen/memory.h>
+
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK     ((1 << MEMOP_EXTENT_SHIFT) - 1)
+/* Largest extent order (Xen's CONFIG_DOMU_MAX_ORDER / CONFIG_HWDOM_MAX_ORDER). */
+#define DOMU_MAX_ORDER  9
+#define HWDOM_MAX_ORDER 12
+
+static bool may_target(struct vcpu *v, struct domain *d)
+{
+    return v->domain == d || v->domain->is_privileged;
+}
+
+static unsigned int max_order(const struct domain *d)
+{
+    return d->is_privileged ? HWDOM_MAX_ORDER : DOMU_MAX_ORDER;
+}
+
+static bool is_ram(unsigned int t)
+{
+    return t == P2M_RAM_RW || t == P2M_RAM_RO;
+}
+
+/* ------------------------------------------------------------------ reservations */
+
+/* Allocate 2^order pages to d, and map them at gfn.. unless gfn is INVALID_GFN
+ * (increase_reservation: auto-translated guests get the pages unmapped, as Xen).
+ * All or nothing. */
+static bool alloc_extent(struct domain *d, gfn_t gfn, unsigned int order)
+{
+    unsigned long n = 1UL << order, j;
+    mfn_t mfn;
+
+    spin_lock(&d->domain_lock);
+    if (d->tot_pages + n > d->max_pages) {
+        spin_unlock(&d->domain_lock);
+        return false;
+    }
+    for (j = 0; j < n; j++) {
+        mfn = alloc_domheap_page(d);
+        if (mfn == INVALID_MFN)
+            break;
+        if (gfn != INVALID_GFN && p2m_map(d, gfn + j, mfn, P2M_RAM_RW)) {
+            free_domheap_page(d, mfn);
+            break;
+        }
+        d->tot_pages++;
+    }
+    if (j < n) {
+        /* Undo this extent's pages. */
+        while (j--) {
+            if (gfn != INVALID_GFN) {
+                mfn = p2m_lookup(d, gfn + j, NULL);
+                p2m_unmap(d, gfn + j);
+                free_domheap_page(d, mfn);
+            }
+            d->tot_pages--;
+        }
+        spin_unlock(&d->domain_lock);
+        return false;
+    }
+    spin_unlock(&d->domain_lock);
+    return true;
+}
+
+/* Direct-mapped: map back frames gfn.. == mfn.. that d still owns. */
+static bool repopulate_direct(struct domain *d, gfn_t gfn, unsigned int order)
+{
+    unsigned long n = 1UL << order, j;
+
+    for (j = 0; j < n; j++)
+        if (!mfn_owned_by(d, gfn + j))
+            return false;
+    spin_lock(&d->domain_lock);
+    for (j = 0; j < n; j++)
+        if (p2m_map(d, gfn + j, gfn + j, P2M_RAM_RW))
+            break;
+    spin_unlock(&d->domain_lock);
+    return j == n;
+}
+
+/* guest_remove_page: 0, or -errno (stops decrease_reservation). */
+static int remove_page(struct domain *d, gfn_t gfn)
+{
+    unsigned int t;
+    mfn_t mfn = p2m_lookup(d, gfn, &t);
+
+    if (mfn == INVALID_MFN)
+        return -EINVAL;
+    if (!is_ram(t) || !mfn_owned_by(d, mfn))
+        return -ENXIO; /* grant/foreign/MMIO entries and xenheap frames are not RAM of d */
+    p2m_unmap(d, gfn);
+    if (!is_domain_direct_mapped(d)) {
+        free_domheap_page(d, mfn);
+        d->tot_pages--;
+    }
+    return 0;
+}
+
+static long reservation_op(struct vcpu *cur, int op, unsigned long start, uint64_t arg)
+{
+    struct xen_memory_reservation r;
+    struct domain *d;
+    unsigned long i;
+
+    if (copy_from_guest_va(&r, arg, sizeof(r)))
+        return start;
+    if (r.nr_extents > (0xffffffffUL >> MEMOP_EXTENT_SHIFT) || start >= r.nr_extents)
+        return start;
+    d = domain_lookup_any(cur, r.domid);
+    if (!d || !may_target(cur, d))
+        return start;
+    /* Only address_bits 0 (any) is meaningful here; populate-on-demand is x86. */
+    if (r.extent_order > max_order(cur->domain) || (r.mem_flags & XENMEMF_populate_on_demand))
+        return start;
+
+    for (i = start; i < r.nr_extents; i++) {
+        xen_pfn_t gfn = INVALID_GFN;
+        unsigned long j;
+        bool ok = true;
+
+        if (op != XENMEM_increase_reservation &&
+            copy_from_guest_va(&gfn, r.extent_start.q + i * sizeof(gfn), sizeof(gfn)))
+            break;
+        if (op == XENMEM_increase_reservation) {
+            ok = alloc_extent(d, INVALID_GFN, r.extent_order);
+        } else if (op == XENMEM_populate_physmap) {
+            if (gfn + (1UL << r.extent_order) < gfn)
+                break;
+            ok = is_domain_direct_mapped(d) ? repopulate_direct(d, gfn, r.extent_order)
+                                            : alloc_extent(d, gfn, r.extent_order);
+        } else {
+            spin_lock(&d->domain_lock);
+            for (j = 0; j < (1UL << r.extent_order) && ok; j++)
+                ok = remove_page(d, gfn + j) == 0;
+            spin_unlock(&d->domain_lock);
+        }
+        if (!ok)
+            break;
+    }
+    return i;
+}
+
+/* ------------------------------------------------------------------ physmap */
+
+/* Map a hypervisor-owned frame (shared_info, grant frame) at gfn of d. */
+static int map_xenheap_frame(struct domain *d, gfn_t gfn, mfn_t mfn)
+{
+    return p2m_map(d, gfn, mfn, P2M_RAM_RW);
+}
+
+static int add_to_physmap_one(struct vcpu *cur, struct domain *d, unsigned int space,
+                              domid_t foreign, xen_ulong_t idx, gfn_t gfn)
+{
+    mfn_t mfn;
+    int rc;
+
+    if (gfn == INVALID_GFN)
+        return -EINVAL;
+    switch (space) {
+    case XENMAPSPACE_shared_info:
+        if (idx != 0)
+            return -EINVAL;
+        spin_lock(&d->domain_lock);
+        /* Xen on Arm: one location at a time; remove it before mapping it again. */
+        if (d->shared_info_gfn != INVALID_GFN) {
+            spin_unlock(&d->domain_lock);
+            return -EBUSY;
+        }
+        rc = map_xenheap_frame(d, gfn, d->shared_info_mfn);
+        if (!rc)
+            d->shared_info_gfn = gfn;
+        spin_unlock(&d->domain_lock);
+        return rc;
+    case XENMAPSPACE_grant_table:
+        rc = gnttab_map_frame(d, idx, gfn, &mfn);
+        if (rc)
+            return rc;
+        rc = map_xenheap_frame(d, gfn, mfn);
+        if (rc)
+            gnttab_forget_frame(d, mfn);
+        return rc;
+    case XENMAPSPACE_gmfn_foreign: {
+        struct domain *od = domain_lookup_any(cur, foreign);
+        unsigned int t;
+
+        if (!od)
+            return -ESRCH;
+        if (od == d)
+            return -EINVAL;
+        if (!d->is_privileged)
+            return -EPERM;
+        mfn = p2m_lookup(od, idx, &t);
+        if (mfn == INVALID_MFN || !is_ram(t))
+            return -EINVAL;
+        return p2m_map(d, gfn, mfn, P2M_FOREIGN_RW);
+    }
+    default:
+        /* gmfn, gmfn_range: not on Arm (Xen: -ENOSYS); dev_mmio: not yet in Tern. */
+        return -ENOSYS;
+    }
+}
+
+static long add_to_physmap(struct vcpu *cur, unsigned long start, uint64_t arg)
+{
+    struct xen_add_to_physmap x;
+    struct domain *d;
+
+    if (start > 0xffff)
+        return -EDOM;
+    if (copy_from_guest_va(&x, arg, sizeof(x)))
+        return -EFAULT;
+    if (x.space == XENMAPSPACE_gmfn_foreign)
+        return -ENOSYS; /* only through add_to_physmap_batch */
+    d = domain_lookup_any(cur, x.domid);
+    if (!d)
+        return -ESRCH;
+    if (x.space == XENMAPSPACE_dev_mmio && (!d->is_privileged || d != cur->domain))
+        return -EACCES;
+    if (!may_target(cur, d))
+        return -EPERM;
+    return add_to_physmap_one(cur, d, x.space, DOMID_INVALID, x.idx, x.gpfn);
+}
+
+static long add_to_physmap_batch(struct vcpu *cur, unsigned long start, uint64_t arg)
+{
+    struct xen_add_to_physmap_batch b;
+    struct domain *d;
+
+    if (start > 0xffff)
+        return -EDOM;
+    if (copy_from_guest_va(&b, arg, sizeof(b)))
+        return -EFAULT;
+    if (b.space == XENMAPSPACE_gmfn_range)
+        return -EOPNOTSUPP;
+    d = domain_lookup_any(cur, b.domid);
+    if (!d)
+        return -ESRCH;
+    if (b.space == XENMAPSPACE_dev_mmio && (!d->is_privileged || d != cur->domain))
+        return -EACCES;
+    if (!may_target(cur, d))
+        return -EPERM;
+    if (b.size < start)
+        return -EILSEQ;
+    if (b.space == XENMAPSPACE_dev_mmio && b.u.res0)
+        return -EOPNOTSUPP;
+    for (; start < b.size; start++) {
+        xen_ulong_t idx;
+        xen_pfn_t gpfn;
+        int rc;
+
+        if (copy_from_guest_va(&idx, b.idxs.q + start * sizeof(idx), sizeof(idx)) ||
+            copy_from_guest_va(&gpfn, b.gpfns.q + start * sizeof(gpfn), sizeof(gpfn)))
+            return -EFAULT;
+        if (gpfn == INVALID_GFN)
+            return -EINVAL;
+        rc = add_to_physmap_one(cur, d, b.space, b.u.foreign_domid, idx, gpfn);
+        if (copy_to_guest_va(b.errs.q + start * sizeof(rc), &rc, sizeof(rc)))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+static long remove_from_physmap(struct vcpu *cur, uint64_t arg)
+{
+    struct xen_remove_from_physmap x;
+    struct domain *d;
+    unsigned int t;
+    mfn_t mfn;
+
+    if (copy_from_guest_va(&x, arg, sizeof(x)))
+        return -EFAULT;
+    d = domain_lookup_any(cur, x.domid);
+    if (!d)
+        return -ESRCH;
+    if (!may_target(cur, d))
+        return -EPERM;
+    spin_lock(&d->domain_lock);
+    mfn = p2m_lookup(d, x.gpfn, &t);
+    if (mfn == INVALID_MFN || t == P2M_MMIO) {
+        spin_unlock(&d->domain_lock);
+        return -ENOENT;
+    }
+    p2m_unmap(d, x.gpfn);
+    /* A hypervisor frame leaves its location; a RAM page stays d's (Xen). */
+    if (mfn == d->shared_info_mfn)
+        d->shared_info_gfn = INVALID_GFN;
+    spin_unlock(&d->domain_lock);
+    gnttab_forget_frame(d, mfn);
+    return 0;
+}
+
+static long reservation_query(struct vcpu *cur, int op, unsigned long start, uint64_t arg)
+{
+    domid_t domid;
+    struct domain *d;
+
+    if (start)
+        return -EINVAL;
+    if (copy_from_guest_va(&domid, arg, sizeof(domid)))
+        return -EFAULT;
+    d = domain_lookup_any(cur, domid);
+    if (!d)
+        return -ESRCH;
+    if (!may_target(cur, d))
+        return -EPERM;
+    return op == XENMEM_current_reservation ? (long)d->tot_pages : (long)d->max_pages;
+}
+
+long hc_memory_op(struct vcpu *v, const uint64_t a[5])
+{
+    unsigned long start = a[0] >> MEMOP_EXTENT_SHIFT;
+    int op = a[0] & MEMOP_CMD_MASK;
+    uint64_t arg = a[1];
+
+    switch (op) {
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+        return reservation_op(v, op, start, arg);
+    case XENMEM_maximum_ram_page:
+        return start ? -EINVAL : (long)arch_max_mfn();
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+        return reservation_query(v, op, start, arg);
+    case XENMEM_add_to_physmap:
+        return add_to_physmap(v, start, arg);
+    case XENMEM_add_to_physmap_batch:
+        return add_to_physmap_batch(v, start, arg);
+    case XENMEM_remove_from_physmap:
+        return start ? -EINVAL : remove_from_physmap(v, arg);
+    default:
+        /* exchange, maximum_gpfn, machphys ops, claim_pages, vnuma, acquire_resource,
+         * sharing/paging: not yet in Tern (docs/hypervisor/hypercalls.md). */
+        return -ENOSYS;
+    }
+}

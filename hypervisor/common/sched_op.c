@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sched_op (Xen: xen/common/sched/core.c do_sched_op, do_poll).
+ */
+#include <hv/arch_hooks.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/event.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+
+#include <xen/sched.h>
+
+#define POLL_MAX_PORTS 128 /* Xen's limit */
+
+static long sched_poll(struct vcpu *v, uint64_t arg)
+{
+    struct sched_poll p;
+    uint32_t i, port = 0;
+    bool pending = false;
+
+    if (copy_from_guest_va(&p, arg, sizeof(p)))
+        return -EFAULT;
+    if (p.nr_ports > POLL_MAX_PORTS)
+        return -EINVAL;
+    for (i = 0; i < p.nr_ports; i++) {
+        if (copy_from_guest_va(&port, p.ports.q + i * sizeof(port), sizeof(port)))
+            return -EFAULT;
+        if (!evtchn_port_is_valid(v->domain, port))
+            return -EINVAL;
+        if (evtchn_port_is_pending(v->domain, port))
+            pending = true;
+    }
+    if (pending)
+        return 0;
+    v->poll_evtchn = p.nr_ports == 1 ? (int)port : -1;
+    vcpu_block(v);
+    return 0;
+}
+
+long hc_sched_op(struct vcpu *v, const uint64_t a[5])
+{
+    unsigned long cmd = a[0];
+    uint64_t arg = a[1];
+
+    switch (cmd) {
+    case SCHEDOP_yield:
+        vcpu_yield(v);
+        return 0;
+    case SCHEDOP_block:
+        vcpu_block(v);
+        return 0;
+    case SCHEDOP_shutdown: {
+        struct sched_shutdown s;
+
+        if (copy_from_guest_va(&s, arg, sizeof(s)))
+            return -EFAULT;
+        domain_begin_shutdown(v->domain, (uint8_t)s.reason);
+        return 0;
+    }
+    case SCHEDOP_shutdown_code: {
+        struct sched_shutdown s;
+        struct domain *d = v->domain;
+
+        if (copy_from_guest_va(&s, arg, sizeof(s)))
+            return -EFAULT;
+        spin_lock(&d->domain_lock);
+        if (d->shutdown_code < 0)
+            d->shutdown_code = (uint8_t)s.reason;
+        spin_unlock(&d->domain_lock);
+        return 0;
+    }
+    case SCHEDOP_poll:
+        return sched_poll(v, arg);
+    case SCHEDOP_remote_shutdown: {
+        struct sched_remote_shutdown s;
+        struct domain *d;
+
+        if (copy_from_guest_va(&s, arg, sizeof(s)))
+            return -EFAULT;
+        d = domain_lookup(s.domain_id);
+        if (!d)
+            return -ESRCH;
+        if (!v->domain->is_privileged)
+            return -EPERM;
+        domain_begin_shutdown(d, (uint8_t)s.reason);
+        return 0;
+    }
+    default:
+        /* watchdog needs timers, pin_override is x86 debugging: not in Tern yet. */
+        return -ENOSYS;
+    }
+}

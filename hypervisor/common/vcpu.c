@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vcpu_op (Xen on Arm: xen/arch/arm/domain.c do_vcpu_op + xen/common/domain.c
+ * common_vcpu_op, map_vcpu_info).  Arm offers only register_vcpu_info and
+ * register_runstate_memory_area; every other sub-op is -EINVAL there (vCPUs come up
+ * with PSCI CPU_ON, not VCPUOP_up).
+ */
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/event.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/string.h>
+
+#include <xen/vcpu.h>
+
+static long register_vcpu_info(struct vcpu *cur, struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct vcpu_register_vcpu_info info;
+    struct vcpu_info *new_info;
+    void *page;
+
+    if (copy_from_guest_va(&info, arg, sizeof(info)))
+        return -EFAULT;
+    /* The 48-byte vcpu_info must sit inside the page, 8-byte aligned (alignof). */
+    if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info))
+        return -ENXIO;
+    if (info.offset & (_Alignof(struct vcpu_info) - 1))
+        return -ENXIO;
+    spin_lock(&d->domain_lock);
+    if (v->vcpu_info_registered || (v != cur && v->online)) {
+        spin_unlock(&d->domain_lock);
+        return -EINVAL;
+    }
+    page = map_guest_frame(d, info.mfn);
+    if (!page) {
+        spin_unlock(&d->domain_lock);
+        return -EINVAL;
+    }
+    new_info = (struct vcpu_info *)((char *)page + info.offset);
+    if (v->vcpu_info == &v->dummy_vcpu_info)
+        memset(new_info, 0, sizeof(*new_info));
+    else
+        memcpy(new_info, v->vcpu_info, sizeof(*new_info));
+    v->vcpu_info_page = page;
+    v->vcpu_info_registered = true;
+    __atomic_store_n(&v->vcpu_info, new_info, __ATOMIC_SEQ_CST);
+    spin_unlock(&d->domain_lock);
+
+    /* Everything may be pending: a spurious upcall is harmless, a lost one is not. */
+    __atomic_store_n(&new_info->evtchn_pending_sel, ~0ULL, __ATOMIC_SEQ_CST);
+    vcpu_mark_events_pending(v);
+    return 0;
+}
+
+static long register_runstate(struct vcpu *cur, struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_runstate_memory_area area;
+    struct vcpu_runstate_info rs;
+
+    if (copy_from_guest_va(&area, arg, sizeof(area)))
+        return -EFAULT;
+    v->runstate_guest = area.addr.p;
+    /* Publish the current state once now, ignoring faults (Xen); the arch updates it on
+     * context switches.  The times are not accounted yet (docs/hypervisor). */
+    memset(&rs, 0, sizeof(rs));
+    rs.state = v == cur ? RUNSTATE_running : (v->online ? RUNSTATE_runnable : RUNSTATE_offline);
+    copy_to_guest_va(area.addr.p, &rs, sizeof(rs));
+    return 0;
+}
+
+long hc_vcpu_op(struct vcpu *v, const uint64_t a[5])
+{
+    struct domain *d = v->domain;
+    unsigned long cmd = a[0], id = a[1];
+    struct vcpu *target = id < d->max_vcpus ? d->vcpu[id] : NULL;
+
+    if (!target)
+        return -ENOENT;
+    switch (cmd) {
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, target, a[2]);
+    case VCPUOP_register_runstate_memory_area:
+        return register_runstate(v, target, a[2]);
+    default:
+        return -EINVAL;
+    }
+}

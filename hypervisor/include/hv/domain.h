@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domain and vCPU life cycle (common/domain.c), as Xen's xen/common/domain.c.
+ */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include <hv/sched.h>
+
+/* Create domain id (not yet running: its vCPUs are created offline).  Allocates
+ * shared_info, event channels, grant table, then arch_domain_create().  NULL if id is
+ * taken or reserved (>= DOMID_FIRST_RESERVED), max_vcpus is 0 or > MAX_VIRT_CPUS, or
+ * memory is short.  The first privileged domain becomes the hardware domain. */
+struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus);
+/* Create vCPU id (< d->max_vcpus) of d, offline; its vcpu_info is shared_info's slot for
+ * vCPU 0 (XEN_LEGACY_MAX_VCPUS = 1 on Arm) and a private dummy for the others. */
+struct vcpu *vcpu_create(struct domain *d, unsigned int id);
+/* Tear d down: close its event channels, unmap its grants, free its vCPUs, its RAM
+ * (arch), shared_info, and unlink it.  Raises VIRQ_DOM_EXC. */
+void domain_destroy(struct domain *d);
+
+/* domain_lookup() (hv/sched.h) plus DOMID_SELF -> v's domain, as Xen's
+ * rcu_lock_domain_by_any_id.  NULL when there is no such domain. */
+struct domain *domain_lookup_any(struct vcpu *v, domid_t id);
+/* The privileged domain created first (dom0), or NULL. */
+struct domain *hardware_domain(void);
+/* Iterate over all domains. */
+struct domain *domain_first(void);
+struct domain *domain_next(struct domain *d);
+
+/* A domain asks to stop (SCHEDOP_shutdown, remote_shutdown, PSCI SYSTEM_OFF/RESET, last
+ * vCPU down): record the reason (first one wins), raise VIRQ_DOM_EXC, then call the arch
+ * domain_shutdown().  Idempotent. */
+void domain_begin_shutdown(struct domain *d, unsigned int reason);
+
+/* Zeroed hypervisor memory for common objects (page-granular; alloc_xenheap_pages). */
+void *hv_zalloc(size_t size);
+void hv_free(void *p, size_t size);
+
+#endif /* HV_DOMAIN_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host unit tests: the arch state of the fake arch (fake_arch.c) replaces
+ * hypervisor/arch/arm64/include/asm/domain.h, so common/ compiles on the host.
+ */
+#ifndef ASM_DOMAIN_H
+#define ASM_DOMAIN_H
+
+#include <hv/types.h>
+
+struct fake_p2m;
+
+struct arch_domain {
+    struct fake_p2m *p2m;
+    bool direct_mapped;
+    int shutdown_reason; /* last domain_shutdown() reason, -1 none */
+    unsigned int shutdowns;
+};
+
+struct arch_vcpu {
+    unsigned int kicks, yields, blocks;
+};
+
+#endif /* ASM_DOMAIN_H */

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/* Dispatch, xen_version, console_io, vcpu_op, sched_op, hvm_op, vm_assist, physdev,
+ * platform_op. */
+#include <hv/console.h>
+
+#include "th.h"
+
+START_TEST(dispatch_unknown_and_privileged)
+{
+    struct vcpu *u0 = domu->vcpu[0];
+
+    ck_assert_int_eq(hc(u0, 0, 0, 0, 0), -ENOSYS); /* set_trap_table: x86 */
+    ck_assert_int_eq(hc(u0, 63, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, 1UL << 40, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_domctl, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_console_io, CONSOLEIO_write, 3, SCRATCH(domu)), -EPERM);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_platform_op, SCRATCH(domu), 0, 0), -EPERM);
+}
+END_TEST
+
+START_TEST(xen_version_features)
+{
+    xen_feature_info_t fi = {.submap_idx = 0};
+    char caps[1024];
+
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_xen_version, XENVER_version, 0, 0),
+                     (4 << 16) | 17);
+    gput(dom0, SCRATCH(dom0), &fi, sizeof(fi));
+    ck_assert_int_eq(
+        hc(dom0->vcpu[0], __HYPERVISOR_xen_version, XENVER_get_features, SCRATCH(dom0), 0), 0);
+    gget(dom0, SCRATCH(dom0), &fi, sizeof(fi));
+    ck_assert(fi.submap & (1U << XENFEAT_auto_translated_physmap));
+    ck_assert(fi.submap & (1U << XENFEAT_dom0));
+    ck_assert(fi.submap & (1U << XENFEAT_direct_mapped));
+    ck_assert(!(fi.submap & (1U << XENFEAT_not_direct_mapped)));
+    fi.submap_idx = 0;
+    gput(domu, SCRATCH(domu), &fi, sizeof(fi));
+    ck_assert_int_eq(
+        hc(domu->vcpu[0], __HYPERVISOR_xen_version, XENVER_get_features, SCRATCH(domu), 0), 0);
+    gget(domu, SCRATCH(domu), &fi, sizeof(fi));
+    ck_assert(!(fi.submap & (1U << XENFEAT_dom0)));
+    ck_assert(fi.submap & (1U << XENFEAT_not_direct_mapped));
+    fi.submap_idx = 1;
+    gput(domu, SCRATCH(domu), &fi, sizeof(fi));
+    ck_assert_int_eq(
+        hc(domu->vcpu[0], __HYPERVISOR_xen_version, XENVER_get_features, SCRATCH(domu), 0),
+        -EINVAL);
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_xen_version, XENVER_get_features, BAD_GVA, 0),
+                     -EFAULT);
+    ck_assert_int_eq(
+        hc(domu->vcpu[0], __HYPERVISOR_xen_version, XENVER_capabilities, SCRATCH(domu), 0), 0);
+    gget(domu, SCRATCH(domu), caps, sizeof(caps));
+    ck_assert_str_eq(caps, "xen-3.0-aarch64 ");
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_xen_version, XENVER_pagesize, 0, 0), 4096);
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_xen_version, XENVER_build_id, 0, 0), -EPERM);
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_xen_version, 99, 0, 0), -ENOSYS);
+}
+END_TEST
+
+START_TEST(console_write_read_virq)
+{
+    struct vcpu *d0 = dom0->vcpu[0];
+    struct evtchn_bind_virq b = {.virq = VIRQ_CONSOLE};
+    char buf[8] = {0};
+
+    gput(dom0, SCRATCH(dom0), "hello dom0", 10);
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_write, 10, SCRATCH(dom0)), 0);
+    ck_assert_uint_eq(fake_console_len, 10);
+    ck_assert(memcmp(fake_console, "hello dom0", 10) == 0);
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_write, 10, BAD_GVA), -EFAULT);
+
+    gput(dom0, SCRATCH(dom0), &b, sizeof(b));
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, SCRATCH(dom0), 0),
+                     0);
+    gget(dom0, SCRATCH(dom0), &b, sizeof(b));
+    console_input_char('o');
+    console_input_char('k');
+    ck_assert(ev_pending(dom0, b.port));
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 1, SCRATCH(dom0) + 100), 1);
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 8, SCRATCH(dom0) + 101), 1);
+    gget(dom0, SCRATCH(dom0) + 100, buf, 2);
+    ck_assert(memcmp(buf, "ok", 2) == 0);
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 8, SCRATCH(dom0)), 0);
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 0x80000000UL, SCRATCH(dom0)),
+                     -E2BIG);
+}
+END_TEST
+
+START_TEST(vcpu_info_registration)
+{
+    struct vcpu *u0 = domu->vcpu[0], *u1 = domu->vcpu[1];
+    struct vcpu_register_vcpu_info r = {.mfn = DOMU_RAM_GFN + 2, .offset = 64};
+    uint64_t rs_area = (DOMU_RAM_GFN + 3) << PAGE_SHIFT;
+    struct vcpu_info *vi;
+
+    gput(domu, SCRATCH(domu), &r, sizeof(r));
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, SCRATCH(domu)), 0);
+    vi = fake_gpa(domu, ((DOMU_RAM_GFN + 2) << PAGE_SHIFT) + 64);
+    ck_assert_ptr_eq(u0->vcpu_info, vi);
+    ck_assert_uint_eq(vi->evtchn_pending_sel, ~0ULL);
+    ck_assert_int_eq(vi->evtchn_upcall_pending, 1);
+    /* Once only; offsets must keep it inside the page and aligned. */
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, SCRATCH(domu)),
+                     -EINVAL);
+    r.offset = 4090;
+    gput(domu, SCRATCH(domu), &r, sizeof(r));
+    ck_assert_int_eq(hc(u1, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1, SCRATCH(domu)),
+                     -ENXIO);
+    r.offset = 65;
+    gput(domu, SCRATCH(domu), &r, sizeof(r));
+    ck_assert_int_eq(hc(u1, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1, SCRATCH(domu)),
+                     -ENXIO);
+    r.offset = 128;
+    r.mfn = 0x12345; /* not RAM of domU */
+    gput(domu, SCRATCH(domu), &r, sizeof(r));
+    ck_assert_int_eq(hc(u1, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1, SCRATCH(domu)),
+                     -EINVAL);
+    ck_assert_int_eq(hc(u1, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 5, SCRATCH(domu)),
+                     -ENOENT);
+    ck_assert_int_eq(hc(u1, __HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0), -EINVAL); /* Arm */
+    /* Runstate area: accepted, written once. */
+    gput(domu, SCRATCH(domu), &rs_area, sizeof(rs_area));
+    ck_assert_int_eq(
+        hc(u0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, SCRATCH(domu)), 0);
+    ck_assert_int_eq(((struct vcpu_runstate_info *)fake_gpa(domu, rs_area))->state,
+                     RUNSTATE_running);
+}
+END_TEST
+
+START_TEST(sched_ops)
+{
+    struct vcpu *u0 = domu->vcpu[0];
+    struct sched_shutdown s = {.reason = SHUTDOWN_crash};
+    struct sched_remote_shutdown rs = {.domain_id = 1, .reason = SHUTDOWN_reboot};
+    uint32_t port = 0;
+    struct sched_poll p = {.nr_ports = 1};
+
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0), 0);
+    ck_assert_uint_eq(u0->arch.yields, 1);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_block, 0, 0), 0);
+    ck_assert(u0->blocked);
+
+    /* poll on an unbound port: blocks until a send wakes it. */
+    ck_assert_int_eq(ev_alloc_unbound(u0, DOMID_SELF, DOMID_SELF, &port), 0);
+    set_xen_guest_handle(p.ports, (evtchn_port_t *)(SCRATCH(domu) + 64));
+    gput(domu, SCRATCH(domu) + 64, &port, sizeof(port));
+    gput(domu, SCRATCH(domu) + 128, &p, sizeof(p));
+    u0->blocked = false;
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_poll, SCRATCH(domu) + 128, 0), 0);
+    ck_assert(u0->blocked);
+    ck_assert_int_eq(u0->poll_evtchn, (int)port);
+    p.nr_ports = 129;
+    gput(domu, SCRATCH(domu) + 128, &p, sizeof(p));
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_poll, SCRATCH(domu) + 128, 0), -EINVAL);
+
+    /* remote_shutdown is dom0's; shutdown_code presets the reason. */
+    gput(domu, SCRATCH(domu), &rs, sizeof(rs));
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, SCRATCH(domu), 0),
+                     -EPERM);
+    gput(domu, SCRATCH(domu), &s, sizeof(s));
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_shutdown_code, SCRATCH(domu), 0), 0);
+    s.reason = SHUTDOWN_poweroff;
+    gput(domu, SCRATCH(domu), &s, sizeof(s));
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_shutdown, SCRATCH(domu), 0), 0);
+    ck_assert_int_eq(domu->shutdown_code, SHUTDOWN_crash);
+    ck_assert_int_eq(domu->arch.shutdown_reason, SHUTDOWN_crash);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_shutdown, SCRATCH(domu), 0), 0);
+    ck_assert_uint_eq(domu->arch.shutdowns, 1);
+    gput(dom0, SCRATCH(dom0), &rs, sizeof(rs));
+    ck_assert_int_eq(
+        hc(dom0->vcpu[0], __HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, SCRATCH(dom0), 0), 0);
+    rs.domain_id = 77;
+    gput(dom0, SCRATCH(dom0), &rs, sizeof(rs));
+    ck_assert_int_eq(
+        hc(dom0->vcpu[0], __HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, SCRATCH(dom0), 0),
+        -ESRCH);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_shutdown, BAD_GVA, 0), -EFAULT);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_watchdog, SCRATCH(domu), 0), -ENOSYS);
+}
+END_TEST
+
+START_TEST(hvm_params)
+{
+    struct xen_hvm_param p = {.domid = 1, .index = HVM_PARAM_STORE_PFN, .value = 0x39001};
+
+    /* dom0 sets a domU's param, the domU reads it, but may not set it. */
+    gput(dom0, SCRATCH(dom0), &p, sizeof(p));
+    ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_param, SCRATCH(dom0), 0), 0);
+    p = (struct xen_hvm_param){.domid = DOMID_SELF, .index = HVM_PARAM_STORE_PFN};
+    gput(domu, SCRATCH(domu), &p, sizeof(p));
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_get_param, SCRATCH(domu), 0), 0);
+    gget(domu, SCRATCH(domu), &p, sizeof(p));
+    ck_assert_uint_eq(p.value, 0x39001);
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_param, SCRATCH(domu), 0),
+                     -EPERM);
+    p.index = HVM_PARAM_MONITOR_RING_PFN;
+    gput(domu, SCRATCH(domu), &p, sizeof(p));
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_get_param, SCRATCH(domu), 0),
+                     -EPERM);
+    p.index = 1000;
+    gput(domu, SCRATCH(domu), &p, sizeof(p));
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_get_param, SCRATCH(domu), 0),
+                     -EINVAL);
+    p = (struct xen_hvm_param){.domid = 0, .index = HVM_PARAM_STORE_EVTCHN};
+    gput(domu, SCRATCH(domu), &p, sizeof(p));
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_get_param, SCRATCH(domu), 0),
+                     -EPERM);
+    /* dom0 reads its own STORE_EVTCHN: 0 means "xenstored runs locally". */
+    p.domid = DOMID_SELF;
+    p.value = 5;
+    gput(dom0, SCRATCH(dom0), &p, sizeof(p));
+    ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_get_param, SCRATCH(dom0), 0), 0);
+    gget(dom0, SCRATCH(dom0), &p, sizeof(p));
+    ck_assert_uint_eq(p.value, 0);
+    ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_hvm_op, 99, SCRATCH(dom0), 0), -ENOSYS);
+}
+END_TEST
+
+START_TEST(small_ops)
+{
+    struct xen_platform_op op = {.cmd = XENPF_settime64,
+                                 .interface_version = XENPF_INTERFACE_VERSION};
+
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_vm_assist, VMASST_CMD_enable,
+                        VMASST_TYPE_runstate_update_flag, 0),
+                     0);
+    ck_assert_uint_eq(domu->vm_assist, 1UL << VMASST_TYPE_runstate_update_flag);
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_vm_assist, VMASST_CMD_enable, 1, 0), -EINVAL);
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_vm_assist, VMASST_CMD_enable, 1000, 0),
+                     -EINVAL);
+    ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_physdev_op, 25, SCRATCH(dom0), 0), -ENOSYS);
+    gput(dom0, SCRATCH(dom0), &op, sizeof(op));
+    ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_platform_op, SCRATCH(dom0), 0, 0), 0);
+    op.interface_version = 1;
+    gput(dom0, SCRATCH(dom0), &op, sizeof(op));
+    ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_platform_op, SCRATCH(dom0), 0, 0), -EACCES);
+}
+END_TEST
+
+START_TEST(domain_lifecycle)
+{
+    ck_assert_ptr_null(domain_create(1, false, 1));          /* id taken */
+    ck_assert_ptr_null(domain_create(DOMID_SELF, false, 1)); /* reserved */
+    ck_assert_ptr_null(domain_create(9, false, 0));
+    ck_assert_ptr_null(domain_create(9, false, MAX_VIRT_CPUS + 1));
+    ck_assert_ptr_null(vcpu_create(domu, 0)); /* exists */
+    ck_assert_ptr_null(vcpu_create(domu, 2)); /* beyond max_vcpus */
+    ck_assert_ptr_eq(domain_lookup(1), domu);
+    ck_assert_ptr_null(domain_lookup(9));
+    ck_assert_ptr_eq(hardware_domain(), dom0);
+}
+END_TEST
+
+TCase *tcase_misc(void)
+{
+    TCase *tc = tcase_create("misc");
+
+    tcase_add_checked_fixture(tc, th_setup, th_teardown);
+    tcase_add_test(tc, dispatch_unknown_and_privileged);
+    tcase_add_test(tc, xen_version_features);
+    tcase_add_test(tc, console_write_read_virq);
+    tcase_add_test(tc, vcpu_info_registration);
+    tcase_add_test(tc, sched_ops);
+    tcase_add_test(tc, hvm_params);
+    tcase_add_test(tc, small_ops);
+    tcase_add_test(tc, domain_lifecycle);
+    return tc;
+}
