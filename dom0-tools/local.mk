@@ -1,1 +1,118 @@
 # dom0-tools: build fragment included by the root Makefile.am (see its header).
+#
+# Libraries implementing Debian libxen-dev's C APIs (xencall, xenevtchn, xengnttab,
+# xenforeignmemory, xentoollog, xenctrl), each a portable core plus an OS back end picked at
+# link time (linux.c for dom0, fake.c for host unit tests); the Arm domain builder
+# (libs/guest); the tern CLI (tern/) and tern-consoled (console/).
+#
+# xenstore: xs_* calls go to dom0-tools/xs/xs_wire_client.c, a minimal libxenstore-compatible
+# client, until xenstore-lite/lib provides the full library (then swap TOOLS_XS_SRCS).
+
+TOOLS_CPPFLAGS = -D__XEN_TOOLS__=1 -I$(srcdir)/dom0-tools/include
+
+TOOLS_CORE_SRCS = \
+	dom0-tools/libs/toollog/core.c \
+	dom0-tools/libs/call/core.c \
+	dom0-tools/libs/evtchn/core.c \
+	dom0-tools/libs/gnttab/core.c \
+	dom0-tools/libs/foreignmemory/core.c \
+	dom0-tools/libs/ctrl/xc_private.c \
+	dom0-tools/libs/ctrl/xc_domain.c \
+	dom0-tools/libs/ctrl/xc_misc.c \
+	dom0-tools/libs/ctrl/xc_memory.c \
+	dom0-tools/libs/ctrl/xc_evtchn_hvm.c
+TOOLS_LINUX_SRCS = \
+	dom0-tools/libs/call/linux.c \
+	dom0-tools/libs/evtchn/linux.c \
+	dom0-tools/libs/gnttab/linux.c \
+	dom0-tools/libs/foreignmemory/linux.c
+TOOLS_FAKE_SRCS = \
+	dom0-tools/libs/call/fake.c \
+	dom0-tools/libs/foreignmemory/fake.c
+TOOLS_GUEST_SRCS = \
+	dom0-tools/libs/guest/image.c \
+	dom0-tools/libs/guest/layout.c \
+	dom0-tools/libs/guest/dtb.c \
+	dom0-tools/libs/guest/build.c
+TOOLS_XS_SRCS = dom0-tools/xs/xs_wire_client.c
+TOOLS_CLI_SRCS = \
+	dom0-tools/tern/config.c \
+	dom0-tools/tern/ctx.c \
+	dom0-tools/tern/domain.c \
+	dom0-tools/tern/cmdtable.c \
+	dom0-tools/tern/cmd_vm.c \
+	dom0-tools/tern/cmd_info.c \
+	dom0-tools/tern/cmd_console.c
+TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/consoled.c
+TOOLS_HDRS = \
+	dom0-tools/include/tern/guest.h dom0-tools/include/tern/fake.h \
+	dom0-tools/libs/call/private.h dom0-tools/libs/evtchn/private.h \
+	dom0-tools/libs/gnttab/private.h dom0-tools/libs/foreignmemory/private.h \
+	dom0-tools/libs/ctrl/xc_private.h dom0-tools/libs/guest/arch_arm.h \
+	dom0-tools/tern/tern.h dom0-tools/tern/config.h dom0-tools/tern/cmdtable.h \
+	dom0-tools/console/ring.h
+
+# ---------------------------------------------------------------- host (CC)
+noinst_LIBRARIES += dom0-tools/libtern_xen.a dom0-tools/libtern_linux.a \
+	dom0-tools/libtern_fake.a dom0-tools/libtern_guest.a dom0-tools/libtern_cli.a
+dom0_tools_libtern_xen_a_SOURCES = $(TOOLS_CORE_SRCS) $(TOOLS_HDRS)
+dom0_tools_libtern_xen_a_CPPFLAGS = $(TOOLS_CPPFLAGS)
+dom0_tools_libtern_linux_a_SOURCES = $(TOOLS_LINUX_SRCS)
+dom0_tools_libtern_linux_a_CPPFLAGS = $(TOOLS_CPPFLAGS)
+dom0_tools_libtern_fake_a_SOURCES = $(TOOLS_FAKE_SRCS)
+dom0_tools_libtern_fake_a_CPPFLAGS = $(TOOLS_CPPFLAGS)
+# vcpu_other.c: on a non-Arm build host the boot vCPU cannot be described (see the file).
+dom0_tools_libtern_guest_a_SOURCES = $(TOOLS_GUEST_SRCS) dom0-tools/libs/guest/vcpu_other.c
+dom0_tools_libtern_guest_a_CPPFLAGS = $(TOOLS_CPPFLAGS)
+dom0_tools_libtern_cli_a_SOURCES = $(TOOLS_CLI_SRCS) $(TOOLS_XS_SRCS) \
+	dom0-tools/tern/arch_other.c dom0-tools/console/ring.c
+dom0_tools_libtern_cli_a_CPPFLAGS = $(TOOLS_CPPFLAGS)
+
+TOOLS_HOST_LIBS = dom0-tools/libtern_cli.a dom0-tools/libtern_guest.a dom0-tools/libtern_xen.a
+noinst_PROGRAMS += dom0-tools/tern/tern dom0-tools/console/tern-consoled
+dom0_tools_tern_tern_SOURCES = dom0-tools/tern/main.c
+dom0_tools_tern_tern_CPPFLAGS = $(TOOLS_CPPFLAGS)
+dom0_tools_tern_tern_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_linux.a $(FDT_LIBS) $(Z_LIBS)
+dom0_tools_console_tern_consoled_SOURCES = dom0-tools/console/consoled.c
+dom0_tools_console_tern_consoled_CPPFLAGS = $(TOOLS_CPPFLAGS)
+dom0_tools_console_tern_consoled_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_linux.a \
+	$(FDT_LIBS) $(Z_LIBS)
+
+# Unit tests: one Check program, one suite per file, against the fake back ends.
+check_PROGRAMS += tests/unit/dom0-tools/check_dom0_tools
+TESTS += tests/unit/dom0-tools/check_dom0_tools
+tests_unit_dom0_tools_check_dom0_tools_SOURCES = \
+	tests/unit/dom0-tools/main.c \
+	tests/unit/dom0-tools/suites.h \
+	tests/unit/dom0-tools/test_config.c \
+	tests/unit/dom0-tools/test_cmdtable.c \
+	tests/unit/dom0-tools/test_guest.c \
+	tests/unit/dom0-tools/test_ring.c \
+	tests/unit/dom0-tools/test_ctrl.c
+tests_unit_dom0_tools_check_dom0_tools_CPPFLAGS = $(TOOLS_CPPFLAGS) \
+	-I$(srcdir)/dom0-tools/tern -I$(srcdir)/dom0-tools/console
+tests_unit_dom0_tools_check_dom0_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_dom0_tools_check_dom0_tools_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_fake.a \
+	$(FDT_LIBS) $(Z_LIBS) $(CHECK_LIBS)
+
+# System tests on real Xen 4.17 under QEMU (skip with 77 when the harness cannot run).
+TESTS += tests/system/toolstack-xen.py
+EXTRA_DIST += tests/system/toolstack-xen.py bench/toolstack/bench-create.py
+
+# ---------------------------------------------------------------- aarch64 dom0 programs
+TOOLS_A64_FLAGS = $(TOOLS_CPPFLAGS) $(AARCH64_CPPFLAGS)
+TOOLS_A64_COMMON = $(addprefix $(srcdir)/,$(TOOLS_CORE_SRCS) $(TOOLS_LINUX_SRCS) \
+	$(TOOLS_GUEST_SRCS) dom0-tools/libs/guest/vcpu_arm64.c $(TOOLS_XS_SRCS) \
+	$(TOOLS_CLI_SRCS) dom0-tools/tern/arch_arm64.c)
+TOOLS_A64_DEPS = $(TOOLS_A64_COMMON) $(addprefix $(srcdir)/,$(TOOLS_HDRS))
+
+aarch64/bin/tern: $(TOOLS_A64_DEPS) $(srcdir)/dom0-tools/tern/main.c
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) $(TOOLS_A64_FLAGS) -o $@ \
+		$(srcdir)/dom0-tools/tern/main.c $(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) $(AARCH64_LIBZ)
+aarch64/bin/tern-consoled: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(TOOLS_CONSOLE_SRCS))
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) $(TOOLS_A64_FLAGS) -o $@ \
+		$(addprefix $(srcdir)/,$(TOOLS_CONSOLE_SRCS)) $(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) \
+		$(AARCH64_LIBZ)
+AARCH64_OUTPUTS += aarch64/bin/tern aarch64/bin/tern-consoled

@@ -1,0 +1,87 @@
+/* The one command table: xl's command names, each row with its handler, what it needs
+ * opened first, usage and help. */
+#include <stdio.h>
+#include <string.h>
+#include "cmdtable.h"
+
+static int cmd_help(struct tern_ctx *ctx, int argc, char **argv);
+
+const struct tern_cmd tern_cmd_table[] = {
+    {"create", cmd_create, TERN_NEED_XC | TERN_NEED_XS, "[-c] [-p] <ConfigFile> [options] [vars]",
+     "Create a domain from config file <ConfigFile>.\n"
+     "  -c  attach to the console after creation\n"
+     "  -p  leave the domain paused after it is created"},
+    {"list", cmd_list, TERN_NEED_XC | TERN_NEED_XS, "[-l] [Domain...]",
+     "List information about all/some domains.\n  -l  output as JSON"},
+    {"destroy", cmd_destroy, TERN_NEED_XC | TERN_NEED_XS, "<Domain>",
+     "Terminate a domain immediately."},
+    {"shutdown", cmd_shutdown, TERN_NEED_XC | TERN_NEED_XS, "[-w] [-F] <Domain>",
+     "Issue a shutdown signal to a domain.\n"
+     "  -w  wait for the domain to complete shutdown\n"
+     "  -F  fall back to a hypervisor shutdown if the guest has no PV control"},
+    {"reboot", cmd_reboot, TERN_NEED_XC | TERN_NEED_XS, "[-w] [-F] <Domain>",
+     "Issue a reboot signal to a domain."},
+    {"pause", cmd_pause, TERN_NEED_XC | TERN_NEED_XS, "<Domain>", "Pause execution of a domain."},
+    {"unpause", cmd_unpause, TERN_NEED_XC | TERN_NEED_XS, "<Domain>", "Unpause a paused domain."},
+    {"console", cmd_console, TERN_NEED_XC | TERN_NEED_XS, "<Domain>",
+     "Attach to domain's console (Ctrl-] detaches)."},
+    {"mem-set", cmd_mem_set, TERN_NEED_XC | TERN_NEED_XS, "<Domain> <MemKB>",
+     "Set the current memory usage for a domain (units b/k/m/g, default KiB)."},
+    {"mem-max", cmd_mem_max, TERN_NEED_XC | TERN_NEED_XS, "<Domain> <MemKB>",
+     "Set the maximum amount reservation for a domain (units b/k/m/g, default KiB)."},
+    {"vcpu-list", cmd_vcpu_list, TERN_NEED_XC | TERN_NEED_XS, "[Domain...]",
+     "List the VCPUs for all/some domains."},
+    {"info", cmd_info, TERN_NEED_XC, "", "Get information about Xen host."},
+    {"dmesg", cmd_dmesg, TERN_NEED_XC, "[-c]",
+     "Read and/or clear dmesg buffer.\n  -c  clear dmesg buffer as well as printing it"},
+    {"domid", cmd_domid, TERN_NEED_XC | TERN_NEED_XS, "<DomainName>",
+     "Convert a domain name to domain id."},
+    {"domname", cmd_domname, TERN_NEED_XC | TERN_NEED_XS, "<DomainId>",
+     "Convert a domain id to domain name."},
+    {"uptime", cmd_uptime, TERN_NEED_XC | TERN_NEED_XS, "[-s] [Domain...]",
+     "Print uptime for all/some domains.\n  -s  short output"},
+    {"help", cmd_help, 0, "[command]", "Print help."},
+};
+const size_t tern_cmd_count = sizeof(tern_cmd_table) / sizeof(tern_cmd_table[0]);
+
+const struct tern_cmd *tern_cmd_find(const char *name)
+{
+    for (size_t i = 0; i < tern_cmd_count; i++)
+        if (!strcmp(tern_cmd_table[i].name, name))
+            return &tern_cmd_table[i];
+    return NULL;
+}
+
+void tern_print_usage(FILE *f)
+{
+    fprintf(f, "Usage: tern [-v] <subcommand> [args]\n\ntern full list of subcommands:\n\n");
+    for (size_t i = 0; i < tern_cmd_count; i++) {
+        const char *nl = strchr(tern_cmd_table[i].help, '\n');
+        int len = nl ? (int)(nl - tern_cmd_table[i].help) : (int)strlen(tern_cmd_table[i].help);
+
+        fprintf(f, " %-20s%.*s\n", tern_cmd_table[i].name, len, tern_cmd_table[i].help);
+    }
+}
+
+static int cmd_help(struct tern_ctx *ctx, int argc, char **argv)
+{
+    const struct tern_cmd *cmd;
+
+    if (argc < 2) {
+        tern_print_usage(stdout);
+        return 0;
+    }
+    cmd = tern_cmd_find(argv[1]);
+    if (!cmd)
+        return tern_error("help: unknown command '%s'", argv[1]);
+    printf("Usage: tern %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->help);
+    return 0;
+}
+
+int tern_usage_error(const char *name)
+{
+    const struct tern_cmd *cmd = tern_cmd_find(name);
+
+    fprintf(stderr, "Usage: tern %s %s\n", name, cmd ? cmd->usage : "");
+    return 2;
+}

@@ -1,0 +1,758 @@
+/* xl.cfg parser: `key = value` lines, values are "strings", 'strings', integers or
+ * [ lists of strings ] (which may span lines); '#' starts a comment. Each key is one row in
+ * key_rules[] with its type and how it is applied. Errors name file:line. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "config.h"
+
+#define MAX_LIST   TERN_MAX_DEVICES
+#define MAX_STRING 1024
+
+enum vtype { V_STRING, V_NUMBER, V_LIST };
+
+struct value {
+    enum vtype type;
+    char str[MAX_STRING];
+    long long num;
+    char items[MAX_LIST][MAX_STRING / 4];
+    unsigned int nr_items;
+};
+
+struct parser {
+    const char *file;
+    const char *p;
+    int line;
+    char *err;
+    size_t errlen;
+};
+
+static int perr(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int perr(struct parser *ps, const char *fmt, ...)
+{
+    va_list al;
+    int n = snprintf(ps->err, ps->errlen, "%s:%d: ", ps->file, ps->line);
+
+    va_start(al, fmt);
+    if (n >= 0 && (size_t)n < ps->errlen)
+        vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, al);
+    va_end(al);
+    return -1;
+}
+
+static const char *const action_names[] = {
+    [TERN_ACTION_DESTROY] = "destroy",
+    [TERN_ACTION_RESTART] = "restart",
+    [TERN_ACTION_RENAME_RESTART] = "rename-restart",
+    [TERN_ACTION_PRESERVE] = "preserve",
+    [TERN_ACTION_COREDUMP_DESTROY] = "coredump-destroy",
+    [TERN_ACTION_COREDUMP_RESTART] = "coredump-restart",
+    [TERN_ACTION_SOFT_RESET] = "soft-reset",
+};
+
+const char *tern_action_name(enum tern_action a)
+{
+    return (unsigned)a < sizeof(action_names) / sizeof(action_names[0]) ? action_names[a] : "?";
+}
+
+int tern_action_parse(const char *s, enum tern_action *a)
+{
+    for (unsigned i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++) {
+        if (!strcmp(s, action_names[i])) {
+            *a = (enum tern_action)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int tern_parse_size_kb(const char *s, uint64_t default_unit_bytes, uint64_t *kb)
+{
+    char *end;
+    unsigned long long v;
+    uint64_t mult = default_unit_bytes;
+
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno)
+        return -1;
+    switch (tolower((unsigned char)*end)) {
+    case '\0':
+        break;
+    case 'b':
+        mult = 1;
+        break;
+    case 'k':
+        mult = 1ULL << 10;
+        break;
+    case 'm':
+        mult = 1ULL << 20;
+        break;
+    case 'g':
+        mult = 1ULL << 30;
+        break;
+    case 't':
+        mult = 1ULL << 40;
+        break;
+    default:
+        return -1;
+    }
+    if (*end && end[1] && !(tolower((unsigned char)end[1]) == 'b' && !end[2]))
+        return -1;
+    if (v > (UINT64_MAX >> 10) / mult)
+        return -1;
+    *kb = v * mult >> 10;
+    return 0;
+}
+
+void tern_config_init(struct tern_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->memory_mib = 128; /* xl's default */
+    cfg->vcpus = 1;
+    cfg->on_poweroff = TERN_ACTION_DESTROY;
+    cfg->on_reboot = TERN_ACTION_RESTART;
+    cfg->on_crash = TERN_ACTION_DESTROY;
+}
+
+/* ---------------------------------------------------------------- device specs */
+
+static int copy_field(char *dst, size_t size, const char *val, const char *what, char *err,
+                      size_t errlen)
+{
+    if (strlen(val) >= size) {
+        snprintf(err, errlen, "%s '%s' too long (max %zu)", what, val, size - 1);
+        return -1;
+    }
+    strcpy(dst, val);
+    return 0;
+}
+
+static int valid_vdev(const char *v)
+{
+    /* xvd[a-z]+, hd[a-z]+, sd[a-z]+ with an optional partition number, or a number. */
+    const char *p = v;
+
+    if (!strncmp(p, "xvd", 3))
+        p += 3;
+    else if (!strncmp(p, "hd", 2) || !strncmp(p, "sd", 2))
+        p += 2;
+    else {
+        for (; *p; p++)
+            if (!isdigit((unsigned char)*p))
+                return 0;
+        return p != v;
+    }
+    if (!islower((unsigned char)*p))
+        return 0;
+    while (islower((unsigned char)*p))
+        p++;
+    while (isdigit((unsigned char)*p))
+        p++;
+    return !*p;
+}
+
+int tern_disk_parse(const char *spec, struct tern_disk *disk, char *err, size_t errlen)
+{
+    char buf[512], *save = NULL, *tok;
+    int pos = 0;
+
+    memset(disk, 0, sizeof(*disk));
+    strcpy(disk->format, "raw");
+    if (copy_field(buf, sizeof(buf), spec, "disk spec", err, errlen) < 0)
+        return -1;
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq;
+
+        while (isspace((unsigned char)*tok))
+            tok++;
+        for (char *e = tok + strlen(tok); e > tok && isspace((unsigned char)e[-1]);)
+            *--e = '\0';
+        eq = strchr(tok, '=');
+        if (eq && strncmp(tok, "target", 6) && !strchr(tok, ':')) {
+            *eq++ = '\0';
+            if (!strcmp(tok, "vdev")) {
+                if (copy_field(disk->vdev, sizeof(disk->vdev), eq, "vdev", err, errlen) < 0)
+                    return -1;
+            } else if (!strcmp(tok, "access")) {
+                if (!strcmp(eq, "r") || !strcmp(eq, "ro"))
+                    disk->readonly = 1;
+                else if (strcmp(eq, "w") && strcmp(eq, "rw")) {
+                    snprintf(err, errlen, "disk access '%s' is not r, ro, w or rw", eq);
+                    return -1;
+                }
+            } else if (!strcmp(tok, "format")) {
+                if (copy_field(disk->format, sizeof(disk->format), eq, "format", err, errlen) < 0)
+                    return -1;
+            } else if (!strcmp(tok, "backendtype")) {
+                if (copy_field(disk->backendtype, sizeof(disk->backendtype), eq, "backendtype", err,
+                               errlen) < 0)
+                    return -1;
+            } else if (strcmp(tok, "devtype") && strcmp(tok, "script")) {
+                snprintf(err, errlen, "unknown disk parameter '%s'", tok);
+                return -1;
+            }
+            continue;
+        }
+        if (eq && !strncmp(tok, "target=", 7))
+            tok = eq + 1;
+        /* Positional form: target, vdev, access (xl-disk-configuration.5). */
+        if (pos == 0) {
+            const char *t = tok;
+
+            if (!strncmp(t, "phy:", 4) || !strncmp(t, "file:", 5))
+                t = strchr(t, ':') + 1;
+            if (copy_field(disk->target, sizeof(disk->target), t, "disk target", err, errlen) < 0)
+                return -1;
+        } else if (pos == 1) {
+            if (copy_field(disk->vdev, sizeof(disk->vdev), tok, "vdev", err, errlen) < 0)
+                return -1;
+        } else if (pos == 2) {
+            if (!strcmp(tok, "r") || !strcmp(tok, "ro"))
+                disk->readonly = 1;
+            else if (strcmp(tok, "w") && strcmp(tok, "rw")) {
+                snprintf(err, errlen, "disk access '%s' is not r, ro, w or rw", tok);
+                return -1;
+            }
+        } else {
+            snprintf(err, errlen, "too many positional disk parameters at '%s'", tok);
+            return -1;
+        }
+        pos++;
+    }
+    if (!disk->target[0]) {
+        snprintf(err, errlen, "disk spec '%s' has no target", spec);
+        return -1;
+    }
+    if (!disk->vdev[0] || !valid_vdev(disk->vdev)) {
+        snprintf(err, errlen, "disk spec '%s': missing or invalid vdev '%s'", spec, disk->vdev);
+        return -1;
+    }
+    return 0;
+}
+
+static int valid_mac(const char *m)
+{
+    for (int i = 0; i < 17; i++) {
+        if (i % 3 == 2 ? m[i] != ':' : !isxdigit((unsigned char)m[i]))
+            return 0;
+    }
+    return m[17] == '\0';
+}
+
+int tern_vif_parse(const char *spec, struct tern_vif *vif, char *err, size_t errlen)
+{
+    char buf[512], *save = NULL, *tok;
+
+    memset(vif, 0, sizeof(*vif));
+    if (copy_field(buf, sizeof(buf), spec, "vif spec", err, errlen) < 0)
+        return -1;
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq;
+
+        while (isspace((unsigned char)*tok))
+            tok++;
+        if (!*tok)
+            continue;
+        eq = strchr(tok, '=');
+        if (!eq) {
+            snprintf(err, errlen, "vif parameter '%s' is not key=value", tok);
+            return -1;
+        }
+        *eq++ = '\0';
+        if (!strcmp(tok, "mac")) {
+            if (!valid_mac(eq)) {
+                snprintf(err, errlen, "vif mac '%s' is not xx:xx:xx:xx:xx:xx", eq);
+                return -1;
+            }
+            strcpy(vif->mac, eq);
+        } else if (!strcmp(tok, "bridge")) {
+            if (copy_field(vif->bridge, sizeof(vif->bridge), eq, "bridge", err, errlen) < 0)
+                return -1;
+        } else if (!strcmp(tok, "ip")) {
+            if (copy_field(vif->ip, sizeof(vif->ip), eq, "ip", err, errlen) < 0)
+                return -1;
+        } else if (!strcmp(tok, "script")) {
+            if (copy_field(vif->script, sizeof(vif->script), eq, "script", err, errlen) < 0)
+                return -1;
+        } else if (strcmp(tok, "type") && strcmp(tok, "model") && strcmp(tok, "vifname") &&
+                   strcmp(tok, "backend") && strcmp(tok, "rate") && strcmp(tok, "mtu")) {
+            snprintf(err, errlen, "unknown vif parameter '%s'", tok);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- key table */
+
+typedef int apply_fn(struct tern_config *cfg, const struct value *v, char *err, size_t errlen);
+
+static int set_str(char *dst, size_t size, const struct value *v, char *err, size_t errlen)
+{
+    if (strlen(v->str) >= size) {
+        snprintf(err, errlen, "value too long (max %zu characters)", size - 1);
+        return -1;
+    }
+    strcpy(dst, v->str);
+    return 0;
+}
+
+static int apply_name(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    if (!v->str[0]) {
+        snprintf(err, errlen, "name must not be empty");
+        return -1;
+    }
+    for (const char *c = v->str; *c; c++) {
+        if (!isalnum((unsigned char)*c) && !strchr("-_.", *c)) {
+            snprintf(err, errlen, "name '%s': only letters, digits, '-', '_' and '.' allowed",
+                     v->str);
+            return -1;
+        }
+    }
+    if (!strcmp(v->str, "Domain-0")) {
+        snprintf(err, errlen, "name 'Domain-0' is reserved for dom0");
+        return -1;
+    }
+    return set_str(cfg->name, sizeof(cfg->name), v, err, errlen);
+}
+
+static int apply_uuid(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    static const char pat[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+    for (int i = 0; i < 37; i++) {
+        if (pat[i] == 'x' ? !isxdigit((unsigned char)v->str[i]) : v->str[i] != pat[i]) {
+            snprintf(err, errlen, "uuid '%s' is not of the form %s", v->str, pat);
+            return -1;
+        }
+    }
+    return set_str(cfg->uuid, sizeof(cfg->uuid), v, err, errlen);
+}
+
+static int range(long long n, long long lo, long long hi, const char *what, char *err,
+                 size_t errlen)
+{
+    if (n < lo || n > hi) {
+        snprintf(err, errlen, "%s %lld out of range [%lld, %lld]", what, n, lo, hi);
+        return -1;
+    }
+    return 0;
+}
+
+static int apply_memory(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    if (range(v->num, 8, 1 << 20, "memory (MiB)", err, errlen) < 0)
+        return -1;
+    cfg->memory_mib = (uint64_t)v->num;
+    return 0;
+}
+
+static int apply_maxmem(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    if (range(v->num, 8, 1 << 20, "maxmem (MiB)", err, errlen) < 0)
+        return -1;
+    cfg->maxmem_mib = (uint64_t)v->num;
+    return 0;
+}
+
+static int apply_vcpus(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    if (range(v->num, 1, 128, "vcpus", err, errlen) < 0)
+        return -1;
+    cfg->vcpus = (unsigned)v->num;
+    return 0;
+}
+
+static int apply_maxvcpus(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    if (range(v->num, 1, 128, "maxvcpus", err, errlen) < 0)
+        return -1;
+    cfg->maxvcpus = (unsigned)v->num;
+    return 0;
+}
+
+static int apply_kernel(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    return set_str(cfg->kernel, sizeof(cfg->kernel), v, err, errlen);
+}
+
+static int apply_ramdisk(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    return set_str(cfg->ramdisk, sizeof(cfg->ramdisk), v, err, errlen);
+}
+
+static int apply_cmdline(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    return set_str(cfg->cmdline, sizeof(cfg->cmdline), v, err, errlen);
+}
+
+static int apply_action(enum tern_action *a, const struct value *v, char *err, size_t errlen)
+{
+    if (tern_action_parse(v->str, a) < 0) {
+        snprintf(err, errlen,
+                 "'%s' is not an action (destroy, restart, rename-restart, preserve, "
+                 "coredump-destroy, coredump-restart, soft-reset)",
+                 v->str);
+        return -1;
+    }
+    return 0;
+}
+
+static int apply_on_poweroff(struct tern_config *cfg, const struct value *v, char *err,
+                             size_t errlen)
+{
+    return apply_action(&cfg->on_poweroff, v, err, errlen);
+}
+
+static int apply_on_reboot(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    return apply_action(&cfg->on_reboot, v, err, errlen);
+}
+
+static int apply_on_crash(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    return apply_action(&cfg->on_crash, v, err, errlen);
+}
+
+static int apply_disk(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    cfg->nr_disks = 0;
+    for (unsigned i = 0; i < v->nr_items; i++) {
+        char derr[256];
+
+        if (tern_disk_parse(v->items[i], &cfg->disks[i], derr, sizeof(derr)) < 0) {
+            snprintf(err, errlen, "disk %u: %s", i, derr);
+            return -1;
+        }
+        for (unsigned j = 0; j < i; j++) {
+            if (!strcmp(cfg->disks[j].vdev, cfg->disks[i].vdev)) {
+                snprintf(err, errlen, "disk %u: vdev %s already used by disk %u", i,
+                         cfg->disks[i].vdev, j);
+                return -1;
+            }
+        }
+        cfg->nr_disks++;
+    }
+    return 0;
+}
+
+static int apply_vif(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    cfg->nr_vifs = 0;
+    for (unsigned i = 0; i < v->nr_items; i++) {
+        char verr[256];
+
+        if (tern_vif_parse(v->items[i], &cfg->vifs[i], verr, sizeof(verr)) < 0) {
+            snprintf(err, errlen, "vif %u: %s", i, verr);
+            return -1;
+        }
+        cfg->nr_vifs++;
+    }
+    return 0;
+}
+
+/* Keys xl accepts that have no effect on an Arm PV-style guest here. */
+static int apply_ignored(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    return 0;
+}
+
+static const struct key_rule {
+    const char *key;
+    enum vtype type;
+    apply_fn *apply;
+} key_rules[] = {
+    {"name", V_STRING, apply_name},
+    {"uuid", V_STRING, apply_uuid},
+    {"memory", V_NUMBER, apply_memory},
+    {"maxmem", V_NUMBER, apply_maxmem},
+    {"vcpus", V_NUMBER, apply_vcpus},
+    {"maxvcpus", V_NUMBER, apply_maxvcpus},
+    {"kernel", V_STRING, apply_kernel},
+    {"ramdisk", V_STRING, apply_ramdisk},
+    {"extra", V_STRING, apply_cmdline},
+    {"cmdline", V_STRING, apply_cmdline},
+    {"on_poweroff", V_STRING, apply_on_poweroff},
+    {"on_reboot", V_STRING, apply_on_reboot},
+    {"on_crash", V_STRING, apply_on_crash},
+    {"disk", V_LIST, apply_disk},
+    {"vif", V_LIST, apply_vif},
+    {"acpi", V_NUMBER, apply_ignored},
+    {"type", V_STRING, apply_ignored},
+    {"gic_version", V_STRING, apply_ignored},
+};
+
+/* ---------------------------------------------------------------- tokenizer */
+
+static void skip_space(struct parser *ps, int newlines)
+{
+    for (;;) {
+        if (*ps->p == '#') {
+            while (*ps->p && *ps->p != '\n')
+                ps->p++;
+        } else if (*ps->p == '\n' && newlines) {
+            ps->line++;
+            ps->p++;
+        } else if (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\r') {
+            ps->p++;
+        } else {
+            return;
+        }
+    }
+}
+
+static int parse_string(struct parser *ps, char *out, size_t size)
+{
+    char quote = *ps->p++;
+    size_t n = 0;
+
+    for (;;) {
+        char c = *ps->p++;
+
+        if (c == '\0' || c == '\n')
+            return perr(ps, "unterminated string");
+        if (c == quote)
+            break;
+        if (c == '\\' && quote == '"') {
+            c = *ps->p++;
+            switch (c) {
+            case 'n':
+                c = '\n';
+                break;
+            case 't':
+                c = '\t';
+                break;
+            case '\\':
+            case '"':
+            case '\'':
+                break;
+            default:
+                return perr(ps, "unknown escape '\\%c' in string", c ? c : '0');
+            }
+        }
+        if (n + 1 >= size)
+            return perr(ps, "string longer than %zu characters", size - 1);
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+static int parse_value(struct parser *ps, struct value *v)
+{
+    if (*ps->p == '"' || *ps->p == '\'') {
+        v->type = V_STRING;
+        return parse_string(ps, v->str, sizeof(v->str));
+    }
+    if (isdigit((unsigned char)*ps->p) || *ps->p == '-') {
+        char *end;
+
+        errno = 0;
+        v->num = strtoll(ps->p, &end, 0);
+        if (errno || end == ps->p || isalnum((unsigned char)*end) || *end == '.')
+            return perr(ps, "malformed number");
+        v->type = V_NUMBER;
+        snprintf(v->str, sizeof(v->str), "%lld", v->num);
+        ps->p = end;
+        return 0;
+    }
+    if (*ps->p == '[') {
+        v->type = V_LIST;
+        v->nr_items = 0;
+        ps->p++;
+        for (;;) {
+            skip_space(ps, 1);
+            if (*ps->p == ']') {
+                ps->p++;
+                return 0;
+            }
+            if (*ps->p != '"' && *ps->p != '\'')
+                return perr(ps, *ps->p ? "expected a string or ']' in list"
+                                       : "list not closed with ']'");
+            if (v->nr_items == MAX_LIST)
+                return perr(ps, "more than %d list items", MAX_LIST);
+            if (parse_string(ps, v->items[v->nr_items], sizeof(v->items[0])) < 0)
+                return -1;
+            v->nr_items++;
+            skip_space(ps, 1);
+            if (*ps->p == ',')
+                ps->p++;
+            else if (*ps->p != ']')
+                return perr(ps, "expected ',' or ']' in list");
+        }
+    }
+    return perr(ps, "expected a value (\"string\", number or [list])");
+}
+
+static const char *const type_names[] = {"a string", "a number", "a list"};
+
+int tern_config_parse(struct tern_config *cfg, const char *file, const char *text, char *err,
+                      size_t errlen, void (*warn)(const char *msg))
+{
+    struct parser ps = {.file = file, .p = text, .line = 1, .err = err, .errlen = errlen};
+    struct value *v = malloc(sizeof(*v));
+    int rc = -1;
+
+    if (!v) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        return -1;
+    }
+    for (;;) {
+        char key[64];
+        size_t n = 0;
+        int key_line;
+        const struct key_rule *rule = NULL;
+
+        skip_space(&ps, 1);
+        if (!*ps.p)
+            break;
+        if (*ps.p == ';') {
+            ps.p++;
+            continue;
+        }
+        if (!isalpha((unsigned char)*ps.p) && *ps.p != '_') {
+            perr(&ps, "expected a key name");
+            goto out;
+        }
+        while (isalnum((unsigned char)*ps.p) || *ps.p == '_') {
+            if (n + 1 >= sizeof(key)) {
+                perr(&ps, "key name too long");
+                goto out;
+            }
+            key[n++] = *ps.p++;
+        }
+        key[n] = '\0';
+        key_line = ps.line;
+        skip_space(&ps, 0);
+        if (*ps.p != '=') {
+            perr(&ps, "expected '=' after '%s'", key);
+            goto out;
+        }
+        ps.p++;
+        skip_space(&ps, 0);
+        memset(v, 0, sizeof(*v));
+        if (parse_value(&ps, v) < 0)
+            goto out;
+        skip_space(&ps, 0);
+        if (*ps.p == ';')
+            ps.p++;
+        skip_space(&ps, 0);
+        if (*ps.p && *ps.p != '\n') {
+            perr(&ps, "unexpected text after the value of '%s'", key);
+            goto out;
+        }
+        for (size_t i = 0; i < sizeof(key_rules) / sizeof(key_rules[0]); i++)
+            if (!strcmp(key_rules[i].key, key))
+                rule = &key_rules[i];
+        if (!rule) {
+            if (warn) {
+                char msg[200];
+
+                snprintf(msg, sizeof(msg), "%s:%d: warning: unknown key '%s' ignored", file,
+                         key_line, key);
+                warn(msg);
+            }
+            continue;
+        }
+        if (rule->type != v->type) {
+            ps.line = key_line;
+            perr(&ps, "'%s' must be %s, not %s", key, type_names[rule->type], type_names[v->type]);
+            goto out;
+        }
+        {
+            char aerr[400];
+
+            if (rule->apply(cfg, v, aerr, sizeof(aerr)) < 0) {
+                ps.line = key_line;
+                perr(&ps, "%s: %s", key, aerr);
+                goto out;
+            }
+        }
+    }
+    rc = 0;
+out:
+    free(v);
+    return rc;
+}
+
+int tern_config_validate(const struct tern_config *cfg, char *err, size_t errlen)
+{
+    const char *f = cfg->path[0] ? cfg->path : "config";
+
+    if (!cfg->name[0]) {
+        snprintf(err, errlen, "%s: no 'name' given", f);
+        return -1;
+    }
+    if (!cfg->kernel[0]) {
+        snprintf(err, errlen, "%s: no 'kernel' given", f);
+        return -1;
+    }
+    if (cfg->maxmem_mib && cfg->maxmem_mib < cfg->memory_mib) {
+        snprintf(err, errlen, "%s: maxmem (%llu) is less than memory (%llu)", f,
+                 (unsigned long long)cfg->maxmem_mib, (unsigned long long)cfg->memory_mib);
+        return -1;
+    }
+    if (cfg->maxvcpus && cfg->maxvcpus < cfg->vcpus) {
+        snprintf(err, errlen, "%s: maxvcpus (%u) is less than vcpus (%u)", f, cfg->maxvcpus,
+                 cfg->vcpus);
+        return -1;
+    }
+    return 0;
+}
+
+int tern_config_load(struct tern_config *cfg, const char *path, char *const overrides[],
+                     int nr_overrides, char *err, size_t errlen, void (*warn)(const char *msg))
+{
+    struct stat st;
+    char *text;
+    ssize_t n;
+    size_t off = 0;
+    int fd, rc;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (st.st_size > (1 << 20)) {
+        snprintf(err, errlen, "%s: larger than 1 MiB", path);
+        close(fd);
+        return -1;
+    }
+    text = malloc((size_t)st.st_size + 1);
+    if (!text) {
+        close(fd);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    while (off < (size_t)st.st_size && (n = read(fd, text + off, (size_t)st.st_size - off)) > 0)
+        off += (size_t)n;
+    close(fd);
+    text[off] = '\0';
+    if (strlen(text) != off) {
+        snprintf(err, errlen, "%s: contains a NUL byte", path);
+        free(text);
+        return -1;
+    }
+    if (!realpath(path, cfg->path))
+        snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+    rc = tern_config_parse(cfg, path, text, err, errlen, warn);
+    free(text);
+    for (int i = 0; rc == 0 && i < nr_overrides; i++)
+        rc = tern_config_parse(cfg, "command line", overrides[i], err, errlen, warn);
+    if (rc == 0)
+        rc = tern_config_validate(cfg, err, errlen);
+    return rc;
+}

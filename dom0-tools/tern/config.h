@@ -1,0 +1,71 @@
+/* xl.cfg parsing (the subset of xl's domain configuration syntax that tern acts on). */
+#ifndef TERN_CONFIG_H
+#define TERN_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum tern_action {
+    TERN_ACTION_DESTROY,
+    TERN_ACTION_RESTART,
+    TERN_ACTION_RENAME_RESTART,
+    TERN_ACTION_PRESERVE,
+    TERN_ACTION_COREDUMP_DESTROY,
+    TERN_ACTION_COREDUMP_RESTART,
+    TERN_ACTION_SOFT_RESET,
+};
+
+#define TERN_MAX_DEVICES 16
+
+struct tern_disk {
+    char target[256];
+    char vdev[16];
+    int readonly;
+    char format[16]; /* raw, qcow2, ... (only raw acted on) */
+    char backendtype[16];
+};
+
+struct tern_vif {
+    char mac[18]; /* "" = generated at create time */
+    char bridge[64];
+    char ip[64];
+    char script[128];
+};
+
+struct tern_config {
+    char path[512]; /* file the config came from ("" for none) */
+    char name[64];
+    char uuid[37]; /* "" = generate */
+    uint64_t memory_mib, maxmem_mib;
+    unsigned int vcpus, maxvcpus;
+    char kernel[512], ramdisk[512];
+    char cmdline[1024];
+    enum tern_action on_poweroff, on_reboot, on_crash;
+    struct tern_disk disks[TERN_MAX_DEVICES];
+    unsigned int nr_disks;
+    struct tern_vif vifs[TERN_MAX_DEVICES];
+    unsigned int nr_vifs;
+};
+
+/* Parses text (named file for messages) into cfg, which the caller zero-initialises with
+ * tern_config_init. On error returns -1 and err holds "file:line: reason". Warnings (unknown
+ * keys) go to warn (may be NULL). */
+void tern_config_init(struct tern_config *cfg);
+int tern_config_parse(struct tern_config *cfg, const char *file, const char *text, char *err,
+                      size_t errlen, void (*warn)(const char *msg));
+/* Reads and parses a file, then applies "key=value" overrides (xl create cfg key=value). */
+int tern_config_load(struct tern_config *cfg, const char *path, char *const overrides[],
+                     int nr_overrides, char *err, size_t errlen, void (*warn)(const char *msg));
+/* Checks cross-key rules (required keys, maxmem >= memory ...). */
+int tern_config_validate(const struct tern_config *cfg, char *err, size_t errlen);
+
+const char *tern_action_name(enum tern_action a);
+int tern_action_parse(const char *s, enum tern_action *a);
+/* Parses a disk spec (xl-disk-configuration positional or key=value form). */
+int tern_disk_parse(const char *spec, struct tern_disk *disk, char *err, size_t errlen);
+int tern_vif_parse(const char *spec, struct tern_vif *vif, char *err, size_t errlen);
+/* Parses a memory size with unit suffix b/k/m/g/t (default_unit is the multiplier
+ * when no suffix is given); returns 0 and the size in KiB. */
+int tern_parse_size_kb(const char *s, uint64_t default_unit_bytes, uint64_t *kb);
+
+#endif

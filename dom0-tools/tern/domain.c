@@ -1,0 +1,439 @@
+/* Domain lifecycle: create (libxl__domain_make + build_pre + build + build_post + console +
+ * introduce, xen-arm-abi.md 5.2-5.8) and destroy. Used by the CLI and tern-consoled. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include "tern.h"
+#include "tern/guest.h"
+
+#define MAX_DOMAINS 1024
+
+char *tern_xs_read(struct tern_ctx *ctx, xs_transaction_t t, const char *fmt, ...)
+{
+    char path[256];
+    va_list al;
+
+    va_start(al, fmt);
+    vsnprintf(path, sizeof(path), fmt, al);
+    va_end(al);
+    return xs_read(ctx->xsh, t, path, NULL);
+}
+
+bool tern_xs_write(struct tern_ctx *ctx, xs_transaction_t t, const char *value, const char *fmt,
+                   ...)
+{
+    char path[256];
+    va_list al;
+
+    va_start(al, fmt);
+    vsnprintf(path, sizeof(path), fmt, al);
+    va_end(al);
+    return xs_write(ctx->xsh, t, path, value, strlen(value));
+}
+
+char *tern_domain_name(struct tern_ctx *ctx, uint32_t domid)
+{
+    char *name;
+
+    if (domid == 0)
+        return strdup("Domain-0");
+    name = ctx->xsh ? tern_xs_read(ctx, XBT_NULL, "/local/domain/%u/name", domid) : NULL;
+    if (!name && asprintf(&name, "(domain %u)", domid) < 0)
+        return NULL;
+    return name;
+}
+
+long tern_domain_lookup(struct tern_ctx *ctx, const char *what)
+{
+    xc_domaininfo_t *info;
+    char *end;
+    long found = -1;
+    unsigned long id = strtoul(what, &end, 10);
+    int n;
+
+    info = calloc(MAX_DOMAINS, sizeof(*info));
+    if (!info)
+        return -1;
+    n = xc_domain_getinfolist(ctx->xch, 0, MAX_DOMAINS, info);
+    for (int i = 0; i < n && found < 0; i++) {
+        if (*what && !*end) {
+            if (info[i].domain == id)
+                found = (long)id;
+        } else {
+            char *name = tern_domain_name(ctx, info[i].domain);
+
+            if (name && !strcmp(name, what))
+                found = info[i].domain;
+            free(name);
+        }
+    }
+    free(info);
+    return found;
+}
+
+/* ---------------------------------------------------------------- create */
+
+struct creator {
+    struct tern_ctx *ctx;
+    const struct tern_config *cfg;
+    uint32_t domid;
+    char uuid[37];
+    char *err;
+    size_t errlen;
+};
+
+static int fail(struct creator *c, int errnoval, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(struct creator *c, int errnoval, const char *fmt, ...)
+{
+    va_list al;
+    size_t n;
+
+    va_start(al, fmt);
+    vsnprintf(c->err, c->errlen, fmt, al);
+    va_end(al);
+    n = strlen(c->err);
+    snprintf(c->err + n, c->errlen - n, ": %s", strerror(errnoval));
+    return -errnoval;
+}
+
+static void make_uuid(char out[37], xen_domain_handle_t handle)
+{
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, handle, 16) : -1;
+
+    if (fd >= 0)
+        close(fd);
+    if (n != 16) {
+        struct timeval tv;
+
+        gettimeofday(&tv, NULL);
+        srandom((unsigned)(tv.tv_usec ^ tv.tv_sec ^ getpid()));
+        for (int i = 0; i < 16; i++)
+            handle[i] = (uint8_t)random();
+    }
+    handle[6] = (handle[6] & 0x0f) | 0x40; /* version 4 */
+    handle[8] = (handle[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             handle[0], handle[1], handle[2], handle[3], handle[4], handle[5], handle[6], handle[7],
+             handle[8], handle[9], handle[10], handle[11], handle[12], handle[13], handle[14],
+             handle[15]);
+}
+
+static int parse_uuid(const char *s, xen_domain_handle_t handle)
+{
+    for (int i = 0, j = 0; i < 16; i++, j += 2) {
+        unsigned v;
+
+        if (s[j] == '-')
+            j++;
+        if (sscanf(s + j, "%2x", &v) != 1)
+            return -1;
+        handle[i] = (uint8_t)v;
+    }
+    return 0;
+}
+
+/* Writes path = value and, if perms given, its permissions, inside transaction t. */
+static bool xs_node(struct creator *c, xs_transaction_t t, const char *path, const char *value,
+                    struct xs_permissions *perms, unsigned nperms)
+{
+    struct xs_handle *xsh = c->ctx->xsh;
+
+    if (value ? !xs_write(xsh, t, path, value, strlen(value)) : !xs_mkdir(xsh, t, path))
+        return false;
+    return !perms || xs_set_permissions(xsh, t, path, perms, nperms);
+}
+
+/* The xenstore skeleton libxl__domain_make writes, in one transaction (retried on EAGAIN). */
+static int write_skeleton(struct creator *c)
+{
+    struct xs_permissions roperm[2] = {{.id = 0, .perms = XS_PERM_NONE},
+                                       {.id = c->domid, .perms = XS_PERM_READ}};
+    struct xs_permissions rwperm[1] = {{.id = c->domid, .perms = XS_PERM_NONE}};
+    struct xs_permissions noperm[1] = {{.id = 0, .perms = XS_PERM_NONE}};
+    static const char *const ro_dirs[] = {"cpu", "memory", "device", "control"};
+    static const char *const rw_nodes[] = {"control/shutdown",
+                                           "control/feature-poweroff",
+                                           "control/feature-reboot",
+                                           "control/feature-suspend",
+                                           "control/sysrq",
+                                           "data",
+                                           "drivers",
+                                           "feature",
+                                           "attr",
+                                           "error",
+                                           "device/suspend/event-channel"};
+    char dom[64], vm[64], path[160], now[32];
+    struct timeval tv;
+
+    snprintf(dom, sizeof(dom), "/local/domain/%u", c->domid);
+    snprintf(vm, sizeof(vm), "/vm/%s", c->uuid);
+    gettimeofday(&tv, NULL);
+    snprintf(now, sizeof(now), "%ld.%02ld", (long)tv.tv_sec, (long)tv.tv_usec / 10000);
+    for (;;) {
+        struct xs_handle *xsh = c->ctx->xsh;
+        xs_transaction_t t = xs_transaction_start(xsh);
+        bool ok;
+
+        if (t == XBT_NULL)
+            return fail(c, errno, "xenstore transaction for domain %u", c->domid);
+        ok = xs_node(c, t, dom, NULL, roperm, 2) && xs_node(c, t, vm, NULL, roperm, 2);
+        snprintf(path, sizeof(path), "/libxl/%u", c->domid);
+        ok = ok && xs_node(c, t, path, NULL, noperm, 1);
+        for (size_t i = 0; ok && i < sizeof(ro_dirs) / sizeof(ro_dirs[0]); i++) {
+            snprintf(path, sizeof(path), "%s/%s", dom, ro_dirs[i]);
+            ok = xs_node(c, t, path, NULL, roperm, 2);
+        }
+        for (size_t i = 0; ok && i < sizeof(rw_nodes) / sizeof(rw_nodes[0]); i++) {
+            snprintf(path, sizeof(path), "%s/%s", dom, rw_nodes[i]);
+            ok = xs_node(c, t, path, NULL, rwperm, 1);
+        }
+        snprintf(path, sizeof(path), "%s/vm", dom);
+        ok = ok && xs_node(c, t, path, vm, NULL, 0);
+        snprintf(path, sizeof(path), "%s/name", dom);
+        ok = ok && xs_node(c, t, path, c->cfg->name, NULL, 0);
+        snprintf(path, sizeof(path), "%s/control/platform-feature-multiprocessor-suspend", dom);
+        ok = ok && xs_node(c, t, path, "1", roperm, 2);
+        snprintf(path, sizeof(path), "%s/control/platform-feature-xs_reset_watches", dom);
+        ok = ok && xs_node(c, t, path, "1", roperm, 2);
+        snprintf(path, sizeof(path), "%s/uuid", vm);
+        ok = ok && xs_node(c, t, path, c->uuid, NULL, 0);
+        snprintf(path, sizeof(path), "%s/name", vm);
+        ok = ok && xs_node(c, t, path, c->cfg->name, NULL, 0);
+        snprintf(path, sizeof(path), "%s/start_time", vm);
+        ok = ok && xs_node(c, t, path, now, NULL, 0);
+        if (!ok) {
+            int saved = errno;
+
+            xs_transaction_end(xsh, t, true);
+            return fail(c, saved, "write xenstore skeleton %s", dom);
+        }
+        if (xs_transaction_end(xsh, t, false))
+            return 0;
+        if (errno != EAGAIN)
+            return fail(c, errno, "commit xenstore skeleton %s", dom);
+    }
+}
+
+/* libxl__build_post + the console device + the toolstack's own record under /libxl/D. */
+static int write_post(struct creator *c, const struct tern_build_result *res, uint32_t store_port,
+                      uint32_t console_port, uint64_t maxmem_kb, uint64_t target_kb)
+{
+    struct xs_permissions conperm[2] = {{.id = 0, .perms = XS_PERM_NONE},
+                                        {.id = c->domid, .perms = XS_PERM_READ}};
+    const struct tern_config *cfg = c->cfg;
+    char dom[64], path[192], val[128];
+
+    snprintf(dom, sizeof(dom), "/local/domain/%u", c->domid);
+    for (;;) {
+        struct xs_handle *xsh = c->ctx->xsh;
+        xs_transaction_t t = xs_transaction_start(xsh);
+        bool ok = t != XBT_NULL;
+
+#define W(value, ...)                                                                              \
+    (snprintf(path, sizeof(path), __VA_ARGS__), xs_node(c, t, path, value, NULL, 0))
+#define V(...) (snprintf(val, sizeof(val), __VA_ARGS__), val)
+        ok = ok && W(V("%llu", (unsigned long long)maxmem_kb), "%s/memory/static-max", dom);
+        ok = ok && W(V("%llu", (unsigned long long)target_kb), "%s/memory/target", dom);
+        ok = ok && W("0", "%s/memory/videoram", dom);
+        ok = ok && W(V("%u", c->domid), "%s/domid", dom);
+        ok = ok && W(V("%u", store_port), "%s/store/port", dom);
+        ok = ok && W(V("%llu", (unsigned long long)res->store_gfn), "%s/store/ring-ref", dom);
+        for (unsigned i = 0; ok && i < (cfg->maxvcpus ? cfg->maxvcpus : cfg->vcpus); i++)
+            ok = W(i < cfg->vcpus ? "online" : "offline", "%s/cpu/%u/availability", dom, i);
+        /* Console 0: read-only for the guest (libxl__device_console_add). */
+        snprintf(path, sizeof(path), "%s/console", dom);
+        ok = ok && xs_node(c, t, path, NULL, conperm, 2);
+        ok = ok && W("0", "%s/console/backend-id", dom);
+        ok = ok && W("1048576", "%s/console/limit", dom);
+        ok = ok && W("xenconsoled", "%s/console/type", dom);
+        ok = ok && W("pty", "%s/console/output", dom);
+        ok = ok && W(V("%u", console_port), "%s/console/port", dom);
+        ok = ok && W(V("%llu", (unsigned long long)res->console_gfn), "%s/console/ring-ref", dom);
+        ok = ok &&
+             W(V("%s/console", dom), "/local/domain/0/backend/console/%u/0/frontend", c->domid);
+        ok = ok &&
+             W(V("%u", c->domid), "/local/domain/0/backend/console/%u/0/frontend-id", c->domid);
+        ok = ok && W("1", "/local/domain/0/backend/console/%u/0/online", c->domid);
+        ok = ok && W("1", "/local/domain/0/backend/console/%u/0/state", c->domid);
+        ok = ok && W("vt100", "/local/domain/0/backend/console/%u/0/protocol", c->domid);
+        ok = ok && W(tern_action_name(cfg->on_poweroff), "/libxl/%u/on_poweroff", c->domid);
+        ok = ok && W(tern_action_name(cfg->on_reboot), "/libxl/%u/on_reboot", c->domid);
+        ok = ok && W(tern_action_name(cfg->on_crash), "/libxl/%u/on_crash", c->domid);
+        ok = ok && W(cfg->path, "/libxl/%u/config", c->domid);
+        ok = ok && W(V("%u", cfg->vcpus), "/libxl/%u/vcpus", c->domid);
+#undef W
+#undef V
+        if (!ok) {
+            int saved = errno;
+
+            if (t != XBT_NULL)
+                xs_transaction_end(xsh, t, true);
+            return fail(c, saved, "write xenstore entries of %s", dom);
+        }
+        if (xs_transaction_end(xsh, t, false))
+            return 0;
+        if (errno != EAGAIN)
+            return fail(c, errno, "commit xenstore entries of %s", dom);
+    }
+}
+
+static int name_in_use(struct tern_ctx *ctx, const char *name)
+{
+    return tern_domain_lookup(ctx, name) >= 0;
+}
+
+int tern_domain_create(struct tern_ctx *ctx, const struct tern_config *cfg, bool paused,
+                       uint32_t *domid_out, char *err, size_t errlen)
+{
+    struct creator c = {.ctx = ctx, .cfg = cfg, .err = err, .errlen = errlen};
+    struct xen_domctl_createdomain create = {
+        .flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
+        .max_vcpus = cfg->maxvcpus ? cfg->maxvcpus : cfg->vcpus,
+        .max_evtchn_port = 1023,
+        .max_grant_frames = 64,
+        .max_maptrack_frames = 1024,
+        .grant_opts = XEN_DOMCTL_GRANT_version(1),
+        /* arch: GIC version "native" (0), no SPIs: the zero defaults. */
+    };
+    uint64_t target_kb = cfg->memory_mib << 10;
+    uint64_t maxmem_kb = (cfg->maxmem_mib ? cfg->maxmem_mib : cfg->memory_mib) << 10;
+    struct tern_build_config bc;
+    struct tern_build_result res = {0};
+    char berr[400];
+    int store_port, console_port, rc;
+    uint32_t domid = 0;
+
+    err[0] = '\0';
+    if (name_in_use(ctx, cfg->name)) {
+        snprintf(err, errlen, "create domain '%s': a domain with this name exists", cfg->name);
+        return -EEXIST;
+    }
+    if (cfg->uuid[0]) {
+        parse_uuid(cfg->uuid, create.handle);
+        snprintf(c.uuid, sizeof(c.uuid), "%s", cfg->uuid);
+    } else {
+        make_uuid(c.uuid, create.handle);
+    }
+    if (xc_domain_create(ctx->xch, &domid, &create) < 0)
+        return fail(&c, errno, "create domain '%s' (XEN_DOMCTL_createdomain)", cfg->name);
+    c.domid = domid;
+    if ((rc = write_skeleton(&c)) < 0)
+        goto fail;
+    if (xc_domain_max_vcpus(ctx->xch, domid, create.max_vcpus) < 0) {
+        rc = fail(&c, errno, "set %u vCPUs of domain %u", create.max_vcpus, domid);
+        goto fail;
+    }
+    if (xc_domain_setmaxmem(ctx->xch, domid, maxmem_kb + TERN_MAXMEM_SLACK_KB) < 0) {
+        rc = fail(&c, errno, "set maximum memory of domain %u", domid);
+        goto fail;
+    }
+    store_port = xc_evtchn_alloc_unbound(ctx->xch, domid, 0);
+    if (store_port < 0) {
+        rc = fail(&c, errno, "allocate xenstore event channel of domain %u", domid);
+        goto fail;
+    }
+    console_port = xc_evtchn_alloc_unbound(ctx->xch, domid, 0);
+    if (console_port < 0) {
+        rc = fail(&c, errno, "allocate console event channel of domain %u", domid);
+        goto fail;
+    }
+    bc = (struct tern_build_config){
+        .domid = domid,
+        .mem_kb = target_kb,
+        .vcpus = cfg->vcpus,
+        .kernel = cfg->kernel,
+        .ramdisk = cfg->ramdisk[0] ? cfg->ramdisk : NULL,
+        .cmdline = cfg->cmdline[0] ? cfg->cmdline : NULL,
+        .store_domid = 0,
+        .console_domid = 0,
+        .store_port = (uint32_t)store_port,
+        .console_port = (uint32_t)console_port,
+        .clock_frequency = tern_arch_clock_frequency(&create),
+    };
+    rc = tern_guest_build(ctx->xch, &bc, &res, berr, sizeof(berr));
+    if (rc < 0) {
+        snprintf(err, errlen, "build domain %u: %s", domid, berr);
+        goto fail;
+    }
+    if ((rc = write_post(&c, &res, (uint32_t)store_port, (uint32_t)console_port, maxmem_kb,
+                         target_kb)) < 0)
+        goto fail;
+    if (!xs_introduce_domain(ctx->xsh, domid, res.store_gfn, (unsigned)store_port)) {
+        rc = fail(&c, errno, "introduce domain %u to xenstored", domid);
+        goto fail;
+    }
+    if (!paused && xc_domain_unpause(ctx->xch, domid) < 0) {
+        rc = fail(&c, errno, "unpause domain %u", domid);
+        goto fail;
+    }
+    *domid_out = domid;
+    return 0;
+fail : {
+    char derr[256];
+
+    tern_domain_destroy(ctx, domid, 5000, derr, sizeof(derr));
+    return rc;
+}
+}
+
+/* ---------------------------------------------------------------- destroy */
+
+static bool domain_exists(struct tern_ctx *ctx, uint32_t domid)
+{
+    xc_domaininfo_t info;
+
+    return xc_domain_getinfolist(ctx->xch, domid, 1, &info) == 1 && info.domain == domid;
+}
+
+int tern_domain_destroy(struct tern_ctx *ctx, uint32_t domid, int timeout_ms, char *err,
+                        size_t errlen)
+{
+    char *vm = NULL, path[128];
+    int rc = 0;
+
+    err[0] = '\0';
+    if (domid == 0) {
+        snprintf(err, errlen, "destroy domain 0: %s", strerror(EPERM));
+        return -EPERM;
+    }
+    if (ctx->xsh)
+        vm = tern_xs_read(ctx, XBT_NULL, "/local/domain/%u/vm", domid);
+    if (xc_domain_destroy(ctx->xch, domid) < 0 && errno != ESRCH) {
+        rc = -errno;
+        snprintf(err, errlen, "destroy domain %u (XEN_DOMCTL_destroydomain): %s", domid,
+                 strerror(errno));
+    }
+    if (ctx->xsh) {
+        snprintf(path, sizeof(path), "/local/domain/%u", domid);
+        xs_rm(ctx->xsh, XBT_NULL, path);
+        snprintf(path, sizeof(path), "/libxl/%u", domid);
+        xs_rm(ctx->xsh, XBT_NULL, path);
+        snprintf(path, sizeof(path), "/local/domain/0/backend/console/%u", domid);
+        xs_rm(ctx->xsh, XBT_NULL, path);
+        if (vm && !strncmp(vm, "/vm/", 4))
+            xs_rm(ctx->xsh, XBT_NULL, vm);
+    }
+    free(vm);
+    /* The domain lingers as "dying" until every mapping of its pages is gone (xenstored and
+     * the console daemon drop theirs on VIRQ_DOM_EXC); its memory is free after that. */
+    for (int waited = 0; rc == 0 && domain_exists(ctx, domid); waited += 20) {
+        if (waited >= timeout_ms) {
+            rc = -EBUSY;
+            snprintf(err, errlen,
+                     "destroy domain %u: still dying after %d ms (pages still mapped?): %s", domid,
+                     timeout_ms, strerror(EBUSY));
+            break;
+        }
+        usleep(20000);
+    }
+    return rc;
+}

@@ -1,0 +1,13 @@
+/* Check suites of the dom0-tools unit tests (one per file). */
+#ifndef TERN_DOM0_TOOLS_SUITES_H
+#define TERN_DOM0_TOOLS_SUITES_H
+
+#include <check.h>
+
+Suite *config_suite(void);
+Suite *cmdtable_suite(void);
+Suite *guest_suite(void);
+Suite *ring_suite(void);
+Suite *ctrl_suite(void);
+
+#endif
