@@ -45,6 +45,13 @@ bool vcpu_event_pending(struct vcpu *v)
     return __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_SEQ_CST) != 0;
 }
 
+bool vcpu_wake_pending(struct vcpu *v)
+{
+    if (vcpu_event_pending(v))
+        return true;
+    return __atomic_exchange_n(&v->poll_woken, false, __ATOMIC_SEQ_CST);
+}
+
 /* Tell v its selector word for port has something (unless already said). */
 static void evtchn_2l_notify(struct vcpu *v, unsigned int port)
 {
@@ -64,6 +71,7 @@ static void evtchn_check_pollers(struct domain *d, unsigned int port)
             continue;
         if (v->poll_evtchn < 0 || (unsigned int)v->poll_evtchn == port) {
             v->poll_evtchn = 0;
+            __atomic_store_n(&v->poll_woken, true, __ATOMIC_SEQ_CST);
             vcpu_kick(v);
         }
     }

@@ -33,6 +33,7 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
     }
     if (pending)
         return 0;
+    __atomic_store_n(&v->poll_woken, false, __ATOMIC_SEQ_CST);
     v->poll_evtchn = p.nr_ports == 1 ? (int)port : -1;
     vcpu_block(v);
     return 0;

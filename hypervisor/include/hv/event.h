@@ -68,6 +68,10 @@ void send_global_virq(unsigned int virq);
 /* True when v's vcpu_info has evtchn_upcall_pending set: arch asserts the upcall PPI of v
  * while this holds (and WFI must not sleep). */
 bool vcpu_event_pending(struct vcpu *v);
+/* Should blocked v (WFI, SCHEDOP_block, SCHEDOP_poll) run again?  True when an upcall is
+ * pending, or once after a port polled with SCHEDOP_poll fired (even masked: poll ignores
+ * masks).  The arch's idle loop calls this instead of vcpu_event_pending(). */
+bool vcpu_wake_pending(struct vcpu *v);
 /* Set evtchn_upcall_pending of v and kick it (0 -> 1 edge only). */
 void vcpu_mark_events_pending(struct vcpu *v);
 

@@ -40,6 +40,7 @@ struct vcpu {
     bool vcpu_info_registered;         /* VCPUOP_register_vcpu_info done (once only) */
     vaddr_t runstate_guest;            /* VCPUOP_register_runstate_memory_area VA, or 0 */
     int poll_evtchn;                   /* SCHEDOP_poll: 0 none, >0 that port, -1 any */
+    bool poll_woken;                   /* a polled port fired (vcpu_wake_pending) */
     uint32_t virq_to_evtchn[NR_VIRQS]; /* bound VIRQ ports (global VIRQs: vCPU 0's) */
 
     struct arch_vcpu arch;

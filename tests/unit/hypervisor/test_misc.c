@@ -149,6 +149,29 @@ START_TEST(sched_ops)
     ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_poll, SCRATCH(domu) + 128, 0), 0);
     ck_assert(u0->blocked);
     ck_assert_int_eq(u0->poll_evtchn, (int)port);
+    ck_assert(!vcpu_wake_pending(u0));
+    /* The polled port fires while masked: no upcall, but the poller wakes (once). */
+    ev_set_mask(domu, port, true);
+    {
+        uint32_t peer;
+
+        ck_assert_int_eq(ev_bind_interdomain(u0, DOMID_SELF, port, &peer), 0);
+        ck_assert_int_eq(u0->poll_evtchn, (int)port); /* the new port is not the polled one */
+        u0->vcpu_info->evtchn_upcall_pending = 0;
+        ck_assert(!vcpu_wake_pending(u0));
+        ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_send, peer), 0);
+    }
+    ck_assert(!vcpu_event_pending(u0));
+    ck_assert(vcpu_wake_pending(u0));
+    ck_assert(!vcpu_wake_pending(u0));
+    ck_assert(ev_pending(domu, port));
+    ck_assert_int_eq(u0->poll_evtchn, 0);
+    /* Polling a port that is already pending returns at once without blocking. */
+    u0->blocked = false;
+    p.nr_ports = 1;
+    gput(domu, SCRATCH(domu) + 128, &p, sizeof(p));
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_poll, SCRATCH(domu) + 128, 0), 0);
+    ck_assert(!u0->blocked);
     p.nr_ports = 129;
     gput(domu, SCRATCH(domu) + 128, &p, sizeof(p));
     ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_poll, SCRATCH(domu) + 128, 0), -EINVAL);
