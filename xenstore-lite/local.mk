@@ -39,3 +39,10 @@ tests_unit_xenstore_lite_test_store_SOURCES = tests/unit/xenstore-lite/test_stor
 	tests/unit/xenstore-lite/harness.c tests/unit/xenstore-lite/harness.h
 tests_unit_xenstore_lite_test_store_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_xenstore_lite_test_store_LDADD = $(XSL_UNIT_LDADD)
+
+# ---------------------------------------------------------------- protocol tests (host)
+# The daemon on a private socket, driven raw (protocol.py) and by Debian's own
+# xenstore-utils + libxenstore4 (debian-tools.py).
+TESTS += tests/xenstore-lite/protocol.py tests/xenstore-lite/debian-tools.py
+EXTRA_DIST += tests/xenstore-lite/xslclient.py tests/xenstore-lite/protocol.py \
+	tests/xenstore-lite/debian-tools.py

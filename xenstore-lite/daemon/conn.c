@@ -60,7 +60,8 @@ void conn_kill(struct conn *c, const char *why)
     if (c->dead)
         return;
     if (why && (xsl_verbose || c->id != 0))
-        xsl_log("dropping connection (domain %u): %s", c->id, why);
+        xsl_log("dropping connection (domain %u, fd %d, watches %u): %s", c->id, c->fd, c->nwatches,
+                why);
     c->dead = true;
     conn_drop_watches(c);
     conn_drop_transactions(c);
@@ -116,6 +117,11 @@ void conn_reply(struct conn *c, const struct xsd_sockmsg *req, uint32_t type, co
 
     if (c->dead)
         return;
+    if (len > XENSTORE_PAYLOAD_MAX) {
+        /* e.g. a directory too big for one reply: clients then use DIRECTORY_PART */
+        conn_error(c, req, E2BIG);
+        return;
+    }
     out_append(c, &hdr, sizeof(hdr), data, len);
     c->replies_queued++;
 }

@@ -110,6 +110,8 @@ void watch_fire(const char *path, const struct node *n, bool exact)
             }
             if (ok)
                 conn_event(c, event_path(w, path), w->token);
+            if (c->dead)
+                break; /* dropped for its backlog: its watches are gone */
         }
     }
 }
@@ -127,8 +129,11 @@ void watch_fire_special(const char *name)
         if (!(xsl_perm_for(sp->p, sp->n, &who) & XSL_PERM_READ))
             continue;
         for (struct watch *w = c->watches; w; w = w->next)
-            if (strcmp(w->path, name) == 0)
+            if (strcmp(w->path, name) == 0) {
                 conn_event(c, name, w->token);
+                if (c->dead)
+                    break;
+            }
     }
 }
 

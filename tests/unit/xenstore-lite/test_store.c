@@ -155,6 +155,8 @@ START_TEST(directory_part)
     }
     ck_assert_uint_eq(names, 300);
     ck_assert_uint_ge(parts, 2);
+    /* the whole list does not fit one reply */
+    ck_assert_int_eq(tc_dir(c, 0, "/d", out, &olen), E2BIG);
 }
 END_TEST
 
