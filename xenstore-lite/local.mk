@@ -28,6 +28,30 @@ bin_PROGRAMS += tern-xenstored
 tern_xenstored_SOURCES = xenstore-lite/daemon/main.c
 tern_xenstored_LDADD = libxsl_daemon.a libxsl_proto.a
 
+# The client library: compiled against Debian's <xenstore.h>, so it is that API.
+noinst_LIBRARIES += libxsl_client.a
+libxsl_client_a_SOURCES = $(XSL_LIB_SRC)
+
+# The multi-call client: run as xenstore-read etc. (symlink) or "tern-xenstore read ...".
+XSL_CLIENT_SRC = xenstore-lite/clients/xenstore.c xenstore-lite/clients/escape.c
+bin_PROGRAMS += tern-xenstore
+tern_xenstore_SOURCES = $(XSL_CLIENT_SRC) xenstore-lite/clients/escape.h
+tern_xenstore_LDADD = libxsl_client.a libxsl_proto.a -lpthread
+
+# ---------------------------------------------------------------- aarch64 (dom0)
+# Static programs for the dom0 initramfs.  The client runs as "tern-xenstore <mode>" there:
+# Xen's own xenstore-* names stay Debian's (the harness image may carry them).
+AARCH64_OUTPUTS += aarch64/bin/tern-xenstored aarch64/bin/tern-xenstore
+aarch64/bin/tern-xenstored: $(XSL_PROTO_SRC) $(XSL_DAEMON_SRC) xenstore-lite/daemon/main.c \
+		$(libxsl_daemon_a_SOURCES)
+	@mkdir -p aarch64/bin
+	$(AARCH64_PROGRAM_LINK) -o $@ $(addprefix $(srcdir)/,$(XSL_PROTO_SRC) $(XSL_DAEMON_SRC) \
+		xenstore-lite/daemon/main.c)
+aarch64/bin/tern-xenstore: $(XSL_PROTO_SRC) $(XSL_LIB_SRC) $(XSL_CLIENT_SRC)
+	@mkdir -p aarch64/bin
+	$(AARCH64_PROGRAM_LINK) -o $@ $(addprefix $(srcdir)/,$(XSL_PROTO_SRC) $(XSL_LIB_SRC) \
+		$(XSL_CLIENT_SRC)) -lpthread
+
 # ---------------------------------------------------------------- unit tests (Check)
 XSL_UNIT_LDADD = libxsl_daemon.a libxsl_proto.a $(CHECK_LIBS)
 check_PROGRAMS += tests/unit/xenstore-lite/test_proto tests/unit/xenstore-lite/test_store

@@ -105,8 +105,42 @@ def main():
         assert not lib.xs_is_domain_introduced(h, 5)
         lib.xs_close(h)
 
+    def same_as_debian():
+        """Our multi-call client under Xen's tool names prints what Debian's tools print."""
+        ours = os.path.join(d.tmp, 'bin')
+        os.makedirs(ours, exist_ok=True)
+        client = os.path.join(os.environ.get('TERN_BUILDDIR', os.getcwd()), 'tern-xenstore')
+        for m in ('read', 'write', 'rm', 'exists', 'list', 'ls', 'chmod', 'watch'):
+            os.symlink(client, os.path.join(ours, 'xenstore-' + m))
+        run('xenstore-write', '/cmp/a', 'plain', '/cmp/b/c', 'tab\\there\\x01\\\\',
+            '/cmp/b/d', 'x' * 120, '/cmp/e', '')
+        run('xenstore-chmod', '-r', '/cmp/b', 'n0', 'r3', 'w4')
+        cases = [['read', '/cmp/a', '/cmp/b/c'], ['read', '-p', '/cmp/b/c'], ['read', '-R', '/cmp/b/c'],
+                 ['read', '/cmp/none'], ['list', '/cmp'], ['list', '-p', '/cmp/b'],
+                 ['ls', '/cmp'], ['ls', '-p', '/cmp'], ['ls', '-f', '/cmp'], ['ls', '/none'],
+                 ['exists', '/cmp/e'], ['exists', '/cmp/none'], ['read'], ['write', '/x'],
+                 ['list', '/cmp/none'], ['chmod', '/cmp/none', 'r0']]
+        for case in cases:
+            theirs = run('xenstore-' + case[0], *case[1:], ok=False)
+            mine = run(os.path.join(ours, 'xenstore-' + case[0]), *case[1:], ok=False)
+            assert (theirs.returncode == 0) == (mine.returncode == 0), (case, theirs, mine)
+            assert theirs.stdout == mine.stdout, (case, theirs.stdout, mine.stdout)
+        # writes/rm/chmod by ours, checked with theirs
+        run(os.path.join(ours, 'xenstore-write'), '/mine/v', 'a\\nb')
+        assert run('xenstore-read', '-R', '/mine/v').stdout == 'a\nb'
+        run(os.path.join(ours, 'xenstore-chmod'), '-u', '/mine/v', 'b7')
+        assert '(b7)' in run('xenstore-ls', '-p', '/mine').stdout
+        run(os.path.join(ours, 'xenstore-rm'), '-t', '/mine/v')
+        assert run('xenstore-exists', '/mine', ok=False).returncode != 0
+        w = subprocess.Popen([os.path.join(ours, 'xenstore-watch'), '-n', '2', '/mw'],
+                             stdout=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        run('xenstore-write', '/mw/x', '1')
+        assert w.communicate(timeout=10)[0].split() == ['/mw', '/mw/x']
+
     try:
         check('xenstore-utils', tools)
+        check('tern-xenstore same as xenstore-utils', same_as_debian)
         check('xenstore-watch', watch_tool)
         check('libxenstore4', library)
     finally:
