@@ -152,6 +152,23 @@ int gnttab_map_frame(struct domain *d, unsigned long idx, gfn_t gfn, mfn_t *mfn)
     return rc;
 }
 
+int gnttab_acquire_frames(struct domain *d, unsigned int id, unsigned int frame, unsigned int nr,
+                          xen_pfn_t *mfns)
+{
+    struct grant_table *gt = d->grant.gt;
+    unsigned int i;
+    int rc;
+
+    if (id != XENMEM_resource_grant_table_id_shared || nr == 0 || frame + nr > gt->max_frames)
+        return -EINVAL;
+    spin_lock(&gnttab_lock);
+    rc = gnttab_grow(gt, frame + nr);
+    for (i = 0; !rc && i < nr; i++)
+        mfns[i] = virt_to_mfn(gt->shared[frame + i]);
+    spin_unlock(&gnttab_lock);
+    return rc ? rc : (int)nr;
+}
+
 bool gnttab_forget_frame(struct domain *d, mfn_t mfn)
 {
     struct grant_table *gt = d->grant.gt;

@@ -308,6 +308,62 @@ static long remove_from_physmap(struct vcpu *cur, uint64_t arg)
     return 0;
 }
 
+/* Map frames of another domain's resource (its grant table) into the caller's p2m at
+ * the gfns the caller lists (Xen: acquire_resource with a translated caller). */
+static long acquire_resource(struct vcpu *cur, unsigned long start, uint64_t arg)
+{
+    struct xen_mem_acquire_resource x;
+    struct domain *d;
+    unsigned int max_frames;
+
+    if (copy_from_guest_va(&x, arg, sizeof(x)))
+        return -EFAULT;
+    if (x.pad != 0)
+        return -EINVAL;
+    if ((x.frame >> 32) || ((x.frame + x.nr_frames) >> 32))
+        return -EINVAL;
+    d = domain_lookup(x.domid);
+    if (!d)
+        return -ESRCH;
+    if (d == cur->domain)
+        return -EPERM;
+    if (!cur->domain->is_privileged)
+        return -EPERM;
+    if (x.type != XENMEM_resource_grant_table)
+        return -EOPNOTSUPP; /* ioreq servers, vmtrace buffers: not in Tern */
+    max_frames = x.id == XENMEM_resource_grant_table_id_shared ? gnttab_max_frames(d) : 0;
+    if (!max_frames)
+        return -EINVAL;
+    if (!x.frame_list.q) {
+        /* Size query. */
+        if (x.nr_frames || start)
+            return -EINVAL;
+        x.nr_frames = max_frames;
+        return copy_to_guest_va(arg + offsetof(struct xen_mem_acquire_resource, nr_frames),
+                                &x.nr_frames, sizeof(x.nr_frames))
+                   ? -EFAULT
+                   : 0;
+    }
+    if (start >= x.nr_frames || x.nr_frames > (0xffffffffU >> MEMOP_EXTENT_SHIFT))
+        return -EINVAL;
+    while (start < x.nr_frames) {
+        xen_pfn_t mfns[32], gfns[32];
+        unsigned int todo = x.nr_frames - start < 32 ? x.nr_frames - start : 32, i;
+        int rc = gnttab_acquire_frames(d, x.id, x.frame + start, todo, mfns);
+
+        if (rc < 0)
+            return rc;
+        if (copy_from_guest_va(gfns, x.frame_list.q + start * sizeof(xen_pfn_t),
+                               todo * sizeof(xen_pfn_t)))
+            return -EFAULT;
+        for (i = 0; i < todo; i++)
+            if (p2m_map(cur->domain, gfns[i], mfns[i], P2M_FOREIGN_RW))
+                return start + i == 0 ? -EINVAL : -EIO; /* Xen: -EIO after the first */
+        start += todo;
+    }
+    return 0;
+}
+
 static long reservation_query(struct vcpu *cur, int op, unsigned long start, uint64_t arg)
 {
     domid_t domid;
@@ -347,8 +403,10 @@ long hc_memory_op(struct vcpu *v, const uint64_t a[5])
         return add_to_physmap_batch(v, start, arg);
     case XENMEM_remove_from_physmap:
         return start ? -EINVAL : remove_from_physmap(v, arg);
+    case XENMEM_acquire_resource:
+        return acquire_resource(v, start, arg);
     default:
-        /* exchange, maximum_gpfn, machphys ops, claim_pages, vnuma, acquire_resource,
+        /* exchange, maximum_gpfn, machphys ops, claim_pages, vnuma,
          * sharing/paging: not yet in Tern (docs/hypervisor/hypercalls.md). */
         return -ENOSYS;
     }

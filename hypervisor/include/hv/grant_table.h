@@ -8,6 +8,8 @@
 
 #include <hv/types.h>
 
+#include <xen/xen.h>
+
 struct domain;
 struct vcpu;
 struct grant_table; /* common/grant_table.c */
@@ -33,6 +35,11 @@ int gnttab_map_frame(struct domain *d, unsigned long idx, gfn_t gfn, mfn_t *mfn)
 /* A p2m entry at gfn holding mfn is going away: forget the frame's location if it is
  * one of d's grant frames (returns true then). */
 bool gnttab_forget_frame(struct domain *d, mfn_t mfn);
+/* XENMEM_acquire_resource (grant_table, id_shared): the mfns of shared frames
+ * [frame, frame + nr), growing the table as needed.  nr, or -EINVAL (v1 has no status
+ * frames; beyond max_frames) / -ENOMEM. */
+int gnttab_acquire_frames(struct domain *d, unsigned int id, unsigned int frame, unsigned int nr,
+                          xen_pfn_t *mfns);
 /* max_nr_frames advertised by query_size (dom0's DT grant region must hold them). */
 unsigned int gnttab_max_frames(const struct domain *d);
 

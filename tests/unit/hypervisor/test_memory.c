@@ -4,6 +4,16 @@
 
 #define MEMOP __HYPERVISOR_memory_op
 
+/* Flags of domU's grant entry ref as the hypervisor sees it (through setup_table's frame 0). */
+static uint16_t shared_entry_flags(struct domain *d, uint32_t ref)
+{
+    xen_pfn_t mfn;
+
+    ck_assert_int_eq(gnttab_acquire_frames(d, XENMEM_resource_grant_table_id_shared, 0, 1, &mfn),
+                     1);
+    return ((grant_entry_v1_t *)mfn_to_virt(mfn))[ref].flags;
+}
+
 static long reservation(struct vcpu *v, int op, const xen_pfn_t *gfns, unsigned long n,
                         unsigned int order, domid_t dom)
 {
@@ -147,6 +157,52 @@ START_TEST(foreign_batch)
 }
 END_TEST
 
+START_TEST(acquire_grant_frames)
+{
+    struct vcpu *d0 = dom0->vcpu[0];
+    struct xen_mem_acquire_resource x = {.domid = 1,
+                                         .type = XENMEM_resource_grant_table,
+                                         .id = XENMEM_resource_grant_table_id_shared};
+    xen_pfn_t gfns[2] = {DOM0_RAM_GFN + 40, DOM0_RAM_GFN + 41};
+    grant_entry_v1_t *e;
+
+    /* Size query (NULL frame_list). */
+    gput(dom0, SCRATCH(dom0), &x, sizeof(x));
+    ck_assert_int_eq(hc(d0, MEMOP, XENMEM_acquire_resource, SCRATCH(dom0), 0), 0);
+    gget(dom0, SCRATCH(dom0), &x, sizeof(x));
+    ck_assert_uint_eq(x.nr_frames, DEFAULT_MAX_GRANT_FRAMES);
+    /* Map domU's frames 0-1 into dom0 (the toolstack seeds entries 0/1 this way). */
+    x.nr_frames = 2;
+    set_xen_guest_handle(x.frame_list, (xen_pfn_t *)(SCRATCH(dom0) + 256));
+    gput(dom0, SCRATCH(dom0), &x, sizeof(x));
+    gput(dom0, SCRATCH(dom0) + 256, gfns, sizeof(gfns));
+    ck_assert_int_eq(hc(d0, MEMOP, XENMEM_acquire_resource, SCRATCH(dom0), 0), 0);
+    e = fake_gpa(dom0, gfns[0] << PAGE_SHIFT);
+    e[1].flags = GTF_permit_access; /* dom0 writes domU's entry 1 */
+    ck_assert_uint_eq(shared_entry_flags(domu, 1), GTF_permit_access);
+    /* Hostile: beyond max frames, own domain, domU caller, bad type, pad set. */
+    x.frame = DEFAULT_MAX_GRANT_FRAMES - 1;
+    gput(dom0, SCRATCH(dom0), &x, sizeof(x));
+    ck_assert_int_eq(hc(d0, MEMOP, XENMEM_acquire_resource, SCRATCH(dom0), 0), -EINVAL);
+    x.frame = 0;
+    x.domid = 0;
+    gput(dom0, SCRATCH(dom0), &x, sizeof(x));
+    ck_assert_int_eq(hc(d0, MEMOP, XENMEM_acquire_resource, SCRATCH(dom0), 0), -EPERM);
+    x.domid = 1;
+    x.type = XENMEM_resource_ioreq_server;
+    gput(dom0, SCRATCH(dom0), &x, sizeof(x));
+    ck_assert_int_eq(hc(d0, MEMOP, XENMEM_acquire_resource, SCRATCH(dom0), 0), -EOPNOTSUPP);
+    x.type = XENMEM_resource_grant_table;
+    x.pad = 1;
+    gput(dom0, SCRATCH(dom0), &x, sizeof(x));
+    ck_assert_int_eq(hc(d0, MEMOP, XENMEM_acquire_resource, SCRATCH(dom0), 0), -EINVAL);
+    x.pad = 0;
+    x.domid = 0;
+    gput(domu, SCRATCH(domu), &x, sizeof(x));
+    ck_assert_int_eq(hc(domu->vcpu[0], MEMOP, XENMEM_acquire_resource, SCRATCH(domu), 0), -EPERM);
+}
+END_TEST
+
 TCase *tcase_memory(void)
 {
     TCase *tc = tcase_create("memory_op");
@@ -156,5 +212,6 @@ TCase *tcase_memory(void)
     tcase_add_test(tc, balloon_accounting);
     tcase_add_test(tc, direct_mapped_dom0_balloon);
     tcase_add_test(tc, foreign_batch);
+    tcase_add_test(tc, acquire_grant_frames);
     return tc;
 }
