@@ -86,6 +86,8 @@ static bool may_target(struct vcpu *v, struct domain *d)
 
 /* ------------------------------------------------------------------ table state */
 
+static int gnttab_grow(struct grant_table *gt, unsigned int nr);
+
 int grant_table_init(struct domain *d, unsigned int max_frames, unsigned int max_maptrack)
 {
     struct grant_table *gt = hv_zalloc(sizeof(*gt));
@@ -99,6 +101,11 @@ int grant_table_init(struct domain *d, unsigned int max_frames, unsigned int max
     for (i = 0; i < MAX_GRANT_FRAMES; i++)
         gt->shared_gfn[i] = INVALID_GFN;
     d->grant.gt = gt;
+    /* Xen on Arm starts every table with INITIAL_NR_GRANT_FRAMES = 1. */
+    if (gnttab_grow(gt, 1)) {
+        grant_table_destroy(d);
+        return -ENOMEM;
+    }
     return 0;
 }
 

@@ -17,7 +17,7 @@ struct vcpu;
 
 /* 2-level ABI: 64 words of 64 bits (xen_ulong_t on Arm is 64-bit for all guests). */
 #define EVTCHN_2L_PORTS    4096
-#define EVTCHNS_PER_BUCKET 128
+#define EVTCHNS_PER_BUCKET 64 /* as Xen (64-byte struct evtchn): the same ports are valid */
 #define EVTCHN_NR_BUCKETS  (EVTCHN_2L_PORTS / EVTCHNS_PER_BUCKET)
 
 /* Channel states (Xen's ECS_*). */

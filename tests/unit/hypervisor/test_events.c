@@ -76,6 +76,9 @@ START_TEST(hostile_ports)
     ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_send, 0xffffffff), -EINVAL);
     ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_close, 5), -EINVAL); /* free */
     ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_unmask, 100000), -EINVAL);
+    /* Ports beyond the allocated buckets (64 ports each, as Xen) are invalid. */
+    ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_unmask, 63), 0);
+    ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_unmask, 64), -EINVAL);
     ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_close, 0), -EINVAL);
     /* Binding a port that is not offered to us, or does not exist. */
     ck_assert_int_eq(ev_alloc_unbound(u0, DOMID_SELF, 5, &p), 0); /* offered to d5 */

@@ -174,6 +174,10 @@ START_TEST(query_setup_version)
     struct gnttab_setup_table st = {.dom = 1, .nr_frames = 2};
     xen_pfn_t frames[2];
 
+    gput(domu, SCRATCH(domu), &q, sizeof(q));
+    ck_assert_int_eq(hc(domu->vcpu[0], GTOP, GNTTABOP_query_size, SCRATCH(domu), 1), 0);
+    gget(domu, SCRATCH(domu), &q, sizeof(q));
+    ck_assert_uint_eq(q.nr_frames, 1); /* INITIAL_NR_GRANT_FRAMES, as Xen on Arm */
     grant_setup(GTF_permit_access);
     gput(domu, SCRATCH(domu), &q, sizeof(q));
     ck_assert_int_eq(hc(domu->vcpu[0], GTOP, GNTTABOP_query_size, SCRATCH(domu), 1), 0);
