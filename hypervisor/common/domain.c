@@ -131,10 +131,19 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     return v;
 }
 
-void domain_destroy(struct domain *d)
+int domain_destroy(struct domain *d)
 {
     struct domain **pp;
     unsigned int i;
+
+    /* Peers see our ports close and our grant mappings go first; then, if another
+     * domain still maps one of our grants, our memory must stay: -EBUSY, and the
+     * toolstack retries once the backend has unmapped (Xen keeps a zombie domain). */
+    d->is_dying = true;
+    evtchn_domain_destroy(d);
+    grant_table_release_mappings(d);
+    if (grant_table_in_use(d))
+        return -EBUSY;
 
     spin_lock(&domlist_lock);
     for (pp = &domain_list; *pp; pp = &(*pp)->next_in_list)
@@ -146,10 +155,6 @@ void domain_destroy(struct domain *d)
         hwdom = NULL;
     spin_unlock(&domlist_lock);
 
-    d->is_dying = true;
-    /* Peers must see our ports close and our grant mappings go before the memory does. */
-    evtchn_domain_destroy(d);
-    grant_table_destroy(d);
     for (i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
 
@@ -164,6 +169,7 @@ void domain_destroy(struct domain *d)
     arch_domain_destroy(d);
     domain_free(d);
     send_global_virq(VIRQ_DOM_EXC);
+    return 0;
 }
 
 void domain_begin_shutdown(struct domain *d, unsigned int reason)

@@ -290,6 +290,10 @@ static void map_grant_ref(struct vcpu *cur, struct gnttab_map_grant_ref *op)
         op->status = GNTST_bad_domain;
         return;
     }
+    if (rd->is_dying) {
+        op->status = GNTST_general_error; /* its frames are going away */
+        return;
+    }
     rgt = rd->grant.gt;
     handle = get_maptrack_handle(lgt);
     if (handle == MAPTRACK_NONE) {
@@ -393,12 +397,16 @@ static void unmap_grant_ref(struct vcpu *cur, struct gnttab_unmap_grant_ref *op)
     op->status = GNTST_okay;
 }
 
-/* Unmap everything d has mapped (domain destruction); gnttab_lock held. */
-static void unmap_all(struct domain *d)
+/* Unmap everything d has mapped (domain destruction): the granters see their
+ * GTF_reading/GTF_writing go, and d's stage-2 no longer points at their frames. */
+void grant_table_release_mappings(struct domain *d)
 {
     struct grant_table *gt = d->grant.gt;
     uint32_t h;
 
+    if (!gt)
+        return;
+    spin_lock(&gnttab_lock);
     for (h = 0; h < gt->maptrack_frames * MAPTRACK_PER_FRAME; h++) {
         struct grant_mapping *m = maptrack_entry(gt, h);
         struct domain *rd;
@@ -407,7 +415,7 @@ static void unmap_all(struct domain *d)
         if (!m->flags)
             continue;
         rd = domain_lookup(m->domid);
-        if (rd && m->ref < nr_entries(rd->grant.gt)) {
+        if (rd && rd->grant.gt && m->ref < nr_entries(rd->grant.gt)) {
             act = active_entry(rd->grant.gt, m->ref);
             if (m->flags & GNTMAP_readonly)
                 act->rd_pins--;
@@ -415,8 +423,27 @@ static void unmap_all(struct domain *d)
                 act->wr_pins--;
             clear_status(shared_entry(rd->grant.gt, m->ref), act);
         }
-        m->flags = 0;
+        /* d's stage-2 entries for these frames go with its p2m (arch_domain_destroy);
+         * a dying d does not run again. */
+        put_maptrack_handle(gt, h);
     }
+    spin_unlock(&gnttab_lock);
+}
+
+bool grant_table_in_use(struct domain *d)
+{
+    struct grant_table *gt = d->grant.gt;
+    unsigned int i, j;
+    bool busy = false;
+
+    if (!gt)
+        return false;
+    spin_lock(&gnttab_lock);
+    for (i = 0; i < gt->nr_frames && !busy; i++)
+        for (j = 0; j < ENTRIES_PER_FRAME && !busy; j++)
+            busy = gt->active[i][j].rd_pins || gt->active[i][j].wr_pins;
+    spin_unlock(&gnttab_lock);
+    return busy;
 }
 
 void grant_table_destroy(struct domain *d)
@@ -426,9 +453,7 @@ void grant_table_destroy(struct domain *d)
 
     if (!gt)
         return;
-    spin_lock(&gnttab_lock);
-    unmap_all(d);
-    spin_unlock(&gnttab_lock);
+    grant_table_release_mappings(d);
     for (i = 0; i < gt->nr_frames; i++) {
         free_xenheap_pages(gt->shared[i], 0);
         hv_free(gt->active[i], ENTRIES_PER_FRAME * sizeof(struct active_grant));

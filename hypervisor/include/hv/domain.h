@@ -15,9 +15,12 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
 /* Create vCPU id (< d->max_vcpus) of d, offline; its vcpu_info is shared_info's slot for
  * vCPU 0 (XEN_LEGACY_MAX_VCPUS = 1 on Arm) and a private dummy for the others. */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
-/* Tear d down: close its event channels, unmap its grants, free its vCPUs, its RAM
- * (arch), shared_info, and unlink it.  Raises VIRQ_DOM_EXC. */
-void domain_destroy(struct domain *d);
+/* Tear d down: close its event channels, drop the grants it maps, then — unless another
+ * domain still maps one of d's grants (-EBUSY: d stays, dying; call again later) — free
+ * its vCPUs, its RAM (arch), shared_info, and unlink it; raises VIRQ_DOM_EXC; 0.
+ * Foreign mappings of d's RAM (add_to_physmap_batch, acquire_resource) are not tracked:
+ * the toolstack unmaps them first. */
+int domain_destroy(struct domain *d);
 
 /* domain_lookup() (hv/sched.h) plus DOMID_SELF -> v's domain, as Xen's
  * rcu_lock_domain_by_any_id.  NULL when there is no such domain. */

@@ -24,8 +24,11 @@ struct grant_domain {
 };
 
 int grant_table_init(struct domain *d, unsigned int max_frames, unsigned int max_maptrack);
-/* Unmaps every grant d still has mapped (granters see GTF_reading/writing cleared), then
- * frees the table.  Frames of d still mapped by others stay valid until unmapped. */
+/* Drop every grant mapping d holds (granters see GTF_reading/writing cleared). */
+void grant_table_release_mappings(struct domain *d);
+/* True while another domain still maps one of d's grants: d's memory must outlive it. */
+bool grant_table_in_use(struct domain *d);
+/* Release d's mappings and free its table (d's grants must no longer be in use). */
 void grant_table_destroy(struct domain *d);
 
 /* XENMAPSPACE_grant_table: the mfn of shared frame idx (grown on demand), recording gfn

@@ -241,6 +241,44 @@ START_TEST(cache_flush_probe)
 }
 END_TEST
 
+START_TEST(destroy_waits_for_backend)
+{
+    grant_entry_v1_t *e = grant_setup(GTF_permit_access);
+    struct gnttab_map_grant_ref m = {
+        .host_addr = MAP_GFN << PAGE_SHIFT, .flags = GNTMAP_host_map, .ref = 8, .dom = 1};
+    struct gnttab_unmap_grant_ref u;
+    uint32_t uport, dport;
+    struct evtchn_status st = {.dom = DOMID_SELF};
+
+    ck_assert_int_eq(ev_alloc_unbound(domu->vcpu[0], DOMID_SELF, 0, &uport), 0);
+    ck_assert_int_eq(ev_bind_interdomain(dom0->vcpu[0], 1, uport, &dport), 0);
+    ck_assert_int_eq(map_one(&m), 0);
+    ck_assert_int_eq(m.status, GNTST_okay);
+    (void)e;
+    /* dom0 still maps domU's page: domU's memory must stay. */
+    ck_assert_int_eq(domain_destroy(domu), -EBUSY);
+    ck_assert(domu->is_dying);
+    /* Its event channels are closed already: dom0's end is unbound again. */
+    st.port = dport;
+    gput(dom0, SCRATCH(dom0), &st, sizeof(st));
+    ck_assert_int_eq(
+        hc(dom0->vcpu[0], __HYPERVISOR_event_channel_op, EVTCHNOP_status, SCRATCH(dom0), 0), 0);
+    gget(dom0, SCRATCH(dom0), &st, sizeof(st));
+    ck_assert_int_eq(st.status, EVTCHNSTAT_unbound);
+    /* New maps of a dying domain's grants are refused. */
+    m.host_addr = (MAP_GFN + 1) << PAGE_SHIFT;
+    ck_assert_int_eq(map_one(&m), 0);
+    ck_assert_int_eq(m.status, GNTST_general_error);
+    /* The backend unmaps; now the domain goes. */
+    u = (struct gnttab_unmap_grant_ref){.host_addr = MAP_GFN << PAGE_SHIFT, .handle = 0};
+    ck_assert_int_eq(unmap_one(&u), 0);
+    ck_assert_int_eq(u.status, GNTST_okay);
+    ck_assert_int_eq(domain_destroy(domu), 0);
+    ck_assert_ptr_null(domain_lookup(1));
+    domu = NULL;
+}
+END_TEST
+
 TCase *tcase_grants(void)
 {
     TCase *tc = tcase_create("grant_table");
@@ -251,5 +289,6 @@ TCase *tcase_grants(void)
     tcase_add_test(tc, copy_by_ref);
     tcase_add_test(tc, query_setup_version);
     tcase_add_test(tc, cache_flush_probe);
+    tcase_add_test(tc, destroy_waits_for_backend);
     return tc;
 }

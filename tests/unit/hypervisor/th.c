@@ -25,8 +25,9 @@ void th_setup(void)
 
 void th_teardown(void)
 {
-    domain_destroy(domu);
-    domain_destroy(dom0);
+    if (domu)
+        ck_assert_int_eq(domain_destroy(domu), 0);
+    ck_assert_int_eq(domain_destroy(dom0), 0);
     /* Everything allocated came back, no guest mapping leaked. */
     ck_assert_uint_eq(fake_free_frames(), frames_before);
     ck_assert_int_eq(fake_live_maps(), 0);
