@@ -30,7 +30,8 @@ tests_unit_hypervisor_test_hv_common_SOURCES = $(HV_COMMON_SRCS) $(HV_COMMON_HDR
 	tests/unit/hypervisor/asm/domain.h tests/unit/hypervisor/host_xen_arm.h \
 	tests/unit/hypervisor/th.c tests/unit/hypervisor/th.h \
 	tests/unit/hypervisor/test_events.c tests/unit/hypervisor/test_grants.c \
-	tests/unit/hypervisor/test_memory.c tests/unit/hypervisor/test_misc.c
+	tests/unit/hypervisor/test_memory.c tests/unit/hypervisor/test_misc.c \
+	tests/unit/hypervisor/test_fuzz.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the
 # arm64 sysroot's, read with the Arm layout (host_xen_arm.h).
 tests_unit_hypervisor_test_hv_common_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \

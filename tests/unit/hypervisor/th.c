@@ -112,6 +112,7 @@ int main(void)
     suite_add_tcase(s, tcase_grants());
     suite_add_tcase(s, tcase_memory());
     suite_add_tcase(s, tcase_misc());
+    suite_add_tcase(s, tcase_fuzz());
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -42,5 +42,6 @@ TCase *tcase_events(void);
 TCase *tcase_grants(void);
 TCase *tcase_memory(void);
 TCase *tcase_misc(void);
+TCase *tcase_fuzz(void);
 
 #endif
