@@ -61,15 +61,21 @@ static void domain_free(struct domain *d)
     hv_free(d, sizeof(*d));
 }
 
-struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus)
+struct domain *domain_create_limits(domid_t id, bool privileged, unsigned int max_vcpus,
+                                    const struct domain_limits *lim,
+                                    struct xen_domctl_createdomain *config, int *err)
 {
-    struct domain *d;
+    struct domain *d, **pp;
+    int rc = -ENOMEM;
 
+    *err = -EINVAL;
     if (id >= DOMID_FIRST_RESERVED || max_vcpus == 0 || max_vcpus > MAX_VIRT_CPUS)
         return NULL;
+    *err = -EEXIST;
     if (domain_lookup(id))
         return NULL;
 
+    *err = -ENOMEM;
     d = hv_zalloc(sizeof(*d));
     if (!d)
         return NULL;
@@ -88,23 +94,48 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
     memset(d->shared_info, 0, PAGE_SIZE);
     d->shared_info_mfn = virt_to_mfn(d->shared_info);
 
-    if (evtchn_domain_init(d) ||
-        grant_table_init(d, DEFAULT_MAX_GRANT_FRAMES, DEFAULT_MAX_MAPTRACK_FRAMES))
+    rc = evtchn_domain_init(d);
+    if (!rc) {
+        if (lim->max_evtchn_port < d->evtchn.max_port)
+            d->evtchn.max_port = lim->max_evtchn_port;
+        rc = grant_table_init(d, lim->max_grant_frames, lim->max_maptrack_frames);
+    }
+    if (rc)
         goto fail;
-    if (arch_domain_create(d))
+    d->create_config = config;
+    rc = arch_domain_create(d);
+    d->create_config = NULL;
+    if (rc)
         goto fail;
 
     spin_lock(&domlist_lock);
     if (privileged && !hwdom)
         hwdom = d;
-    d->next_in_list = domain_list;
-    domain_list = d;
+    /* Kept sorted by domid, as Xen's list (getdomaininfo walks it in that order). */
+    for (pp = &domain_list; *pp && (*pp)->domain_id < id; pp = &(*pp)->next_in_list)
+        ;
+    d->next_in_list = *pp;
+    *pp = d;
     spin_unlock(&domlist_lock);
+    *err = 0;
     return d;
 
 fail:
     domain_free(d);
+    *err = rc;
     return NULL;
+}
+
+struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus)
+{
+    const struct domain_limits lim = {
+        .max_evtchn_port = EVTCHN_2L_PORTS - 1,
+        .max_grant_frames = DEFAULT_MAX_GRANT_FRAMES,
+        .max_maptrack_frames = DEFAULT_MAX_MAPTRACK_FRAMES,
+    };
+    int err;
+
+    return domain_create_limits(id, privileged, max_vcpus, &lim, NULL, &err);
 }
 
 struct vcpu *vcpu_create(struct domain *d, unsigned int id)

@@ -3,7 +3,8 @@
 # HV_COMMON_SRCS: the common sources HV-arch links into tern.bin (aarch64, freestanding,
 # with $(HV_COMMON_CPPFLAGS) and -mno-outline-atomics).  The same files are compiled on
 # the host for the Check unit tests below, against a fake arch (tests/unit/hypervisor/).
-HV_COMMON_SRCS = \
+HV_COMMON_SRCS = $(HV_COMMON_CORE_SRCS) $(HV_COMMON_TOOLSTACK)
+HV_COMMON_CORE_SRCS = \
 	hypervisor/common/alloc.c \
 	hypervisor/common/console.c \
 	hypervisor/common/domain.c \
@@ -18,20 +19,28 @@ HV_COMMON_SRCS = \
 	hypervisor/common/vcpu.c \
 	hypervisor/common/version.c
 HV_COMMON_HDRS = hypervisor/common/event_internal.h
+# domctl/sysctl need the arch hooks of hv/arch_toolstack.h.  Until the arch implements
+# them, tern.bin links toolstack_none.c (domctl/sysctl: -ENOSYS); then switch this line
+# to $(HV_COMMON_TOOLSTACK_SRCS).  The unit tests always build the real ones.
+HV_COMMON_TOOLSTACK = hypervisor/common/toolstack_none.c
+HV_COMMON_TOOLSTACK_SRCS = hypervisor/common/domctl.c hypervisor/common/sysctl.c
 HV_COMMON_CPPFLAGS = -I$(srcdir)/hypervisor/include
 
-EXTRA_DIST += $(HV_COMMON_SRCS) $(HV_COMMON_HDRS)
+EXTRA_DIST += $(HV_COMMON_CORE_SRCS) $(HV_COMMON_HDRS) $(HV_COMMON_TOOLSTACK_SRCS) \
+	hypervisor/common/toolstack_none.c
 
 # ---------------------------------------------------------------- host unit tests
 check_PROGRAMS += tests/unit/hypervisor/test_hv_common
 TESTS += tests/unit/hypervisor/test_hv_common
-tests_unit_hypervisor_test_hv_common_SOURCES = $(HV_COMMON_SRCS) $(HV_COMMON_HDRS) \
+tests_unit_hypervisor_test_hv_common_SOURCES = \
+	$(HV_COMMON_CORE_SRCS) $(HV_COMMON_TOOLSTACK_SRCS) \
+	$(HV_COMMON_HDRS) \
 	tests/unit/hypervisor/fake_arch.c tests/unit/hypervisor/fake_arch.h \
 	tests/unit/hypervisor/asm/domain.h tests/unit/hypervisor/host_xen_arm.h \
 	tests/unit/hypervisor/th.c tests/unit/hypervisor/th.h \
 	tests/unit/hypervisor/test_events.c tests/unit/hypervisor/test_grants.c \
 	tests/unit/hypervisor/test_memory.c tests/unit/hypervisor/test_misc.c \
-	tests/unit/hypervisor/test_fuzz.c
+	tests/unit/hypervisor/test_fuzz.c tests/unit/hypervisor/test_toolstack.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the
 # arm64 sysroot's, read with the Arm layout (host_xen_arm.h).
 tests_unit_hypervisor_test_hv_common_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \

@@ -12,6 +12,19 @@
  * taken or reserved (>= DOMID_FIRST_RESERVED), max_vcpus is 0 or > MAX_VIRT_CPUS, or
  * memory is short.  The first privileged domain becomes the hardware domain. */
 struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus);
+/* Per-domain limits from XEN_DOMCTL_createdomain (domain_create uses Xen's defaults:
+ * every 2-level port, 64 grant frames, 1024 maptrack frames). */
+struct domain_limits {
+    unsigned int max_evtchn_port;
+    unsigned int max_grant_frames;
+    unsigned int max_maptrack_frames;
+};
+/* domain_create with explicit limits and the toolstack's config (seen by the arch as
+ * d->create_config during arch_domain_create); *err = -EINVAL/-EEXIST/-ENOMEM or the
+ * arch's error when NULL is returned. */
+struct domain *domain_create_limits(domid_t id, bool privileged, unsigned int max_vcpus,
+                                    const struct domain_limits *lim,
+                                    struct xen_domctl_createdomain *config, int *err);
 /* Create vCPU id (< d->max_vcpus) of d, offline; its vcpu_info is shared_info's slot for
  * vCPU 0 (XEN_LEGACY_MAX_VCPUS = 1 on Arm) and a private dummy for the others. */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);

@@ -21,6 +21,7 @@
 #define MAX_VIRT_CPUS 8 /* per domain, for now */
 
 struct domain;
+struct xen_domctl_createdomain;
 
 struct vcpu {
     unsigned int vcpu_id;
@@ -65,13 +66,23 @@ struct domain {
     int shutdown_code;
 
     /* --- common/ (domain.c, memory.c, hvm.c) --- */
-    struct domain *next_in_list;       /* domain list, by creation order */
+    struct domain *next_in_list;       /* domain list, sorted by domid */
     spinlock_t domain_lock;            /* tot_pages, physmap changes, vcpu_info maps */
     gfn_t shared_info_gfn;             /* where the guest mapped shared_info, or INVALID_GFN */
     bool is_shutting_down;             /* SCHEDOP_shutdown / domain_begin_shutdown done */
     unsigned long vm_assist;           /* VMASST_TYPE_* bits enabled */
     uint8_t handle[16];                /* xen_domain_handle_t (XENVER_guest_handle) */
     uint64_t hvm_param[HVM_NR_PARAMS]; /* HVMOP_{get,set}_param */
+
+    /* --- common/domctl.c (toolstack) --- */
+    unsigned int controller_pause_count; /* pausedomain/unpausedomain; domctl-made: 1 */
+    unsigned int pause_count;            /* all pausers; 0 -> 1 calls arch domain_pause */
+    /* XEN_DOMCTL_createdomain's config, valid only during arch_domain_create() (NULL
+     * otherwise, and for domains the arch builds itself): arch validates ->arch
+     * (gic_version, nr_spis...) and writes back what it chose. */
+    struct xen_domctl_createdomain *create_config;
+    uint8_t gpaddr_bits;   /* guest physical address size (arch sets; 0 = 40) */
+    int64_t time_offset_s; /* XEN_DOMCTL_settimeoffset */
 
     struct evtchn_domain evtchn; /* common/event_channel.c */
     struct grant_domain grant;   /* common/grant_table.c */

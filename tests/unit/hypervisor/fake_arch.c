@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hv/arch_toolstack.h>
 #include <hv/errno.h>
 #include <hv/guest_access.h>
 
@@ -267,6 +268,15 @@ int copy_to_guest_va(vaddr_t gva, const void *src, size_t len)
 
 int arch_domain_create(struct domain *d)
 {
+    /* Toolstack-made domains: GICv3 only, as Tern's vGIC. */
+    if (d->create_config) {
+        struct xen_arch_domainconfig *a = &d->create_config->arch;
+
+        if (a->gic_version == XEN_DOMCTL_CONFIG_GIC_NATIVE)
+            a->gic_version = XEN_DOMCTL_CONFIG_GIC_V3;
+        if (a->gic_version != XEN_DOMCTL_CONFIG_GIC_V3 || a->tee_type)
+            return -EINVAL;
+    }
     d->arch.p2m = calloc(1, sizeof(struct fake_p2m));
     d->arch.shutdown_reason = -1;
     /* The tests make dom0 direct-mapped, as Tern's arch does. */
@@ -328,4 +338,46 @@ void console_write(const char *s, size_t n)
         n = sizeof(fake_console) - fake_console_len;
     memcpy(fake_console + fake_console_len, s, n);
     fake_console_len += n;
+}
+
+/* ------------------------------------------------------------------ toolstack hooks */
+
+void domain_pause(struct domain *d)
+{
+    d->arch.paused = true;
+}
+
+void domain_unpause(struct domain *d)
+{
+    d->arch.paused = false;
+    d->arch.unpauses++;
+}
+
+int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    /* AArch64 EL1h or EL1t only (mode bits of PSR). */
+    if ((c->user_regs.cpsr & 0x1f) != 0x05 && (c->user_regs.cpsr & 0x1f) != 0x04)
+        return -EINVAL;
+    v->arch.pc = c->user_regs.pc64;
+    v->arch.x0 = c->user_regs.x0;
+    v->arch.sctlr = c->sctlr;
+    return 0;
+}
+
+void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
+{
+    c->user_regs.pc64 = v->arch.pc;
+    c->user_regs.x0 = v->arch.x0;
+    c->user_regs.cpsr = 0x3c5;
+    c->sctlr = v->arch.sctlr;
+}
+
+void arch_physinfo(struct xen_sysctl_physinfo *pi)
+{
+    pi->nr_cpus = 2;
+    pi->max_cpu_id = 1;
+    pi->cpu_khz = 62500;
+    pi->total_pages = FAKE_FRAMES;
+    pi->free_pages = fake_free_frames();
+    pi->max_mfn = FAKE_MFN_BASE + FAKE_FRAMES - 1;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
+#define __XEN_TOOLS__             1 /* domctl.h, sysctl.h (common/domctl.c, sysctl.c) */
 #pragma push_macro("__x86_64__")
 #pragma push_macro("__i386__")
 #undef __x86_64__
@@ -27,6 +28,8 @@
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 #include <xen/errno.h>
+#include <xen/domctl.h>
+#include <xen/sysctl.h>
 #undef __aarch64__
 #pragma pop_macro("__i386__")
 #pragma pop_macro("__x86_64__")

@@ -104,6 +104,7 @@ static const unsigned long hcalls[] = {
     __HYPERVISOR_grant_table_op, __HYPERVISOR_vm_assist,        __HYPERVISOR_vcpu_op,
     __HYPERVISOR_sched_op,       __HYPERVISOR_event_channel_op, __HYPERVISOR_physdev_op,
     __HYPERVISOR_hvm_op,         __HYPERVISOR_platform_op,      __HYPERVISOR_domctl,
+    __HYPERVISOR_sysctl,
 };
 
 static void fuzz(struct vcpu *v, unsigned int rounds)
@@ -117,7 +118,10 @@ static void fuzz(struct vcpu *v, unsigned int rounds)
 
         if (i % 16 == 0)
             fill_scratch(d);
-        /* Keep the domain alive and running for the rest of the run. */
+        /* Keep the domains alive for the rest of the run (dom0's toolstack calls could
+         * destroy one: test_toolstack.c covers them). */
+        if (d->is_privileged && (nr == __HYPERVISOR_domctl || nr == __HYPERVISOR_sysctl))
+            continue;
         if (nr == __HYPERVISOR_sched_op &&
             (a0 == SCHEDOP_shutdown || a0 == SCHEDOP_remote_shutdown))
             continue;

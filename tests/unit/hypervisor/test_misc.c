@@ -12,7 +12,8 @@ START_TEST(dispatch_unknown_and_privileged)
     ck_assert_int_eq(hc(u0, 0, 0, 0, 0), -ENOSYS); /* set_trap_table: x86 */
     ck_assert_int_eq(hc(u0, 63, 0, 0, 0), -ENOSYS);
     ck_assert_int_eq(hc(u0, 1UL << 40, 0, 0, 0), -ENOSYS);
-    ck_assert_int_eq(hc(u0, __HYPERVISOR_domctl, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_domctl, 0, 0, 0), -EPERM); /* dom0's */
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_multicall, 0, 0, 0), -ENOSYS);
     ck_assert_int_eq(hc(u0, __HYPERVISOR_console_io, CONSOLEIO_write, 3, SCRATCH(domu)), -EPERM);
     ck_assert_int_eq(hc(u0, __HYPERVISOR_platform_op, SCRATCH(domu), 0, 0), -EPERM);
 }

@@ -113,6 +113,7 @@ int main(void)
     suite_add_tcase(s, tcase_memory());
     suite_add_tcase(s, tcase_misc());
     suite_add_tcase(s, tcase_fuzz());
+    suite_add_tcase(s, tcase_toolstack());
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

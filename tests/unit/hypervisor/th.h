@@ -43,5 +43,6 @@ TCase *tcase_grants(void);
 TCase *tcase_memory(void);
 TCase *tcase_misc(void);
 TCase *tcase_fuzz(void);
+TCase *tcase_toolstack(void);
 
 #endif

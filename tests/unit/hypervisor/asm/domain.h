@@ -15,10 +15,13 @@ struct arch_domain {
     bool direct_mapped;
     int shutdown_reason; /* last domain_shutdown() reason, -1 none */
     unsigned int shutdowns;
+    bool paused; /* between domain_pause() and domain_unpause() */
+    unsigned int unpauses;
 };
 
 struct arch_vcpu {
     unsigned int kicks, yields, blocks;
+    uint64_t pc, x0, sctlr; /* arch_set_info_guest */
 };
 
 #endif /* ASM_DOMAIN_H */

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sysctl: host-wide queries for the toolstack (Xen: xen/common/sysctl.c, 4.17,
+ * interface version 0x15).  dom0 only (hypercall table).
+ */
+#ifndef __XEN_TOOLS__
+#define __XEN_TOOLS__ 1 /* sysctl.h is the toolstack's interface */
+#endif
+
+#include <hv/arch_toolstack.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/string.h>
+#include <hv/toolstack.h>
+
+#include <xen/sysctl.h>
+
+static long getdomaininfolist(struct xen_sysctl_getdomaininfolist *l)
+{
+    struct domain *d;
+    uint32_t n = 0;
+
+    for (d = domain_first(); d; d = domain_next(d)) {
+        struct xen_domctl_getdomaininfo info;
+
+        if (d->domain_id < l->first_domain)
+            continue;
+        if (n == l->max_domains)
+            break;
+        getdomaininfo(d, &info);
+        if (copy_to_guest_va(l->buffer.q + n * sizeof(info), &info, sizeof(info)))
+            return -EFAULT;
+        n++;
+    }
+    l->num_domains = n;
+    return 0;
+}
+
+long hc_sysctl(struct vcpu *v, const uint64_t a[5])
+{
+    struct xen_sysctl op;
+    long rc;
+
+    if (copy_from_guest_va(&op, a[0], sizeof(op)))
+        return -EFAULT;
+    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
+        return -EACCES;
+    domains_reap();
+    switch (op.cmd) {
+    case XEN_SYSCTL_physinfo:
+        memset(&op.u.physinfo, 0, sizeof(op.u.physinfo));
+        op.u.physinfo.threads_per_core = 1;
+        op.u.physinfo.nr_nodes = 1;
+        /* Xen on Arm: HVM guests with HAP only. */
+        op.u.physinfo.capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap;
+        arch_physinfo(&op.u.physinfo);
+        op.u.physinfo.cores_per_socket = op.u.physinfo.nr_cpus;
+        rc = 0;
+        break;
+    case XEN_SYSCTL_getdomaininfolist:
+        rc = getdomaininfolist(&op.u.getdomaininfolist);
+        break;
+    case XEN_SYSCTL_sched_id:
+        /* One vCPU pinned per pCPU: Xen's "null" scheduler is what Tern does today. */
+        op.u.sched_id.sched_id = XEN_SCHEDULER_NULL;
+        rc = 0;
+        break;
+    default:
+        /* readconsole, cpupools, scheduler_op, topology, ...: not yet in Tern. */
+        return -ENOSYS;
+    }
+    if (rc == 0 && copy_to_guest_va(a[0], &op, sizeof(op)))
+        rc = -EFAULT;
+    return rc;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by common/domctl.c and common/sysctl.c. */
+#ifndef HV_TOOLSTACK_H
+#define HV_TOOLSTACK_H
+
+struct domain;
+struct xen_domctl_getdomaininfo;
+
+/* Nested pause of d (the arch's domain_pause on 0 -> 1, domain_unpause on 1 -> 0). */
+void domain_pause_get(struct domain *d);
+void domain_pause_put(struct domain *d);
+/* Free dying domains nobody maps any more (zombies left by destroydomain). */
+void domains_reap(void);
+/* XEN_DOMCTL_getdomaininfo's record of d. */
+void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info);
+
+#endif /* HV_TOOLSTACK_H */
