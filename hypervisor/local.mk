@@ -51,3 +51,23 @@ hypervisor/tern.bin: hypervisor/tern.elf
 
 AARCH64_OUTPUTS += hypervisor/tern.bin
 CLEANFILES += hypervisor/tern.elf hypervisor/tern.bin
+
+# dom0-side probe used by tests/system/hypervisor-faults.py (copied into dom0's initramfs).
+AARCH64_OUTPUTS += aarch64/bin/hv-fault-probe
+aarch64/bin/hv-fault-probe: $(srcdir)/tests/system/hv-fault-probe.c tests/system/hv-hvc-probe.S
+	@mkdir -p aarch64/bin
+	$(AARCH64_PROGRAM_LINK) -o $@ $<
+
+EXTRA_DIST += tests/system/hypervisor-boot.py tests/system/hypervisor-faults.py \
+	tests/system/hypervisor-disk.py tests/system/hypervisor-reboot.py tests/system/hv-fault-probe.c tests/system/hv-hvc-probe.S
+
+# Bare-metal dom0 probe for the HVC-immediate case (booted instead of Linux).
+AARCH64_OUTPUTS += aarch64/hv-hvc-probe.bin
+aarch64/hv-hvc-probe.bin: $(srcdir)/tests/system/hv-hvc-probe.S
+	@mkdir -p aarch64
+	$(AARCH64_CC) -nostdlib -static -no-pie -Wl,-Ttext=0 -Wl,--build-id=none -o aarch64/hv-hvc-probe.elf $<
+	$(AARCH64_OBJCOPY) -O binary aarch64/hv-hvc-probe.elf $@
+
+# System tests (QEMU, tests/harness): dom0 on Tern.
+TESTS += tests/system/hypervisor-boot.py tests/system/hypervisor-faults.py \
+	tests/system/hypervisor-disk.py tests/system/hypervisor-reboot.py

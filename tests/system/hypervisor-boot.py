@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Tern boots Debian's kernel as dom0 with -smp 1, 2 and 4 (issue 3).
+
+For each CPU count: dom0 reaches its init and shell, /sys/hypervisor/type reads "xen",
+/proc/cpuinfo lists every vCPU, and dom0's poweroff ends QEMU with status 0.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.environ.get("TERN_SRCDIR", "."), "tests/harness"))
+from tern_harness import Machine, build_initramfs, HarnessError  # noqa: E402
+
+SKIP = 77
+
+
+def check(smp, initrd):
+    with Machine(hv="tern", smp=smp, initrd=initrd, timeout=300) as m:
+        m.wait_for_shell()
+        hv = m.run_ok("cat /sys/hypervisor/type").strip()
+        if hv != "xen":
+            raise HarnessError("smp=%d: /sys/hypervisor/type is %r, not 'xen'" % (smp, hv))
+        n = int(m.run_ok("grep -c ^processor /proc/cpuinfo").strip())
+        if n != smp:
+            raise HarnessError("smp=%d: /proc/cpuinfo lists %d CPUs" % (smp, n))
+        online = m.run_ok("cat /sys/devices/system/cpu/online").strip()
+        rc = m.poweroff()
+        if rc != 0:
+            raise HarnessError("smp=%d: QEMU exit status %d after poweroff" % (smp, rc))
+        print("smp=%d: dom0 up, hypervisor=%s, %d CPUs (online %s), poweroff rc=0"
+              % (smp, hv, n, online))
+
+
+def main():
+    builddir = os.environ.get("TERN_BUILDDIR", ".")
+    if not os.path.exists(os.path.join(builddir, "hypervisor", "tern.bin")):
+        print("SKIP: hypervisor/tern.bin not built")
+        return SKIP
+    initrd = build_initramfs("hv-boot")
+    for smp in (1, 2, 4):
+        check(smp, initrd)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except HarnessError as e:
+        print("FAIL:", e)
+        sys.exit(1)
