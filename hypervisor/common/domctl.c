@@ -248,7 +248,11 @@ static long domctl_on(struct vcpu *cur, struct domain *d, struct xen_domctl *op,
     case XEN_DOMCTL_destroydomain:
         if (d == cur->domain)
             return -EINVAL;
-        domain_destroy(d); /* -EBUSY: stays dying until its grants are unmapped */
+        /* None of its vCPUs may run (or sit in a hypercall) while it is torn down; it
+         * stays paused for good.  -EBUSY: it stays dying until its grants are unmapped. */
+        if (!d->is_dying)
+            domain_pause_get(d);
+        domain_destroy(d);
         return 0;
     case XEN_DOMCTL_pausedomain:
         if (d == cur->domain)

@@ -209,6 +209,8 @@ START_TEST(zombie_until_unmapped)
     /* Destroy succeeds but the domain stays, dying, while dom0 maps its page. */
     ck_assert_int_eq(domctl(&op), 0);
     ck_assert_ptr_nonnull(domain_lookup(1));
+    ck_assert(domain_lookup(1)->arch.paused); /* never runs again */
+    ck_assert_int_eq(domctl(&op), 0);         /* destroy again: still waiting */
     op = (struct xen_domctl){.cmd = XEN_DOMCTL_getdomaininfo, .domain = 1};
     ck_assert_int_eq(domctl(&op), 0);
     ck_assert(op.u.getdomaininfo.flags & XEN_DOMINF_dying);
