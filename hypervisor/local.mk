@@ -18,6 +18,7 @@ HV_ARCH_SRCS = \
 	hypervisor/arch/arm64/dom0_fdt.c \
 	hypervisor/arch/arm64/vcpu.c \
 	hypervisor/arch/arm64/traps.c \
+	hypervisor/arch/arm64/vsysreg.c \
 	hypervisor/arch/arm64/mmio.c \
 	hypervisor/arch/arm64/irq.c \
 	hypervisor/arch/arm64/vgic-v3.c \

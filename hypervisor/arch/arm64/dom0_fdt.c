@@ -212,8 +212,8 @@ void dom0_map_devices(struct domain *d, const void *fdt)
         for (int i = 0; reg && i + 16 <= len; i += 16) {
             uint64_t a = fdt64_to_cpu(*(const fdt64_t *)((const char *)reg + i));
             uint64_t s = fdt64_to_cpu(*(const fdt64_t *)((const char *)reg + i + 8));
+            s = ROUNDUP(a + s, PAGE_SIZE) - ROUNDDOWN(a, PAGE_SIZE);
             a = ROUNDDOWN(a, PAGE_SIZE);
-            s = ROUNDUP(s, PAGE_SIZE);
             if (p2m_map_range(d, a, a, s, P2M_MMIO))
                 printk("dom0: cannot map %s %lx+%lx\n", name, a, s);
             else

@@ -102,26 +102,6 @@ static void trap_smc(struct cpu_user_regs *regs, uint64_t esr)
         regs->x[0] = (uint64_t)-1; /* SMCCC NOT_SUPPORTED */
 }
 
-#define SYSREG_ISS(op0, op1, crn, crm, op2)                                                        \
-    (((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
-#define SYSREG_ISS_MASK 0x3ffc1e
-#define ISS_ICC_SGI1R   SYSREG_ISS(3, 0, 12, 11, 5)
-
-static void trap_sysreg(struct cpu_user_regs *regs, uint64_t esr)
-{
-    unsigned int rt = (esr >> 5) & 0x1f;
-    bool read = esr & 1;
-
-    if ((esr & SYSREG_ISS_MASK) == ISS_ICC_SGI1R && !read) {
-        vgic_send_sgi(current_vcpu(), get_reg(regs, rt));
-        regs->pc += 4;
-        return;
-    }
-    dprintk("d%uv%u: unhandled sysreg access, ESR %lx: UNDEF\n", current_vcpu()->domain->domain_id,
-            current_vcpu()->vcpu_id, esr);
-    inject_undef(regs);
-}
-
 static gpaddr_t fault_ipa(void)
 {
     return ((READ_SYSREG(hpfar_el2) & 0xffffffffff0UL) << 8) | (READ_SYSREG(far_el2) & 0xfff);

@@ -43,7 +43,7 @@ static void vcpu_load(struct vcpu *v)
     struct domain *d = v->domain;
 
     WRITE_SYSREG(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS |
-                              HCR_TWI | HCR_TSC | HCR_RW);
+                              HCR_TWI | HCR_TSC | HCR_TID3 | HCR_RW);
     WRITE_SYSREG(vpidr_el2, READ_SYSREG(midr_el1));
     WRITE_SYSREG(vmpidr_el2, v->arch.vmpidr);
     WRITE_SYSREG(cntvoff_el2, d->arch.cntvoff);

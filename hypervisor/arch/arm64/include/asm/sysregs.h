@@ -49,6 +49,7 @@
 #define HCR_FB     (1UL << 9) /* broadcast EL1 TLB/IC maintenance */
 #define HCR_BSU_IS (1UL << 10)
 #define HCR_TWI    (1UL << 13) /* trap WFI: a blocked vCPU must not spin */
+#define HCR_TID3   (1UL << 18) /* trap ID group 3: hide what we do not virtualise */
 #define HCR_TSC    (1UL << 19) /* trap SMC: answered as SMCCC */
 #define HCR_RW     (1UL << 31) /* EL1 is AArch64 */
 

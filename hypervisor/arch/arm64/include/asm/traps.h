@@ -12,6 +12,9 @@ void inject_undef(struct cpu_user_regs *regs);
 void inject_dabt(struct cpu_user_regs *regs, uint64_t far);
 void inject_iabt(struct cpu_user_regs *regs, uint64_t far);
 
+/* Trapped MSR/MRS (arch/arm64/vsysreg.c). */
+void trap_sysreg(struct cpu_user_regs *regs, uint64_t esr);
+
 /* SMCCC / PSCI calls from the guest (HVC #0, trapped SMC): arch/arm64/vpsci.c. */
 void do_vsmccc(struct cpu_user_regs *regs);
 

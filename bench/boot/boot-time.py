@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Boot time: QEMU start -> dom0 init, Tern vs Debian's Xen 4.17 vs bare Linux, same run.
+
+Each configuration boots the harness's dom0 initramfs (same kernel, same command line
+for both hypervisors) and is timed to the "TERN-DOM0-INIT" line its init prints:
+  wall     host seconds from QEMU start to that line (TCG, real time)
+  icount   the same with -icount shift=0,sleep=off (guest time counts instructions, so
+           idle time costs nothing): host seconds, and dom0's own uptime at init
+Medians of --runs runs (default 3).  Prints a table and the ratios Tern/Xen and
+Tern/bare; --json writes the figures for programs.
+
+usage: bench/boot/boot-time.py [--runs N] [--smp N] [--json FILE] [--only tern,xen,bare]
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.environ.get("TERN_SRCDIR", os.path.dirname(os.path.dirname(HERE)))
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "harness"))
+from tern_harness import Machine, build_initramfs  # noqa: E402
+
+
+def one_run(hv, smp, icount, initrd, image):
+    with Machine(hv=hv, smp=smp, initrd=initrd, icount=icount, timeout=600,
+                 hv_image=image if hv == "tern" else None) as m:
+        mt = m.expect(r"TERN-DOM0-INIT uptime=([0-9.]+)", 600)
+        wall = m.time_of(r"TERN-DOM0-INIT")
+        uptime = float(mt.group(1))
+        m.expect(r"TERN-DOM0-SHELL", 120)
+        m.poweroff()
+    return wall, uptime
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--smp", type=int, default=2)
+    ap.add_argument("--json")
+    ap.add_argument("--only", default="tern,xen,bare")
+    ap.add_argument("--tern-image", help="tern.bin to time (default: the build's)")
+    args = ap.parse_args()
+    hvs = args.only.split(",")
+    initrd = build_initramfs("bench-boot")
+    res = {}
+    for icount in (False, True):
+        for hv in hvs:
+            walls, ups = [], []
+            for _ in range(args.runs):
+                w, u = one_run(hv, args.smp, icount, initrd, args.tern_image)
+                walls.append(w)
+                ups.append(u)
+            key = "%s-%s" % (hv, "icount" if icount else "wall")
+            res[key] = {"wall_s": statistics.median(walls), "dom0_uptime_s": statistics.median(ups),
+                        "runs_wall_s": walls, "runs_uptime_s": ups}
+            print("%-12s QEMU start -> dom0 init %.2f s (dom0 uptime %.2f s)  runs %s"
+                  % (key, res[key]["wall_s"], res[key]["dom0_uptime_s"],
+                     " ".join("%.2f" % w for w in walls)), flush=True)
+    print()
+    for mode in ("wall", "icount"):
+        t = res.get("tern-" + mode)
+        for peer in ("xen", "bare"):
+            p = res.get("%s-%s" % (peer, mode))
+            if t and p:
+                r = t["wall_s"] / p["wall_s"]
+                res["ratio-tern/%s-%s" % (peer, mode)] = r
+                print("%-6s tern/%-4s = %.3f  (%.2f s vs %.2f s)" % (mode, peer, r, t["wall_s"],
+                                                                    p["wall_s"]))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(res, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
