@@ -1,1 +1,63 @@
 # guest-pv: build fragment included by the root Makefile.am (see its header).
+
+# ---------------------------------------------------------------- tiny PV test guest
+# guest-pv/testguest: a freestanding arm64 kernel (Linux Image format) that runs the
+# conformance cases of tests/guest/*.c (one case per file, registered by a linker section).
+# Output: aarch64/guest/tern-testguest.bin (flat Image) and .elf (symbols, for debugging).
+GPV_TG = $(srcdir)/guest-pv/testguest
+gpv_tg_sources = \
+	$(GPV_TG)/arch/arm64/head.S \
+	$(GPV_TG)/arch/arm64/vectors.S \
+	$(GPV_TG)/arch/arm64/hypercall.S \
+	$(GPV_TG)/arch/arm64/mmu.c \
+	$(GPV_TG)/arch/arm64/traps.c \
+	$(GPV_TG)/arch/arm64/gic.c \
+	$(GPV_TG)/lib/format.c \
+	$(GPV_TG)/lib/report.c \
+	$(GPV_TG)/lib/string.c \
+	$(GPV_TG)/kernel/main.c \
+	$(GPV_TG)/kernel/xen.c \
+	$(GPV_TG)/kernel/console.c \
+	$(GPV_TG)/kernel/fdt.c \
+	$(GPV_TG)/kernel/mm.c \
+	$(GPV_TG)/kernel/events.c \
+	$(GPV_TG)/kernel/gnttab.c \
+	$(GPV_TG)/kernel/balloon.c \
+	$(GPV_TG)/kernel/pair.c \
+	$(GPV_TG)/kernel/xenstore.c \
+	$(GPV_TG)/kernel/runner.c
+# Every case file is picked up: adding a case needs no build change.
+gpv_tg_cases = $(sort $(wildcard $(srcdir)/tests/guest/*.c))
+gpv_tg_headers = $(wildcard $(GPV_TG)/include/tg/*.h)
+GPV_TG_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
+	-Wno-missing-field-initializers -ffreestanding -fno-builtin -nostdlib -static \
+	-fno-pie -no-pie -fno-stack-protector -fno-common -mgeneral-regs-only -mstrict-align \
+	-mno-outline-atomics -D__XEN_INTERFACE_VERSION__=0x00040e00 \
+	-I$(GPV_TG)/include -isystem $(AARCH64_SYSROOT)/usr/include \
+	-Wl,--build-id=none -Wl,-T,$(GPV_TG)/arch/arm64/guest.lds -Wl,--no-warn-rwx-segments
+
+aarch64/guest/tern-testguest.elf: $(gpv_tg_sources) $(gpv_tg_cases) $(gpv_tg_headers) \
+		$(GPV_TG)/arch/arm64/guest.lds
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_CC) $(GPV_TG_CFLAGS) -o $@ $(gpv_tg_sources) $(gpv_tg_cases) -lgcc
+aarch64/guest/tern-testguest.bin: aarch64/guest/tern-testguest.elf
+	$(AM_V_GEN)$(AARCH64_OBJCOPY) -O binary $< $@
+AARCH64_OUTPUTS += aarch64/guest/tern-testguest.bin
+EXTRA_DIST += $(gpv_tg_sources) $(gpv_tg_headers) $(GPV_TG)/arch/arm64/guest.lds
+
+# ---------------------------------------------------------------- conformance (QEMU)
+# The single-guest suite on real Xen 4.17, compared with tests/guest/expected/xen-4.17.txt.
+TESTS += tests/system/guest-conformance-xen.py
+EXTRA_DIST += tests/system/guest-conformance-xen.py tests/guest/tern_guest_run.py \
+	tests/guest/expected_results.py tests/guest/expected/xen-4.17.txt tests/guest/xl/tg-solo.cfg \
+	tests/guest/xl/tg-pair.cfg tests/guest/tg-dom0.sh
+
+# ---------------------------------------------------------------- host unit tests
+# The guest's pure parts (formatting, result lines, ring index math) built for the host.
+check_PROGRAMS += tests/unit/guest-pv/check_testguest_lib
+TESTS += tests/unit/guest-pv/check_testguest_lib
+tests_unit_guest_pv_check_testguest_lib_SOURCES = tests/unit/guest-pv/check_testguest_lib.c \
+	guest-pv/testguest/lib/format.c guest-pv/testguest/lib/report.c
+tests_unit_guest_pv_check_testguest_lib_CPPFLAGS = -I$(srcdir)/guest-pv/testguest/include
+tests_unit_guest_pv_check_testguest_lib_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_guest_pv_check_testguest_lib_LDADD = $(CHECK_LIBS)
