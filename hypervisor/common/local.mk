@@ -63,3 +63,13 @@ tests_abi_test_xen_abi_host_SOURCES = tests/abi/xen_abi_pins.c tests/abi/host_ma
 tests_abi_test_xen_abi_host_CPPFLAGS = -isystem $(AARCH64_SYSROOT)/usr/include \
 	-include $(srcdir)/tests/unit/hypervisor/host_xen_arm.h
 EXTRA_DIST += tests/abi/xen_abi_pins.c
+
+# ---------------------------------------------------------------- system test (QEMU)
+# Debian's dom0 kernel drives event channels, grants and privcmd on Tern and on real Xen
+# (the probe goes to aarch64/bin, hence into dom0's initramfs).
+AARCH64_OUTPUTS += aarch64/bin/hv-common-probe
+aarch64/bin/hv-common-probe: $(srcdir)/tests/system/hv-common-probe.c
+	@mkdir -p aarch64/bin
+	$(AM_V_CC)$(AARCH64_PROGRAM_LINK) -o $@ $<
+TESTS += tests/system/hv-common-dom0.py
+EXTRA_DIST += tests/system/hv-common-dom0.py tests/system/hv-common-probe.c
