@@ -12,6 +12,15 @@
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 
+void domain_set_callback_ppi(struct domain *d, unsigned int ppi)
+{
+    /* Xen on Arm (evtchn_allocate): type PPI in bits 63:56, active-low level flag in
+     * bits 15:8, the PPI number below. */
+    d->hvm_param[HVM_PARAM_CALLBACK_IRQ] =
+        ((uint64_t)HVM_PARAM_CALLBACK_TYPE_PPI << 56) |
+        ((uint64_t)HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_LOW_LEVEL << 8) | ppi;
+}
+
 static int hvm_allow_set_param(struct vcpu *cur, const struct domain *d, uint32_t index)
 {
     switch (index) {

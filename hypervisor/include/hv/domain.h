@@ -49,6 +49,10 @@ struct domain *domain_next(struct domain *d);
  * domain_shutdown().  Idempotent. */
 void domain_begin_shutdown(struct domain *d, unsigned int reason);
 
+/* Record the event-channel upcall PPI of d in HVM_PARAM_CALLBACK_IRQ, as Xen does for
+ * dom0 (what HVMOP_get_param then reports; the arch calls it when it picks the PPI). */
+void domain_set_callback_ppi(struct domain *d, unsigned int ppi);
+
 /* Zeroed hypervisor memory for common objects (page-granular; alloc_xenheap_pages). */
 void *hv_zalloc(size_t size);
 void hv_free(void *p, size_t size);

@@ -237,6 +237,13 @@ START_TEST(hvm_params)
     gget(dom0, SCRATCH(dom0), &p, sizeof(p));
     ck_assert_uint_eq(p.value, 0);
     ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_hvm_op, 99, SCRATCH(dom0), 0), -ENOSYS);
+    /* The upcall PPI as Xen reports it for dom0. */
+    domain_set_callback_ppi(dom0, 16);
+    p = (struct xen_hvm_param){.domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ};
+    gput(dom0, SCRATCH(dom0), &p, sizeof(p));
+    ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_get_param, SCRATCH(dom0), 0), 0);
+    gget(dom0, SCRATCH(dom0), &p, sizeof(p));
+    ck_assert_uint_eq(p.value, 0x0200000000000210ULL);
 }
 END_TEST
 
