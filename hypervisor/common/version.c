@@ -78,7 +78,8 @@ long hc_xen_version(struct vcpu *v, const uint64_t a[5])
     case XENVER_changeset:
         return put_string(arg, "tern", sizeof(xen_changeset_info_t));
     case XENVER_platform_parameters: {
-        xen_platform_parameters_t p = {.virt_start = 0};
+        /* Xen 4.17 on Arm reports HYPERVISOR_VIRT_START = XEN_VIRT_START, 0x200000. */
+        xen_platform_parameters_t p = {.virt_start = 0x200000};
 
         return copy_to_guest_va(arg, &p, sizeof(p)) ? -EFAULT : 0;
     }
