@@ -26,6 +26,11 @@
 
 #define ARM_MAX_ORDER 18 /* cacheflush limit (Xen on Arm: 1 << MAX_ORDER pages) */
 
+/* One toolstack operation at a time (Xen's domctl_lock): dom0's vCPUs may issue domctls
+ * and sysctls concurrently.  Pause targets are never dom0, so waiting for a domU to stop
+ * under it cannot wait for a dom0 vCPU spinning here. */
+spinlock_t toolstack_lock = SPINLOCK_INIT;
+
 void domain_pause_get(struct domain *d)
 {
     if (d->pause_count++ == 0)
@@ -317,6 +322,7 @@ long hc_domctl(struct vcpu *v, const uint64_t a[5])
         return -EFAULT;
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
         return -EACCES;
+    spin_lock(&toolstack_lock);
     domains_reap();
     if (op.cmd == XEN_DOMCTL_createdomain) {
         rc = createdomain(&op);
@@ -331,10 +337,9 @@ long hc_domctl(struct vcpu *v, const uint64_t a[5])
                 rc = domctl_on(v, d, &op, &copyback);
     } else {
         d = domain_lookup(op.domain);
-        if (!d)
-            return -ESRCH;
-        rc = domctl_on(v, d, &op, &copyback);
+        rc = d ? domctl_on(v, d, &op, &copyback) : -ESRCH;
     }
+    spin_unlock(&toolstack_lock);
     if (copyback && copy_to_guest_va(a[0], &op, sizeof(op)))
         rc = -EFAULT;
     return rc;

@@ -47,6 +47,7 @@ long hc_sysctl(struct vcpu *v, const uint64_t a[5])
         return -EFAULT;
     if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
         return -EACCES;
+    spin_lock(&toolstack_lock);
     domains_reap();
     switch (op.cmd) {
     case XEN_SYSCTL_physinfo:
@@ -69,8 +70,9 @@ long hc_sysctl(struct vcpu *v, const uint64_t a[5])
         break;
     default:
         /* readconsole, cpupools, scheduler_op, topology, ...: not yet in Tern. */
-        return -ENOSYS;
+        rc = -ENOSYS;
     }
+    spin_unlock(&toolstack_lock);
     if (rc == 0 && copy_to_guest_va(a[0], &op, sizeof(op)))
         rc = -EFAULT;
     return rc;

@@ -3,8 +3,13 @@
 #ifndef HV_TOOLSTACK_H
 #define HV_TOOLSTACK_H
 
+#include <hv/spinlock.h>
+
 struct domain;
 struct xen_domctl_getdomaininfo;
+
+/* Held across every domctl and sysctl (common/domctl.c). */
+extern spinlock_t toolstack_lock;
 
 /* Nested pause of d (the arch's domain_pause on 0 -> 1, domain_unpause on 1 -> 0). */
 void domain_pause_get(struct domain *d);
