@@ -12,6 +12,7 @@
 #include <hv/event.h>
 #include <hv/grant_table.h>
 #include <hv/guest_access.h>
+#include <hv/hypercall.h>
 #include <hv/string.h>
 
 static spinlock_t domlist_lock = SPINLOCK_INIT;
@@ -72,7 +73,7 @@ struct domain *domain_create_limits(domid_t id, bool privileged, unsigned int ma
     if (id >= DOMID_FIRST_RESERVED || max_vcpus == 0 || max_vcpus > MAX_VIRT_CPUS)
         return NULL;
     *err = -EEXIST;
-    if (domain_lookup(id))
+    if (domid_in_use(id))
         return NULL;
 
     *err = -ENOMEM;
@@ -162,29 +163,14 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     return v;
 }
 
-int domain_destroy(struct domain *d)
+/* Unlinked domains whose memory waits until no hypercall can still hold a pointer to
+ * them (a cheap stand-in for Xen's RCU): freed when the only hypercall in flight is the
+ * caller's own.  Their ids stay taken until then (the arch keys page owners by id). */
+static struct domain *graveyard;
+
+static void domain_final_free(struct domain *d)
 {
-    struct domain **pp;
     unsigned int i;
-
-    /* Peers see our ports close and our grant mappings go first; then, if another
-     * domain still maps one of our grants, our memory must stay: -EBUSY, and the
-     * toolstack retries once the backend has unmapped (Xen keeps a zombie domain). */
-    d->is_dying = true;
-    evtchn_domain_destroy(d);
-    grant_table_release_mappings(d);
-    if (grant_table_in_use(d))
-        return -EBUSY;
-
-    spin_lock(&domlist_lock);
-    for (pp = &domain_list; *pp; pp = &(*pp)->next_in_list)
-        if (*pp == d) {
-            *pp = d->next_in_list;
-            break;
-        }
-    if (hwdom == d)
-        hwdom = NULL;
-    spin_unlock(&domlist_lock);
 
     for (i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
@@ -199,6 +185,68 @@ int domain_destroy(struct domain *d)
     }
     arch_domain_destroy(d);
     domain_free(d);
+}
+
+void domain_graveyard_reap(void)
+{
+    struct domain *dead;
+
+    spin_lock(&domlist_lock);
+    if (hypercalls_in_flight() > 1) {
+        spin_unlock(&domlist_lock);
+        return;
+    }
+    dead = graveyard;
+    graveyard = NULL;
+    spin_unlock(&domlist_lock);
+    while (dead) {
+        struct domain *next = dead->next_in_list;
+
+        domain_final_free(dead);
+        dead = next;
+    }
+}
+
+bool domid_in_use(domid_t id)
+{
+    struct domain *d;
+    bool used = domain_lookup(id) != NULL;
+
+    spin_lock(&domlist_lock);
+    for (d = graveyard; d && !used; d = d->next_in_list)
+        used = d->domain_id == id;
+    spin_unlock(&domlist_lock);
+    return used;
+}
+
+int domain_destroy(struct domain *d)
+{
+    struct domain **pp;
+
+    /* Peers see our ports close and our grant mappings go first; then, if another
+     * domain still maps one of our grants, our memory must stay: -EBUSY, and the
+     * toolstack retries once the backend has unmapped (Xen keeps a zombie domain). */
+    d->is_dying = true;
+    evtchn_domain_destroy(d);
+    grant_table_release_mappings(d);
+    if (grant_table_in_use(d)) {
+        domain_graveyard_reap();
+        return -EBUSY;
+    }
+
+    spin_lock(&domlist_lock);
+    for (pp = &domain_list; *pp; pp = &(*pp)->next_in_list)
+        if (*pp == d) {
+            *pp = d->next_in_list;
+            break;
+        }
+    if (hwdom == d)
+        hwdom = NULL;
+    d->next_in_list = graveyard;
+    graveyard = d;
+    spin_unlock(&domlist_lock);
+
+    domain_graveyard_reap();
     send_global_virq(VIRQ_DOM_EXC);
     return 0;
 }

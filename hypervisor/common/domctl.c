@@ -47,6 +47,7 @@ void domains_reap(void)
 {
     struct domain *d, *next;
 
+    domain_graveyard_reap();
     for (d = domain_first(); d; d = next) {
         next = domain_next(d);
         if (d->is_dying && !grant_table_in_use(d))
@@ -133,14 +134,14 @@ static long createdomain(struct xen_domctl *op)
     if (rc)
         return rc;
     if (dom > 0 && dom < DOMID_FIRST_RESERVED) {
-        if (domain_lookup(dom))
+        if (domid_in_use(dom))
             return -EEXIST;
     } else {
         /* The next free id after the last one handed out, as Xen. */
         for (dom = rover + 1; dom != rover; dom++) {
             if (dom >= DOMID_FIRST_RESERVED)
                 dom = 1;
-            if (!domain_lookup(dom))
+            if (!domid_in_use(dom))
                 break;
         }
         if (dom == rover)

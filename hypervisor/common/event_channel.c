@@ -176,20 +176,23 @@ static int evtchn_close_locked(struct domain *d, uint32_t port)
 
 void evtchn_domain_destroy(struct domain *d)
 {
+    struct evtchn *buckets[EVTCHN_NR_BUCKETS];
     uint32_t port;
     unsigned int i;
 
-    if (!d->evtchn.nr_ports)
-        return;
+    /* Close every port and detach the buckets under the lock: a concurrent operation
+     * naming d then finds no ports at all, never freed memory. */
     spin_lock(&evtchn_lock);
     for (port = 1; port < d->evtchn.nr_ports; port++)
         evtchn_close_locked(d, port);
-    spin_unlock(&evtchn_lock);
     for (i = 0; i < EVTCHN_NR_BUCKETS; i++) {
-        hv_free(d->evtchn.bucket[i], EVTCHNS_PER_BUCKET * sizeof(struct evtchn));
+        buckets[i] = d->evtchn.bucket[i];
         d->evtchn.bucket[i] = NULL;
     }
     d->evtchn.nr_ports = 0;
+    spin_unlock(&evtchn_lock);
+    for (i = 0; i < EVTCHN_NR_BUCKETS; i++)
+        hv_free(buckets[i], EVTCHNS_PER_BUCKET * sizeof(struct evtchn));
 }
 
 /* ------------------------------------------------------------------ operations */

@@ -35,9 +35,19 @@ const struct hypercall_row hypercall_table[HYPERCALL_NR_MAX] = {
     NOSYS(__HYPERVISOR_hypfs_op, 5, false),
 };
 
+/* Hypercalls running on any pCPU: a destroyed domain's memory is freed only when no
+ * other hypercall can still hold a pointer to it (domain.c, graveyard). */
+static unsigned int in_flight;
+
+unsigned int hypercalls_in_flight(void)
+{
+    return __atomic_load_n(&in_flight, __ATOMIC_SEQ_CST);
+}
+
 long hypercall_dispatch(struct vcpu *v, unsigned long nr, uint64_t a[5])
 {
     const struct hypercall_row *row;
+    long rc;
 
     if (nr >= HYPERCALL_NR_MAX)
         return -ENOSYS;
@@ -46,5 +56,8 @@ long hypercall_dispatch(struct vcpu *v, unsigned long nr, uint64_t a[5])
         return -ENOSYS;
     if (row->privileged && !v->domain->is_privileged)
         return -EPERM;
-    return row->fn(v, a);
+    __atomic_fetch_add(&in_flight, 1, __ATOMIC_SEQ_CST);
+    rc = row->fn(v, a);
+    __atomic_fetch_sub(&in_flight, 1, __ATOMIC_SEQ_CST);
+    return rc;
 }

@@ -31,9 +31,14 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 /* Tear d down: close its event channels, drop the grants it maps, then — unless another
  * domain still maps one of d's grants (-EBUSY: d stays, dying; call again later) — free
  * its vCPUs, its RAM (arch), shared_info, and unlink it; raises VIRQ_DOM_EXC; 0.
- * Foreign mappings of d's RAM (add_to_physmap_batch, acquire_resource) are not tracked:
- * the toolstack unmaps them first. */
+ * The memory itself is freed once no other hypercall is in flight (until then d's id
+ * stays taken).  Foreign mappings of d's RAM (add_to_physmap_batch, acquire_resource)
+ * are not tracked: the toolstack unmaps them first. */
 int domain_destroy(struct domain *d);
+/* Free destroyed domains no hypercall can still reach (none other in flight). */
+void domain_graveyard_reap(void);
+/* True while id names a live, dying or not yet freed domain (not reusable). */
+bool domid_in_use(domid_t id);
 
 /* domain_lookup() (hv/sched.h) plus DOMID_SELF -> v's domain, as Xen's
  * rcu_lock_domain_by_any_id.  NULL when there is no such domain. */

@@ -32,6 +32,9 @@ extern const struct hypercall_row hypercall_table[HYPERCALL_NR_MAX];
  * value for x0: >= 0 or a negative Xen errno. */
 long hypercall_dispatch(struct vcpu *v, unsigned long nr, uint64_t a[5]);
 
+/* Hypercalls currently running on all pCPUs (including the caller's own). */
+unsigned int hypercalls_in_flight(void);
+
 /* Handlers, one per family (in common/<family>.c), all of type hypercall_fn_t. */
 long hc_xen_version(struct vcpu *v, const uint64_t a[5]);
 long hc_console_io(struct vcpu *v, const uint64_t a[5]);

@@ -321,9 +321,13 @@ void vcpu_block(struct vcpu *v)
     v->blocked = true;
 }
 
+void (*fake_yield_hook)(void);
+
 void vcpu_yield(struct vcpu *v)
 {
     v->arch.yields++;
+    if (fake_yield_hook)
+        fake_yield_hook();
 }
 
 void domain_shutdown(struct domain *d, unsigned int reason)

@@ -18,6 +18,8 @@ extern char fake_console[4096];
 extern size_t fake_console_len;
 extern unsigned int fake_flushes;
 extern int fake_alloc_fail_after; /* >= 0: that many more domheap allocations succeed */
+/* Called from vcpu_yield (SCHEDOP_yield): lets a test act while a hypercall is in flight. */
+extern void (*fake_yield_hook)(void);
 
 /* Free frames and live map_guest_frame mappings (leak checks). */
 unsigned int fake_free_frames(void);

@@ -4,15 +4,20 @@
 
 #include <hv/toolstack.h>
 
-static long domctl(struct xen_domctl *op)
+static long domctl_as(struct vcpu *v, struct xen_domctl *op)
 {
     long rc;
 
     op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    gput(dom0, SCRATCH(dom0), op, sizeof(*op));
-    rc = hc(dom0->vcpu[0], __HYPERVISOR_domctl, SCRATCH(dom0), 0, 0);
-    gget(dom0, SCRATCH(dom0), op, sizeof(*op));
+    gput(dom0, SCRATCH(dom0) + 3072, op, sizeof(*op));
+    rc = hc(v, __HYPERVISOR_domctl, SCRATCH(dom0) + 3072, 0, 0);
+    gget(dom0, SCRATCH(dom0) + 3072, op, sizeof(*op));
     return rc;
+}
+
+static long domctl(struct xen_domctl *op)
+{
+    return domctl_as(dom0->vcpu[0], op);
 }
 
 static long sysctl(struct xen_sysctl *op)
@@ -278,6 +283,38 @@ START_TEST(sysctl_queries)
 }
 END_TEST
 
+/* dom0's vCPU 1 destroys domU while domU's vCPU 0 is inside a hypercall (SCHEDOP_yield):
+ * the domain leaves the list at once, but its memory and id wait until that hypercall
+ * is over. */
+static void destroy_domu_from_dom0_vcpu1(void)
+{
+    struct xen_domctl op = {.cmd = XEN_DOMCTL_destroydomain, .domain = 1};
+    struct vcpu *saved = fake_current;
+
+    fake_yield_hook = NULL;
+    ck_assert_int_eq(domctl_as(dom0->vcpu[1], &op), 0);
+    ck_assert_ptr_null(domain_lookup(1));
+    ck_assert(domid_in_use(1)); /* still in the graveyard */
+    fake_current = saved;
+}
+
+START_TEST(destroy_while_in_hypercall)
+{
+    struct xen_domctl op;
+    unsigned int free_before = fake_free_frames();
+
+    fake_yield_hook = destroy_domu_from_dom0_vcpu1;
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0), 0);
+    /* Only the detached event-channel bucket went; domU's RAM is still there. */
+    ck_assert_uint_lt(fake_free_frames(), free_before + RAM_PAGES);
+    op = create_op(1, 1);
+    ck_assert_int_eq(domctl(&op), 0); /* the next toolstack call reaps it first */
+    ck_assert_uint_eq(op.domain, 1);
+    ck_assert_uint_gt(fake_free_frames(), free_before + RAM_PAGES - 8); /* old RAM back */
+    domu = domain_lookup(1); /* the new d1, destroyed by the teardown */
+}
+END_TEST
+
 TCase *tcase_toolstack(void)
 {
     TCase *tc = tcase_create("toolstack");
@@ -287,5 +324,6 @@ TCase *tcase_toolstack(void)
     tcase_add_test(tc, domctl_hostile);
     tcase_add_test(tc, zombie_until_unmapped);
     tcase_add_test(tc, sysctl_queries);
+    tcase_add_test(tc, destroy_while_in_hypercall);
     return tc;
 }
