@@ -28,7 +28,8 @@ struct domain *domain_create_limits(domid_t id, bool privileged, unsigned int ma
 /* Create vCPU id (< d->max_vcpus) of d, offline; its vcpu_info is shared_info's slot for
  * vCPU 0 (XEN_LEGACY_MAX_VCPUS = 1 on Arm) and a private dummy for the others. */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
-/* Tear d down: close its event channels, drop the grants it maps, then — unless another
+/* Tear d down (none of its vCPUs may run: XEN_DOMCTL_destroydomain pauses it first):
+ * close its event channels, drop the grants it maps, then — unless another
  * domain still maps one of d's grants (-EBUSY: d stays, dying; call again later) — free
  * its vCPUs, its RAM (arch), shared_info, and unlink it; raises VIRQ_DOM_EXC; 0.
  * The memory itself is freed once no other hypercall is in flight (until then d's id
