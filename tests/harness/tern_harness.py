@@ -353,9 +353,16 @@ class Machine:
                     return t
         return None
 
-    def send(self, text):
-        self.proc.stdin.write(text.encode())
-        self.proc.stdin.flush()
+    def send(self, text, chunk=32, pause_s=0.02):
+        """Type `text` on the console, `chunk` bytes at a time.  Xen (and Tern, like it)
+        queue serial input for dom0 in a 128-byte ring and drop what overflows it, so a
+        long command written in one go can lose bytes while dom0 is busy."""
+        data = text.encode()
+        for i in range(0, len(data), chunk):
+            self.proc.stdin.write(data[i:i + chunk])
+            self.proc.stdin.flush()
+            if i + chunk < len(data):
+                time.sleep(pause_s)
 
     def wait_for_shell(self, timeout=300):
         """Wait until dom0's init is up and its shell answers."""
