@@ -199,12 +199,18 @@ void evtchn_domain_destroy(struct domain *d)
 
 static int evtchn_alloc_unbound(struct vcpu *cur, struct evtchn_alloc_unbound *a)
 {
-    struct domain *d = domain_lookup_any(cur, a->dom);
+    struct domain *d = domain_lookup_any(cur, a->dom), *rd;
     domid_t remote = a->remote_dom == DOMID_SELF ? cur->domain->domain_id : a->remote_dom;
     int port;
 
     if (!d)
         return -ESRCH;
+    /* SILO: the remote domain must exist and be allowed to talk to d. */
+    rd = domain_lookup_any(cur, a->remote_dom);
+    if (!rd)
+        return -ESRCH;
+    if (!silo_allows(cur, d, rd))
+        return -EPERM;
     if (!may_target(cur, d))
         return -EPERM;
     spin_lock(&evtchn_lock);
@@ -232,6 +238,10 @@ static int evtchn_bind_interdomain(struct vcpu *cur, struct evtchn_bind_interdom
     if (!rchn || rchn->state != ECS_UNBOUND || rchn->u.unbound_remote != ld->domain_id) {
         spin_unlock(&evtchn_lock);
         return -EINVAL;
+    }
+    if (!silo_allows(cur, ld, rd)) {
+        spin_unlock(&evtchn_lock);
+        return -EPERM;
     }
     lport = get_free_port(ld);
     if (lport < 0) {

@@ -290,6 +290,10 @@ static void map_grant_ref(struct vcpu *cur, struct gnttab_map_grant_ref *op)
         op->status = GNTST_bad_domain;
         return;
     }
+    if (!silo_allows(cur, ld, rd)) {
+        op->status = GNTST_permission_denied;
+        return;
+    }
     if (rd->is_dying) {
         op->status = GNTST_general_error; /* its frames are going away */
         return;
@@ -541,6 +545,8 @@ static void gnttab_copy_one(struct vcpu *cur, struct gnttab_copy *op)
     st = copy_acquire(cur, &op->source, op->flags & GNTCOPY_source_gref, false, &src);
     if (st == GNTST_okay)
         st = copy_acquire(cur, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
+    if (st == GNTST_okay && !silo_allows(cur, src.rd, dst.rd))
+        st = GNTST_permission_denied;
     if (st == GNTST_okay)
         memmove((char *)dst.va + op->dest.offset, (char *)src.va + op->source.offset, op->len);
     copy_release(&dst);

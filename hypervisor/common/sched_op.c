@@ -31,7 +31,10 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
         if (evtchn_port_is_pending(v->domain, port))
             pending = true;
     }
-    if (pending)
+    /* With a timeout, return at once: Tern has no hypervisor timer for it yet, and an
+     * early return is one the caller must already handle (an event or the timeout look
+     * the same).  Xen returns at once for a timeout already past. */
+    if (pending || p.timeout)
         return 0;
     __atomic_store_n(&v->poll_woken, false, __ATOMIC_SEQ_CST);
     v->poll_evtchn = p.nr_ports == 1 ? (int)port : -1;

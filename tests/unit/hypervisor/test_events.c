@@ -81,7 +81,8 @@ START_TEST(hostile_ports)
     ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_unmask, 64), -EINVAL);
     ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_close, 0), -EINVAL);
     /* Binding a port that is not offered to us, or does not exist. */
-    ck_assert_int_eq(ev_alloc_unbound(u0, DOMID_SELF, 5, &p), 0); /* offered to d5 */
+    ck_assert_int_eq(ev_alloc_unbound(u0, DOMID_SELF, 5, &p), -ESRCH);     /* no d5 (SILO) */
+    ck_assert_int_eq(ev_alloc_unbound(u0, DOMID_SELF, DOMID_SELF, &p), 0); /* for itself */
     ck_assert_int_eq(ev_bind_interdomain(dom0->vcpu[0], 1, p, NULL), -EINVAL);
     ck_assert_int_eq(ev_bind_interdomain(dom0->vcpu[0], 1, 4000, NULL), -EINVAL);
     ck_assert_int_eq(ev_bind_interdomain(dom0->vcpu[0], 77, 1, NULL), -ESRCH);

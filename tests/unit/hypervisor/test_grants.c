@@ -25,6 +25,14 @@ static grant_entry_v1_t *grant_setup(uint16_t flags)
     return e;
 }
 
+/* Grant domU's entry 8 to domain id instead of dom0. */
+static void shared_entry_domid(domid_t id)
+{
+    grant_entry_v1_t *e = fake_gpa(domu, (GNT_GFN << PAGE_SHIFT) + 8 * sizeof(*e));
+
+    e->domid = id;
+}
+
 static long map_one(struct gnttab_map_grant_ref *op)
 {
     long rc;
@@ -290,5 +298,58 @@ TCase *tcase_grants(void)
     tcase_add_test(tc, query_setup_version);
     tcase_add_test(tc, cache_flush_probe);
     tcase_add_test(tc, destroy_waits_for_backend);
+    return tc;
+}
+
+/* XSM SILO (Xen on Arm's default, what Debian's Xen runs): two unprivileged domains may
+ * not share event channels or grants; each may with dom0. */
+START_TEST(silo_between_domus)
+{
+    struct domain *d2 = domain_create(2, false, 1);
+    struct vcpu *v2;
+    uint32_t p;
+    struct gnttab_map_grant_ref m = {.flags = GNTMAP_host_map, .ref = 8, .dom = 1};
+    struct gnttab_copy c = {0};
+
+    ck_assert_ptr_nonnull(d2);
+    v2 = vcpu_create(d2, 0);
+    fake_populate(d2, DOMU_RAM_GFN, 4); /* so SCRATCH(d2) is mapped */
+    grant_setup(GTF_permit_access);
+    shared_entry_domid(2);
+
+    ck_assert_int_eq(ev_alloc_unbound(domu->vcpu[0], DOMID_SELF, 2, &p), -EPERM);
+    ck_assert_int_eq(ev_alloc_unbound(domu->vcpu[0], DOMID_SELF, 99, &p), -ESRCH);
+    ck_assert_int_eq(ev_alloc_unbound(domu->vcpu[0], DOMID_SELF, 0, &p), 0);
+    /* dom0 may set up a channel between the two, but they cannot bind it themselves. */
+    ck_assert_int_eq(ev_alloc_unbound(dom0->vcpu[0], 1, 2, &p), 0);
+    ck_assert_int_eq(ev_bind_interdomain(v2, 1, p, NULL), -EPERM);
+
+    m.host_addr = (DOMU_RAM_GFN + 3) << PAGE_SHIFT;
+    gput(d2, SCRATCH(d2), &m, sizeof(m));
+    ck_assert_int_eq(hc(v2, __HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref, SCRATCH(d2), 1),
+                     0);
+    gget(d2, SCRATCH(d2), &m, sizeof(m));
+    ck_assert_int_eq(m.status, GNTST_permission_denied);
+
+    c.source.u.gmfn = DOMU_RAM_GFN + 1;
+    c.source.domid = DOMID_SELF;
+    c.dest.u.ref = 8;
+    c.dest.domid = 1;
+    c.len = 8;
+    c.flags = GNTCOPY_dest_gref;
+    gput(d2, SCRATCH(d2), &c, sizeof(c));
+    ck_assert_int_eq(hc(v2, __HYPERVISOR_grant_table_op, GNTTABOP_copy, SCRATCH(d2), 1), 0);
+    gget(d2, SCRATCH(d2), &c, sizeof(c));
+    ck_assert_int_eq(c.status, GNTST_permission_denied);
+    ck_assert_int_eq(domain_destroy(d2), 0);
+}
+END_TEST
+
+TCase *tcase_silo(void)
+{
+    TCase *tc = tcase_create("silo");
+
+    tcase_add_checked_fixture(tc, th_setup, th_teardown);
+    tcase_add_test(tc, silo_between_domus);
     return tc;
 }

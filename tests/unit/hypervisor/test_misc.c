@@ -167,6 +167,17 @@ START_TEST(sched_ops)
     ck_assert(!vcpu_wake_pending(u0));
     ck_assert(ev_pending(domu, port));
     ck_assert_int_eq(u0->poll_evtchn, 0);
+    /* With a timeout (here 1 ns after boot: already past), poll returns at once. */
+    ev_set_mask(domu, port, false);
+    domu->shared_info->evtchn_pending[port / 64] &= ~(1ULL << (port % 64));
+    u0->blocked = false;
+    p.timeout = 1;
+    gput(domu, SCRATCH(domu) + 128, &p, sizeof(p));
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_poll, SCRATCH(domu) + 128, 0), 0);
+    ck_assert(!u0->blocked);
+    p.timeout = 0;
+    ev_set_mask(domu, port, true);
+    domu->shared_info->evtchn_pending[port / 64] |= 1ULL << (port % 64);
     /* Polling a port that is already pending returns at once without blocking. */
     u0->blocked = false;
     p.nr_ports = 1;

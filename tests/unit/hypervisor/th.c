@@ -114,6 +114,7 @@ int main(void)
     suite_add_tcase(s, tcase_misc());
     suite_add_tcase(s, tcase_fuzz());
     suite_add_tcase(s, tcase_toolstack());
+    suite_add_tcase(s, tcase_silo());
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -44,5 +44,6 @@ TCase *tcase_memory(void);
 TCase *tcase_misc(void);
 TCase *tcase_fuzz(void);
 TCase *tcase_toolstack(void);
+TCase *tcase_silo(void);
 
 #endif
