@@ -414,6 +414,15 @@ int main(int argc, char **argv)
             return 0;
         }
         setsid();
+        /* A daemon keeps nothing of its caller's terminal. */
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+        if (null >= 0) {
+            dup2(null, STDIN_FILENO);
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+            close(null);
+        }
     }
     loop();
     return 1;

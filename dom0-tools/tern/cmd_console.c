@@ -13,6 +13,9 @@
 #include "tern.h"
 
 #define ESCAPE_CHAR 0x1d /* Ctrl-] */
+/* With stdin at end of file (a script piping input), detach once the guest has been quiet
+ * this long, so `cmds | tern console dom` ends by itself. A terminal never reaches EOF. */
+#define EOF_LINGER_MS 2000
 
 int tern_console_attach(uint32_t domid)
 {
@@ -61,7 +64,11 @@ int tern_console_attach(uint32_t domid)
         struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN},
                                 {.fd = STDIN_FILENO, .events = POLLIN}};
 
-        if (poll(pfd, stdin_open ? 2 : 1, -1) < 0) {
+        int ready = poll(pfd, stdin_open ? 2 : 1, stdin_open ? -1 : EOF_LINGER_MS);
+
+        if (ready == 0)
+            break; /* stdin closed and the guest is quiet */
+        if (ready < 0) {
             if (errno == EINTR)
                 continue;
             rc = tern_error("console: poll: %s", strerror(errno));

@@ -332,6 +332,20 @@ int tern_domain_create(struct tern_ctx *ctx, const struct tern_config *cfg, bool
         rc = fail(&c, errno, "set %u vCPUs of domain %u", create.max_vcpus, domid);
         goto fail;
     }
+    /* The P2M page-table pool (Arm; XEN_DOMCTL_set_paging_mempool_size since XSA-409),
+     * sized as libxl's libxl_get_required_shadow_memory: 1 MiB per vCPU + 8 KiB per MiB of
+     * RAM. Too small a pool makes the guest balloon driver's decrease_reservation fail when
+     * Xen has to split a 2 MiB mapping. */
+    {
+        uint64_t pool_kb = 4 * (256 * (uint64_t)create.max_vcpus + 2 * (maxmem_kb >> 10));
+        uint64_t pool = ((pool_kb + 1023) >> 10) << 20;
+
+        if (xc_set_paging_mempool_size(ctx->xch, domid, pool) < 0) {
+            rc = fail(&c, errno, "set P2M pool of domain %u to %llu MiB", domid,
+                      (unsigned long long)(pool >> 20));
+            goto fail;
+        }
+    }
     if (xc_domain_setmaxmem(ctx->xch, domid, maxmem_kb + TERN_MAXMEM_SLACK_KB) < 0) {
         rc = fail(&c, errno, "set maximum memory of domain %u", domid);
         goto fail;

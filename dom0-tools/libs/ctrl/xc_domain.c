@@ -247,3 +247,46 @@ int xc_sched_credit2_domain_get(xc_interface *xch, uint32_t domid,
 {
     return sched_getinfo(xch, domid, XEN_SCHEDULER_CREDIT2, sdom, sizeof(*sdom));
 }
+
+int xc_shadow_control(xc_interface *xch, uint32_t domid, unsigned int sop, unsigned int *mb,
+                      unsigned int mode)
+{
+    struct xen_domctl domctl = {.cmd = XEN_DOMCTL_shadow_op, .domain = domid};
+
+    domctl.u.shadow_op.op = sop;
+    domctl.u.shadow_op.mode = mode;
+    if (mb)
+        domctl.u.shadow_op.mb = *mb;
+    if (xc_domctl(xch, &domctl) < 0) {
+        xc_report(xch, errno, "XEN_DOMCTL_shadow_op %u of domain %u", sop, domid);
+        return -1;
+    }
+    if (mb)
+        *mb = domctl.u.shadow_op.mb;
+    return 0;
+}
+
+int xc_get_paging_mempool_size(xc_interface *xch, uint32_t domid, uint64_t *size)
+{
+    struct xen_domctl domctl = {.cmd = XEN_DOMCTL_get_paging_mempool_size, .domain = domid};
+
+    if (xc_domctl(xch, &domctl) < 0) {
+        xc_report(xch, errno, "XEN_DOMCTL_get_paging_mempool_size of domain %u", domid);
+        return -1;
+    }
+    *size = domctl.u.paging_mempool.size;
+    return 0;
+}
+
+int xc_set_paging_mempool_size(xc_interface *xch, uint32_t domid, uint64_t size)
+{
+    struct xen_domctl domctl = {.cmd = XEN_DOMCTL_set_paging_mempool_size, .domain = domid};
+
+    domctl.u.paging_mempool.size = size;
+    if (xc_domctl(xch, &domctl) < 0) {
+        xc_report(xch, errno, "XEN_DOMCTL_set_paging_mempool_size(%llu) of domain %u",
+                  (unsigned long long)size, domid);
+        return -1;
+    }
+    return 0;
+}
