@@ -70,3 +70,17 @@ tests_unit_xenstore_lite_test_store_LDADD = $(XSL_UNIT_LDADD)
 TESTS += tests/xenstore-lite/protocol.py tests/xenstore-lite/debian-tools.py
 EXTRA_DIST += tests/xenstore-lite/xslclient.py tests/xenstore-lite/protocol.py \
 	tests/xenstore-lite/debian-tools.py
+
+# ---------------------------------------------------------------- benchmark client (bench/xenstore)
+bin_PROGRAMS += xsl-bench
+xsl_bench_SOURCES = bench/xenstore/xsl-bench.c
+xsl_bench_LDADD = libxsl_client.a libxsl_proto.a -lpthread
+AARCH64_OUTPUTS += aarch64/bin/xsl-bench
+aarch64/bin/xsl-bench: bench/xenstore/xsl-bench.c $(XSL_PROTO_SRC) $(XSL_LIB_SRC)
+	@mkdir -p aarch64/bin
+	$(AARCH64_PROGRAM_LINK) -o $@ $(addprefix $(srcdir)/,bench/xenstore/xsl-bench.c \
+		$(XSL_PROTO_SRC) $(XSL_LIB_SRC)) -lpthread
+
+# ---------------------------------------------------------------- fuzzing (clang libFuzzer)
+TESTS += tests/xenstore-lite/fuzz-replay.sh
+EXTRA_DIST += tests/xenstore-lite/fuzz-replay.sh tests/xenstore-lite/fuzz

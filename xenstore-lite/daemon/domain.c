@@ -27,6 +27,13 @@
 
 enum map_kind { MAP_NONE, MAP_GNTDEV, MAP_FOREIGN, MAP_XENBUS };
 
+/* A watch of a domain from the saved state, re-created when the domain reconnects. */
+struct saved_watch {
+    struct saved_watch *next;
+    char *path, *token;
+    uint32_t rel_off;
+};
+
 struct domain {
     struct domain *next;
     uint32_t domid;
@@ -40,9 +47,13 @@ struct domain {
     bool shutdown;
     bool need_kick;
     bool restored; /* from saved state, not yet reconnected */
+    struct saved_watch *saved;
 };
 
 static struct domain *domains;
+/* dom0's kernel connection is re-made at every start, not restored: its saved watches wait
+ * here until it is. */
+static struct domain dom0_saved;
 static int evtchn_fd = -1, gntdev_fd = -1, privcmd_fd = -1, xenbus_fd = -1;
 static int virq_port = -1;
 static void *hcall_buf;
@@ -158,6 +169,7 @@ static void ring_close(struct conn *c)
         /* Tell the guest, as Xen does, why its connection stopped. */
         if (c->dom->intf)
             c->dom->intf->error = XENSTORE_ERROR_COMM;
+        persist_watch_clear(c->id);
         c->dom->conn = NULL;
         c->dom = NULL;
     }
@@ -276,8 +288,20 @@ static void domain_disconnect(struct domain *d)
         unmap_ring(d);
 }
 
+static void free_saved(struct domain *d)
+{
+    while (d->saved) {
+        struct saved_watch *w = d->saved;
+        d->saved = w->next;
+        free(w->path);
+        free(w->token);
+        free(w);
+    }
+}
+
 static void domain_free(struct domain *d)
 {
+    free_saved(d);
     for (struct domain **pp = &domains; *pp; pp = &(*pp)->next)
         if (*pp == d) {
             *pp = d->next;
@@ -448,6 +472,9 @@ static void connect_dom0(void)
         return;
     }
     d->conn->priv = true;
+    for (struct saved_watch *w = dom0_saved.saved; w; w = w->next)
+        watch_restore(d->conn, w->path, w->token, w->rel_off);
+    free_saved(&dom0_saved);
     conn_handle_input(d->conn);
     evtchn_notify(d->local_port);
 }
@@ -502,6 +529,54 @@ void domain_foreach(void (*fn)(void *ctx, uint32_t domid, uint64_t gfn, uint32_t
             fn(ctx, d->domid, d->gfn, d->remote_port);
 }
 
+void domain_restore_watch(uint32_t domid, const char *path, const char *token, uint32_t rel_off,
+                          bool add)
+{
+    struct domain *d = domid == 0 ? &dom0_saved : find_domain(domid);
+    struct saved_watch **pp;
+
+    if (!d)
+        return;
+    if (!path) {
+        free_saved(d);
+        return;
+    }
+    for (pp = &d->saved; *pp; pp = &(*pp)->next) {
+        if (strcmp((*pp)->path, path) == 0 && strcmp((*pp)->token, token) == 0) {
+            struct saved_watch *w = *pp;
+            if (add)
+                return;
+            *pp = w->next;
+            free(w->path);
+            free(w->token);
+            free(w);
+            return;
+        }
+    }
+    if (add) {
+        struct saved_watch *w = xcalloc(1, sizeof(*w));
+        w->path = xstrdup(path);
+        w->token = xstrdup(token);
+        w->rel_off = rel_off;
+        *pp = w;
+    }
+}
+
+void domain_foreach_watch(void (*fn)(void *ctx, uint32_t domid, const char *path, const char *token,
+                                     uint32_t rel_off),
+                          void *ctx)
+{
+    for (struct domain *d = domains; d; d = d->next) {
+        /* dom0's kernel, like every guest, never re-registers: it did not see us go */
+        if (d->conn)
+            for (struct watch *w = d->conn->watches; w; w = w->next)
+                fn(ctx, d->domid, w->path, w->token, (uint32_t)w->rel_off);
+        else
+            for (struct saved_watch *w = d->saved; w; w = w->next)
+                fn(ctx, d->domid, w->path, w->token, w->rel_off);
+    }
+}
+
 void domain_reconnect_restored(void)
 {
     struct domain *d, *next;
@@ -516,6 +591,9 @@ void domain_reconnect_restored(void)
             domain_free(d);
             continue;
         }
+        for (struct saved_watch *w = d->saved; w; w = w->next)
+            watch_restore(d->conn, w->path, w->token, w->rel_off);
+        free_saved(d);
         xsl_log("domain %u reconnected", d->domid);
         conn_handle_input(d->conn);
         evtchn_notify(d->local_port);

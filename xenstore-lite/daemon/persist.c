@@ -14,7 +14,14 @@
 #define MAGIC                 "TERN-XENSTORED-1"
 #define JOURNAL_COMPACT_BYTES (8u << 20)
 
-enum rec_kind { REC_NODE = 'N', REC_DOMAIN = 'D', REC_RELEASE = 'X' };
+enum rec_kind {
+    REC_NODE = 'N',
+    REC_DOMAIN = 'D',
+    REC_RELEASE = 'X',
+    REC_WATCH = 'A',
+    REC_UNWATCH = 'U',
+    REC_UNWATCH_ALL = 'Z',
+};
 
 struct rec_hdr {
     uint32_t len; /* bytes after this header */
@@ -109,6 +116,21 @@ void persist_domain(uint32_t domid, uint64_t gfn, uint32_t port, bool introduced
     }
 }
 
+void persist_watch(uint32_t domid, const char *path, const char *token, uint32_t rel_off, bool add)
+{
+    if (P.jfd < 0)
+        return;
+    put_rec(add ? REC_WATCH : REC_UNWATCH, domid, path, &rel_off, 4, token,
+            (uint32_t)strlen(token));
+}
+
+void persist_watch_clear(uint32_t domid)
+{
+    if (P.jfd < 0)
+        return;
+    put_rec(REC_UNWATCH_ALL, domid, "", NULL, 0, NULL, 0);
+}
+
 static bool write_all(int fd, const void *d, size_t n)
 {
     const char *p = d;
@@ -155,6 +177,20 @@ static void apply_rec(const struct rec_hdr *h, const char *path, const char *dat
     }
     case REC_RELEASE:
         domain_restore((uint32_t)h->owner, 0, 0);
+        break;
+    case REC_WATCH:
+    case REC_UNWATCH:
+        if (h->dlen >= 4 && h->dlen < 4096) {
+            uint32_t rel_off;
+            char token[4096];
+            memcpy(&rel_off, data, 4);
+            memcpy(token, data + 4, h->dlen - 4);
+            token[h->dlen - 4] = '\0';
+            domain_restore_watch((uint32_t)h->owner, path, token, rel_off, h->kind == REC_WATCH);
+        }
+        break;
+    case REC_UNWATCH_ALL:
+        domain_restore_watch((uint32_t)h->owner, NULL, NULL, 0, false);
         break;
     case TXOP_PERMS:
         if (h->dlen >= sizeof(struct xsl_perm)) {
@@ -204,7 +240,8 @@ static int64_t load_file(const char *name)
         char pathbuf[XSL_PATH_BUF];
         memcpy(pathbuf, rec, h.plen);
         pathbuf[h.plen] = '\0';
-        if (h.kind != REC_DOMAIN && h.kind != REC_RELEASE && pathbuf[0] != '/')
+        if (h.kind != REC_DOMAIN && h.kind != REC_RELEASE && h.kind != REC_UNWATCH_ALL &&
+            pathbuf[0] != '/' && pathbuf[0] != '@')
             continue;
         apply_rec(&h, pathbuf, rec + h.plen);
     }
@@ -231,6 +268,12 @@ static void snap_node(void *ctx, const struct node *n)
 static void snap_domain(void *ctx, uint32_t domid, uint64_t gfn, uint32_t port)
 {
     persist_domain(domid, gfn, port, true);
+}
+
+static void snap_watch(void *ctx, uint32_t domid, const char *path, const char *token,
+                       uint32_t rel_off)
+{
+    persist_watch(domid, path, token, rel_off, true);
 }
 
 static int write_file_atomic(const char *name, const void *d, size_t n)
@@ -266,6 +309,7 @@ static int compact(void)
     buf_put(&fh, sizeof(fh));
     store_walk(&xsd.tree, "/", snap_node, NULL);
     domain_foreach(snap_domain, NULL);
+    domain_foreach_watch(snap_watch, NULL);
     rc = write_file_atomic("tern-xenstored.db", P.buf, P.len);
     free(P.buf);
     P.buf = saved;

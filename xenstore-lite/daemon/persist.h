@@ -23,6 +23,10 @@ int persist_open(const char *dir);
 void persist_log(const struct txop *op);
 /* Record a domain introduction / release. */
 void persist_domain(uint32_t domid, uint64_t gfn, uint32_t port, bool introduced);
+/* Record a watch of a domain connection (those survive a restart with the domain), or the
+ * removal of one; clear: all watches of domid dropped. */
+void persist_watch(uint32_t domid, const char *path, const char *token, uint32_t rel_off, bool add);
+void persist_watch_clear(uint32_t domid);
 /* Write buffered records (before replies go out); compacts a large journal. */
 void persist_flush(void);
 
@@ -30,5 +34,12 @@ void persist_flush(void);
  * currently introduced domains for a snapshot. */
 void domain_restore(uint32_t domid, uint64_t gfn, uint32_t port);
 void domain_foreach(void (*fn)(void *ctx, uint32_t domid, uint64_t gfn, uint32_t port), void *ctx);
+/* Provided by domain.c: a saved watch of a domain (add or remove; path NULL: clear all), and
+ * the watches of the connected domains for a snapshot. */
+void domain_restore_watch(uint32_t domid, const char *path, const char *token, uint32_t rel_off,
+                          bool add);
+void domain_foreach_watch(void (*fn)(void *ctx, uint32_t domid, const char *path, const char *token,
+                                     uint32_t rel_off),
+                          void *ctx);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 int xsl_verbose;
+int xsl_quiet;
 
 static void *check(void *p)
 {
@@ -49,6 +50,8 @@ void xsl_log(const char *fmt, ...)
 {
     va_list ap;
 
+    if (xsl_quiet)
+        return;
     va_start(ap, fmt);
     fputs("tern-xenstored: ", stderr);
     vfprintf(stderr, fmt, ap);

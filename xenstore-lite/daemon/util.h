@@ -17,5 +17,7 @@ char *xstrdup(const char *s);
 /* Log to stderr (or the trace file) with a "tern-xenstored:" prefix. */
 void xsl_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int xsl_verbose;
+/* Set by the fuzz target: no log output at all. */
+extern int xsl_quiet;
 
 #endif

@@ -2,6 +2,7 @@
 #include "watch.h"
 #include "daemon.h"
 #include "dispatch.h"
+#include "persist.h"
 #include "util.h"
 #include "../proto/path.h"
 #include "../proto/wire.h"
@@ -46,10 +47,24 @@ int watch_add(struct conn *c, const struct xsd_sockmsg *hdr, const char *path, c
     w->next = c->watches;
     c->watches = w;
     c->nwatches++;
+    if (c->dom) /* domain connections outlive a daemon restart, their watches too */
+        persist_watch(c->id, w->path, w->token, (uint32_t)w->rel_off, true);
     conn_reply(c, hdr, XS_WATCH, "OK", 3);
     /* Fire once at registration (clients rely on it to read initial state). */
     conn_event(c, event_path(w, w->path), w->token);
     return 0;
+}
+
+void watch_restore(struct conn *c, const char *path, const char *token, size_t rel_off)
+{
+    struct watch *w = xcalloc(1, sizeof(*w));
+
+    w->path = xstrdup(path);
+    w->token = xstrdup(token);
+    w->rel_off = rel_off;
+    w->next = c->watches;
+    c->watches = w;
+    c->nwatches++;
 }
 
 int watch_remove(struct conn *c, const char *path, const char *token)
@@ -62,6 +77,8 @@ int watch_remove(struct conn *c, const char *path, const char *token)
         struct watch *w = *pp;
         if (strcmp(w->path, canon) == 0 && strcmp(w->token, token) == 0) {
             *pp = w->next;
+            if (c->dom)
+                persist_watch(c->id, w->path, w->token, (uint32_t)w->rel_off, false);
             free(w->path);
             free(w->token);
             free(w);
@@ -161,6 +178,8 @@ int do_unwatch(struct req *r)
 
 int do_reset_watches(struct req *r)
 {
+    if (r->c->dom)
+        persist_watch_clear(r->c->id);
     conn_drop_watches(r->c);
     conn_drop_transactions(r->c);
     req_ok(r);

@@ -16,6 +16,8 @@ struct watch {
 
 /* Register; 0 or an errno (EEXIST duplicate, E2BIG quota). Sends OK then the initial event. */
 int watch_add(struct conn *c, const struct xsd_sockmsg *hdr, const char *path, const char *token);
+/* Re-create a watch saved across a restart (no reply, no initial event). */
+void watch_restore(struct conn *c, const char *path, const char *token, size_t rel_off);
 int watch_remove(struct conn *c, const char *path, const char *token);
 
 /*
