@@ -97,7 +97,8 @@ tests_unit_dom0_tools_check_dom0_tools_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/lib
 
 # System tests on real Xen 4.17 under QEMU (skip with 77 when the harness cannot run).
 TESTS += tests/system/toolstack-xen.py
-EXTRA_DIST += tests/system/toolstack-xen.py bench/toolstack/bench-create.py
+EXTRA_DIST += tests/system/toolstack-xen.py bench/toolstack/bench-create.py \
+	bench/toolstack/bench-dom0.sh
 
 # ---------------------------------------------------------------- aarch64 dom0 programs
 TOOLS_A64_FLAGS = $(TOOLS_CPPFLAGS) $(AARCH64_CPPFLAGS)
