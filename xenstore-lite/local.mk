@@ -84,3 +84,5 @@ aarch64/bin/xsl-bench: bench/xenstore/xsl-bench.c $(XSL_PROTO_SRC) $(XSL_LIB_SRC
 # ---------------------------------------------------------------- fuzzing (clang libFuzzer)
 TESTS += tests/xenstore-lite/fuzz-replay.sh
 EXTRA_DIST += tests/xenstore-lite/fuzz-replay.sh tests/xenstore-lite/fuzz
+TESTS += tests/system/xenstore-xen.py
+EXTRA_DIST += tests/system/xenstore-xen.py

@@ -206,7 +206,7 @@ static unsigned int parse_messages(struct conn *c, unsigned int budget)
 void conn_handle_input(struct conn *c)
 {
     unsigned int done = 0;
-    bool more = true;
+    bool more = true, drained = false;
 
     c->pending = false;
     c->stalled = false;
@@ -219,7 +219,14 @@ void conn_handle_input(struct conn *c)
             c->rlen -= c->roff;
             c->roff = 0;
         }
-        ssize_t n = c->ops->read(c, c->rbuf + c->rlen, CONN_RBUF - c->rlen);
+        if (drained) {
+            /* The last read did not fill the buffer: the transport had no more.  Poll or
+             * the event channel says when there is (saves a read() answering EAGAIN). */
+            more = false;
+            break;
+        }
+        size_t room = CONN_RBUF - c->rlen;
+        ssize_t n = c->ops->read(c, c->rbuf + c->rlen, room);
         if (n < 0) {
             conn_kill(c, "connection closed");
             return;
@@ -229,6 +236,7 @@ void conn_handle_input(struct conn *c)
             break;
         }
         c->rlen += (size_t)n;
+        drained = (size_t)n < room;
     }
     if (c->dead)
         return;
