@@ -54,15 +54,15 @@ aarch64/bin/tern-xenstore: $(XSL_PROTO_SRC) $(XSL_LIB_SRC) $(XSL_CLIENT_SRC)
 
 # ---------------------------------------------------------------- unit tests (Check)
 XSL_UNIT_LDADD = libxsl_daemon.a libxsl_proto.a $(CHECK_LIBS)
-check_PROGRAMS += tests/unit/xenstore-lite/test_proto tests/unit/xenstore-lite/test_store
-TESTS += tests/unit/xenstore-lite/test_proto tests/unit/xenstore-lite/test_store
-tests_unit_xenstore_lite_test_proto_SOURCES = tests/unit/xenstore-lite/test_proto.c
-tests_unit_xenstore_lite_test_proto_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_unit_xenstore_lite_test_proto_LDADD = $(XSL_UNIT_LDADD)
-tests_unit_xenstore_lite_test_store_SOURCES = tests/unit/xenstore-lite/test_store.c \
+check_PROGRAMS += tests/unit/xenstore-lite/check_proto tests/unit/xenstore-lite/check_store
+TESTS += tests/unit/xenstore-lite/check_proto tests/unit/xenstore-lite/check_store
+tests_unit_xenstore_lite_check_proto_SOURCES = tests/unit/xenstore-lite/test_proto.c
+tests_unit_xenstore_lite_check_proto_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_xenstore_lite_check_proto_LDADD = $(XSL_UNIT_LDADD)
+tests_unit_xenstore_lite_check_store_SOURCES = tests/unit/xenstore-lite/test_store.c \
 	tests/unit/xenstore-lite/harness.c tests/unit/xenstore-lite/harness.h
-tests_unit_xenstore_lite_test_store_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_unit_xenstore_lite_test_store_LDADD = $(XSL_UNIT_LDADD)
+tests_unit_xenstore_lite_check_store_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_xenstore_lite_check_store_LDADD = $(XSL_UNIT_LDADD)
 
 # ---------------------------------------------------------------- protocol tests (host)
 # The daemon on a private socket, driven raw (protocol.py) and by Debian's own
