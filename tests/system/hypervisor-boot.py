@@ -2,7 +2,8 @@
 """Tern boots Debian's kernel as dom0 with -smp 1, 2 and 4 (issue 3).
 
 For each CPU count: dom0 reaches its init and shell, /sys/hypervisor/type reads "xen",
-/proc/cpuinfo lists every vCPU, and dom0's poweroff ends QEMU with status 0.
+/proc/cpuinfo lists every vCPU, the last vCPU can be taken offline and brought back
+(PSCI CPU_OFF / CPU_ON), and dom0's poweroff ends QEMU with status 0.
 """
 import os
 import sys
@@ -23,6 +24,17 @@ def check(smp, initrd):
         if n != smp:
             raise HarnessError("smp=%d: /proc/cpuinfo lists %d CPUs" % (smp, n))
         online = m.run_ok("cat /sys/devices/system/cpu/online").strip()
+        if smp > 1:
+            # vCPU hot-unplug and replug: PSCI CPU_OFF, AFFINITY_INFO, CPU_ON again.
+            last = smp - 1
+            m.run_ok("echo 0 > /sys/devices/system/cpu/cpu%d/online" % last, timeout=120)
+            off = m.run_ok("cat /sys/devices/system/cpu/online").strip()
+            m.run_ok("echo 1 > /sys/devices/system/cpu/cpu%d/online" % last, timeout=120)
+            back = m.run_ok("taskset -c %d cat /sys/devices/system/cpu/online" % last).strip()
+            if back != online:
+                raise HarnessError("smp=%d: after CPU_OFF/CPU_ON online is %r (was %r, %r when "
+                                   "off)" % (smp, back, online, off))
+            online += " (cpu%d off: %s, back on)" % (last, off)
         rc = m.poweroff()
         if rc != 0:
             raise HarnessError("smp=%d: QEMU exit status %d after poweroff" % (smp, rc))

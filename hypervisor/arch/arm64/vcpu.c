@@ -57,6 +57,14 @@ static void vcpu_load(struct vcpu *v)
     WRITE_SYSREG(cntv_ctl_el0, 0);
     WRITE_SYSREG(cntkctl_el1, 0);
     WRITE_SYSREG(ICH_VMCR_EL2, 0);
+    /* Drop what a previous run of a vCPU here left in the list registers; a
+     * hardware-linked entry still holds its physical interrupt active: release it. */
+    for (unsigned int i = 0; i < gic_nr_lrs(); i++) {
+        uint64_t lr = gic_read_lr(i);
+        if ((lr >> 62) && (lr & (1UL << 61)))
+            gic_deactivate((lr >> 32) & 0x3ff);
+        gic_write_lr(i, 0);
+    }
     isb();
     asm volatile("tlbi vmalls12e1; dsb nsh; ic iallu; dsb nsh; isb" ::: "memory");
 }
