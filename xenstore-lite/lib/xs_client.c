@@ -41,6 +41,9 @@ struct xs_handle {
     bool reader, dead;
     pthread_t thread;
     int pipe[2];
+    /* Input buffer: one read usually brings a whole reply (header and payload). */
+    char ibuf[2 * (sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX)];
+    size_t ioff, ilen;
 };
 
 /* ------------------------------------------------------------------ paths */
@@ -247,12 +250,17 @@ void xs_daemon_destroy_postfork(struct xs_handle *h)
 
 /* ------------------------------------------------------------------ messages */
 
-static bool read_full(int fd, void *buf, size_t len)
+/* Read at least `want` buffered bytes (one read() per call of the transport, as many bytes
+ * as it has). */
+static bool fill(struct xs_handle *h, size_t want)
 {
-    char *p = buf;
-
-    while (len) {
-        ssize_t n = read(fd, p, len);
+    if (h->ioff > 0 && h->ilen - h->ioff < want) {
+        memmove(h->ibuf, h->ibuf + h->ioff, h->ilen - h->ioff);
+        h->ilen -= h->ioff;
+        h->ioff = 0;
+    }
+    while (h->ilen - h->ioff < want) {
+        ssize_t n = read(h->fd, h->ibuf + h->ilen, sizeof(h->ibuf) - h->ilen);
         if (n == 0) {
             errno = ECONNRESET;
             return false;
@@ -262,28 +270,35 @@ static bool read_full(int fd, void *buf, size_t len)
                 continue;
             return false;
         }
-        p += n;
-        len -= (size_t)n;
+        h->ilen += (size_t)n;
     }
     return true;
 }
 
-static struct msg *read_msg(int fd)
+static struct msg *read_msg(struct xs_handle *h)
 {
     struct msg *m = calloc(1, sizeof(*m));
 
     if (!m)
         return NULL;
-    if (!read_full(fd, &m->hdr, sizeof(m->hdr)) || m->hdr.len > XENSTORE_PAYLOAD_MAX ||
-        !(m->body = malloc(m->hdr.len + 1)) || !read_full(fd, m->body, m->hdr.len)) {
-        if (!errno || m->hdr.len > XENSTORE_PAYLOAD_MAX)
-            errno = EIO;
-        free(m->body);
-        free(m);
-        return NULL;
+    if (!fill(h, sizeof(m->hdr)))
+        goto fail;
+    memcpy(&m->hdr, h->ibuf + h->ioff, sizeof(m->hdr));
+    if (m->hdr.len > XENSTORE_PAYLOAD_MAX) {
+        errno = EIO;
+        goto fail;
     }
+    if (!fill(h, sizeof(m->hdr) + m->hdr.len) || !(m->body = malloc(m->hdr.len + 1)))
+        goto fail;
+    memcpy(m->body, h->ibuf + h->ioff + sizeof(m->hdr), m->hdr.len);
     m->body[m->hdr.len] = '\0';
+    h->ioff += sizeof(m->hdr) + m->hdr.len;
+    if (h->ioff == h->ilen)
+        h->ioff = h->ilen = 0;
     return m;
+fail:
+    free(m);
+    return NULL;
 }
 
 /* Queue an event (caller holds h->lock). */
@@ -305,7 +320,7 @@ static void *reader_main(void *arg)
     struct xs_handle *h = arg;
 
     for (;;) {
-        struct msg *m = read_msg(h->fd);
+        struct msg *m = read_msg(h);
 
         pthread_mutex_lock(&h->lock);
         if (!m) {
@@ -356,10 +371,16 @@ static void *xs_talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
     }
     pthread_mutex_lock(&h->req_lock);
     hdr.req_id = ++h->req_id;
-    bool sent = xs_write_all(h->fd, &hdr, sizeof(hdr));
-    for (int i = 0; sent && i < n; i++)
-        sent = xs_write_all(h->fd, iov[i].iov_base, (unsigned int)iov[i].iov_len);
-    if (!sent)
+    /* One write for the whole message: the daemon wakes once, and the kernel's xenbus
+     * device gets the message in one piece. */
+    char buf[sizeof(hdr) + XENSTORE_PAYLOAD_MAX];
+    size_t blen = sizeof(hdr);
+    memcpy(buf, &hdr, sizeof(hdr));
+    for (int i = 0; i < n; i++) {
+        memcpy(buf + blen, iov[i].iov_base, iov[i].iov_len);
+        blen += iov[i].iov_len;
+    }
+    if (!xs_write_all(h->fd, buf, (unsigned int)blen))
         goto out;
     if (h->reader) {
         pthread_mutex_lock(&h->lock);
@@ -371,7 +392,7 @@ static void *xs_talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
         if (!reply)
             errno = ECONNRESET;
     } else {
-        while ((reply = read_msg(h->fd)) && reply->hdr.type == XS_WATCH_EVENT) {
+        while ((reply = read_msg(h)) && reply->hdr.type == XS_WATCH_EVENT) {
             pthread_mutex_lock(&h->lock);
             queue_event(h, reply);
             pthread_mutex_unlock(&h->lock);
@@ -625,7 +646,7 @@ static char **take_event(struct xs_handle *h, bool block, unsigned int *num)
         /* No reader thread: read from the connection ourselves. */
         pthread_mutex_unlock(&h->lock);
         pthread_mutex_lock(&h->req_lock);
-        struct msg *r = read_msg(h->fd);
+        struct msg *r = read_msg(h);
         pthread_mutex_unlock(&h->req_lock);
         pthread_mutex_lock(&h->lock);
         if (!r) {
