@@ -5,8 +5,8 @@
 # link time (linux.c for dom0, fake.c for host unit tests); the Arm domain builder
 # (libs/guest); the tern CLI (tern/) and tern-consoled (console/).
 #
-# xenstore: xs_* calls go to dom0-tools/xs/xs_wire_client.c, a minimal libxenstore-compatible
-# client, until xenstore-lite/lib provides the full library (then swap TOOLS_XS_SRCS).
+# xenstore: xs_* calls go to xenstore-lite's libxenstore-compatible client
+# (xenstore-lite/lib, with its proto/ helpers and pthreads).
 
 TOOLS_CPPFLAGS = -D__XEN_TOOLS__=1 -I$(srcdir)/dom0-tools/include
 
@@ -34,7 +34,9 @@ TOOLS_GUEST_SRCS = \
 	dom0-tools/libs/guest/layout.c \
 	dom0-tools/libs/guest/dtb.c \
 	dom0-tools/libs/guest/build.c
-TOOLS_XS_SRCS = dom0-tools/xs/xs_wire_client.c
+TOOLS_XS_SRCS = xenstore-lite/lib/xs_client.c xenstore-lite/proto/wire.c \
+	xenstore-lite/proto/path.c xenstore-lite/proto/perms.c
+TOOLS_XS_HOST_LIBS = libxsl_client.a libxsl_proto.a -lpthread
 TOOLS_CLI_SRCS = \
 	dom0-tools/tern/config.c \
 	dom0-tools/tern/ctx.c \
@@ -64,7 +66,7 @@ dom0_tools_libtern_fake_a_CPPFLAGS = $(TOOLS_CPPFLAGS)
 # vcpu_other.c: on a non-Arm build host the boot vCPU cannot be described (see the file).
 dom0_tools_libtern_guest_a_SOURCES = $(TOOLS_GUEST_SRCS) dom0-tools/libs/guest/vcpu_other.c
 dom0_tools_libtern_guest_a_CPPFLAGS = $(TOOLS_CPPFLAGS)
-dom0_tools_libtern_cli_a_SOURCES = $(TOOLS_CLI_SRCS) $(TOOLS_XS_SRCS) \
+dom0_tools_libtern_cli_a_SOURCES = $(TOOLS_CLI_SRCS) \
 	dom0-tools/tern/arch_other.c dom0-tools/console/ring.c
 dom0_tools_libtern_cli_a_CPPFLAGS = $(TOOLS_CPPFLAGS)
 
@@ -72,11 +74,12 @@ TOOLS_HOST_LIBS = dom0-tools/libtern_cli.a dom0-tools/libtern_guest.a dom0-tools
 noinst_PROGRAMS += dom0-tools/tern/tern dom0-tools/console/tern-consoled
 dom0_tools_tern_tern_SOURCES = dom0-tools/tern/main.c
 dom0_tools_tern_tern_CPPFLAGS = $(TOOLS_CPPFLAGS)
-dom0_tools_tern_tern_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_linux.a $(FDT_LIBS) $(Z_LIBS)
+dom0_tools_tern_tern_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_linux.a $(FDT_LIBS) $(Z_LIBS) \
+	$(TOOLS_XS_HOST_LIBS)
 dom0_tools_console_tern_consoled_SOURCES = dom0-tools/console/consoled.c
 dom0_tools_console_tern_consoled_CPPFLAGS = $(TOOLS_CPPFLAGS)
 dom0_tools_console_tern_consoled_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_linux.a \
-	$(FDT_LIBS) $(Z_LIBS)
+	$(FDT_LIBS) $(Z_LIBS) $(TOOLS_XS_HOST_LIBS)
 
 # Unit tests: one Check program, one suite per file, against the fake back ends.
 check_PROGRAMS += tests/unit/dom0-tools/check_dom0_tools
@@ -93,7 +96,7 @@ tests_unit_dom0_tools_check_dom0_tools_CPPFLAGS = $(TOOLS_CPPFLAGS) \
 	-I$(srcdir)/dom0-tools/tern -I$(srcdir)/dom0-tools/console
 tests_unit_dom0_tools_check_dom0_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_dom0_tools_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_fake.a \
-	$(FDT_LIBS) $(Z_LIBS) $(CHECK_LIBS)
+	$(FDT_LIBS) $(Z_LIBS) $(CHECK_LIBS) $(TOOLS_XS_HOST_LIBS)
 
 # System tests on real Xen 4.17 under QEMU (skip with 77 when the harness cannot run).
 TESTS += tests/system/toolstack-xen.py
@@ -110,10 +113,11 @@ TOOLS_A64_DEPS = $(TOOLS_A64_COMMON) $(addprefix $(srcdir)/,$(TOOLS_HDRS))
 aarch64/bin/tern: $(TOOLS_A64_DEPS) $(srcdir)/dom0-tools/tern/main.c
 	@mkdir -p $(@D)
 	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) $(TOOLS_A64_FLAGS) -o $@ \
-		$(srcdir)/dom0-tools/tern/main.c $(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) $(AARCH64_LIBZ)
+		$(srcdir)/dom0-tools/tern/main.c $(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) $(AARCH64_LIBZ) \
+		-lpthread
 aarch64/bin/tern-consoled: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(TOOLS_CONSOLE_SRCS))
 	@mkdir -p $(@D)
 	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) $(TOOLS_A64_FLAGS) -o $@ \
 		$(addprefix $(srcdir)/,$(TOOLS_CONSOLE_SRCS)) $(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) \
-		$(AARCH64_LIBZ)
+		$(AARCH64_LIBZ) -lpthread
 AARCH64_OUTPUTS += aarch64/bin/tern aarch64/bin/tern-consoled

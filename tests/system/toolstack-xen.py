@@ -18,6 +18,10 @@ import sys
 sys.path.insert(0, os.path.join(os.environ.get("TERN_SRCDIR", "."), "tests", "harness"))
 from tern_harness import Machine, build_initramfs, build_guest_initramfs, OUT, BUILDDIR  # noqa: E402
 
+# Which xenstored dom0 runs: Debian's (default) or a path inside dom0, e.g. xenstore-lite's
+# /usr/local/bin/tern-xenstored (tests/system/toolstack-xenstore-lite.py sets this).
+XENSTORED = os.environ.get("TERN_TOOLSTACK_XENSTORED", "")
+
 if not os.path.exists(os.path.join(BUILDDIR, "aarch64", "bin", "tern")):
     print("SKIP: aarch64/bin/tern not built")
     sys.exit(77)
@@ -114,7 +118,8 @@ def list_row(m, name):
 
 with Machine(hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=1500) as m:
     m.wait_for_shell()
-    m.run_ok("tern-xen-start --no-consoled", timeout=180)
+    m.run_ok("tern-xen-start --no-consoled" + (" --xenstored " + XENSTORED if XENSTORED else ""),
+             timeout=180)
     rc, out = m.run("tern-consoled && sleep 0.5 && test -S /run/tern/console.sock && echo up")
     check("tern-consoled starts and listens", rc == 0 and "up" in out, out)
 
