@@ -53,12 +53,12 @@ int cmd_create(struct tern_ctx *ctx, int argc, char **argv)
     if (optind >= argc)
         return tern_usage_error("create");
     tern_config_init(&cfg);
+    fprintf(stderr, "Parsing config from %s\n", argv[optind]);
     if (tern_config_load(&cfg, argv[optind], argv + optind + 1, argc - optind - 1, err, sizeof(err),
                          warn) < 0)
         return tern_error("%s", err);
     if (tern_domain_create(ctx, &cfg, paused, &domid, err, sizeof(err)) < 0)
         return tern_error("create: %s", err);
-    fprintf(stderr, "Parsing config from %s\n", argv[optind]);
     if (console)
         return tern_console_attach(domid);
     return 0;
