@@ -49,7 +49,8 @@ EXTRA_DIST += $(gpv_tg_sources) $(gpv_tg_headers) $(GPV_TG)/arch/arm64/guest.lds
 # The single-guest suite on real Xen 4.17, compared with tests/guest/expected/xen-4.17.txt.
 TESTS += tests/system/guest-conformance-xen.py
 EXTRA_DIST += tests/system/guest-conformance-xen.py tests/guest/tern_guest_run.py \
-	tests/guest/expected_results.py tests/guest/expected/xen-4.17.txt tests/guest/xl/tg-solo.cfg \
+	tests/guest/expected_results.py tests/guest/expected/xen-4.17.txt tests/guest/expected/xen-4.17-xsm-dummy.txt \
+	tests/guest/xl/tg-solo.cfg \
 	tests/guest/xl/tg-pair.cfg tests/guest/tg-dom0.sh
 
 # ---------------------------------------------------------------- host unit tests

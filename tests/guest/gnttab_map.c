@@ -76,7 +76,7 @@ static void run(void)
             map(hole_addr, GNTMAP_host_map | GNTMAP_readonly, (grant_ref_t)ro_ref, self, &h2),
             GNTST_okay)) {
         tg_check(probe_read(&hole[5], &v) && v == src[5], "read through ro mapping");
-        tg_check(!probe_write(&hole[6], 1), "write through a read-only mapping succeeded");
+        /* No write probe here: see gnttab_ro_write.c (Xen 4.17 never returns from it). */
         tg_expect_rc("unmap_ro", unmap(hole_addr, h2), GNTST_okay);
     }
 

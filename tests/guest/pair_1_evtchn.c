@@ -1,7 +1,8 @@
 /*
  * Event-channel ping-pong between two guests: a sends, b answers, N round trips; every
- * event arrives exactly once (no loss, no duplicate: each side waits for the answer before
- * sending again, so events cannot merge).
+ * event arrives exactly once (each side waits for the answer before sending again, so
+ * events cannot merge).  Needs the domU-to-domU channel b asked for: where the hypervisor
+ * refused it (Xen 4.17: -EPERM), the case is skipped.
  */
 #include <tg/arch.h>
 #include <tg/events.h>
@@ -14,19 +15,27 @@ static void run(void)
 {
     unsigned got = 0;
 
+    if (tg_pair.denied) {
+        tg_skip("domU-to-domU communication refused by the hypervisor's policy");
+        return;
+    }
     if (!tg_pair.connected) {
         tg_error("not connected");
+        return;
+    }
+    if (!tg_pair.port) {
+        tg_skip("no domU-to-domU event channel (alloc_unbound refused)");
         return;
     }
     uint64_t t0 = read_cntvct();
     for (unsigned i = 0; i < ROUNDS; i++) {
         if (tg_env.role == 'a')
-            pair_signal();
-        if (!pair_wait(10000))
+            evtchn_send(tg_pair.port);
+        if (!evtchn_wait(tg_pair.port, 10000))
             break;
         got++;
         if (tg_env.role == 'b')
-            pair_signal();
+            evtchn_send(tg_pair.port);
     }
     uint64_t ticks = read_cntvct() - t0;
     tg_expect_rc("events_received", got, ROUNDS);

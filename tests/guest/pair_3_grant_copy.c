@@ -35,7 +35,8 @@ static void copier(void)
     tg_expect_rc("copy_from_peer", copy(&op), GNTST_okay);
     unsigned bad = 0;
     for (unsigned i = 0; i < PAGE_SIZE; i++)
-        bad += local[i] != PAIR_PATTERN(i);
+        if (pair_pattern_byte(i))
+            bad += local[i] != PAIR_PATTERN(i);
     tg_expect_rc("bytes_wrong", bad, 0);
 
     memset(local, 0xc3, PAGE_SIZE);
@@ -51,25 +52,31 @@ static void copier(void)
     op.dest.u.ref = tg_pair.gref + 1;
     tg_expect_rc("copy_to_ungranted", copy(&op), GNTST_general_error);
     free_page(local);
-    pair_signal();
-    tg_check(pair_wait(30000), "no acknowledgement from the granting guest");
+    pair_post(3);
+    tg_check(pair_wait_peer(3, 60000), "no acknowledgement from the granting guest");
 }
 
 static void granter(void)
 {
-    if (!tg_check(pair_wait(60000), "copier never signalled"))
+    if (!tg_check(pair_wait_peer(3, 120000), "copier never posted"))
         return;
     unsigned bad = 0;
     for (unsigned i = 0; i < PAGE_SIZE; i++) {
+        if (!pair_pattern_byte(i))
+            continue;
         uint8_t want = (i >= 1024 && i < 1536) ? 0xc3 : PAIR_PATTERN(i);
         bad += tg_pair.page[i] != want;
     }
     tg_expect_rc("bytes_wrong", bad, 0);
-    pair_signal();
+    pair_post(3);
 }
 
 static void run(void)
 {
+    if (tg_pair.denied) {
+        tg_skip("domU-to-domU communication refused by the hypervisor's policy");
+        return;
+    }
     if (!tg_pair.connected) {
         tg_error("not connected");
         return;

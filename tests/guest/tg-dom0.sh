@@ -10,14 +10,18 @@ TIMEOUT=${TG_TIMEOUT:-600}
 
 domid() { xl domid "$1" 2>/dev/null | tail -n 1; }
 
-# wait until NAME printed its summary (or panicked) and its domain is gone or crashed
+# state flags of domain NAME from xl list ("---s--": shut down, "----c-": crashed)
+state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
+
+# wait until NAME printed its summary (or panicked) and its domain is gone, shut down
+# (preserved) or crashed
 wait_done() {
     i=0
     while [ $i -lt $((TIMEOUT * 2)) ]; do
         if grep -q -E 'TERN-TEST-SUMMARY|TERN-GUEST-PANIC' "$LOGDIR/guest-$1.log" 2>/dev/null; then
-            if ! xl list "$1" >/dev/null 2>&1 || grep -q TERN-GUEST-PANIC "$LOGDIR/guest-$1.log"; then
-                return 0
-            fi
+            case "$(state "$1")" in
+            "" | *s* | *c*) return 0 ;;
+            esac
         fi
         sleep 0.5
         i=$((i + 1))
