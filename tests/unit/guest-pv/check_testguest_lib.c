@@ -64,7 +64,8 @@ START_TEST(test_result_worst_outcome_and_escaping)
     set(&r, TG_FAIL, "second failure");
     set(&r, TG_SKIP, "skip does not lower");
     tg_result_format(line, sizeof(line), "c", &r);
-    ck_assert_str_eq(line, "TERN-TEST case=c result=FAIL detail=\"first \\\"failure\\\" 1\" value=\"\"");
+    ck_assert_str_eq(line,
+                     "TERN-TEST case=c result=FAIL detail=\"first \\\"failure\\\" 1\" value=\"\"");
     set(&r, TG_ERROR, "bad\nsetup");
     tg_result_format(line, sizeof(line), "c", &r);
     ck_assert_str_eq(line, "TERN-TEST case=c result=ERROR detail=\"bad\\x0asetup\" value=\"\"");
