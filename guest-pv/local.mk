@@ -62,3 +62,10 @@ tests_unit_guest_pv_check_testguest_lib_SOURCES = tests/unit/guest-pv/check_test
 tests_unit_guest_pv_check_testguest_lib_CPPFLAGS = -I$(srcdir)/guest-pv/testguest/include
 tests_unit_guest_pv_check_testguest_lib_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_guest_pv_check_testguest_lib_LDADD = $(CHECK_LIBS)
+check_PROGRAMS += tests/unit/guest-pv/check_testguest_fdt
+TESTS += tests/unit/guest-pv/check_testguest_fdt
+tests_unit_guest_pv_check_testguest_fdt_SOURCES = tests/unit/guest-pv/check_testguest_fdt.c \
+	guest-pv/testguest/kernel/fdt.c
+tests_unit_guest_pv_check_testguest_fdt_CPPFLAGS = -I$(srcdir)/guest-pv/testguest/include
+tests_unit_guest_pv_check_testguest_fdt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_guest_pv_check_testguest_fdt_LDADD = $(CHECK_LIBS) $(FDT_LIBS)
