@@ -98,9 +98,11 @@ tests_unit_dom0_tools_check_dom0_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_dom0_tools_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_fake.a \
 	$(FDT_LIBS) $(Z_LIBS) $(CHECK_LIBS) $(TOOLS_XS_HOST_LIBS)
 
-# System tests on real Xen 4.17 under QEMU (skip with 77 when the harness cannot run).
-TESTS += tests/system/toolstack-xen.py
-EXTRA_DIST += tests/system/toolstack-xen.py bench/toolstack/bench-create.py \
+# System tests on real Xen 4.17 under QEMU (~4 min each): with Debian's xenstored, and with
+# xenstore-lite's tern-xenstored (the whole Tern userspace).
+TESTS += tests/system/toolstack-xen.py tests/system/toolstack-xenstore-lite.py
+EXTRA_DIST += tests/system/toolstack-xen.py tests/system/toolstack-xenstore-lite.py \
+	bench/toolstack/bench-create.py \
 	bench/toolstack/bench-dom0.sh
 
 # ---------------------------------------------------------------- aarch64 dom0 programs
