@@ -66,13 +66,13 @@ XEN_ARGS = ("dom0_mem=512M console=dtuart dtuart=/pl011@9000000 loglvl=all "
             "guest_loglvl=all")
 
 
-def machine(hv="xen", log=None, icount=False, timeout=1200, initrd=None, hv_extra=""):
+def machine(hv="xen", log=None, icount=False, timeout=1200, initrd=None, hv_extra="", smp=2):
     hv_args = None
     if hv_extra:
         if hv != "xen":
             raise HarnessError("hypervisor options %r are for Xen" % hv_extra)
         hv_args = XEN_ARGS + " " + hv_extra
-    return Machine(hv=hv, smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=timeout,
+    return Machine(hv=hv, smp=smp, mem=2048, dom0_mem="512M", initrd=initrd, timeout=timeout,
                    log=log, icount=icount, hv_args=hv_args)
 
 
