@@ -37,7 +37,7 @@ class SlowMachine(Machine):
 
 XEN = "/usr/lib/xen-4.17/bin/xenstored"
 OURS = "/usr/local/bin/tern-xenstored"
-PHASES = ("write", "read", "directory", "txn", "watch")
+PHASES = ("write", "read", "directory", "txn", "watch", "read_par", "write_par")
 
 
 def start_daemon(m, binary):

@@ -6,12 +6,16 @@
  *   directory DIRECTORY of a 64-entry node
  *   txn       TRANSACTION_START, READ, WRITE, TRANSACTION_END (commit), counted as one
  *   watch     WRITE by one connection until the WATCH_EVENT reaches another
+ *   read_par, write_par  the same READ / WRITE from 4 client processes at once (aggregate
+ *             rate: how much the daemon serves when clients queue up)
  * usage: xsl-bench [N]   prints "FIGURE xsbench_<what>_ops_s=<rate>" lines.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include <xenstore.h>
 
 static double now(void)
@@ -31,6 +35,36 @@ static void die(const char *what)
 {
     perror(what);
     exit(1);
+}
+
+/* K processes, each doing n/K reads or writes on its own connection; aggregate ops/s. */
+static void parallel(const char *what, int n, int k, bool write)
+{
+    double t0 = now();
+
+    for (int p = 0; p < k; p++) {
+        if (fork() == 0) {
+            struct xs_handle *h = xs_open(0);
+            char path[64];
+            unsigned int len;
+            if (!h)
+                _exit(1);
+            for (int i = 0; i < n / k; i++) {
+                snprintf(path, sizeof(path), "/bench/k/%d", (p * (n / k) + i) % n);
+                if (write ? !xs_write(h, XBT_NULL, path, "p", 1)
+                          : !(free(xs_read(h, XBT_NULL, path, &len)), true))
+                    _exit(1);
+            }
+            xs_close(h);
+            _exit(0);
+        }
+    }
+    int status, failed = 0;
+    while (wait(&status) > 0)
+        failed |= !WIFEXITED(status) || WEXITSTATUS(status);
+    if (failed)
+        die(what);
+    figure(what, (n / k) * k, now() - t0);
 }
 
 int main(int argc, char **argv)
@@ -106,6 +140,10 @@ int main(int argc, char **argv)
         free(ev);
     }
     figure("watch", n, now() - t0);
+
+    fflush(stdout);
+    parallel("read_par", n, 4, false);
+    parallel("write_par", n, 4, true);
 
     xs_rm(h, XBT_NULL, "/bench");
     xs_close(w);
