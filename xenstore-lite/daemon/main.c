@@ -176,8 +176,8 @@ static void serve(int lfd)
             break;
         }
         if (pfd[0].revents & POLLIN)
-            for (int i = 0; i < 16; i++)
-                socket_accept(lfd);
+            for (int i = 0; i < 16 && socket_accept(lfd); i++)
+                ;
         if (pfd[1].fd >= 0 && (pfd[1].revents & POLLIN))
             domain_handle_events();
         for (size_t i = 2; i < n; i++) {

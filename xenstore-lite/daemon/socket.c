@@ -87,12 +87,13 @@ int socket_listen(const char *path)
     return fd;
 }
 
-void socket_accept(int lfd)
+bool socket_accept(int lfd)
 {
     int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
     if (fd < 0)
-        return;
+        return false;
     /* Socket clients are dom0's tools: privileged, acting as domain 0 (as in Xen). */
     conn_new(&sock_ops, fd, 0);
+    return true;
 }
