@@ -8,7 +8,8 @@ shows the configured memory and vCPUs (and Debian's `xl list` agrees); `tern mem
 the memory and the balloon follows; `tern shutdown` powers it off cleanly; destroy gives the
 memory back; 20 create/destroy cycles leak no memory, xenstore node or event channel; bad
 configs and failed creates give one message naming file:line or step/object/errno, exit
-non-zero and leave nothing behind; pause/unpause/domid/domname/uptime/vcpu-list/dmesg.
+non-zero and leave nothing behind; pause/unpause/domid/domname/uptime/vcpu-list/dmesg;
+`tern reboot` restarts the guest (on_reboot=restart, applied by tern-consoled).
 """
 import json
 import os
@@ -177,6 +178,16 @@ with Machine(hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=
     check("tern mem-set 256m: memory comes back", rc == 0 and row and row["mem"] >= 255, out)
     rc, out = m.run("tern mem-set g1 512m")
     check("mem-set above maxmem is refused", rc != 0 and "maxmem" in out, out)
+
+    old_id = m.run_ok("tern domid g1").strip()
+    rc, out = m.run("tern reboot g1 && i=0; until [ \"$(tern domid g1 2>/dev/null)\" != %s ] &&"
+                    " [ $(grep -c TERN-GUEST-INIT /var/log/tern/console/g1.log) -ge 2 ]; do"
+                    " i=$((i+1)); [ $i -gt 480 ] && break; sleep 0.5; done; tern list g1" % old_id,
+                    timeout=300)
+    row = list_row(m, "g1")
+    check("tern reboot: on_reboot=restart re-creates g1 (new domid) and it boots again",
+          rc == 0 and row is not None and str(row["id"]) != old_id and
+          m.run_ok("grep -c TERN-GUEST-INIT /var/log/tern/console/g1.log").strip() == "2", out)
 
     rc, out = m.run("timeout 120 tern shutdown -w g1", timeout=150)
     check("tern shutdown -w g1", rc == 0 and "has been shut down" in out, out)
