@@ -84,9 +84,11 @@ def consoles(text):
     return out
 
 
-def run_in(m, what, cases=""):
-    """`tg solo|pair [cases]` in dom0; returns {label: console}."""
-    rc, out = m.run("tg %s %s" % (what, cases), timeout=900)
+def run_in(m, what, cases="", toolstack=None):
+    """`tg solo|pair [cases]` in dom0 (with TG_XL=<toolstack> if given, e.g. Tern's `tern`
+    instead of xl); returns {label: console}."""
+    env = "TG_XL=%s " % toolstack if toolstack else ""
+    rc, out = m.run("%stg %s %s" % (env, what, cases), timeout=900)
     got = consoles(out)
     if rc != 0:
         raise HarnessError("tg %s failed (rc=%d):\n%s" % (what, rc, out))

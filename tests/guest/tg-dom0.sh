@@ -5,13 +5,15 @@
 #   tg solo [CASES]   one guest (tg-solo.cfg); prints its console log between markers
 #   tg pair [CASES]   two guests a and b (tg-pair.cfg), see guest-pv/testguest/include/tg/pair.h
 # CASES is the guest's tern.cases= filter (comma-separated name prefixes).
+# TG_XL names the toolstack CLI (default xl; Tern's `tern` takes the same commands).
+XL=${TG_XL:-xl}
 LOGDIR=/var/log/xen/console
 TIMEOUT=${TG_TIMEOUT:-600}
 
-domid() { xl domid "$1" 2>/dev/null | tail -n 1; }
+domid() { $XL domid "$1" 2>/dev/null | tail -n 1; }
 
 # state flags of domain NAME from xl list ("---s--": shut down, "----c-": crashed)
-state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
+state() { $XL list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 
 # wait until NAME printed its summary (or panicked) and its domain is gone, shut down
 # (preserved) or crashed
@@ -40,19 +42,19 @@ cases=""
 case "$1" in
 solo)
     rm -f "$LOGDIR/guest-tg-solo.log"
-    xl create -p /etc/xen/tg-solo.cfg "extra=\"$cases\"" >/dev/null || exit 1
-    xl unpause "$(domid tg-solo)" || exit 1
+    $XL create -p /etc/xen/tg-solo.cfg "extra=\"$cases\"" >/dev/null || exit 1
+    $XL unpause "$(domid tg-solo)" || exit 1
     wait_done tg-solo; rc=$?
     show tg-solo solo
-    xl destroy tg-solo >/dev/null 2>&1
+    $XL destroy tg-solo >/dev/null 2>&1
     exit $rc
     ;;
 pair)
     rm -f "$LOGDIR/guest-tg-a.log" "$LOGDIR/guest-tg-b.log"
     # created paused, so each domid is known before either runs
-    xl create -p /etc/xen/tg-pair.cfg 'name="tg-a"' "extra=\"tern.role=a$cases\"" >/dev/null || exit 1
+    $XL create -p /etc/xen/tg-pair.cfg 'name="tg-a"' "extra=\"tern.role=a$cases\"" >/dev/null || exit 1
     a=$(domid tg-a)
-    xl create -p /etc/xen/tg-pair.cfg 'name="tg-b"' "extra=\"tern.role=b tern.peer=$a$cases\"" >/dev/null || exit 1
+    $XL create -p /etc/xen/tg-pair.cfg 'name="tg-b"' "extra=\"tern.role=b tern.peer=$a$cases\"" >/dev/null || exit 1
     b=$(domid tg-b)
     xenstore-write /local/domain/$a/data/peer-domid $b || exit 1
     # relay b's offer (data/port, data/gref) into a's data/ directory
@@ -65,13 +67,13 @@ pair)
             xenstore-write /local/domain/$a/data/peer-$k "$v"
         done
     ) &
-    xl unpause $b && xl unpause $a || exit 1
+    $XL unpause $b && $XL unpause $a || exit 1
     wait_done tg-a; ra=$?
     wait_done tg-b; rb=$?
     show tg-a a
     show tg-b b
-    xl destroy tg-a >/dev/null 2>&1
-    xl destroy tg-b >/dev/null 2>&1
+    $XL destroy tg-a >/dev/null 2>&1
+    $XL destroy tg-b >/dev/null 2>&1
     [ $ra = 0 ] && [ $rb = 0 ]
     exit $?
     ;;
