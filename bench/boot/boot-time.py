@@ -10,6 +10,7 @@ Medians of --runs runs (default 3).  Prints a table and the ratios Tern/Xen and
 Tern/bare; --json writes the figures for programs.
 
 usage: bench/boot/boot-time.py [--runs N] [--smp N] [--json FILE] [--only tern,xen,bare]
+                              [--modes wall,icount] [--timeout S] [--tern-image FILE]
 """
 import argparse
 import json
@@ -43,11 +44,13 @@ def main():
     ap.add_argument("--only", default="tern,xen,bare")
     ap.add_argument("--tern-image", help="tern.bin to time (default: the build's)")
     ap.add_argument("--timeout", type=int, default=300, help="per boot, seconds")
+    ap.add_argument("--modes", default="wall,icount", help="wall, icount or both")
     args = ap.parse_args()
     hvs = args.only.split(",")
     initrd = build_initramfs("bench-boot")
     res = {}
-    for icount in (False, True):
+    modes = args.modes.split(",")
+    for icount in [m == "icount" for m in ("wall", "icount") if m in modes]:
         for hv in hvs:
             walls, ups = [], []
             key = "%s-%s" % (hv, "icount" if icount else "wall")

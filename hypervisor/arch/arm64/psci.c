@@ -6,9 +6,11 @@
  */
 #include <hv/arch.h>
 #include <hv/lib.h>
+#include <asm/sysregs.h>
 #include <asm/vcpu.h>
 
 #define PSCI_CPU_ON       0xc4000003
+#define PSCI_CPU_OFF      0x84000002
 #define PSCI_SYSTEM_OFF   0x84000008
 #define PSCI_SYSTEM_RESET 0x84000009
 
@@ -40,6 +42,12 @@ void psci_host_init(const char *method)
 int psci_host_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t ctx)
 {
     return (int)psci_call(PSCI_CPU_ON, mpidr, entry, ctx);
+}
+
+void psci_host_cpu_off(void)
+{
+    local_irq_disable();
+    psci_call(PSCI_CPU_OFF, 0, 0, 0);
 }
 
 void machine_power_off(void)

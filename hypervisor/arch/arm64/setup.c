@@ -224,7 +224,6 @@ static void start_secondaries(const void *fdt)
         uint64_t mpidr, unused;
         const char *type = fdt_getprop(fdt, node, "device_type", NULL);
         unsigned int id = nr_pcpus;
-        int rc;
 
         if (!type || strcmp(type, "cpu") || !fdt_get_reg(fdt, node, 0, &mpidr, &unused))
             continue;
@@ -234,23 +233,18 @@ static void start_secondaries(const void *fdt)
             printk("more than %u CPUs: the rest stay off\n", NR_CPUS);
             break;
         }
-        rc = psci_host_cpu_on(mpidr, (paddr_t)secondary_entry, id);
-        if (rc) {
-            printk("CPU%u (MPIDR %lx) did not start: PSCI error %d\n", id, mpidr, rc);
-            continue;
-        }
-        while (!pcpus[id].up)
-            asm volatile("dsb sy" ::: "memory");
+        /* Powered on when its vCPU is (vcpu_request_power_on): a pCPU with nothing to run
+         * stays off, which costs the host nothing (and keeps QEMU's -icount fast). */
+        pcpus[id].id = id;
+        pcpus[id].mpidr = mpidr & 0xff00ffffffUL;
         nr_pcpus++;
     }
-    printk("%u physical CPUs up\n", nr_pcpus);
+    printk("%u physical CPUs (secondaries start with their vCPU)\n", nr_pcpus);
 }
 
 void start_secondary(unsigned int id)
 {
     percpu_irqs_init();
-    dsb_sy();
-    pcpus[id].up = true;
     pcpu_idle_loop();
 }
 

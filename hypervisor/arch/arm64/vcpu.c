@@ -101,14 +101,33 @@ void pcpu_idle_loop(void)
     }
 }
 
-void vcpu_request_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
+int vcpu_request_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
 {
+    struct pcpu *p = &pcpus[v->arch.pcpu];
+    extern char secondary_entry[];
+    int rc;
+
     v->arch.on_entry = entry;
     v->arch.on_ctx = ctx;
     dsb_ish();
     v->arch.power_on = true;
     dsb_ish();
-    gic_send_sgi(pcpus[v->arch.pcpu].mpidr, SGI_KICK);
+    if (p->up) {
+        gic_send_sgi(p->mpidr, SGI_KICK);
+        return 0;
+    }
+    /* The pCPU is off (never started, or stopped by its vCPU's CPU_OFF, which may still be
+     * completing: the host then answers ALREADY_ON for a moment). */
+    p->up = true;
+    while ((rc = psci_host_cpu_on(p->mpidr, (paddr_t)secondary_entry, v->arch.pcpu)) == -4)
+        ;
+    if (rc) {
+        printk("pCPU%u (MPIDR %lx) did not start: host PSCI error %d\n", v->arch.pcpu, p->mpidr,
+               rc);
+        p->up = false;
+        v->arch.power_on = false;
+    }
+    return rc;
 }
 
 static bool vcpu_should_wake(struct vcpu *v)
@@ -140,6 +159,12 @@ void leave_hypervisor(struct cpu_user_regs *regs)
         vcpu_wait_for_interrupt(v);
     if (!v->online || v->domain->is_shutting_down) {
         v->online = false;
+        if (smp_processor_id() != 0 && !v->arch.power_on) {
+            /* Nothing left to run here: give the pCPU back to the host (PSCI CPU_OFF). */
+            this_pcpu()->up = false;
+            dsb_sy();
+            psci_host_cpu_off();
+        }
         pcpu_idle_loop();
     }
     vgic_flush_lrs(v);

@@ -23,10 +23,11 @@
 #define PSCI_SYSTEM_RESET      0x84000009
 #define PSCI_FEATURES          0x8400000a
 
-#define PSCI_SUCCESS        0
-#define PSCI_NOT_SUPPORTED  -1
-#define PSCI_INVALID_PARAMS -2
-#define PSCI_ALREADY_ON     -4
+#define PSCI_SUCCESS          0
+#define PSCI_NOT_SUPPORTED    -1
+#define PSCI_INVALID_PARAMS   -2
+#define PSCI_ALREADY_ON       -4
+#define PSCI_INTERNAL_FAILURE -6
 
 static struct vcpu *vcpu_of_mpidr(struct domain *d, uint64_t mpidr)
 {
@@ -45,8 +46,7 @@ static int64_t psci_cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint
         return PSCI_INVALID_PARAMS;
     if (t->online || t->arch.power_on)
         return PSCI_ALREADY_ON;
-    vcpu_request_power_on(t, entry, ctx);
-    return PSCI_SUCCESS;
+    return vcpu_request_power_on(t, entry, ctx) ? PSCI_INTERNAL_FAILURE : PSCI_SUCCESS;
 }
 
 static int64_t psci_features(uint32_t fid)
