@@ -82,30 +82,66 @@ ramdisk = "/guest/initrd-tern.gz"
 memory = 1900
 """
 
+HELPER = r"""#!/bin/sh
+# Dom0 side of tests/system/toolstack-xen.py: long loops live here so that every command
+# typed on the (slow, emulated) serial console stays short.
+mem() { tern list "$1" | awk -v d="$1" '$1 == d {print $3}'; }
+case "$1" in
+counters)
+    echo free_pages=$(tern info | sed -n 's/^free_pages *: //p')
+    echo xs_nodes=$(xenstore-ls -f / | wc -l)
+    echo evtchns=$(grep -c xen-dyn /proc/interrupts) ;;
+nodes)
+    xenstore-ls -f / | sed 's/ = .*//' ;;
+marker)  # marker LOG COUNT TIMEOUT_S
+    i=0
+    while c=$(grep -c TERN-GUEST-INIT "$2" 2>/dev/null); [ "${c:-0}" -lt "$3" ]; do
+        i=$((i + 1)); [ $i -gt $(($4 * 5)) ] && break; sleep 0.2
+    done
+    grep TERN-GUEST-INIT "$2" ;;
+echo42)
+    (sleep 1; echo 'echo TERN-ECHO-$((6*7))'; sleep 1) | timeout 60 tern console "$2" ;;
+memwait)  # memwait DOM le|ge MIB
+    i=0
+    while ! [ "$(mem "$2")" -"$3" "$4" ]; do
+        i=$((i + 1)); [ $i -gt 120 ] && break; sleep 0.5
+    done
+    tern list "$2"
+    xenstore-read /local/domain/$(tern domid "$2")/memory/target ;;
+rebootwait)  # rebootwait DOM OLDID
+    tern reboot "$2" || exit 1
+    i=0
+    while [ "$(tern domid "$2" 2>/dev/null)" = "$3" ] ||
+          [ "$(grep -c TERN-GUEST-INIT /var/log/tern/console/$2.log 2>/dev/null || echo 0)" -lt 2 ]; do
+        i=$((i + 1)); [ $i -gt 480 ] && break; sleep 0.5
+    done
+    tern list "$2" ;;
+cycles)  # cycles N CFG NAME
+    n=0
+    for i in $(seq "$2"); do
+        tern create "$3" && sleep 0.3 && tern destroy "$4" && n=$((n + 1))
+    done
+    echo cycles=$n ;;
+esac
+"""
+
 guest_initrd = build_guest_initramfs(None, {"sbin/poweroff": write("poweroff", POWEROFF, 0o755),
                                             "sbin/reboot": write("reboot", REBOOT, 0o755)})
-extra = {"/guest/initrd-tern.gz": guest_initrd}
+extra = {"/guest/initrd-tern.gz": guest_initrd, "/usr/local/sbin/tern-test": write("tern-test", HELPER, 0o755)}
 for name, text in (("g1.cfg", GUEST), ("small.cfg", SMALL), ("bad.cfg", BAD),
                    ("nokernel.cfg", NOKERNEL), ("huge.cfg", HUGE)):
     extra["/etc/tern/" + name] = write(name, text)
 initrd = build_initramfs("toolstack", xen_tools=True, guest=True, extra_files=extra)
 
-# Resource counters that must come back after domains are gone.
-COUNTERS = ("echo free_pages=$(tern info | sed -n 's/^free_pages *: //p');"
-            " echo xs_nodes=$(xenstore-ls -f / | wc -l);"
-            " echo evtchns=$(grep -c xen-dyn /proc/interrupts)")
-
-
 def counters(m):
-    out = m.run_ok(COUNTERS)
+    """free_pages, xs_nodes, evtchns: resource counters that must come back."""
+    out = m.run_ok("tern-test counters")
     return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", out)}
 
 
-def wait_marker(m, log, timeout=240):
-    rc, out = m.run("i=0; until grep -q TERN-GUEST-INIT %s 2>/dev/null; do"
-                    " i=$((i+1)); [ $i -gt %d ] && break; sleep 0.2; done; grep TERN-GUEST-INIT %s"
-                    % (log, timeout * 5, log), timeout=timeout + 30)
-    return rc == 0, out
+def wait_marker(m, log, count=1, timeout=240):
+    rc, out = m.run("tern-test marker %s %d %d" % (log, count, timeout), timeout=timeout + 30)
+    return rc == 0 and out.count("TERN-GUEST-INIT") >= count, out
 
 
 def list_row(m, name):
@@ -130,7 +166,7 @@ with Machine(hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=
     rc, out = m.run("tern list")
     check("tern list shows Domain-0", rc == 0 and re.search(r"^Domain-0\s+0\s+\d+\s+2", out, re.M), out)
     before = counters(m)
-    nodes_before = set(m.run_ok("xenstore-ls -f / | sed 's/ = .*//'").split())
+    nodes_before = set(m.run_ok("tern-test nodes").split())
     free_mib = m.run_ok("tern info | sed -n 's/^free_memory *: //p'").strip()
 
     # ---- create -> guest init, console, list, mem-set, shutdown
@@ -151,8 +187,7 @@ with Machine(hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=
     check("tern list -l is JSON with g1's config", rc == 0 and ok, out)
     rc, out = m.run("xl list g1")
     check("Debian's xl list sees g1 by name", rc == 0 and re.search(r"^g1\s+\d+\s+25[56]\s+2", out, re.M), out)
-    rc, out = m.run("(sleep 1; echo 'echo TERN-ECHO-$((6*7))'; sleep 1) | timeout 60 tern console g1",
-                    timeout=90)
+    rc, out = m.run("tern-test echo42 g1", timeout=90)
     check("tern console relays input and output", rc == 0 and "TERN-ECHO-42" in out, out)
     rc, out = m.run("tern domid g1; tern domname $(tern domid g1)")
     check("tern domid / domname", rc == 0 and re.search(r"^\d+\s+g1\s*$", out.strip(), re.M), out)
@@ -164,26 +199,18 @@ with Machine(hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=
     check("tern pause / unpause", rc == 0 and re.search(r"^g1\s.*\s..p---\s", out, re.M) and
           len(re.findall(r"^g1", out, re.M)) == 2, out)
 
-    rc, out = m.run("tern mem-set g1 128m && i=0; while [ $i -lt 120 ]; do"
-                    " m=$(tern list g1 | awk '$1==\"g1\" {print $3}'); [ \"$m\" -le 130 ] && break;"
-                    " i=$((i+1)); sleep 0.5; done; tern list g1;"
-                    " xenstore-read /local/domain/$(tern domid g1)/memory/target", timeout=120)
+    rc, out = m.run("tern mem-set g1 128m && tern-test memwait g1 le 130", timeout=120)
     row = list_row(m, "g1")
     check("tern mem-set 128m: the balloon follows (tern list <= 130 MiB)",
           rc == 0 and row is not None and row["mem"] <= 130 and "131072" in out, out)
-    rc, out = m.run("tern mem-set g1 256m && i=0; while [ $i -lt 120 ]; do"
-                    " m=$(tern list g1 | awk '$1==\"g1\" {print $3}'); [ \"$m\" -ge 255 ] && break;"
-                    " i=$((i+1)); sleep 0.5; done; tern list g1", timeout=120)
+    rc, out = m.run("tern mem-set g1 256m && tern-test memwait g1 ge 255", timeout=120)
     row = list_row(m, "g1")
     check("tern mem-set 256m: memory comes back", rc == 0 and row and row["mem"] >= 255, out)
     rc, out = m.run("tern mem-set g1 512m")
     check("mem-set above maxmem is refused", rc != 0 and "maxmem" in out, out)
 
     old_id = m.run_ok("tern domid g1").strip()
-    rc, out = m.run("tern reboot g1 && i=0; until [ \"$(tern domid g1 2>/dev/null)\" != %s ] &&"
-                    " [ $(grep -c TERN-GUEST-INIT /var/log/tern/console/g1.log) -ge 2 ]; do"
-                    " i=$((i+1)); [ $i -gt 480 ] && break; sleep 0.5; done; tern list g1" % old_id,
-                    timeout=300)
+    rc, out = m.run("tern-test rebootwait g1 %s" % old_id, timeout=300)
     row = list_row(m, "g1")
     check("tern reboot: on_reboot=restart re-creates g1 (new domid) and it boots again",
           rc == 0 and row is not None and str(row["id"]) != old_id and
@@ -201,7 +228,7 @@ with Machine(hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=
           free_after == free_mib, "%s vs %s" % (before, after))
     # The first domain creates the (then empty) parents /vm, /libxl and dom0's backend/console,
     # as xl does; nothing of g1 itself may remain.
-    extra_nodes = set(m.run_ok("xenstore-ls -f / | sed 's/ = .*//'").split()) - nodes_before
+    extra_nodes = set(m.run_ok("tern-test nodes").split()) - nodes_before
     check("xenstore nodes and dom0 event channels back after g1",
           extra_nodes <= {"/vm", "/libxl", "/local/domain/0/backend",
                           "/local/domain/0/backend/console"} and after["evtchns"] == before["evtchns"],
@@ -210,9 +237,7 @@ with Machine(hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=
     # ---- 20 create/destroy cycles (running guests, consoles attached)
     m.run_ok("tern create /etc/tern/small.cfg && tern destroy small", timeout=120)
     base = counters(m)
-    rc, out = m.run("n=0; for i in $(seq 20); do tern create /etc/tern/small.cfg &&"
-                    " sleep 0.3 && tern destroy small && n=$((n+1)); done; echo cycles=$n",
-                    timeout=900)
+    rc, out = m.run("tern-test cycles 20 /etc/tern/small.cfg small", timeout=900)
     check("20 create/destroy cycles succeed", rc == 0 and "cycles=20" in out, out)
     end = counters(m)
     # Xen's own heap drifts by a few pages in the first cycles (seen with xl too); a leak of
