@@ -159,40 +159,37 @@ int xc_domain_getinfo(xc_interface *xch, uint32_t first_domid, unsigned int max_
     return n;
 }
 
-int xc_vcpu_setcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu,
-                       vcpu_guest_context_any_t *ctxt)
+/* XEN_DOMCTL_{set,get}vcpucontext: the same call, the buffer copied in or out. */
+static int vcpu_context_op(xc_interface *xch, uint32_t cmd, const char *name, uint32_t domid,
+                           uint32_t vcpu, vcpu_guest_context_any_t *ctxt, int in, int out)
 {
-    struct xen_domctl domctl = {.cmd = XEN_DOMCTL_setvcpucontext, .domain = domid};
+    struct xen_domctl domctl = {.cmd = cmd, .domain = domid};
     struct xc_bounce b;
     int rc;
 
-    if (xc_bounce_in(xch, &b, ctxt, sizeof(*ctxt), 1, 0) < 0)
+    if (xc_bounce_in(xch, &b, ctxt, sizeof(*ctxt), in, out) < 0)
         return -1;
     domctl.u.vcpucontext.vcpu = vcpu;
     set_xen_guest_handle_raw(domctl.u.vcpucontext.ctxt, (vcpu_guest_context_t *)b.hbuf);
     rc = xc_domctl(xch, &domctl);
     xc_bounce_out(xch, &b);
     if (rc < 0)
-        xc_report(xch, errno, "XEN_DOMCTL_setvcpucontext of vCPU %u of domain %u", vcpu, domid);
+        xc_report(xch, errno, "%s of vCPU %u of domain %u", name, vcpu, domid);
     return rc;
+}
+
+int xc_vcpu_setcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu,
+                       vcpu_guest_context_any_t *ctxt)
+{
+    return vcpu_context_op(xch, XEN_DOMCTL_setvcpucontext, "XEN_DOMCTL_setvcpucontext", domid, vcpu,
+                           ctxt, 1, 0);
 }
 
 int xc_vcpu_getcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu,
                        vcpu_guest_context_any_t *ctxt)
 {
-    struct xen_domctl domctl = {.cmd = XEN_DOMCTL_getvcpucontext, .domain = domid};
-    struct xc_bounce b;
-    int rc;
-
-    if (xc_bounce_in(xch, &b, ctxt, sizeof(*ctxt), 0, 1) < 0)
-        return -1;
-    domctl.u.vcpucontext.vcpu = vcpu;
-    set_xen_guest_handle_raw(domctl.u.vcpucontext.ctxt, (vcpu_guest_context_t *)b.hbuf);
-    rc = xc_domctl(xch, &domctl);
-    xc_bounce_out(xch, &b);
-    if (rc < 0)
-        xc_report(xch, errno, "XEN_DOMCTL_getvcpucontext of vCPU %u of domain %u", vcpu, domid);
-    return rc;
+    return vcpu_context_op(xch, XEN_DOMCTL_getvcpucontext, "XEN_DOMCTL_getvcpucontext", domid, vcpu,
+                           ctxt, 0, 1);
 }
 
 int xc_vcpu_getinfo(xc_interface *xch, uint32_t domid, uint32_t vcpu, xc_vcpuinfo_t *info)
