@@ -86,3 +86,10 @@ TESTS += tests/xenstore-lite/fuzz-replay.sh
 EXTRA_DIST += tests/xenstore-lite/fuzz-replay.sh tests/xenstore-lite/fuzz
 TESTS += tests/system/xenstore-xen.py
 EXTRA_DIST += tests/system/xenstore-xen.py
+# The null daemon (canned replies): the benchmark's floor, what client + kernel cost.
+noinst_PROGRAMS += bench/xenstore/xsl-nulld
+bench_xenstore_xsl_nulld_SOURCES = bench/xenstore/xsl-nulld.c
+AARCH64_OUTPUTS += aarch64/bin/xsl-nulld
+aarch64/bin/xsl-nulld: bench/xenstore/xsl-nulld.c
+	@mkdir -p aarch64/bin
+	$(AARCH64_PROGRAM_LINK) -o $@ $(srcdir)/bench/xenstore/xsl-nulld.c

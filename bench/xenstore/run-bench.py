@@ -1,13 +1,22 @@
 #!/usr/bin/env python3
 """xenstore benchmark: tern-xenstored against Xen 4.17's C xenstored, in the same QEMU run.
 
-Boots Debian's Xen 4.17 with dom0 (the harness), then alternates the two daemons (Xen's
-first), each serving dom0's socket, and runs the same client (xsl-bench, our xs_* library,
-static) against each: ops/s for write, read, directory (64 entries), transaction commit
-(start, read, write, end) and watch delivery (write on one connection until the event
-arrives on another).  Prints FIGURE lines per round, the medians, and ours/Xen ratios.
+Boots Debian's Xen 4.17 with dom0 (the harness), then alternates three daemons behind dom0's
+socket: Xen's C xenstored, ours, and xsl-nulld (canned replies, no store: the floor, what the
+client and the kernel cost).  The same client binary (xsl-bench, our xs_* library, static)
+runs against each: ops/s for write, read, directory (64 entries), transaction commit (start,
+read, write, end), watch delivery (write on one connection until the event arrives on
+another), and read/write from 4 processes.  xsl-bench also reads the daemon's CPU time
+(/proc/PID/task/*/schedstat) and its own, per operation.
 
-usage: bench/xenstore/run-bench.py [--n N] [--rounds R]
+By default QEMU runs with "-icount shift=0,sleep=off": the guest clock counts instructions
+(1 ns = 1 instruction), so every figure is deterministic to a few percent whatever else the
+host runs; --wall uses the host clock (real TCG speed, noisy on a shared host).
+
+--strace DIR (an unpacked strace:arm64 deb: `apt-get download strace:arm64; dpkg-deb -x
+strace_*.deb DIR`) adds one traced pass per daemon and prints its system calls per request.
+
+usage: bench/xenstore/run-bench.py [--n N] [--rounds R] [--wall] [--strace DIR]
 """
 import argparse
 import os
@@ -35,9 +44,11 @@ class SlowMachine(Machine):
             time.sleep(0.05)
 
 
-XEN = "/usr/lib/xen-4.17/bin/xenstored"
-OURS = "/usr/local/bin/tern-xenstored"
+DAEMONS = (("xen", "/usr/lib/xen-4.17/bin/xenstored"),
+           ("tern", "/usr/local/bin/tern-xenstored"),
+           ("null", "/usr/local/bin/xsl-nulld"))
 PHASES = ("write", "read", "directory", "txn", "watch", "read_par", "write_par")
+KINDS = ("ops_s", "daemon_us_op", "client_us_op")
 
 
 def start_daemon(m, binary):
@@ -49,40 +60,105 @@ def start_daemon(m, binary):
 
 
 def bench(m, n):
-    out = m.run_ok("xsl-bench %d" % n, timeout=1200)
-    return {k: float(v) for k, v in re.findall(r"FIGURE xsbench_(\w+)_ops_s=(\d+)", out)}
+    out = m.run_ok("xsl-bench -p $(cat /run/xenstored.pid) %d" % n, timeout=1800)
+    res = {}
+    for phase, kind, v in re.findall(r"FIGURE xsbench_(\w+?)_(ops_s|daemon_us_op|client_us_op)="
+                                     r"([\d.]+)", out):
+        res[(phase, kind)] = float(v)
+    return res
+
+
+def strace_pass(m, n):
+    """System calls of the daemon over one xsl-bench run of n: {syscall: calls}, requests."""
+    m.run("rm -f /tmp/st.txt; strace -c -f -p $(cat /run/xenstored.pid) -o /tmp/st.txt "
+          ">/dev/null 2>&1 & echo $! > /tmp/st.pid; sleep 2")
+    out = m.run_ok("xsl-bench %d" % n, timeout=1800)
+    m.run("kill -INT $(cat /tmp/st.pid); sleep 2")
+    _, table = m.run("cat /tmp/st.txt", timeout=60)
+    reqs = int(re.search(r"FIGURE xsbench_requests=(\d+)", out).group(1))
+    calls = {}
+    for line in table.splitlines():
+        f = line.split()
+        if len(f) >= 5 and f[0][0].isdigit() and f[-1] != "total":
+            calls[f[-1]] = int(f[3])
+    return calls, reqs
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--wall", action="store_true", help="host clock instead of -icount")
+    ap.add_argument("--strace", metavar="DIR", help="unpacked strace:arm64 (usr/bin/strace)")
     args = ap.parse_args()
-    if not os.path.exists(os.path.join(BUILD, "aarch64", "bin", "xsl-bench")):
-        print("aarch64/bin/xsl-bench not built (make)")
-        return 2
-    results = {"xen": [], "tern": []}
-    initrd = build_initramfs("xenstore-bench", xen_tools=True)
+    for prog in ("xsl-bench", "xsl-nulld", "tern-xenstored"):
+        if not os.path.exists(os.path.join(BUILD, "aarch64", "bin", prog)):
+            print("aarch64/bin/%s not built (make)" % prog)
+            return 2
+    extra = {}
+    if args.strace:
+        extra["/usr/bin/strace"] = os.path.join(args.strace, "usr", "bin", "strace")
+    results = {name: [] for name, _ in DAEMONS}
+    traced = {}
+    initrd = build_initramfs("xenstore-bench", xen_tools=True, extra_files=extra)
     log = os.path.join(BUILD, "tests", "out", "console-xenstore-bench.log")
-    with SlowMachine(hv="xen", smp=2, initrd=initrd, timeout=3600, log=log) as m:
+    clock = "wall (host clock)" if args.wall else "icount shift=0 (1 guest ns = 1 instruction)"
+    with SlowMachine(hv="xen", smp=2, initrd=initrd, timeout=4 * 3600, log=log,
+                     icount=not args.wall) as m:
         m.wait_for_shell()
-        m.run_ok("tern-xen-start", timeout=240)  # Xen's userspace as usual (xen-init-dom0 ...)
+        m.run_ok("tern-xen-start", timeout=600)  # Xen's userspace as usual (xen-init-dom0 ...)
         for r in range(args.rounds):
-            for name, binary in (("xen", XEN), ("tern", OURS)):
+            for name, binary in DAEMONS:
                 start_daemon(m, binary)
                 res = bench(m, args.n)
                 results[name].append(res)
                 for k in PHASES:
-                    print("FIGURE round=%d daemon=%s xsbench_%s_ops_s=%.0f" % (r, name, k, res.get(k, 0)))
+                    print("FIGURE round=%d daemon=%s %s" % (r, name, " ".join(
+                        "xsbench_%s_%s=%g" % (k, kind, res.get((k, kind), 0)) for kind in KINDS)))
+                sys.stdout.flush()
+        if args.strace:
+            for name, binary in DAEMONS:
+                start_daemon(m, binary)
+                traced[name] = strace_pass(m, max(args.n // 10, 40))
+                print("# %s: %s" % (name, traced[name]))
                 sys.stdout.flush()
         m.poweroff()
-    print("# medians over %d rounds, N=%d, dom0 under Xen 4.17 (QEMU TCG, 2 vCPUs)" % (args.rounds, args.n))
-    print("%-10s %12s %12s %8s" % ("op", "xenstored", "tern", "ratio"))
+
+    def med(name, k, kind):
+        return statistics.median(r.get((k, kind), 0) for r in results[name])
+
+    print("# medians over %d rounds, N=%d, dom0 under Xen 4.17 (QEMU TCG, 2 vCPUs), clock: %s"
+          % (args.rounds, args.n, clock))
+    print("# ops/s: Xen's xenstored, tern-xenstored, xsl-nulld (floor); ratio tern/xen; ceiling "
+          "null/xen (no daemon can beat it)")
+    print("%-10s %10s %10s %10s %8s %8s" % ("op", "xen", "tern", "null", "ratio", "ceiling"))
     for k in PHASES:
-        x = statistics.median(r[k] for r in results["xen"])
-        t = statistics.median(r[k] for r in results["tern"])
-        print("%-10s %12.0f %12.0f %7.2fx" % (k, x, t, t / x if x else 0))
+        x, t, z = (med(d, k, "ops_s") for d in ("xen", "tern", "null"))
+        print("%-10s %10.0f %10.0f %10.0f %7.2fx %7.2fx" % (k, x, t, z, t / x if x else 0,
+                                                             z / x if x else 0))
         print("FIGURE xsbench_%s_ratio=%.2f" % (k, t / x if x else 0))
+    print("# daemon CPU per operation (us; under icount: k-instructions), client CPU per operation")
+    print("%-10s %9s %9s %9s %9s %11s %9s" % ("op", "xen", "tern", "null", "ratio",
+                                             "ratio-null", "client"))
+    for k in PHASES:
+        x, t, z = (med(d, k, "daemon_us_op") for d in ("xen", "tern", "null"))
+        c = med("tern", k, "client_us_op")
+        own = (x - z) / (t - z) if t > z else float("inf")
+        print("%-10s %9.1f %9.1f %9.1f %8.2fx %10.2fx %9.1f" % (k, x, t, z, x / t if t else 0,
+                                                              own, c))
+        print("FIGURE xsbench_%s_daemon_cpu_ratio=%.2f" % (k, x / t if t else 0))
+    if traced:
+        print("# daemon system calls per request (strace -c, one pass of N=%d)"
+              % max(args.n // 10, 40))
+        names = sorted({s for calls, _ in traced.values() for s in calls})
+        print("%-16s" % "syscall" + "".join("%10s" % d for d, _ in DAEMONS))
+        for sc in names + ["total"]:
+            row = []
+            for d, _ in DAEMONS:
+                calls, reqs = traced.get(d, ({}, 1))
+                v = sum(calls.values()) if sc == "total" else calls.get(sc, 0)
+                row.append("%10.2f" % (v / reqs))
+            print("%-16s" % sc + "".join(row))
     return 0
 
 

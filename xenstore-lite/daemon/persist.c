@@ -8,11 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC                 "TERN-XENSTORED-1"
-#define JOURNAL_COMPACT_BYTES (8u << 20)
+#define MAGIC "TERN-XENSTORED-1"
+/* The journal is a file of this size, mapped shared: a batch of records is a memcpy, no
+ * system call, and the page cache keeps it if the daemon is killed (as write() would).
+ * A batch that does not fit makes a new snapshot instead. */
+#define JOURNAL_BYTES (4u << 20)
 
 enum rec_kind {
     REC_NODE = 'N',
@@ -44,7 +48,8 @@ static struct {
     char boot_id[40];
     char *buf;
     size_t len, cap;
-    size_t jbytes;
+    char *map;   /* the journal file mapped (NULL: records go out with pwrite) */
+    size_t joff; /* end of the journal's records in the file */
 } P = {.jfd = -1};
 
 static void read_boot_id(char *out)
@@ -294,6 +299,16 @@ static int write_file_atomic(const char *name, const void *d, size_t n)
     return rc;
 }
 
+static void journal_close(void)
+{
+    if (P.map)
+        munmap(P.map, JOURNAL_BYTES);
+    P.map = NULL;
+    if (P.jfd >= 0)
+        close(P.jfd);
+    P.jfd = -1;
+}
+
 static int compact(void)
 {
     struct file_hdr fh = {.epoch = P.epoch + 1};
@@ -322,13 +337,20 @@ static int compact(void)
     /* New journal for the new epoch. */
     if (write_file_atomic("tern-xenstored.journal", &fh, sizeof(fh)))
         return -1;
-    if (P.jfd >= 0)
-        close(P.jfd);
+    journal_close();
     char *jp = file_path("tern-xenstored.journal");
-    P.jfd = open(jp, O_WRONLY | O_APPEND | O_CLOEXEC);
+    P.jfd = open(jp, O_RDWR | O_CLOEXEC);
     free(jp);
-    P.jbytes = 0;
-    return P.jfd >= 0 ? 0 : -1;
+    P.joff = sizeof(fh);
+    if (P.jfd < 0)
+        return -1;
+    /* Space reserved up front (a mapped write past the end of a full file system would be
+     * SIGBUS); the zero tail reads as the end of the journal.  Else: pwrite per batch. */
+    if (posix_fallocate(P.jfd, 0, JOURNAL_BYTES) == 0) {
+        void *m = mmap(NULL, JOURNAL_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, P.jfd, 0);
+        P.map = m == MAP_FAILED ? NULL : m;
+    }
+    return 0;
 }
 
 int persist_open(const char *dir)
@@ -361,25 +383,53 @@ int persist_open(const char *dir)
     }
     if (compact()) {
         xsl_log("cannot write state under %s: running without persistence", dir);
-        if (P.jfd >= 0)
-            close(P.jfd);
-        P.jfd = -1;
+        journal_close();
         return -1;
     }
     return 0;
+}
+
+/* Append the buffered records at P.joff.  The first record's length goes last: a daemon
+ * killed in the middle of the copy leaves a zero length there, which ends the journal
+ * before the torn batch (none of whose changes had been acknowledged). */
+static bool journal_append(void)
+{
+    const char *b = P.buf;
+    size_t n = P.len;
+
+    if (!P.map) {
+        for (size_t off = 0; off < n;) {
+            ssize_t w = pwrite(P.jfd, b + off, n - off, (off_t)(P.joff + off));
+            if (w <= 0)
+                return false;
+            off += (size_t)w;
+        }
+        P.joff += n;
+        return true;
+    }
+    memcpy(P.map + P.joff + sizeof(uint32_t), b + sizeof(uint32_t), n - sizeof(uint32_t));
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    memcpy(P.map + P.joff, b, sizeof(uint32_t));
+    P.joff += n;
+    return true;
 }
 
 void persist_flush(void)
 {
     if (P.jfd < 0 || P.len == 0)
         return;
-    if (!write_all(P.jfd, P.buf, P.len)) {
-        xsl_log("journal write failed: persistence disabled");
-        close(P.jfd);
-        P.jfd = -1;
+    if (P.joff + P.len > JOURNAL_BYTES) {
+        /* These changes are in the tree already: the new snapshot holds them. */
+        P.len = 0;
+        if (compact()) {
+            xsl_log("cannot write a snapshot: persistence disabled");
+            journal_close();
+        }
+        return;
     }
-    P.jbytes += P.len;
+    if (!journal_append()) {
+        xsl_log("journal write failed: persistence disabled");
+        journal_close();
+    }
     P.len = 0;
-    if (P.jbytes > JOURNAL_COMPACT_BYTES)
-        compact();
 }

@@ -1,10 +1,13 @@
 /* Unit tests: the daemon's tree, permissions, transactions, watches, limits and persistence,
  * driven through the request dispatcher with in-memory clients (harness.c). */
+#define _GNU_SOURCE /* memmem */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -651,6 +654,90 @@ START_TEST(persistence_roundtrip)
 }
 END_TEST
 
+/* A daemon killed right after persist_flush() (the point where replies may go out): a
+ * fresh daemon finds the changes.  The child dies by SIGKILL: nothing is saved on exit. */
+static void write_then_die(const char *dir, const char *const *paths, int n)
+{
+    pid_t pid = fork();
+
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        store_free(&xsd.tree);
+        if (persist_open(dir) != 0)
+            _exit(1);
+        xsd.tree.changed = daemon_tree_changed;
+        for (int i = 0; i < n; i++) {
+            mutate_global(&(struct txop){
+                .kind = TXOP_WRITE, .owner = -1, .path = paths[i], .data = "kept", .len = 4});
+            persist_flush(); /* one batch per change: several records in the journal */
+        }
+        raise(SIGKILL);
+        _exit(2);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+START_TEST(persistence_survives_kill_after_flush)
+{
+    char dir[] = "/tmp/xsl-unit-XXXXXX", cmd[128];
+    const char *paths[] = {"/k/one", "/k/two", "/k/three"};
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    write_then_die(dir, paths, 3);
+    store_free(&xsd.tree);
+    ck_assert_int_eq(persist_open(dir), 0);
+    xsd.tree.changed = daemon_tree_changed;
+    struct tc *c = tc_new(0);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(tc_read(c, 0, paths[i], out), 0);
+        ck_assert_str_eq(out, "kept");
+    }
+    /* and again after that restart (its new snapshot + journal) */
+    ck_assert_int_eq(tc_write(c, 0, "/k/four", "4"), 0);
+    persist_flush();
+    store_free(&xsd.tree);
+    ck_assert_int_eq(persist_open(dir), 0);
+    ck_assert_int_eq(tc_read(tc_new(0), 0, "/k/four", out), 0);
+    ck_assert_int_eq(tc_read(tc_new(0), 0, "/k/one", out), 0);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A batch whose first length field was never written (a kill in the middle of the copy)
+ * ends the journal: the batches before it load, it and anything after do not. */
+START_TEST(persistence_torn_batch_ends_journal)
+{
+    char dir[] = "/tmp/xsl-unit-XXXXXX", cmd[128], jpath[160];
+    const char *paths[] = {"/t/first", "/t/torn", "/t/after"};
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    write_then_die(dir, paths, 3);
+    /* Zero the length of the "/t/torn" record: a record header is len(4) kind(1) pad(3)
+     * owner(8) plen(4) dlen(4), then the path. */
+    snprintf(jpath, sizeof(jpath), "%s/tern-xenstored.journal", dir);
+    FILE *f = fopen(jpath, "r+b");
+    ck_assert_ptr_nonnull(f);
+    static char j[1 << 16];
+    size_t n = fread(j, 1, sizeof(j), f);
+    char *hit = memmem(j, n, "/t/torn", 7);
+    ck_assert_ptr_nonnull(hit);
+    ck_assert_int_eq(fseek(f, (long)(hit - j) - 24, SEEK_SET), 0);
+    ck_assert_int_eq(fwrite("\0\0\0\0", 1, 4, f), 4);
+    fclose(f);
+    store_free(&xsd.tree);
+    ck_assert_int_eq(persist_open(dir), 0);
+    struct tc *c = tc_new(0);
+    ck_assert_int_eq(tc_read(c, 0, "/t/first", out), 0);
+    ck_assert_int_eq(tc_read(c, 0, "/t/torn", out), ENOENT);
+    ck_assert_int_eq(tc_read(c, 0, "/t/after", out), ENOENT);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("xenstore-lite store");
@@ -674,7 +761,9 @@ int main(void)
         {"limits",
          {limit_entries, limit_watches_transactions_size_perms_path, limit_transaction_nodes,
           outstanding_throttle}},
-        {"persistence", {persistence_roundtrip}},
+        {"persistence",
+         {persistence_roundtrip, persistence_survives_kill_after_flush,
+          persistence_torn_batch_ends_journal}},
     };
     SRunner *sr;
     int failed;
