@@ -9,11 +9,42 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 
 /* Requests handled per connection per round before the others get their turn. */
 #define CONN_BATCH 64
 /* Output backlog above which we stop reading a connection's requests. */
 #define CONN_BACKLOG_STOP (256 * 1024)
+
+/* Connections needing attention this round, and connections killed (freed by conn_reap). */
+struct conn_vec {
+    struct conn **v;
+    size_t n, cap;
+};
+static struct conn_vec work, dead;
+static int epfd = -1;
+
+static void vec_push(struct conn_vec *q, struct conn *c)
+{
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 16;
+        q->v = xrealloc(q->v, q->cap * sizeof(*q->v));
+    }
+    q->v[q->n++] = c;
+}
+
+void conn_set_epoll(int fd)
+{
+    epfd = fd;
+}
+
+void conn_queue(struct conn *c)
+{
+    if (!c->queued && !c->dead) {
+        c->queued = true;
+        vec_push(&work, c);
+    }
+}
 
 struct conn *conn_new(const struct conn_ops *ops, int fd, uint32_t domid)
 {
@@ -30,6 +61,12 @@ struct conn *conn_new(const struct conn_ops *ops, int fd, uint32_t domid)
     if (xsd.conns)
         xsd.conns->prev = c;
     xsd.conns = c;
+    if (epfd >= 0 && fd >= 0) {
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+        c->ep_events = EPOLLIN;
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+            conn_kill(c, "cannot watch the connection (epoll)");
+    }
     return c;
 }
 
@@ -63,6 +100,7 @@ void conn_kill(struct conn *c, const char *why)
         xsl_log("dropping connection (domain %u, fd %d, watches %u): %s", c->id, c->fd, c->nwatches,
                 why);
     c->dead = true;
+    vec_push(&dead, c);
     conn_drop_watches(c);
     conn_drop_transactions(c);
     if (c->ops->close)
@@ -71,12 +109,16 @@ void conn_kill(struct conn *c, const char *why)
 
 void conn_reap(void)
 {
-    struct conn *c = xsd.conns, *next;
+    size_t keep = 0;
 
-    for (; c; c = next) {
-        next = c->next;
-        if (!c->dead)
-            continue;
+    if (dead.n == 0)
+        return;
+    for (size_t i = 0; i < work.n; i++)
+        if (!work.v[i]->dead)
+            work.v[keep++] = work.v[i];
+    work.n = keep;
+    for (size_t i = 0; i < dead.n; i++) {
+        struct conn *c = dead.v[i];
         if (c->prev)
             c->prev->next = c->next;
         else
@@ -87,6 +129,58 @@ void conn_reap(void)
         free(c->out);
         free(c);
     }
+    dead.n = 0;
+}
+
+bool conn_work_pending(void)
+{
+    for (size_t i = 0; i < work.n; i++)
+        if (work.v[i]->pending && !work.v[i]->dead)
+            return true;
+    return false;
+}
+
+static void update_epoll(struct conn *c)
+{
+    uint32_t want = (c->stalled ? 0 : EPOLLIN) | (c->out_off < c->out_len ? EPOLLOUT : 0);
+    struct epoll_event ev = {.events = want, .data.ptr = c};
+
+    if (epfd < 0 || c->fd < 0 || want == c->ep_events)
+        return;
+    if (epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev) != 0) {
+        conn_kill(c, "cannot watch the connection (epoll)");
+        return;
+    }
+    c->ep_events = want;
+}
+
+void conn_service(void (*before_send)(void))
+{
+    size_t n0 = work.n, keep = 0;
+
+    for (size_t i = 0; i < n0; i++) {
+        struct conn *c = work.v[i];
+        if (c->pending && !c->dead)
+            conn_handle_input(c);
+    }
+    if (before_send)
+        before_send();
+    for (size_t i = 0; i < work.n; i++) {
+        struct conn *c = work.v[i];
+        if (!c->dead && c->out_off < c->out_len)
+            conn_flush(c);
+        if (!c->dead && c->stalled && !conn_throttled(c)) {
+            c->stalled = false;
+            c->pending = true;
+        }
+        if (!c->dead)
+            update_epoll(c);
+        if (!c->dead && (c->pending || c->stalled || c->out_off < c->out_len))
+            work.v[keep++] = c; /* again next round */
+        else
+            c->queued = false;
+    }
+    work.n = keep;
 }
 
 static void out_append(struct conn *c, const void *a, size_t alen, const void *b, size_t blen)
@@ -108,6 +202,7 @@ static void out_append(struct conn *c, const void *a, size_t alen, const void *b
     if (blen)
         memcpy(c->out + c->out_len + alen, b, blen);
     c->out_len += need;
+    conn_queue(c);
 }
 
 void conn_reply(struct conn *c, const struct xsd_sockmsg *req, uint32_t type, const void *data,
@@ -241,7 +336,9 @@ void conn_handle_input(struct conn *c)
     if (c->dead)
         return;
     if (conn_throttled(c))
-        c->stalled = true; /* resumed by the main loop once its output drains */
+        c->stalled = true; /* resumed by conn_service() once its output drains */
     else if (more && (done >= CONN_BATCH || c->rlen > c->roff))
         c->pending = true;
+    if (c->stalled || c->pending)
+        conn_queue(c);
 }

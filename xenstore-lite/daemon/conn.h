@@ -39,8 +39,10 @@ struct conn {
     bool priv;
     int64_t target; /* SET_TARGET: domid it may act for, -1 */
     bool dead;
-    bool pending; /* input left unprocessed this round (fairness) */
-    bool stalled; /* reading stopped until the output backlog drains */
+    bool pending;       /* input left unprocessed this round (fairness) */
+    bool stalled;       /* reading stopped until the output backlog drains */
+    bool queued;        /* on the work list (see conn_service) */
+    uint32_t ep_events; /* what the event loop watches fd for (EPOLLIN/EPOLLOUT) */
 
     char *rbuf;
     size_t roff, rlen; /* unparsed bytes are rbuf[roff..rlen) */
@@ -59,7 +61,23 @@ struct conn {
 struct conn *conn_new(const struct conn_ops *ops, int fd, uint32_t domid);
 /* Drop transactions and watches and close the transport; freed by conn_reap(). */
 void conn_kill(struct conn *c, const char *why);
+/* Free the connections killed since the last call. */
 void conn_reap(void);
+
+/*
+ * The event loop's side.  Only the connections that need something are looked at in a
+ * round: those with output queued, input left unprocessed (fairness), or reading stalled.
+ * conn_set_epoll(): socket connections made from now on are registered there (data.ptr is
+ * the connection), and conn_service() keeps their EPOLLIN/EPOLLOUT up to date.
+ */
+void conn_set_epoll(int epfd);
+void conn_queue(struct conn *c);
+/* True if some connection has input left to process (poll with no timeout). */
+bool conn_work_pending(void);
+/* One round after the transports' events: serve input left pending, call before_send
+ * (the journal: acknowledged changes are saved before the acknowledgements leave), then
+ * send what is queued and resume stalled readers. */
+void conn_service(void (*before_send)(void));
 
 /* Queue a reply / error for request hdr. */
 void conn_reply(struct conn *c, const struct xsd_sockmsg *hdr, uint32_t type, const void *data,

@@ -12,11 +12,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
 
@@ -135,73 +135,53 @@ static void ready(int fd, bool outputpid, const char *pidfile)
     }
 }
 
+/* The event loop: epoll over the listening socket, the event channel device and the socket
+ * connections; a round costs one epoll_wait plus what the ready connections need. */
 static void serve(int lfd)
 {
-    struct pollfd *pfd = NULL;
-    struct conn **who = NULL;
-    size_t cap = 0;
+    static char listen_tag, evtchn_tag;
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &listen_tag};
+    int ep = epoll_create1(EPOLL_CLOEXEC);
 
+    if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) != 0) {
+        xsl_log("epoll: %s", strerror(errno));
+        return;
+    }
+    ev.data.ptr = &evtchn_tag;
+    if (domain_evtchn_fd() >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, domain_evtchn_fd(), &ev) != 0) {
+        xsl_log("epoll (event channels): %s", strerror(errno));
+        return;
+    }
+    conn_set_epoll(ep);
     while (!stop) {
-        size_t n = 0;
-        int timeout = -1;
-        struct conn *c;
+        struct epoll_event evs[64];
+        int n = epoll_wait(ep, evs, 64, conn_work_pending() ? 0 : -1);
 
-        for (c = xsd.conns; c; c = c->next)
-            n++;
-        if (n + 2 > cap) {
-            cap = (n + 2) * 2;
-            pfd = xrealloc(pfd, cap * sizeof(*pfd));
-            who = xrealloc(who, cap * sizeof(*who));
-        }
-        n = 0;
-        pfd[n] = (struct pollfd){.fd = lfd, .events = POLLIN};
-        who[n++] = NULL;
-        pfd[n] = (struct pollfd){.fd = domain_evtchn_fd(), .events = POLLIN};
-        who[n++] = NULL;
-        for (c = xsd.conns; c; c = c->next) {
-            if (c->pending)
-                timeout = 0;
-            if (c->fd < 0 || c->dead)
-                continue;
-            short ev = c->stalled ? 0 : POLLIN;
-            if (c->out_off < c->out_len)
-                ev |= POLLOUT;
-            pfd[n] = (struct pollfd){.fd = c->fd, .events = ev};
-            who[n++] = c;
-        }
-        if (poll(pfd, n, timeout) < 0) {
+        if (n < 0) {
             if (errno == EINTR)
                 continue;
-            xsl_log("poll: %s", strerror(errno));
+            xsl_log("epoll_wait: %s", strerror(errno));
             break;
         }
-        if (pfd[0].revents & POLLIN)
-            for (int i = 0; i < 16 && socket_accept(lfd); i++)
-                ;
-        if (pfd[1].fd >= 0 && (pfd[1].revents & POLLIN))
-            domain_handle_events();
-        for (size_t i = 2; i < n; i++) {
-            c = who[i];
-            if (c->dead || !pfd[i].revents)
-                continue;
-            if (pfd[i].revents & POLLOUT)
-                conn_flush(c);
-            if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
-                conn_handle_input(c);
-        }
-        for (c = xsd.conns; c; c = c->next)
-            if (c->pending && !c->dead)
-                conn_handle_input(c);
-        /* Acknowledged changes reach the journal before the acknowledgements leave. */
-        persist_flush();
-        for (c = xsd.conns; c; c = c->next) {
-            if (!c->dead && c->out_off < c->out_len)
-                conn_flush(c);
-            if (!c->dead && c->stalled && !conn_throttled(c)) {
-                c->stalled = false;
-                c->pending = true;
+        for (int i = 0; i < n; i++) {
+            void *p = evs[i].data.ptr;
+            if (p == &listen_tag) {
+                for (int k = 0; k < 16 && socket_accept(lfd); k++)
+                    ;
+            } else if (p == &evtchn_tag) {
+                domain_handle_events();
+            } else {
+                struct conn *c = p;
+                if (c->dead)
+                    continue;
+                /* Output goes in conn_service(), after the journal. */
+                if (evs[i].events & EPOLLOUT)
+                    conn_queue(c);
+                if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+                    conn_handle_input(c);
             }
         }
+        conn_service(persist_flush);
         conn_reap();
     }
     persist_flush();
