@@ -16,7 +16,11 @@ host runs; --wall uses the host clock (real TCG speed, noisy on a shared host).
 --strace DIR (an unpacked strace:arm64 deb: `apt-get download strace:arm64; dpkg-deb -x
 strace_*.deb DIR`) adds one traced pass per daemon and prints its system calls per request.
 
+--daemon NAME=PATH (repeatable) adds another aarch64 daemon binary to the rotation, e.g. an
+older build of tern-xenstored for a before/after comparison in the same run.
+
 usage: bench/xenstore/run-bench.py [--n N] [--rounds R] [--wall] [--strace DIR]
+                                   [--daemon NAME=PATH ...]
 """
 import argparse
 import os
@@ -44,9 +48,9 @@ class SlowMachine(Machine):
             time.sleep(0.05)
 
 
-DAEMONS = (("xen", "/usr/lib/xen-4.17/bin/xenstored"),
+DAEMONS = [("xen", "/usr/lib/xen-4.17/bin/xenstored"),
            ("tern", "/usr/local/bin/tern-xenstored"),
-           ("null", "/usr/local/bin/xsl-nulld"))
+           ("null", "/usr/local/bin/xsl-nulld")]
 PHASES = ("write", "read", "directory", "txn", "watch", "read_par", "write_par")
 KINDS = ("ops_s", "daemon_us_op", "client_us_op")
 
@@ -90,6 +94,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--wall", action="store_true", help="host clock instead of -icount")
     ap.add_argument("--strace", metavar="DIR", help="unpacked strace:arm64 (usr/bin/strace)")
+    ap.add_argument("--daemon", action="append", default=[], metavar="NAME=PATH",
+                    help="another aarch64 xenstored binary to measure")
     args = ap.parse_args()
     for prog in ("xsl-bench", "xsl-nulld", "tern-xenstored"):
         if not os.path.exists(os.path.join(BUILD, "aarch64", "bin", prog)):
@@ -98,6 +104,10 @@ def main():
     extra = {}
     if args.strace:
         extra["/usr/bin/strace"] = os.path.join(args.strace, "usr", "bin", "strace")
+    for spec in args.daemon:
+        name, path = spec.split("=", 1)
+        extra["/opt/bench/" + name] = os.path.abspath(path)
+        DAEMONS.append((name, "/opt/bench/" + name))
     results = {name: [] for name, _ in DAEMONS}
     traced = {}
     initrd = build_initramfs("xenstore-bench", xen_tools=True, extra_files=extra)
@@ -129,23 +139,26 @@ def main():
 
     print("# medians over %d rounds, N=%d, dom0 under Xen 4.17 (QEMU TCG, 2 vCPUs), clock: %s"
           % (args.rounds, args.n, clock))
-    print("# ops/s: Xen's xenstored, tern-xenstored, xsl-nulld (floor); ratio tern/xen; ceiling "
-          "null/xen (no daemon can beat it)")
-    print("%-10s %10s %10s %10s %8s %8s" % ("op", "xen", "tern", "null", "ratio", "ceiling"))
+    others = [d for d, _ in DAEMONS if d != "xen"]
+    print("# ops/s per daemon, then each daemon's ops/s over Xen's (null/xen is the ceiling:")
+    print("# what a daemon costing nothing would reach with this client and kernel)")
+    print("%-10s" % "op" + "".join("%9s" % d for d, _ in DAEMONS) +
+          "".join("%10s" % (d + "/xen") for d in others))
     for k in PHASES:
-        x, t, z = (med(d, k, "ops_s") for d in ("xen", "tern", "null"))
-        print("%-10s %10.0f %10.0f %10.0f %7.2fx %7.2fx" % (k, x, t, z, t / x if x else 0,
-                                                             z / x if x else 0))
-        print("FIGURE xsbench_%s_ratio=%.2f" % (k, t / x if x else 0))
-    print("# daemon CPU per operation (us; under icount: k-instructions), client CPU per operation")
-    print("%-10s %9s %9s %9s %9s %11s %9s" % ("op", "xen", "tern", "null", "ratio",
-                                             "ratio-null", "client"))
+        v = {d: med(d, k, "ops_s") for d, _ in DAEMONS}
+        print("%-10s" % k + "".join("%9.0f" % v[d] for d, _ in DAEMONS) +
+              "".join("%9.2fx" % (v[d] / v["xen"] if v["xen"] else 0) for d in others))
+        print("FIGURE xsbench_%s_ratio=%.2f" % (k, v["tern"] / v["xen"] if v["xen"] else 0))
+    print("# daemon CPU per operation (us; under icount: thousands of instructions); own = minus "
+          "the null daemon's; xen/tern ratios of both; client = the client's CPU per operation")
+    print("%-10s" % "op" + "".join("%9s" % d for d, _ in DAEMONS) +
+          "%10s %10s %9s" % ("xen/tern", "own x/t", "client"))
     for k in PHASES:
-        x, t, z = (med(d, k, "daemon_us_op") for d in ("xen", "tern", "null"))
-        c = med("tern", k, "client_us_op")
+        v = {d: med(d, k, "daemon_us_op") for d, _ in DAEMONS}
+        x, t, z = v["xen"], v["tern"], v["null"]
         own = (x - z) / (t - z) if t > z else float("inf")
-        print("%-10s %9.1f %9.1f %9.1f %8.2fx %10.2fx %9.1f" % (k, x, t, z, x / t if t else 0,
-                                                              own, c))
+        print("%-10s" % k + "".join("%9.1f" % v[d] for d, _ in DAEMONS) +
+              "%9.2fx %9.2fx %9.1f" % (x / t if t else 0, own, med("tern", k, "client_us_op")))
         print("FIGURE xsbench_%s_daemon_cpu_ratio=%.2f" % (k, x / t if t else 0))
     if traced:
         print("# daemon system calls per request (strace -c, one pass of N=%d)"

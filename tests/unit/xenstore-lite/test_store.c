@@ -738,6 +738,98 @@ START_TEST(persistence_torn_batch_ends_journal)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ event loop work list */
+
+/* A transport fed from a buffer; its writes check that the journal went first. */
+static struct {
+    char buf[200 * 64];
+    size_t len, off, sent;
+    bool journal_done;
+} L;
+
+static ssize_t l_read(struct conn *c, void *buf, size_t len)
+{
+    size_t n = L.len - L.off < len ? L.len - L.off : len;
+    memcpy(buf, L.buf + L.off, n);
+    L.off += n;
+    return (ssize_t)n;
+}
+
+static ssize_t l_write(struct conn *c, const void *buf, size_t len)
+{
+    ck_assert(L.journal_done); /* no reply before the round's journal batch */
+    L.sent += len;
+    return (ssize_t)len;
+}
+
+static void l_journal(void)
+{
+    L.journal_done = true;
+}
+
+static const struct conn_ops l_ops = {.read = l_read, .write = l_write};
+
+static void l_queue(uint32_t type, const char *arg, int n)
+{
+    memset(&L, 0, sizeof(L));
+    for (int i = 0; i < n; i++) {
+        char a[32];
+        int alen = snprintf(a, sizeof(a), arg, i) + 1;
+        struct xsd_sockmsg h = {.type = type, .req_id = (uint32_t)i, .len = (uint32_t)alen};
+        if (type == XS_WRITE)
+            h.len++; /* value "x" after the path's NUL */
+        memcpy(L.buf + L.len, &h, sizeof(h));
+        memcpy(L.buf + L.len + sizeof(h), a, (size_t)alen);
+        L.buf[L.len + sizeof(h) + (size_t)alen] = 'x';
+        L.len += sizeof(h) + h.len;
+    }
+}
+
+START_TEST(loop_batches_then_journal_then_replies)
+{
+    const size_t reply = sizeof(struct xsd_sockmsg) + 3; /* "OK" */
+    struct conn *c;
+
+    l_queue(XS_WRITE, "/lp/%d", 100);
+    c = conn_new(&l_ops, -1, 0);
+    conn_handle_input(c); /* one batch (64), the rest left for the next round */
+    ck_assert_uint_eq(L.sent, 0);
+    ck_assert(c->pending && conn_work_pending());
+    conn_service(l_journal); /* the rest, journal, then every reply in one go */
+    ck_assert_uint_eq(L.sent, 100 * reply);
+    ck_assert(!conn_work_pending());
+    L.journal_done = false;
+    conn_service(l_journal); /* nothing left: nothing sent */
+    ck_assert_uint_eq(L.sent, 100 * reply);
+    conn_kill(c, NULL);
+    conn_reap();
+    ck_assert(!conn_work_pending());
+}
+END_TEST
+
+START_TEST(loop_stalled_reader_resumes)
+{
+    struct conn *c;
+    int rounds = 0;
+
+    l_queue(XS_READ, "/lp%d", 50);
+    c = conn_new(&l_ops, -1, 5); /* unprivileged: at most `outstanding` (20) unread replies */
+    conn_handle_input(c);
+    ck_assert(c->stalled);
+    L.journal_done = true;
+    while (conn_work_pending() || c->stalled) {
+        conn_service(l_journal);
+        ck_assert_int_lt(++rounds, 10);
+    }
+    ck_assert_int_ge(rounds, 2);
+    ck_assert_uint_eq(L.off, L.len);         /* every request read ... */
+    ck_assert_uint_eq(c->replies_queued, 0); /* ... and answered */
+    ck_assert_uint_eq(c->out_len, 0);
+    conn_kill(c, NULL);
+    conn_reap();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("xenstore-lite store");
@@ -764,6 +856,7 @@ int main(void)
         {"persistence",
          {persistence_roundtrip, persistence_survives_kill_after_flush,
           persistence_torn_batch_ends_journal}},
+        {"event loop", {loop_batches_then_journal_then_replies, loop_stalled_reader_resumes}},
     };
     SRunner *sr;
     int failed;
