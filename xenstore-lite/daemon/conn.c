@@ -75,9 +75,7 @@ void conn_drop_watches(struct conn *c)
     while (c->watches) {
         struct watch *w = c->watches;
         c->watches = w->next;
-        free(w->path);
-        free(w->token);
-        free(w);
+        watch_free(w);
     }
     c->nwatches = 0;
 }

@@ -8,10 +8,16 @@
 #include "tree.h"
 
 struct watch {
-    struct watch *next;
-    char *path; /* canonical (absolute or '@' name) */
+    struct watch *next; /* the connection's list */
+    char *path;         /* canonical (absolute or '@' name) */
     char *token;
     size_t rel_off; /* relative watch: bytes of "/local/domain/<id>/" to strip, else 0 */
+    /* The index of every watch by path (watch.c): a change looks up its path and each
+     * ancestor instead of walking every connection's watches. */
+    struct conn *c;
+    struct watch *hnext;
+    uint32_t hash;
+    size_t plen;
 };
 
 /* Register; 0 or an errno (EEXIST duplicate, E2BIG quota). Sends OK then the initial event. */
@@ -19,6 +25,8 @@ int watch_add(struct conn *c, const struct xsd_sockmsg *hdr, const char *path, c
 /* Re-create a watch saved across a restart (no reply, no initial event). */
 void watch_restore(struct conn *c, const char *path, const char *token, size_t rel_off);
 int watch_remove(struct conn *c, const char *path, const char *token);
+/* Take w out of the index and free it (the caller unlinks it from its connection). */
+void watch_free(struct watch *w);
 
 /*
  * A node changed (n: its state as the watchers may see it, possibly just before deletion).

@@ -520,6 +520,49 @@ START_TEST(killed_client_cleans_up)
 }
 END_TEST
 
+/* The watch index: only the watches on the changed path or an ancestor fire, whatever the
+ * number of connections; removed and killed watchers are gone from it. */
+START_TEST(watch_index_many_connections)
+{
+    struct tc *c[40], *root = tc_new(0), *w = tc_new(0);
+    char p[64];
+
+    ck_assert_int_eq(tc_watch(root, "/", "r"), 0);
+    for (int i = 0; i < 40; i++) {
+        c[i] = tc_new(0);
+        snprintf(p, sizeof(p), "/idx/%d", i);
+        ck_assert_int_eq(tc_watch(c[i], p, "t"), 0);
+        /* "/idx/1" is no ancestor of "/idx/17": a prefix only at a '/' */
+        ck_assert_int_eq(tc_watch(c[i], "/idx/1", "one"), 0);
+        ck_assert(tc_event(c[i], ep, et) && tc_event(c[i], ep, et));
+    }
+    while (tc_event(root, ep, et))
+        ;
+    ck_assert_int_eq(tc_write(w, 0, "/idx/17/x", "v"), 0);
+    for (int i = 0; i < 40; i++)
+        ck_assert_int_eq(tc_nevents(c[i]), i == 17);
+    ck_assert(tc_event(c[17], ep, et));
+    ck_assert_str_eq(ep, "/idx/17/x");
+    ck_assert(tc_event(root, ep, et) && !tc_event(root, ep, et));
+    ck_assert_int_eq(tc_write(w, 0, "/idx/1", "v"), 0); /* c[1] twice, the others once */
+    for (int i = 0; i < 40; i++)
+        ck_assert_int_eq(tc_nevents(c[i]), i == 1 ? 2 : 1);
+    for (int i = 0; i < 40; i++)
+        while (tc_event(c[i], ep, et))
+            ck_assert_str_eq(ep, "/idx/1");
+    ck_assert_int_eq(tc_unwatch(c[8], "/idx/8", "t"), 0);
+    tc_kill(c[9]);
+    ck_assert_int_eq(tc_write(w, 0, "/idx/8", "v"), 0);
+    ck_assert_int_eq(tc_write(w, 0, "/idx/9", "v"), 0);
+    ck_assert_int_eq(tc_nevents(c[8]), 0);
+    ck_assert_int_eq(tc_rm(w, 0, "/idx"), 0);
+    /* removed nodes fire exact watches: /idx/1 for all, /idx/17 (it existed) for c[17] */
+    for (int i = 0; i < 40; i++)
+        if (i != 9)
+            ck_assert_int_eq(tc_nevents(c[i]), i == 17 || i == 1 ? 2 : 1);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ limits */
 
 START_TEST(limit_entries)
@@ -849,7 +892,8 @@ int main(void)
         {"watches",
          {watch_fires_on_register_and_descendants, watch_relative_paths,
           watch_respects_read_permission, watch_special_paths,
-          watch_events_of_transaction_at_commit, killed_client_cleans_up}},
+          watch_events_of_transaction_at_commit, killed_client_cleans_up,
+          watch_index_many_connections}},
         {"limits",
          {limit_entries, limit_watches_transactions_size_perms_path, limit_transaction_nodes,
           outstanding_throttle}},
