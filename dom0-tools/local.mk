@@ -28,11 +28,15 @@ TOOLS_LINUX_SRCS = \
 	dom0-tools/libs/foreignmemory/linux.c
 TOOLS_FAKE_SRCS = \
 	dom0-tools/libs/call/fake.c \
-	dom0-tools/libs/foreignmemory/fake.c
+	dom0-tools/libs/foreignmemory/fake.c \
+	dom0-tools/libs/gnttab/fake.c
 TOOLS_GUEST_SRCS = \
 	dom0-tools/libs/guest/image.c \
 	dom0-tools/libs/guest/layout.c \
 	dom0-tools/libs/guest/dtb.c \
+	dom0-tools/libs/guest/plan.c \
+	dom0-tools/libs/guest/load.c \
+	dom0-tools/libs/guest/timing.c \
 	dom0-tools/libs/guest/build.c
 TOOLS_XS_SRCS = xenstore-lite/lib/xs_client.c xenstore-lite/proto/wire.c \
 	xenstore-lite/proto/path.c xenstore-lite/proto/perms.c
@@ -45,14 +49,16 @@ TOOLS_CLI_SRCS = \
 	dom0-tools/tern/cmd_vm.c \
 	dom0-tools/tern/cmd_info.c \
 	dom0-tools/tern/cmd_console.c
-TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/consoled.c
+TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/events.c \
+	dom0-tools/console/consoled.c
 TOOLS_HDRS = \
 	dom0-tools/include/tern/guest.h dom0-tools/include/tern/fake.h \
 	dom0-tools/libs/call/private.h dom0-tools/libs/evtchn/private.h \
 	dom0-tools/libs/gnttab/private.h dom0-tools/libs/foreignmemory/private.h \
 	dom0-tools/libs/ctrl/xc_private.h dom0-tools/libs/guest/arch_arm.h \
+	dom0-tools/libs/guest/load.h \
 	dom0-tools/tern/tern.h dom0-tools/tern/config.h dom0-tools/tern/cmdtable.h \
-	dom0-tools/console/ring.h
+	dom0-tools/console/ring.h dom0-tools/console/events.h
 
 # ---------------------------------------------------------------- host (CC)
 noinst_LIBRARIES += dom0-tools/libtern_xen.a dom0-tools/libtern_linux.a \
@@ -67,7 +73,7 @@ dom0_tools_libtern_fake_a_CPPFLAGS = $(TOOLS_CPPFLAGS)
 dom0_tools_libtern_guest_a_SOURCES = $(TOOLS_GUEST_SRCS) dom0-tools/libs/guest/vcpu_other.c
 dom0_tools_libtern_guest_a_CPPFLAGS = $(TOOLS_CPPFLAGS)
 dom0_tools_libtern_cli_a_SOURCES = $(TOOLS_CLI_SRCS) \
-	dom0-tools/tern/arch_other.c dom0-tools/console/ring.c
+	dom0-tools/tern/arch_other.c dom0-tools/console/ring.c dom0-tools/console/events.c
 dom0_tools_libtern_cli_a_CPPFLAGS = $(TOOLS_CPPFLAGS)
 
 TOOLS_HOST_LIBS = dom0-tools/libtern_cli.a dom0-tools/libtern_guest.a dom0-tools/libtern_xen.a
@@ -91,7 +97,8 @@ tests_unit_dom0_tools_check_dom0_tools_SOURCES = \
 	tests/unit/dom0-tools/test_cmdtable.c \
 	tests/unit/dom0-tools/test_guest.c \
 	tests/unit/dom0-tools/test_ring.c \
-	tests/unit/dom0-tools/test_ctrl.c
+	tests/unit/dom0-tools/test_ctrl.c \
+	tests/unit/dom0-tools/test_events.c
 tests_unit_dom0_tools_check_dom0_tools_CPPFLAGS = $(TOOLS_CPPFLAGS) \
 	-I$(srcdir)/dom0-tools/tern -I$(srcdir)/dom0-tools/console
 tests_unit_dom0_tools_check_dom0_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

@@ -71,6 +71,7 @@ with Machine(hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=
     m.run_ok("tern-consoled")
     out = m.run_ok("sh /usr/local/sbin/bench-dom0.sh tern %d" % ROUNDS, timeout=1200)
     results.update(re.findall(r"RESULT (\w+)=(\S+)", out))
+    phases = re.findall(r"PHASE (.*?)\s+([\d.]+) ms", out)
     # Debian's xenconsoled for xl's guests; tern-consoled must not hold their consoles.
     m.run_ok("kill $(cat /run/tern-consoled.pid); sleep 0.5; xenconsoled"
              " --pid-file=/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console")
@@ -82,6 +83,15 @@ for k, v in sorted(results.items()):
     print("RESULT %s=%s" % (k, v))
 
 
+# Per-step split of tern's create (TERN_TIMING=1, paused creates of the same domain).
+steps = {}
+for step, ms in phases:
+    steps.setdefault(step.strip(), []).append(float(ms))
+for step, vals in steps.items():
+    print("PHASE %-32s median %8.1f ms  (%s)" % (step, statistics.median(vals),
+                                                 ", ".join("%.1f" % v for v in vals)))
+
+
 def median(prefix):
     vals = [int(v) for k, v in results.items() if re.fullmatch(prefix + r"_\d+", k)]
     return statistics.median(vals) if vals else None
@@ -89,6 +99,7 @@ def median(prefix):
 
 rows = []
 for label, key in (("create -> guest init (ms)", "create_to_init_ms"),
+                   ("guest's own uptime at init (ms)", "guest_uptime_ms"),
                    ("create command (ms)", "create_ms"), ("destroy (ms)", "destroy_ms")):
     rows.append((label, median("tern_" + key), median("xl_" + key)))
 for n in (1, 8, 32):

@@ -24,12 +24,26 @@ for r in $(seq "$rounds"); do
         sleep 0.05
     done
     t2=$(ms)
+    # The guest's own uptime when its init ran (printed in the marker line): the rest of
+    # create -> init is the toolstack and dom0 (create, unpause, console).
+    up=$(sed -n 's/.*TERN-GUEST-INIT uptime=\([0-9]*\)\.\([0-9]*\).*/\1 \2/p' "$log" | head -n 1)
+    set -- $up
+    [ -n "$1" ] && echo "RESULT ${tool}_guest_uptime_ms_$r=$(( $1 * 1000 + 1$2 * 10 - 1000 ))"
     $tool destroy bench >/dev/null 2>&1
     t3=$(ms)
     echo "RESULT ${tool}_create_ms_$r=$((t1 - t0))"
     echo "RESULT ${tool}_create_to_init_ms_$r=$((t2 - t0))"
     echo "RESULT ${tool}_destroy_ms_$r=$((t3 - t2))"
 done
+
+# (1b) tern only: where a create's time goes (TERN_TIMING=1: one line per step), paused so
+# the guest does not compete for the CPUs.
+if [ "$tool" = tern ]; then
+    for r in $(seq "$rounds"); do
+        TERN_TIMING=1 tern create -p /etc/tern/bench.cfg 2>&1 >/dev/null | sed -n 's/^tern: timing: /PHASE /p'
+        tern destroy bench >/dev/null 2>&1
+    done
+fi
 
 # (2) create time against the number of domains already there: 33 paused 16 MiB domains;
 # the k-th create runs with k-1 others alive.

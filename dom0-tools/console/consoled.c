@@ -5,7 +5,11 @@
  *
  * It also applies on_poweroff/on_reboot/on_crash when a guest shuts down (the role xl's
  * per-domain monitor process has), since it is the dom0 daemon watching domains anyway.
- * Domains are found by polling the domain list (SCAN_MS); events drive the data path. */
+ *
+ * Everything is event driven, from one poll(): xenstore watches on @introduceDomain and
+ * @releaseDomain (a domain appeared, shut down or died: re-read the domain list), a watch on
+ * a domain's console/ directory while its nodes are not written yet, the console event
+ * channels (output to drain), the listening socket and attached clients. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
@@ -25,11 +29,15 @@
 #include <xenforeignmemory.h>
 #include "../tern/tern.h"
 #include "ring.h"
+#include "events.h"
 
-#define SCAN_MS     200
-#define MAX_DOMAINS 1024
-#define MAX_CLIENTS 8
-#define MAX_POLL    (2 + MAX_CLIENTS * 64)
+/* Watches drive everything; this timeout is only a safety net that re-reads the domain list
+ * if an event was ever lost (e.g. xenstored restarted and forgot our watches). Long enough
+ * to cost nothing, short enough that a guest left shut down gets its action eventually. */
+#define FALLBACK_SCAN_MS 30000
+#define MAX_DOMAINS      1024
+#define MAX_CLIENTS      8
+#define MAX_POLL         (2 + MAX_CLIENTS * 64)
 
 struct client {
     int fd;
@@ -43,6 +51,8 @@ struct dom {
     int logfd;
     struct client clients[MAX_CLIENTS];
     bool seen;
+    bool watching; /* console/ watched: nodes not (all) written yet */
+    bool reported; /* an attach error was logged once */
     struct dom *next;
 };
 
@@ -87,6 +97,8 @@ static void write_all(int fd, const char *buf, size_t len)
     }
 }
 
+static void console_watch(struct dom *d, bool on);
+
 static void drop_client(struct client *c)
 {
     if (c->fd >= 0)
@@ -99,6 +111,8 @@ static void drain(struct dom *d)
     char buf[2048];
     size_t n;
 
+    if (!d->intf)
+        return; /* not attached (yet) */
     while ((n = tern_cons_read_output(d->intf, buf, sizeof(buf))) > 0) {
         if (d->logfd >= 0)
             write_all(d->logfd, buf, n);
@@ -117,6 +131,8 @@ static void detach(struct dom *d)
 
     if (d->intf)
         drain(d);
+    if (d->watching)
+        console_watch(d, false);
     for (int i = 0; i < MAX_CLIENTS; i++)
         drop_client(&d->clients[i]);
     if (d->intf)
@@ -131,51 +147,80 @@ static void detach(struct dom *d)
     free(d);
 }
 
-static void attach(uint32_t domid)
+/* Starts (on) or stops watching a domain's console/ directory. */
+static void console_watch(struct dom *d, bool on)
 {
-    char *ref = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/console/ring-ref", domid);
-    char *port = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/console/port", domid);
-    char *name = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/name", domid);
-    char path[256];
-    struct dom *d = NULL;
-    xen_pfn_t gfn;
-    int lp;
+    char path[64], token[64];
 
-    if (!ref || !port || !name)
-        goto out; /* not (yet) fully created */
-    d = calloc(1, sizeof(*d));
+    tern_cw_console_watch(d->domid, path, sizeof(path), token, sizeof(token));
+    if (on ? xs_watch(ctx.xsh, path, token) : xs_unwatch(ctx.xsh, path, token))
+        d->watching = on;
+    else if (on)
+        logmsg("watch %s: %s", path, strerror(errno));
+}
+
+/* Starts tracking a domain (not attached yet). */
+static struct dom *track(uint32_t domid)
+{
+    struct dom *d = calloc(1, sizeof(*d));
+
     if (!d)
-        goto out;
+        return NULL;
     d->domid = domid;
     d->logfd = -1;
     for (int i = 0; i < MAX_CLIENTS; i++)
         d->clients[i].fd = -1;
+    d->next = doms;
+    doms = d;
+    return d;
+}
+
+/* Maps the ring, binds the event channel and opens the log once the domain's console nodes
+ * are there; until then its console/ directory is watched. */
+static void try_attach(struct dom *d)
+{
+    char *ref = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/console/ring-ref", d->domid);
+    char *port = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/console/port", d->domid);
+    char *name = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/name", d->domid);
+    char path[256];
+    xen_pfn_t gfn;
+    int lp;
+
+    if (d->intf)
+        goto out;
+    if (!ref || !port || !name) {
+        if (!d->watching)
+            console_watch(d, true); /* not (yet) fully created */
+        goto out;
+    }
     snprintf(d->name, sizeof(d->name), "%s", name);
     gfn = strtoull(ref, NULL, 10);
-    d->intf = xenforeignmemory_map(fmem, domid, PROT_READ | PROT_WRITE, 1, &gfn, NULL);
+    d->intf = xenforeignmemory_map(fmem, d->domid, PROT_READ | PROT_WRITE, 1, &gfn, NULL);
     if (!d->intf) {
-        logmsg("map console ring gfn %#llx of domain %u: %s", (unsigned long long)gfn, domid,
-               strerror(errno));
-        goto fail;
+        if (!d->reported)
+            logmsg("map console ring gfn %#llx of domain %u: %s", (unsigned long long)gfn, d->domid,
+                   strerror(errno));
+        d->reported = true;
+        goto out;
     }
-    lp = xenevtchn_bind_interdomain(xce, domid, (evtchn_port_t)strtoul(port, NULL, 10));
+    lp = xenevtchn_bind_interdomain(xce, d->domid, (evtchn_port_t)strtoul(port, NULL, 10));
     if (lp < 0) {
-        logmsg("bind console event channel %s of domain %u: %s", port, domid, strerror(errno));
-        goto fail;
+        if (!d->reported)
+            logmsg("bind console event channel %s of domain %u: %s", port, d->domid,
+                   strerror(errno));
+        d->reported = true;
+        xenforeignmemory_unmap(fmem, d->intf, 1);
+        d->intf = NULL;
+        goto out;
     }
     d->local_port = (evtchn_port_t)lp;
+    if (d->watching)
+        console_watch(d, false);
     snprintf(path, sizeof(path), "%s/%s.log", TERN_CONSOLE_LOGDIR, d->name);
     d->logfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (d->logfd < 0)
         logmsg("open %s: %s", path, strerror(errno));
-    d->next = doms;
-    doms = d;
     drain(d);
-    goto out;
-fail:
-    if (d->intf)
-        xenforeignmemory_unmap(fmem, d->intf, 1);
-    free(d);
 out:
     free(ref);
     free(port);
@@ -235,12 +280,12 @@ static void scan(void)
                  (info[i].flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask);
             continue;
         }
-        if (!d) {
-            attach(info[i].domain);
-            d = find_dom(info[i].domain);
-        }
-        if (d)
-            d->seen = true;
+        if (!d)
+            d = track(info[i].domain);
+        if (!d)
+            continue;
+        d->seen = true;
+        try_attach(d);
     }
     for (struct dom *d = doms, *next; d; d = next) {
         next = d->next;
@@ -265,11 +310,11 @@ static void accept_client(void)
         len++;
     line[len] = '\0';
     d = find_dom((uint32_t)strtoul(line, NULL, 10));
-    if (!d) {
-        scan();
+    if (!d || !d->intf) {
+        scan(); /* a domain created a moment ago whose event is still queued */
         d = find_dom((uint32_t)strtoul(line, NULL, 10));
     }
-    if (!d) {
+    if (!d || !d->intf) {
         dprintf(fd, "ERR no console for domain '%s': %s\n", line, strerror(ENOENT));
         close(fd);
         return;
@@ -316,17 +361,33 @@ static int setup_socket(void)
     return 0;
 }
 
-static long now_ms(void)
+static void watch_events(void)
 {
-    struct timespec ts;
+    char **ev;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+    while ((ev = xs_check_watch(ctx.xsh))) {
+        struct tern_cw_event w = tern_cw_classify(ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN]);
+        struct dom *d;
+
+        free(ev);
+        switch (w.action) {
+        case TERN_CW_SCAN:
+            scan();
+            break;
+        case TERN_CW_ATTACH:
+            d = find_dom(w.domid);
+            if (d)
+                try_attach(d);
+            break;
+        case TERN_CW_IGNORE:
+            break;
+        }
+    }
 }
 
 static void loop(void)
 {
-    long last_scan = 0;
+    int xs_fd = xs_fileno(ctx.xsh);
 
     for (;;) {
         struct pollfd pfd[MAX_POLL];
@@ -334,12 +395,9 @@ static void loop(void)
         struct dom *owner_d[MAX_POLL];
         int n = 0, rc;
 
-        if (now_ms() - last_scan >= SCAN_MS) {
-            scan();
-            last_scan = now_ms();
-        }
         pfd[n++] = (struct pollfd){.fd = xenevtchn_fd(xce), .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = listen_fd, .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = xs_fd, .events = POLLIN};
         for (struct dom *d = doms; d; d = d->next) {
             for (int i = 0; i < MAX_CLIENTS && n < MAX_POLL; i++) {
                 if (d->clients[i].fd < 0)
@@ -349,11 +407,13 @@ static void loop(void)
                 pfd[n++] = (struct pollfd){.fd = d->clients[i].fd, .events = POLLIN};
             }
         }
-        rc = poll(pfd, (nfds_t)n, SCAN_MS);
+        rc = poll(pfd, (nfds_t)n, FALLBACK_SCAN_MS);
         if (rc < 0 && errno != EINTR) {
             logmsg("poll: %s", strerror(errno));
             return;
         }
+        if (rc == 0)
+            scan();
         if (rc <= 0)
             continue;
         if (pfd[0].revents & POLLIN) {
@@ -361,17 +421,41 @@ static void loop(void)
 
             if (port >= 0) {
                 for (struct dom *d = doms; d; d = d->next)
-                    if (d->local_port == (evtchn_port_t)port)
+                    if (d->intf && d->local_port == (evtchn_port_t)port)
                         drain(d);
                 xenevtchn_unmask(xce, (evtchn_port_t)port);
             }
         }
-        for (int i = 2; i < n; i++)
+        for (int i = 3; i < n; i++)
             if (pfd[i].revents && owner_c[i]->fd == pfd[i].fd)
                 client_input(owner_d[i], owner_c[i]);
+        if (pfd[2].revents & POLLIN)
+            watch_events();
         if (pfd[1].revents & POLLIN)
             accept_client();
     }
+}
+
+/* Two console daemons would bind the same console event channels and race for the rings
+ * (each eating part of the output): refuse to start next to Debian's xenconsoled or a
+ * second tern-consoled. */
+static int check_rivals(void)
+{
+    pid_t pid = tern_find_process("/proc", "xenconsoled", getpid());
+
+    if (pid) {
+        logmsg("xenconsoled is running (pid %d): it serves the guest consoles already, and two "
+               "console daemons would fight over the same rings and event channels; stop it "
+               "first (kill %d) or keep using it",
+               (int)pid, (int)pid);
+        return -1;
+    }
+    pid = tern_find_process("/proc", "tern-consoled", getpid());
+    if (pid) {
+        logmsg("another tern-consoled is running (pid %d)", (int)pid);
+        return -1;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -385,6 +469,8 @@ int main(int argc, char **argv)
         }
     }
     signal(SIGPIPE, SIG_IGN);
+    if (check_rivals() < 0)
+        return 1;
     if (tern_ctx_open(&ctx, true) < 0)
         return 1;
     xce = xenevtchn_open(NULL, 0);
@@ -424,6 +510,14 @@ int main(int argc, char **argv)
             close(null);
         }
     }
+    /* Watches first, then the first scan: a domain introduced in between is seen by both,
+     * which is harmless; none is missed. */
+    if (!xs_watch(ctx.xsh, "@introduceDomain", TERN_CW_TOKEN_DOMAINS) ||
+        !xs_watch(ctx.xsh, "@releaseDomain", TERN_CW_TOKEN_DOMAINS)) {
+        logmsg("watch @introduceDomain/@releaseDomain: %s", strerror(errno));
+        return 1;
+    }
+    scan();
     loop();
     return 1;
 }

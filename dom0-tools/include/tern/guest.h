@@ -15,6 +15,7 @@ struct tern_image {
     size_t size;          /* bytes of data */
     uint64_t text_offset; /* from the Image header (Documentation/arm64/booting.rst) */
     uint64_t image_size;  /* effective size incl. BSS; never less than size */
+    size_t mapped;        /* non-zero: data is the file mmap()ed (length), else malloc'ed */
 };
 /* Loads a raw or gzip-compressed arm64 Image. Returns 0, or -errno with err filled. */
 int tern_image_load(const char *path, struct tern_image *img, char *err, size_t errlen);
@@ -45,6 +46,9 @@ int tern_layout_compute(struct tern_layout *l, uint64_t mem_bytes, uint64_t text
                         uint64_t image_size, uint64_t ramdisk_size, uint64_t dtb_size, char *err,
                         size_t errlen);
 
+/* The console and xenstore pages' frames (fixed by the memory map: GUEST_MAGIC_BASE). */
+void tern_layout_magic_gfns(uint64_t *console_gfn, uint64_t *store_gfn);
+
 /* ---- device tree (dtb.c) */
 struct tern_dt_params {
     unsigned int nr_vcpus;
@@ -55,6 +59,39 @@ struct tern_dt_params {
 };
 /* Writes the guest DTB into buf (bufsize bytes). Returns its size or -errno. */
 int tern_dtb_build(void *buf, size_t bufsize, const struct tern_dt_params *p);
+
+/* ---- copying bytes into guest RAM (plan.c: the pure part of load.c)
+ * A range is copied in windows of at most max_pages guest pages; in each window page i goes
+ * through grant ref first_ref + i (grant copy) or mapping page i (foreign map). The bytes of
+ * the last page beyond the data are zeroed. */
+struct tern_copy_window {
+    uint64_t gfn;    /* first guest frame of the window */
+    size_t npages;   /* pages in the window */
+    size_t src_off;  /* offset in the source of the window's first byte */
+    size_t data_len; /* source bytes in the window (the rest of npages * 4 KiB is zeros) */
+};
+/* Splits len bytes for guest-physical gpa (page aligned) into windows; fills at most max_out
+ * and returns how many there are in all. */
+size_t tern_copy_plan(uint64_t gpa, size_t len, size_t max_pages, struct tern_copy_window *out,
+                      size_t max_out);
+#define TERN_COPY_ZEROS SIZE_MAX /* src_off of a segment that writes zeros */
+struct tern_copy_seg {
+    uint32_t ref;    /* destination grant ref */
+    uint16_t offset; /* in the destination page */
+    uint16_t len;
+    size_t src_off; /* offset in the source, or TERN_COPY_ZEROS */
+};
+/* The grant copy segments of one window (page i through ref first_ref + i): one per page plus
+ * a zero segment for a partial last page; segs needs w->npages + 1 entries. Returns the
+ * count. */
+size_t tern_copy_segments(const struct tern_copy_window *w, uint32_t first_ref,
+                          struct tern_copy_seg *segs);
+
+/* ---- timing (timing.c): TERN_TIMING=1 in the environment prints, on stderr, each step's
+ * milliseconds and the running total since the last tern_timing(NULL) (for bench/). */
+void tern_timing(const char *step);
+/* A thread started during a create: its first step counts from here. */
+void tern_timing_thread_start(void);
 
 /* ---- the builder (build.c): needs a domain created with its vCPUs and max memory set. */
 struct tern_build_config {

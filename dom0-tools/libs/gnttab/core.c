@@ -62,3 +62,9 @@ int xengnttab_set_max_grants(xengnttab_handle *xgt, uint32_t nr_grants)
 {
     return osdep_gnttab_set_max_grants(xgt, nr_grants);
 }
+
+int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
+                         xengnttab_grant_copy_segment_t *segs)
+{
+    return osdep_gnttab_grant_copy(xgt, count, segs);
+}

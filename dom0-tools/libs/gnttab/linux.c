@@ -88,3 +88,19 @@ int osdep_gnttab_set_max_grants(xengnttab_handle *xgt, uint32_t count)
 
     return ioctl(xgt->fd, IOCTL_GNTDEV_SET_MAX_GRANTS, &max);
 }
+
+/* IOCTL_GNTDEV_GRANT_COPY: the kernel pins each local page and issues GNTTABOP_copy in
+ * batches (16 operations per hypercall in Linux 6.1), so no page is mapped into dom0. The
+ * library's segment type has the uapi's layout (both copy Xen's gnttab_copy fields). */
+_Static_assert(sizeof(xengnttab_grant_copy_segment_t) ==
+                   sizeof(struct ioctl_gntdev_grant_copy_segment),
+               "grant copy segment layouts differ");
+
+int osdep_gnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
+                            xengnttab_grant_copy_segment_t *segs)
+{
+    struct ioctl_gntdev_grant_copy copy = {
+        .count = count, .segments = (struct ioctl_gntdev_grant_copy_segment *)segs};
+
+    return ioctl(xgt->fd, IOCTL_GNTDEV_GRANT_COPY, &copy);
+}

@@ -18,5 +18,8 @@ void *osdep_gnttab_map(xengnttab_handle *xgt, uint32_t count, const uint32_t *do
                        const uint32_t *refs, int prot);
 int osdep_gnttab_unmap(xengnttab_handle *xgt, void *start, uint32_t count);
 int osdep_gnttab_set_max_grants(xengnttab_handle *xgt, uint32_t count);
+/* GNTTABOP_copy of count segments; per-segment results (GNTST_*) in segs[i].status. */
+int osdep_gnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
+                            xengnttab_grant_copy_segment_t *segs);
 
 #endif

@@ -19,12 +19,12 @@
 #include <xen/hvm/params.h>
 #include <xen/memory.h>
 #include "tern/guest.h"
+#include "load.h"
 
-#define DTB_RESERVE     (64u << 10) /* room kept for the DTB after the ramdisk */
-#define MAP_CHUNK_PAGES 1024u       /* pages per foreign mapping / cache flush */
-#define ORDER_2M        9
-#define PAGES_2M        (1u << ORDER_2M)
-#define RAMDISK_MAX     (512u << 20)
+#define DTB_RESERVE (64u << 10) /* room kept for the DTB after the ramdisk */
+#define ORDER_2M    9
+#define PAGES_2M    (1u << ORDER_2M)
+#define RAMDISK_MAX (512u << 20)
 /* HVM_PARAM_CALLBACK_IRQ on Arm: type PPI (2) in bits 63:56, level-low flag (2) in 15:8. */
 #define CALLBACK_VIA_PPI(ppi) ((2ULL << 56) | (2ULL << 8) | (ppi))
 #define EVTCHN_PPI            31 /* GUEST_EVTCHN_PPI */
@@ -32,6 +32,7 @@
 struct builder {
     xc_interface *xch;
     xenforeignmemory_handle *fmem;
+    grant_entry_v1_t *gnttab; /* the domain's grant frame 0, mapped for the whole build */
     const struct tern_build_config *cfg;
     char *err;
     size_t errlen;
@@ -52,78 +53,29 @@ static int fail(struct builder *b, int rc, const char *fmt, ...)
     return rc;
 }
 
-static int read_file(const char *path, uint8_t **data, size_t *size)
+/* Maps a file read-only (the copy source: no read() into a buffer). Empty files give
+ * *size 0 and no mapping. */
+static int map_file(const char *path, uint8_t **data, size_t *size)
 {
     struct stat st;
-    uint8_t *buf;
+    void *p = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
 
     if (fd < 0)
         return -errno;
-    if (fstat(fd, &st) < 0) {
+    if (fstat(fd, &st) < 0)
         rc = -errno;
-        goto out;
-    }
-    if (st.st_size < 0 || (uint64_t)st.st_size > RAMDISK_MAX) {
+    else if (st.st_size < 0 || (uint64_t)st.st_size > RAMDISK_MAX)
         rc = -EFBIG;
-        goto out;
-    }
-    buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-    if (!buf) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    for (size_t off = 0; off < (size_t)st.st_size;) {
-        ssize_t n = read(fd, buf + off, (size_t)st.st_size - off);
-
-        if (n <= 0) {
-            rc = n < 0 ? -errno : -EIO;
-            free(buf);
-            goto out;
-        }
-        off += (size_t)n;
-    }
-    *data = buf;
-    *size = (size_t)st.st_size;
-out:
+    else if (st.st_size > 0 &&
+             (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
+        rc = -errno;
     close(fd);
-    return rc;
-}
-
-/* Copies len bytes to guest-physical gpa (zero-filling the rest of the last page), then
- * cleans the range to the point of coherency: the guest starts with caches off. */
-static int copy_to_guest(struct builder *b, uint64_t gpa, const void *data, size_t len,
-                         const char *what)
-{
-    uint32_t domid = b->cfg->domid;
-    uint64_t first = gpa >> 12, last = (gpa + len + TERN_PAGE_SIZE - 1) >> 12;
-    xen_pfn_t pfns[MAP_CHUNK_PAGES];
-    const uint8_t *src = data;
-
-    if (gpa % TERN_PAGE_SIZE)
-        return fail(b, -EINVAL, "load %s: address %#llx not page aligned", what,
-                    (unsigned long long)gpa);
-    for (uint64_t pfn = first; pfn < last;) {
-        size_t n = last - pfn > MAP_CHUNK_PAGES ? MAP_CHUNK_PAGES : (size_t)(last - pfn);
-        size_t bytes = n * TERN_PAGE_SIZE, off = (size_t)((pfn - first) * TERN_PAGE_SIZE);
-        size_t copy = len - off < bytes ? len - off : bytes;
-        uint8_t *p;
-
-        for (size_t i = 0; i < n; i++)
-            pfns[i] = pfn + i;
-        p = xenforeignmemory_map(b->fmem, domid, PROT_READ | PROT_WRITE, n, pfns, NULL);
-        if (!p)
-            return fail(b, -errno, "load %s: map gfn %#llx+%zu of domain %u", what,
-                        (unsigned long long)pfn, n, domid);
-        memcpy(p, src + off, copy);
-        memset(p + copy, 0, bytes - copy);
-        xenforeignmemory_unmap(b->fmem, p, n);
-        if (xc_domain_cacheflush(b->xch, domid, pfn, n) < 0)
-            return fail(b, -errno, "load %s: cache flush of gfn %#llx+%zu of domain %u", what,
-                        (unsigned long long)pfn, n, domid);
-        pfn += n;
+    if (rc == 0) {
+        *data = p;
+        *size = (size_t)st.st_size;
     }
-    return 0;
+    return rc;
 }
 
 static int populate_bank(struct builder *b, uint64_t base, uint64_t size)
@@ -155,41 +107,42 @@ static int populate_bank(struct builder *b, uint64_t base, uint64_t size)
     return rc;
 }
 
-static int setup_magic_pages(struct builder *b, const struct tern_layout *l)
+static int setup_magic_pages(struct builder *b, struct tern_loader *ld, const struct tern_layout *l)
 {
+    static const uint8_t zeros[TERN_NR_MAGIC_PAGES * TERN_PAGE_SIZE] __attribute__((aligned(4096)));
     xen_pfn_t pfns[TERN_NR_MAGIC_PAGES];
     uint32_t domid = b->cfg->domid;
-    void *p;
 
     for (int i = 0; i < TERN_NR_MAGIC_PAGES; i++)
         pfns[i] = l->magic_pfn_base + i;
     if (xc_domain_populate_physmap_exact(b->xch, domid, TERN_NR_MAGIC_PAGES, 0, 0, pfns) < 0)
         return fail(b, -errno, "populate magic pages of domain %u", domid);
     /* A zeroed xenstore page reads as connection == XENSTORE_CONNECTED, as Linux needs. */
-    p = xenforeignmemory_map(b->fmem, domid, PROT_READ | PROT_WRITE, TERN_NR_MAGIC_PAGES, pfns,
-                             NULL);
-    if (!p)
-        return fail(b, -errno, "map magic pages of domain %u", domid);
-    memset(p, 0, TERN_NR_MAGIC_PAGES * TERN_PAGE_SIZE);
-    xenforeignmemory_unmap(b->fmem, p, TERN_NR_MAGIC_PAGES);
-    if (xc_domain_cacheflush(b->xch, domid, pfns[0], TERN_NR_MAGIC_PAGES) < 0)
-        return fail(b, -errno, "cache flush of magic pages of domain %u", domid);
-    return 0;
+    return tern_loader_copy(ld, l->magic_pfn_base * TERN_PAGE_SIZE, zeros, sizeof(zeros),
+                            "magic pages", b->err, b->errlen);
+}
+
+/* Maps the domain's grant table frame 0 (XENMEM_acquire_resource): the loader's copy
+ * window and the console/xenstore seeds live there. */
+static xenforeignmemory_resource_handle *map_grant_frame(struct builder *b)
+{
+    xenforeignmemory_resource_handle *fres;
+
+    fres = xenforeignmemory_map_resource(b->fmem, b->cfg->domid, XENMEM_resource_grant_table,
+                                         XENMEM_resource_grant_table_id_shared, 0, 1,
+                                         (void **)&b->gnttab, PROT_READ | PROT_WRITE, 0);
+    if (!fres)
+        fail(b, -errno, "map grant table frame 0 of domain %u", b->cfg->domid);
+    return fres;
 }
 
 /* Grant refs 0 (console) and 1 (xenstore), which backends map with gntdev (libxc's
  * xc_dom_gnttab_seed; Linux never allocates refs 0-7). */
-static int seed_grant_table(struct builder *b, uint64_t console_gfn, uint64_t store_gfn)
+static void seed_grant_table(struct builder *b, uint64_t console_gfn, uint64_t store_gfn)
 {
     const struct tern_build_config *cfg = b->cfg;
-    xenforeignmemory_resource_handle *fres;
-    grant_entry_v1_t *gnttab = NULL;
+    grant_entry_v1_t *gnttab = b->gnttab;
 
-    fres = xenforeignmemory_map_resource(b->fmem, cfg->domid, XENMEM_resource_grant_table,
-                                         XENMEM_resource_grant_table_id_shared, 0, 1,
-                                         (void **)&gnttab, PROT_READ | PROT_WRITE, 0);
-    if (!fres)
-        return fail(b, -errno, "map grant table frame 0 of domain %u", cfg->domid);
     if (cfg->console_domid != cfg->domid) {
         gnttab[GNTTAB_RESERVED_CONSOLE].domid = cfg->console_domid;
         gnttab[GNTTAB_RESERVED_CONSOLE].frame = (uint32_t)console_gfn;
@@ -203,8 +156,6 @@ static int seed_grant_table(struct builder *b, uint64_t console_gfn, uint64_t st
         gnttab[GNTTAB_RESERVED_CONSOLE].flags = GTF_permit_access;
     if (cfg->store_domid != cfg->domid)
         gnttab[GNTTAB_RESERVED_XENSTORE].flags = GTF_permit_access;
-    xenforeignmemory_unmap_resource(b->fmem, fres);
-    return 0;
 }
 
 static int set_params(struct builder *b, const struct tern_layout *l)
@@ -245,6 +196,8 @@ int tern_guest_build(xc_interface *xch, const struct tern_build_config *cfg,
     struct tern_image img = {0};
     struct tern_layout layout;
     struct tern_dt_params dtp;
+    struct tern_loader ld = {0};
+    xenforeignmemory_resource_handle *gframe = NULL;
     uint8_t *ramdisk = NULL, *dtb = NULL;
     size_t ramdisk_size = 0;
     int rc, ver;
@@ -254,7 +207,7 @@ int tern_guest_build(xc_interface *xch, const struct tern_build_config *cfg,
     if (rc < 0)
         return rc;
     if (cfg->ramdisk) {
-        rc = read_file(cfg->ramdisk, &ramdisk, &ramdisk_size);
+        rc = map_file(cfg->ramdisk, &ramdisk, &ramdisk_size);
         if (rc < 0) {
             fail(&b, rc, "read ramdisk %s", cfg->ramdisk);
             goto out;
@@ -276,7 +229,10 @@ int tern_guest_build(xc_interface *xch, const struct tern_build_config *cfg,
                                   .clock_frequency = cfg->clock_frequency,
                                   .xen_major = ver > 0 ? (unsigned)ver >> 16 : 4,
                                   .xen_minor = ver > 0 ? (unsigned)ver & 0xffff : 17};
-    dtb = calloc(1, DTB_RESERVE);
+    /* Page aligned: one grant copy operation per page. */
+    dtb = aligned_alloc(TERN_PAGE_SIZE, DTB_RESERVE);
+    if (dtb)
+        memset(dtb, 0, DTB_RESERVE);
     if (!dtb) {
         rc = fail(&b, -ENOMEM, "build device tree of domain %u", cfg->domid);
         goto out;
@@ -287,6 +243,7 @@ int tern_guest_build(xc_interface *xch, const struct tern_build_config *cfg,
         goto out;
     }
     layout.dtb_size = (uint64_t)rc;
+    tern_timing("build: read kernel, DTB");
 
     if ((rc = set_address_size(&b)) < 0)
         goto out;
@@ -298,19 +255,31 @@ int tern_guest_build(xc_interface *xch, const struct tern_build_config *cfg,
     for (int bank = 0; bank < 2; bank++)
         if ((rc = populate_bank(&b, layout.ram_base[bank], layout.ram_size[bank])) < 0)
             goto out;
-    if ((rc = copy_to_guest(&b, layout.kernel_base, img.data, img.size, "kernel")) < 0)
+    tern_timing("build: populate RAM");
+    gframe = map_grant_frame(&b);
+    if (!gframe) {
+        rc = -errno;
         goto out;
-    if (ramdisk_size &&
-        (rc = copy_to_guest(&b, layout.ramdisk_base, ramdisk, ramdisk_size, "ramdisk")) < 0)
+    }
+    /* The copies are made by the domain running the toolstack: dom0. */
+    tern_loader_init(&ld, xch, b.fmem, b.gnttab, cfg->domid, 0);
+    if ((rc = tern_loader_copy(&ld, layout.kernel_base, img.data, img.size, "kernel", err,
+                               errlen)) < 0)
         goto out;
-    if ((rc = copy_to_guest(&b, layout.dtb_base, dtb, layout.dtb_size, "device tree")) < 0)
+    tern_timing(ld.xgt ? "build: kernel (grant copy)" : "build: kernel (foreign map)");
+    if (ramdisk_size && (rc = tern_loader_copy(&ld, layout.ramdisk_base, ramdisk, ramdisk_size,
+                                               "ramdisk", err, errlen)) < 0)
         goto out;
-    if ((rc = setup_magic_pages(&b, &layout)) < 0)
+    tern_timing("build: ramdisk");
+    if ((rc = tern_loader_copy(&ld, layout.dtb_base, dtb, layout.dtb_size, "device tree", err,
+                               errlen)) < 0)
         goto out;
+    if ((rc = setup_magic_pages(&b, &ld, &layout)) < 0)
+        goto out;
+    tern_loader_finish(&ld);
     res->console_gfn = layout.magic_pfn_base + TERN_MAGIC_CONSOLE;
     res->store_gfn = layout.magic_pfn_base + TERN_MAGIC_XENSTORE;
-    if ((rc = seed_grant_table(&b, res->console_gfn, res->store_gfn)) < 0)
-        goto out;
+    seed_grant_table(&b, res->console_gfn, res->store_gfn);
     if ((rc = set_params(&b, &layout)) < 0)
         goto out;
     rc = tern_guest_boot_vcpu(xch, cfg->domid, layout.entry, layout.dtb_base);
@@ -320,10 +289,16 @@ int tern_guest_build(xc_interface *xch, const struct tern_build_config *cfg,
     }
     res->entry = layout.entry;
     res->dtb_base = layout.dtb_base;
+    tern_timing("build: DTB, magic pages, regs");
 out:
+    if (b.gnttab)
+        tern_loader_finish(&ld);
+    if (gframe)
+        xenforeignmemory_unmap_resource(b.fmem, gframe);
     xenforeignmemory_close(b.fmem);
     tern_image_free(&img);
-    free(ramdisk);
+    if (ramdisk)
+        munmap(ramdisk, ramdisk_size);
     free(dtb);
     return rc;
 }

@@ -61,3 +61,9 @@ int tern_layout_compute(struct tern_layout *l, uint64_t mem_bytes, uint64_t text
     l->dtb_size = dtb_size;
     return 0;
 }
+
+void tern_layout_magic_gfns(uint64_t *console_gfn, uint64_t *store_gfn)
+{
+    *console_gfn = (GUEST_MAGIC_BASE >> 12) + TERN_MAGIC_CONSOLE;
+    *store_gfn = (GUEST_MAGIC_BASE >> 12) + TERN_MAGIC_XENSTORE;
+}

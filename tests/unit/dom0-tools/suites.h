@@ -9,5 +9,6 @@ Suite *cmdtable_suite(void);
 Suite *guest_suite(void);
 Suite *ring_suite(void);
 Suite *ctrl_suite(void);
+Suite *events_suite(void);
 
 #endif

@@ -1,8 +1,11 @@
 /* Domain builder pieces: arm64 Image header parsing (raw and gzip), the memory layout
  * rules, and the generated device tree (read back with libfdt). */
+#include <fcntl.h>
 #include <libfdt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 #include "suites.h"
 #include "tern/guest.h"
@@ -183,6 +186,105 @@ START_TEST(test_dtb)
 }
 END_TEST
 
+/* Copy windows: contiguous, at most max_pages each, the data ends where the source ends. */
+START_TEST(test_copy_plan)
+{
+    struct tern_copy_window w[32];
+    size_t len = (32u << 20) + 100, n, pages = 0, data = 0;
+
+    n = tern_copy_plan(0x40080000ULL, len, 504, w, 32);
+    ck_assert_uint_eq(n, (8193 + 503) / 504);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_uint_eq(w[i].gfn, 0x40080 + pages);
+        ck_assert_uint_eq(w[i].src_off, pages * 4096);
+        ck_assert_uint_le(w[i].npages, 504);
+        ck_assert_uint_le(w[i].data_len, w[i].npages * 4096);
+        pages += w[i].npages;
+        data += w[i].data_len;
+    }
+    ck_assert_uint_eq(pages, 8193);
+    ck_assert_uint_eq(data, len);
+    ck_assert_uint_eq(w[n - 1].data_len % 4096, 100);
+    /* Too small an output array: the count is still the whole plan's. */
+    ck_assert_uint_eq(tern_copy_plan(0x40080000ULL, len, 504, w, 2), n);
+    ck_assert_uint_eq(tern_copy_plan(0x40000000ULL, 4096, 504, w, 32), 1);
+    ck_assert_uint_eq(w[0].npages, 1);
+    ck_assert_uint_eq(tern_copy_plan(0x40000000ULL, 0, 504, w, 32), 0);
+    ck_assert_uint_eq(tern_copy_plan(0x40000000ULL, 4096, 0, w, 32), 0);
+}
+END_TEST
+
+/* Grant copy segments: every page of the window written whole, through its own ref, data
+ * first and zeros after the end of the source; no segment crosses a page. */
+START_TEST(test_copy_segments)
+{
+    struct tern_copy_window w = {
+        .gfn = 0x40000, .npages = 3, .src_off = 8192, .data_len = 2 * 4096 + 10};
+    struct tern_copy_seg s[4];
+    size_t covered[3] = {0};
+    size_t n = tern_copy_segments(&w, 8, s);
+
+    ck_assert_uint_eq(n, 4);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_uint_ge(s[i].ref, 8);
+        ck_assert_uint_lt(s[i].ref, 11);
+        ck_assert_uint_le(s[i].offset + s[i].len, 4096);
+        ck_assert_uint_eq(s[i].offset, covered[s[i].ref - 8]);
+        covered[s[i].ref - 8] += s[i].len;
+    }
+    for (int i = 0; i < 3; i++)
+        ck_assert_uint_eq(covered[i], 4096);
+    ck_assert_uint_eq(s[0].src_off, 8192);
+    ck_assert_uint_eq(s[1].src_off, 8192 + 4096);
+    ck_assert_uint_eq(s[2].src_off, 8192 + 8192);
+    ck_assert_uint_eq(s[2].len, 10);
+    ck_assert(s[3].src_off == TERN_COPY_ZEROS);
+    ck_assert_uint_eq(s[3].offset, 10);
+    /* Whole pages only: no zero segment. */
+    w.data_len = 3 * 4096;
+    ck_assert_uint_eq(tern_copy_segments(&w, 8, s), 3);
+}
+END_TEST
+
+/* tern_image_load: a raw Image is used from its file mapping, a gzip one inflated. */
+START_TEST(test_image_load_file)
+{
+    char path[] = "/tmp/tern-test-image-XXXXXX";
+    uint8_t *p = fake_image(3 * 4096 + 5, 0, 1 << 20), gz[65536];
+    uLongf gzlen;
+    struct tern_image img;
+    z_stream zs = {0};
+    int fd = mkstemp(path);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, p, 3 * 4096 + 5), 3 * 4096 + 5);
+    close(fd);
+    ck_assert_int_eq(tern_image_load(path, &img, err, sizeof(err)), 0);
+    ck_assert_uint_eq(img.size, 3 * 4096 + 5);
+    ck_assert_uint_eq(img.mapped, 3 * 4096 + 5);
+    ck_assert_mem_eq(img.data, p, img.size);
+    tern_image_free(&img);
+    ck_assert_int_eq(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    zs.next_in = p;
+    zs.avail_in = 3 * 4096 + 5;
+    zs.next_out = gz;
+    zs.avail_out = sizeof(gz);
+    ck_assert_int_eq(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    gzlen = sizeof(gz) - zs.avail_out;
+    deflateEnd(&zs);
+    fd = open(path, O_WRONLY | O_TRUNC);
+    ck_assert_int_eq(write(fd, gz, gzlen), (ssize_t)gzlen);
+    close(fd);
+    ck_assert_int_eq(tern_image_load(path, &img, err, sizeof(err)), 0);
+    ck_assert_uint_eq(img.mapped, 0);
+    ck_assert_uint_eq(img.size, 3 * 4096 + 5);
+    ck_assert_mem_eq(img.data, p, img.size);
+    tern_image_free(&img);
+    unlink(path);
+    free(p);
+}
+END_TEST
+
 Suite *guest_suite(void)
 {
     Suite *s = suite_create("guest-builder");
@@ -193,6 +295,9 @@ Suite *guest_suite(void)
     tcase_add_test(tc, test_gunzip);
     tcase_add_test(tc, test_layout);
     tcase_add_test(tc, test_dtb);
+    tcase_add_test(tc, test_copy_plan);
+    tcase_add_test(tc, test_copy_segments);
+    tcase_add_test(tc, test_image_load_file);
     suite_add_tcase(s, tc);
     return s;
 }
