@@ -1,5 +1,6 @@
 /* Helpers shared by the two-guest cases (tests/guest/pair_*.c); see tg/pair.h. */
 #include <tg/events.h>
+#include <tg/gnttab.h>
 #include <tg/lib.h>
 #include <tg/pair.h>
 #include <tg/test.h>
@@ -69,6 +70,29 @@ bool pair_wait_peer(uint64_t seq, unsigned ms)
             return false;
         xen_yield();
     }
+}
+
+/* Enough samples that a's copy loop (a yield between copies) cannot cover them all. */
+#define PAIR_GRANT_SAMPLES 1000
+
+bool pair_grant_stays_in_use(grant_ref_t ref)
+{
+    for (unsigned i = 0; i < PAIR_GRANT_SAMPLES; i++) {
+        if (!(READ_ONCE(gnttab_table[ref].flags) & (GTF_reading | GTF_writing)))
+            return false;
+        xen_yield();
+    }
+    return true;
+}
+
+bool pair_end_access(grant_ref_t ref)
+{
+    for (unsigned i = 0; i < PAIR_GRANT_SAMPLES; i++) {
+        if (gnttab_end_access(ref))
+            return true;
+        xen_yield();
+    }
+    return false;
 }
 
 bool pair_read_key(const char *path, unsigned long *val, unsigned ms)

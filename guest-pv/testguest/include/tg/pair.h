@@ -44,6 +44,14 @@ static inline bool pair_pattern_byte(unsigned i)
 /* Publish this side's sequence number / wait (bounded) until the peer's reaches seq. */
 bool pair_post(uint64_t seq);
 bool pair_wait_peer(uint64_t seq, unsigned ms);
+/* b: whether grant `ref` stays pinned.  a reads and writes the mailbox with grant copies,
+ * and Xen flags the grant GTF_reading/GTF_writing for each copy's duration, so one look at
+ * the flags can catch such an instant; a leftover mapping pins it for good.  Sampled with
+ * yields in between: in use only if no sample finds it free. */
+bool pair_grant_stays_in_use(grant_ref_t ref);
+/* b: revoke grant `ref`, retrying while a's mailbox copies pin it for an instant; false
+ * if it stays in use. */
+bool pair_end_access(grant_ref_t ref);
 /* Poll xenstore key `path` (relative) until it holds a number, bounded by ms. */
 bool pair_read_key(const char *path, unsigned long *val, unsigned ms);
 
