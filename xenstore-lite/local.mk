@@ -81,11 +81,6 @@ aarch64/bin/xsl-bench: bench/xenstore/xsl-bench.c $(XSL_PROTO_SRC) $(XSL_LIB_SRC
 	$(AARCH64_PROGRAM_LINK) -o $@ $(addprefix $(srcdir)/,bench/xenstore/xsl-bench.c \
 		$(XSL_PROTO_SRC) $(XSL_LIB_SRC)) -lpthread
 
-# ---------------------------------------------------------------- fuzzing (clang libFuzzer)
-TESTS += tests/xenstore-lite/fuzz-replay.sh
-EXTRA_DIST += tests/xenstore-lite/fuzz-replay.sh tests/xenstore-lite/fuzz
-TESTS += tests/system/xenstore-xen.py
-EXTRA_DIST += tests/system/xenstore-xen.py
 # The null daemon (canned replies): the benchmark's floor, what client + kernel cost.
 noinst_PROGRAMS += bench/xenstore/xsl-nulld
 bench_xenstore_xsl_nulld_SOURCES = bench/xenstore/xsl-nulld.c
@@ -93,3 +88,10 @@ AARCH64_OUTPUTS += aarch64/bin/xsl-nulld
 aarch64/bin/xsl-nulld: bench/xenstore/xsl-nulld.c
 	@mkdir -p aarch64/bin
 	$(AARCH64_PROGRAM_LINK) -o $@ $(srcdir)/bench/xenstore/xsl-nulld.c
+EXTRA_DIST += bench/xenstore/run-bench.py
+
+# ---------------------------------------------------------------- fuzzing (clang libFuzzer)
+TESTS += tests/xenstore-lite/fuzz-replay.sh
+EXTRA_DIST += tests/xenstore-lite/fuzz-replay.sh tests/xenstore-lite/fuzz
+TESTS += tests/system/xenstore-xen.py
+EXTRA_DIST += tests/system/xenstore-xen.py

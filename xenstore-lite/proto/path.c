@@ -5,10 +5,16 @@
 #include <string.h>
 #include <xen/io/xs_wire.h>
 
+/* Xen's node-name characters: [a-zA-Z0-9-/_@] (a table: this runs for every byte of every
+ * request's path). */
+static const bool name_char[256] = {
+    ['-'] = true,         ['/'] = true,         ['_'] = true,         ['@'] = true,
+    ['0' ... '9'] = true, ['a' ... 'z'] = true, ['A' ... 'Z'] = true,
+};
+
 static bool valid_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '/' || c == '_' || c == '@';
+    return name_char[(unsigned char)c];
 }
 
 /* Length of a "/local/domain/<id>/" prefix, as Xen counts it (id up to 5 digits). */
@@ -26,22 +32,19 @@ static size_t local_prefix_len(const char *path)
     return n + digits + 1;
 }
 
+/* One pass (this runs for every request): characters, "//", and the length. */
 bool xsl_path_valid(const char *path, unsigned int max_rel)
 {
-    size_t len = strlen(path);
+    size_t len;
 
     if (path[0] != '/')
         return false;
+    for (len = 1; path[len]; len++)
+        if (!valid_char(path[len]) || (path[len] == '/' && path[len - 1] == '/'))
+            return false;
     if (len > 1 && path[len - 1] == '/')
         return false;
-    if (strstr(path, "//"))
-        return false;
-    if (len > local_prefix_len(path) + max_rel)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!valid_char(path[i]))
-            return false;
-    return true;
+    return len <= local_prefix_len(path) + max_rel;
 }
 
 bool xsl_path_special(const char *path)
@@ -51,13 +54,20 @@ bool xsl_path_special(const char *path)
 
 bool xsl_path_canon(const char *in, unsigned int domid, char *out, size_t outsz)
 {
+    size_t len = strlen(in);
     int n;
 
-    if (in[0] == '/' || in[0] == '@')
-        n = snprintf(out, outsz, "%s", in);
-    else
-        n = snprintf(out, outsz, "/local/domain/%u/%s", domid, in);
-    return n >= 0 && (size_t)n < outsz;
+    if (in[0] == '/' || in[0] == '@') {
+        if (len >= outsz)
+            return false;
+        memcpy(out, in, len + 1);
+        return true;
+    }
+    n = snprintf(out, outsz, "/local/domain/%u/", domid);
+    if (n < 0 || (size_t)n + len >= outsz)
+        return false;
+    memcpy(out + n, in, len + 1);
+    return true;
 }
 
 bool xsl_path_is_child(const char *child, const char *parent)
