@@ -17,6 +17,9 @@ HV_ARCH_SRCS = \
 	hypervisor/arch/arm64/domain_build.c \
 	hypervisor/arch/arm64/dom0_fdt.c \
 	hypervisor/arch/arm64/vcpu.c \
+	hypervisor/arch/arm64/context.c \
+	hypervisor/arch/arm64/fpsimd.S \
+	hypervisor/arch/arm64/toolstack.c \
 	hypervisor/arch/arm64/traps.c \
 	hypervisor/arch/arm64/vsysreg.c \
 	hypervisor/arch/arm64/mmio.c \
@@ -32,7 +35,7 @@ HV_ARCH_SRCS = \
 HVIMG_HDRS = $(wildcard $(srcdir)/hypervisor/include/hv/*.h) \
 	$(wildcard $(srcdir)/hypervisor/arch/arm64/include/asm/*.h)
 
-# Freestanding EL2 code: no FP/SIMD (guest FP state stays live in the registers), no
+# Freestanding EL2 code: no FP/SIMD (only fpsimd.S touches them, to switch vCPUs), no
 # unaligned accesses (early code runs with the MMU off), no libgcc atomics helpers.
 HVIMG_CCFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-ffreestanding -fno-builtin -fno-stack-protector -fno-pie -fno-common \

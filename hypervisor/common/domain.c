@@ -231,10 +231,17 @@ int domain_destroy(struct domain *d)
     /* Peers see our ports close and our grant mappings go first; then, if another
      * domain still maps one of our grants, our memory must stay: -EBUSY, and the
      * toolstack retries once the backend has unmapped (Xen keeps a zombie domain). */
+    bool was_dying = d->is_dying;
+
     d->is_dying = true;
     evtchn_domain_destroy(d);
     grant_table_release_mappings(d);
     if (grant_table_in_use(d)) {
+        /* As Xen's domain_kill once the domain is dead but still mapped (a zombie): dom0's
+         * daemons (xenstored, the console daemon) learn it is dying from VIRQ_DOM_EXC and
+         * unmap its rings, which is what lets it go. */
+        if (!was_dying)
+            send_global_virq(VIRQ_DOM_EXC);
         domain_graveyard_reap();
         return -EBUSY;
     }

@@ -224,8 +224,8 @@ static long getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
     vi->online = v->online;
     vi->blocked = v->blocked;
     vi->running = v->online && !v->blocked && !d->pause_count;
-    vi->cpu_time = 0;   /* not accounted yet */
-    vi->cpu = vi->vcpu; /* one vCPU per pCPU for now: Tern's arch pins them */
+    vi->cpu_time = 0; /* not accounted yet */
+    vi->cpu = arch_vcpu_pcpu(v);
     return 0;
 }
 
@@ -307,6 +307,17 @@ static long domctl_on(struct vcpu *cur, struct domain *d, struct xen_domctl *op,
         return 0;
     case XEN_DOMCTL_cacheflush:
         return cacheflush(d, &op->u.cacheflush);
+    case XEN_DOMCTL_set_paging_mempool_size:
+        /* Tern takes stage-2 tables from the hypervisor heap as needed (no per-domain
+         * pool to fill): the size is checked as Xen does and recorded for the getter. */
+        if (op->u.paging_mempool.size & (PAGE_SIZE - 1))
+            return -EINVAL;
+        d->paging_mempool_size = op->u.paging_mempool.size;
+        return 0;
+    case XEN_DOMCTL_get_paging_mempool_size:
+        op->u.paging_mempool.size = d->paging_mempool_size;
+        *copyback = true;
+        return 0;
     default:
         return -ENOSYS;
     }

@@ -616,13 +616,19 @@ static long gnttab_set_version(struct vcpu *cur, uint64_t uop)
 {
     struct gnttab_set_version op;
 
+    long rc = 0;
+
     if (copy_from_guest_va(&op, uop, sizeof(op)))
         return -EFAULT;
     if (op.version != 1 && op.version != 2)
-        return -EINVAL;
-    if (op.version == 2)
-        return -ENOSYS; /* Xen on Arm: max_version 1, "as before set_version existed" */
-    return 0;
+        rc = -EINVAL;
+    else if (op.version == 2)
+        rc = -ENOSYS; /* Xen on Arm: max_version 1, "as before set_version existed" */
+    /* Xen writes the table's version back whatever the outcome. */
+    op.version = 1;
+    if (copy_to_guest_va(uop, &op, sizeof(op)))
+        rc = -EFAULT;
+    return rc;
 }
 
 static long gnttab_get_version(struct vcpu *cur, uint64_t uop)

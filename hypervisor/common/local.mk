@@ -16,13 +16,14 @@ HV_COMMON_CORE_SRCS = \
 	hypervisor/common/memory.c \
 	hypervisor/common/misc_ops.c \
 	hypervisor/common/sched_op.c \
+	hypervisor/common/sched_rr.c \
 	hypervisor/common/vcpu.c \
 	hypervisor/common/version.c
 HV_COMMON_HDRS = hypervisor/common/event_internal.h
-# domctl/sysctl need the arch hooks of hv/arch_toolstack.h.  Until the arch implements
-# them, tern.bin links toolstack_none.c (domctl/sysctl: -ENOSYS); then switch this line
-# to $(HV_COMMON_TOOLSTACK_SRCS).  The unit tests always build the real ones.
-HV_COMMON_TOOLSTACK = hypervisor/common/toolstack_none.c
+# domctl/sysctl need the arch hooks of hv/arch_toolstack.h (arch/arm64/toolstack.c,
+# vcpu.c).  toolstack_none.c (domctl/sysctl: -ENOSYS) is the variant for an arch
+# without them.
+HV_COMMON_TOOLSTACK = $(HV_COMMON_TOOLSTACK_SRCS)
 HV_COMMON_TOOLSTACK_SRCS = hypervisor/common/domctl.c hypervisor/common/sysctl.c
 HV_COMMON_CPPFLAGS = -I$(srcdir)/hypervisor/include
 
@@ -40,7 +41,8 @@ tests_unit_hypervisor_test_hv_common_SOURCES = \
 	tests/unit/hypervisor/th.c tests/unit/hypervisor/th.h \
 	tests/unit/hypervisor/test_events.c tests/unit/hypervisor/test_grants.c \
 	tests/unit/hypervisor/test_memory.c tests/unit/hypervisor/test_misc.c \
-	tests/unit/hypervisor/test_fuzz.c tests/unit/hypervisor/test_toolstack.c
+	tests/unit/hypervisor/test_fuzz.c tests/unit/hypervisor/test_toolstack.c \
+	tests/unit/hypervisor/test_sched.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the
 # arm64 sysroot's, read with the Arm layout (host_xen_arm.h).
 tests_unit_hypervisor_test_hv_common_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \

@@ -378,6 +378,8 @@ static long reservation_query(struct vcpu *cur, int op, unsigned long start, uin
         return -ESRCH;
     if (!may_target(cur, d))
         return -EPERM;
+    if (op == XENMEM_maximum_gpfn)
+        return (long)p2m_max_mapped_gfn(d);
     return op == XENMEM_current_reservation ? (long)d->tot_pages : (long)d->max_pages;
 }
 
@@ -396,6 +398,7 @@ long hc_memory_op(struct vcpu *v, const uint64_t a[5])
         return start ? -EINVAL : (long)arch_max_mfn();
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
+    case XENMEM_maximum_gpfn:
         return reservation_query(v, op, start, arg);
     case XENMEM_add_to_physmap:
         return add_to_physmap(v, start, arg);
@@ -406,7 +409,7 @@ long hc_memory_op(struct vcpu *v, const uint64_t a[5])
     case XENMEM_acquire_resource:
         return acquire_resource(v, start, arg);
     default:
-        /* exchange, maximum_gpfn, machphys ops, claim_pages, vnuma,
+        /* exchange, machphys ops, claim_pages, vnuma,
          * sharing/paging: not yet in Tern (docs/hypervisor/hypercalls.md). */
         return -ENOSYS;
     }

@@ -52,6 +52,7 @@ long hc_sched_op(struct vcpu *v, const uint64_t a[5])
         vcpu_yield(v);
         return 0;
     case SCHEDOP_block:
+        vcpu_enable_event_delivery(v); /* Xen's vcpu_block_enable_events */
         vcpu_block(v);
         return 0;
     case SCHEDOP_shutdown: {

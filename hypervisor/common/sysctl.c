@@ -12,6 +12,7 @@
 #include <hv/errno.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/scheduler.h>
 #include <hv/string.h>
 #include <hv/toolstack.h>
 
@@ -64,8 +65,7 @@ long hc_sysctl(struct vcpu *v, const uint64_t a[5])
         rc = getdomaininfolist(&op.u.getdomaininfolist);
         break;
     case XEN_SYSCTL_sched_id:
-        /* One vCPU pinned per pCPU: Xen's "null" scheduler is what Tern does today. */
-        op.u.sched_id.sched_id = XEN_SCHEDULER_NULL;
+        op.u.sched_id.sched_id = scheduler->sched_id; /* hv/scheduler.h */
         rc = 0;
         break;
     default:

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Physical interrupts taken at EL2 (HCR_EL2.IMO = 1 routes them here while a guest runs;
- * an idle pCPU takes them in vcpu_wait_for_interrupt's unmasked window).
+ * an idle pCPU takes them in pcpu_wait's unmasked window, arch/arm64/vcpu.c).
  */
 #include <hv/arch.h>
 #include <hv/console.h>
@@ -11,6 +11,7 @@
 #include <asm/gic.h>
 #include <asm/regs.h>
 #include <asm/sysregs.h>
+#include <asm/vcpu.h>
 #include <asm/vgic.h>
 
 static unsigned int uart_irq = ~0u;
@@ -52,7 +53,9 @@ static void handle_one(unsigned int intid)
         vgic_inject_spi(d, intid);
         return;
     }
-    if (intid == MAINTENANCE_PPI) /* underflow: refilled on the way back to the guest */
+    if (intid == HYP_TIMER_PPI)
+        hyp_timer_interrupt();         /* vcpu.c: slice end or a descheduled vCPU's timer */
+    else if (intid == MAINTENANCE_PPI) /* underflow: refilled on the way back to the guest */
         WRITE_SYSREG(ICH_HCR_EL2, READ_SYSREG(ICH_HCR_EL2) & ~(1UL << 1));
     else if (intid == uart_irq)
         console_rx_poll();

@@ -101,6 +101,19 @@ static void p2m_flush(struct domain *d, gpaddr_t gpa)
     isb();
 }
 
+void p2m_flush_vmid(struct domain *d)
+{
+    uint64_t saved = READ_SYSREG(vttbr_el2);
+
+    WRITE_SYSREG(vttbr_el2, (uint64_t)d->arch.vmid << 48);
+    isb();
+    dsb_ish();
+    asm volatile("tlbi vmalls12e1is" ::: "memory"); /* stage 1 and 2 of this VMID */
+    dsb_ish();
+    WRITE_SYSREG(vttbr_el2, saved);
+    isb();
+}
+
 /* Replace a block descriptor at `level` by a table of the next level mapping the same. */
 static int split_block(uint64_t *slot, int level)
 {
@@ -157,6 +170,7 @@ int p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int type)
     if (slot) {
         bool was_valid = *slot & DESC_VALID;
         *slot = (mfn << PAGE_SHIFT) | leaf_bits(type) | DESC_TABLE;
+        d->arch.max_mapped_gfn = MAX(d->arch.max_mapped_gfn, gfn);
         if (was_valid)
             p2m_flush(d, gpa);
         else
@@ -188,6 +202,11 @@ int p2m_unmap(struct domain *d, gfn_t gfn)
     }
     spin_unlock(&d->arch.p2m_lock);
     return rc;
+}
+
+gfn_t p2m_max_mapped_gfn(struct domain *d)
+{
+    return d->arch.max_mapped_gfn;
 }
 
 mfn_t p2m_lookup(struct domain *d, gfn_t gfn, unsigned int *type)
@@ -243,6 +262,8 @@ int p2m_map_range(struct domain *d, gpaddr_t gpa, paddr_t pa, uint64_t size, uns
             return -ENOMEM;
         }
         *slot = pa | leaf_bits(type) | (level == 3 ? DESC_TABLE : 0);
+        d->arch.max_mapped_gfn =
+            MAX(d->arch.max_mapped_gfn, (gpa + (1UL << (39 - 9 * level)) - 1) >> PAGE_SHIFT);
         gpa += 1UL << (39 - 9 * level);
         pa += 1UL << (39 - 9 * level);
     }

@@ -1,16 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vCPU execution.  Scheduling policy for now: dom0's vCPU n is pinned to pCPU n and is
- * the only vCPU there, so EL1 system registers, FP/SIMD registers, the virtual timer and
- * the list registers simply stay live in the hardware across traps (the hypervisor is
- * built with -mgeneral-regs-only and never touches FP).  A vCPU that executes WFI (or
- * SCHEDOP_block) waits in WFI at EL2 until it has an interrupt or event to take.
+ * vCPU execution and scheduling.  Each pCPU has a run queue of the vCPUs assigned to it
+ * (dom0's vCPU n is pinned to pCPU n; a domU's vCPUs go to the least loaded pCPUs) and a
+ * policy behind the ops table of hv/scheduler.h picks which one runs.  The mechanism
+ * here: every return to a guest passes leave_hypervisor(), which runs the scheduler when
+ * the loaded vCPU cannot go on (blocked in WFI / SCHEDOP_block, paused, offline,
+ * shutting down) or when something asked for it (a vCPU of this pCPU was woken, the time
+ * slice ended, a yield), and switches contexts (context.c) through the trap frame at the
+ * top of this pCPU's stack: a vCPU's registers are always restored into that one frame,
+ * so no stack switching is needed.
+ *
+ * Time: the EL2 physical timer (CNTHP, PPI 26) ends time slices when more than one vCPU
+ * is runnable here, and wakes a descheduled vCPU blocked with its virtual timer armed.
+ * A blocked vCPU with nothing else to run stays loaded while the pCPU waits in WFI, so
+ * its own timer and interrupts wake it as directly as before multiplexing.
  */
 #include <hv/arch.h>
+#include <hv/arch_toolstack.h>
 #include <hv/domain.h>
 #include <hv/event.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
+#include <asm/context.h>
 #include <asm/gic.h>
 #include <asm/p2m.h>
 #include <asm/percpu.h>
@@ -18,6 +29,10 @@
 #include <asm/sysregs.h>
 #include <asm/vcpu.h>
 #include <asm/vgic.h>
+
+#define HYP_TIMER_PPI 26  /* EL2 physical timer (CNTHP) */
+#define SLICE_HZ      100 /* 10 ms time slices */
+#define PSR_I_BIT     (1UL << 7)
 
 struct pcpu pcpus[NR_CPUS];
 unsigned int nr_pcpus = 1;
@@ -37,63 +52,192 @@ struct vcpu *current_vcpu(void)
     return this_pcpu()->vcpu;
 }
 
-/* EL2 controls for running v on this pCPU (Arm ARM D17.2: HCR_EL2, VMPIDR_EL2...). */
-static void vcpu_load(struct vcpu *v)
+static struct vcpu *vcpu_of(struct sched_entity *e)
 {
-    struct domain *d = v->domain;
+    return e ? (struct vcpu *)((char *)e - offsetof(struct vcpu, sched)) : NULL;
+}
 
-    WRITE_SYSREG(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS |
-                              HCR_TWI | HCR_TSC | HCR_TID3 | HCR_RW);
-    WRITE_SYSREG(vpidr_el2, READ_SYSREG(midr_el1));
-    WRITE_SYSREG(vmpidr_el2, v->arch.vmpidr);
-    WRITE_SYSREG(cntvoff_el2, d->arch.cntvoff);
-    WRITE_SYSREG(cnthctl_el2, 3);   /* EL1PCTEN | EL1PCEN: EL1 may use the physical counter */
-    WRITE_SYSREG(cptr_el2, 0x33ff); /* RES1 bits; TFP = 0: FP/SIMD not trapped */
-    /* MDCR_EL2: no debug/PMU traps; HPMN = PMCR_EL0.N gives the guest every counter. */
-    WRITE_SYSREG(mdcr_el2, (READ_SYSREG(pmcr_el0) >> 11) & 0x1f);
-    p2m_load(d);
-    /* Guest EL1 starts with MMU and caches off (Linux booting.rst). */
-    WRITE_SYSREG(sctlr_el1, 0x30d00800);
-    WRITE_SYSREG(cntv_ctl_el0, 0);
-    WRITE_SYSREG(cntkctl_el1, 0);
-    WRITE_SYSREG(ICH_VMCR_EL2, 0);
-    /* Drop what a previous run of a vCPU here left in the list registers; a
-     * hardware-linked entry still holds its physical interrupt active: release it. */
-    for (unsigned int i = 0; i < gic_nr_lrs(); i++) {
-        uint64_t lr = gic_read_lr(i);
-        if ((lr >> 62) && (lr & (1UL << 61)))
-            gic_deactivate((lr >> 32) & 0x3ff);
-        gic_write_lr(i, 0);
+static struct cpu_user_regs *top_frame(void)
+{
+    return (struct cpu_user_regs *)(boot_stacks + (smp_processor_id() + 1) * STACK_SIZE) - 1;
+}
+
+/* ------------------------------------------------------------------ run state */
+
+static bool domain_may_run(const struct domain *d)
+{
+    return !d->pause_count && !d->is_shutting_down && !d->is_dying;
+}
+
+/* A blocked vCPU has something to take: an event upcall or a fired SCHEDOP_poll port
+ * (vcpu_wake_pending, which consumes the poll wake-up), a virtual interrupt, or (while
+ * not loaded, its timer stopped) a virtual timer deadline that passed. */
+static bool vcpu_should_wake(struct vcpu *v)
+{
+    uint64_t deadline;
+
+    if (vcpu_wake_pending(v) || vgic_vcpu_pending(v))
+        return true;
+    return !v->arch.running && vcpu_context_timer_due(v, &deadline);
+}
+
+/* Called by the vCPU's own pCPU only (under its run queue lock): a wake-up found here is
+ * latched by clearing v->blocked, since vcpu_wake_pending() reports a poll once. */
+static bool entity_runnable(struct sched_entity *e, void *arg)
+{
+    struct vcpu *v = vcpu_of(e);
+
+    if (!domain_may_run(v->domain))
+        return false;
+    if (!v->online)
+        return v->arch.power_on;
+    if (v->blocked && vcpu_should_wake(v))
+        v->blocked = false;
+    return !v->blocked;
+}
+
+/* vCPUs that keep this pCPU on: online or asked to come online. */
+static bool rq_has_live_vcpu(struct pcpu *p)
+{
+    bool live = false;
+
+    spin_lock(&p->rq.lock);
+    for (struct sched_entity *e = p->rq.head; e && !live; e = e->next)
+        live = vcpu_of(e)->online || vcpu_of(e)->arch.power_on;
+    spin_unlock(&p->rq.lock);
+    return live;
+}
+
+/* ------------------------------------------------------------------ pCPUs */
+
+/* Start pCPU p through the host's PSCI if it is off (it then runs its run queue). */
+static int pcpu_start(struct pcpu *p)
+{
+    extern char secondary_entry[];
+    int rc;
+
+    if (p->up)
+        return 0;
+    p->up = true;
+    /* Stopped by CPU_OFF a moment ago: the host answers ALREADY_ON until it is done. */
+    while ((rc = psci_host_cpu_on(p->mpidr, (paddr_t)secondary_entry, p->id)) == -4)
+        ;
+    if (rc) {
+        printk("pCPU%u (MPIDR %lx) did not start: host PSCI error %d\n", p->id, p->mpidr, rc);
+        p->up = false;
+    }
+    return rc;
+}
+
+/* Make pCPU p run its scheduler soon (it may be this one). */
+static void pcpu_poke(struct pcpu *p)
+{
+    p->resched = true;
+    dsb_ish();
+    if (p == this_pcpu())
+        return;
+    if (p->up)
+        gic_send_sgi(p->mpidr, SGI_KICK);
+    else
+        pcpu_start(p);
+}
+
+/* ------------------------------------------------------------------ hypervisor timer */
+
+static uint64_t slice_ticks(void)
+{
+    return READ_SYSREG(cntfrq_el0) / SLICE_HZ;
+}
+
+/* Arm CNTHP for the earliest of: the end of the running vCPU's slice (only when another
+ * vCPU here is runnable) and the virtual-timer deadline of each descheduled blocked vCPU. */
+static void hyp_timer_program(struct pcpu *p)
+{
+    uint64_t deadline = ~0UL, t;
+    unsigned int runnable;
+
+    if (!p->hyp_timer_enabled) {
+        gic_ppi_enable(HYP_TIMER_PPI);
+        p->hyp_timer_enabled = true;
+    }
+    spin_lock(&p->rq.lock);
+    runnable = scheduler->nr_runnable(&p->rq, entity_runnable, NULL);
+    if (runnable > 1)
+        deadline = p->slice_end;
+    for (struct sched_entity *e = p->rq.head; e; e = e->next) {
+        struct vcpu *v = vcpu_of(e);
+
+        if (!v->arch.running && v->online && v->blocked) {
+            vcpu_context_timer_due(v, &t);
+            deadline = MIN(deadline, t);
+        }
+    }
+    spin_unlock(&p->rq.lock);
+    if (deadline == ~0UL) {
+        WRITE_SYSREG(cnthp_ctl_el2, 0);
+    } else {
+        WRITE_SYSREG(cnthp_cval_el2, deadline);
+        WRITE_SYSREG(cnthp_ctl_el2, 1); /* ENABLE, not masked */
     }
     isb();
-    asm volatile("tlbi vmalls12e1; dsb nsh; ic iallu; dsb nsh; isb" ::: "memory");
 }
 
-void vcpu_boot(struct vcpu *v, uint64_t entry, uint64_t arg)
+/* CNTHP fired (irq.c): end of slice, or a descheduled vCPU's timer is due. */
+void hyp_timer_interrupt(void)
 {
-    struct cpu_user_regs *regs =
-        (struct cpu_user_regs *)(boot_stacks + (smp_processor_id() + 1) * STACK_SIZE) - 1;
+    struct pcpu *p = this_pcpu();
+    uint64_t now = READ_SYSREG(cntpct_el0), t;
 
-    vcpu_load(v);
-    memset(regs, 0, sizeof(*regs));
-    regs->pc = entry;
-    regs->x[0] = arg;
-    regs->cpsr = PSR_DAIF_MASK | PSR_MODE_EL1h;
-    v->online = true;
-    v->blocked = false;
-    enter_guest(regs);
+    WRITE_SYSREG(cnthp_ctl_el2, 0); /* level drops; re-armed by the next scheduler pass */
+    isb();
+    if (p->vcpu && now >= p->slice_end)
+        p->rotate = true;
+    spin_lock(&p->rq.lock);
+    for (struct sched_entity *e = p->rq.head; e; e = e->next) {
+        struct vcpu *v = vcpu_of(e);
+
+        if (!v->arch.running && v->blocked && vcpu_context_timer_due(v, &t))
+            scheduler->wake(&p->rq, e);
+    }
+    spin_unlock(&p->rq.lock);
+    p->resched = true;
 }
 
-void pcpu_idle_loop(void)
-{
-    for (;;) {
-        struct vcpu *v = this_pcpu()->vcpu;
+/* ------------------------------------------------------------------ context switch */
 
-        if (v && v->arch.power_on && !v->domain->is_shutting_down) {
-            v->arch.power_on = false;
-            vgic_vcpu_reset(v);
-            vcpu_boot(v, v->arch.on_entry, v->arch.on_ctx);
-        }
+static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next,
+                      struct cpu_user_regs *regs)
+{
+    if (prev) {
+        vcpu_context_save(prev, regs);
+        p->vcpu = NULL;
+        dsb_ish();
+        prev->arch.running = false; /* domain_pause() waits for this */
+        dsb_ish();
+    }
+    if (!next)
+        return;
+    if (!next->online && next->arch.power_on) {
+        /* PSCI CPU_ON / first start: consumed here, by the pCPU that owns the vCPU. */
+        vgic_vcpu_reset(next);
+        vcpu_context_reset(next, next->arch.on_entry, next->arch.on_ctx);
+        next->online = true;
+        next->blocked = false;
+        dsb_ish();
+        next->arch.power_on = false;
+    }
+    next->arch.running = true;
+    p->vcpu = next;
+    vcpu_context_restore(next, regs);
+    p->slice_end = READ_SYSREG(cntpct_el0) + slice_ticks();
+}
+
+/* Wait for an interrupt with IRQs masked at EL2 (WFI still wakes on a masked pending IRQ,
+ * Arm ARM D1.16.2), then take it in a short unmasked window: no lost wake-up. */
+static void pcpu_wait(struct pcpu *p)
+{
+    hyp_timer_program(p);
+    if (!p->resched) {
         wfi();
         local_irq_enable();
         isb();
@@ -101,10 +245,101 @@ void pcpu_idle_loop(void)
     }
 }
 
+/* Nothing to run on a secondary pCPU and nothing that may come online: give it back to
+ * the host (PSCI CPU_OFF); a later vCPU wake-up restarts it (pcpu_start). */
+static void pcpu_maybe_off(struct pcpu *p)
+{
+    if (p->id == 0 || rq_has_live_vcpu(p))
+        return;
+    p->up = false;
+    dsb_sy();
+    if (rq_has_live_vcpu(p) || p->resched) { /* raced with a wake-up: stay */
+        p->up = true;
+        return;
+    }
+    WRITE_SYSREG(cnthp_ctl_el2, 0);
+    p->hyp_timer_enabled = false; /* the redistributor is reset when the pCPU restarts */
+    psci_host_cpu_off();
+    p->up = true; /* the host refused: stay idle */
+}
+
+static bool vcpu_can_continue(struct vcpu *v)
+{
+    return v->online && !v->blocked && domain_may_run(v->domain);
+}
+
+/* Called by entry.S on every return to the guest (and to start a pCPU's first vCPU). */
+void leave_hypervisor(struct cpu_user_regs *regs)
+{
+    struct pcpu *p = this_pcpu();
+
+    for (;;) {
+        struct vcpu *cur = p->vcpu, *next;
+        bool rotate;
+
+        if (cur && !p->resched && !p->rotate && vcpu_can_continue(cur))
+            break;
+        rotate = p->rotate;
+        p->resched = p->rotate = false;
+        dsb_ish();
+        spin_lock(&p->rq.lock);
+        next = vcpu_of(
+            scheduler->pick(&p->rq, cur ? &cur->sched : NULL, rotate, entity_runnable, NULL));
+        spin_unlock(&p->rq.lock);
+        if (!next && cur && cur->online && cur->blocked && domain_may_run(cur->domain)) {
+            /* Only cur could run and it waits: keep it loaded, its timer live. */
+            pcpu_wait(p);
+            continue;
+        }
+        if (next && next == cur && !cur->online) /* CPU_OFF then CPU_ON: restart it */
+            switch_to(p, cur, NULL, regs), cur = NULL;
+        if (next != cur)
+            switch_to(p, cur, next, regs);
+        else if (rotate)
+            p->slice_end = READ_SYSREG(cntpct_el0) + slice_ticks();
+        if (next) {
+            next->blocked = false;
+            hyp_timer_program(p);
+            break;
+        }
+        pcpu_maybe_off(p);
+        pcpu_wait(p);
+    }
+    vgic_flush_lrs(p->vcpu);
+}
+
+/* ------------------------------------------------------------------ vCPU life cycle */
+
+/* A pCPU with nothing loaded enters the scheduler through an empty trap frame. */
+void pcpu_idle_loop(void)
+{
+    struct pcpu *p = this_pcpu();
+    struct cpu_user_regs *regs = top_frame();
+
+    /* The frame is filled by the first vCPU switched in (leave_hypervisor returns to a
+     * guest only with a vCPU loaded). */
+    p->vcpu = NULL;
+    p->up = true;
+    p->hyp_timer_enabled = false;
+    enter_guest(regs);
+}
+
+void vcpu_boot(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+    /* dom0's builder records vCPU n as pcpus[n].vcpu (its pinning); the run queues hold
+     * that now and ->vcpu means "loaded": nothing is loaded yet. */
+    for (unsigned int i = 0; i < nr_pcpus; i++)
+        pcpus[i].vcpu = NULL;
+    arch_record_cmdline();
+    v->arch.on_entry = entry;
+    v->arch.on_ctx = arg;
+    v->arch.power_on = true;
+    pcpu_idle_loop();
+}
+
 int vcpu_request_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
 {
     struct pcpu *p = &pcpus[v->arch.pcpu];
-    extern char secondary_entry[];
     int rc;
 
     v->arch.on_entry = entry;
@@ -112,78 +347,122 @@ int vcpu_request_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
     dsb_ish();
     v->arch.power_on = true;
     dsb_ish();
+    spin_lock(&p->rq.lock);
+    scheduler->wake(&p->rq, &v->sched);
+    spin_unlock(&p->rq.lock);
+    p->resched = true;
     if (p->up) {
-        gic_send_sgi(p->mpidr, SGI_KICK);
+        if (p != this_pcpu())
+            gic_send_sgi(p->mpidr, SGI_KICK);
         return 0;
     }
-    /* The pCPU is off (never started, or stopped by its vCPU's CPU_OFF, which may still be
-     * completing: the host then answers ALREADY_ON for a moment). */
-    p->up = true;
-    while ((rc = psci_host_cpu_on(p->mpidr, (paddr_t)secondary_entry, v->arch.pcpu)) == -4)
-        ;
-    if (rc) {
-        printk("pCPU%u (MPIDR %lx) did not start: host PSCI error %d\n", v->arch.pcpu, p->mpidr,
-               rc);
-        p->up = false;
+    rc = pcpu_start(p);
+    if (rc)
         v->arch.power_on = false;
-    }
     return rc;
 }
 
-static bool vcpu_should_wake(struct vcpu *v)
-{
-    return !v->online || v->domain->is_shutting_down || vcpu_event_pending(v) ||
-           vgic_vcpu_pending(v);
-}
-
-/* Wait with IRQs masked at EL2 (WFI still wakes on a masked pending IRQ, Arm ARM
- * D1.16.2), then take the IRQ in a short unmasked window: no lost wake-up. */
+/* WFI from v: it blocks until it has an interrupt to take (leave_hypervisor). */
 void vcpu_wait_for_interrupt(struct vcpu *v)
 {
     v->blocked = true;
-    while (!vcpu_should_wake(v)) {
-        wfi();
-        local_irq_enable();
-        isb();
-        local_irq_disable();
-    }
-    v->blocked = false;
-}
-
-/* Called by entry.S on every return to the guest. */
-void leave_hypervisor(struct cpu_user_regs *regs)
-{
-    struct vcpu *v = current_vcpu();
-
-    if (v->blocked)
-        vcpu_wait_for_interrupt(v);
-    if (!v->online || v->domain->is_shutting_down) {
-        v->online = false;
-        if (smp_processor_id() != 0 && !v->arch.power_on) {
-            /* Nothing left to run here: give the pCPU back to the host (PSCI CPU_OFF). */
-            this_pcpu()->up = false;
-            dsb_sy();
-            psci_host_cpu_off();
-        }
-        pcpu_idle_loop();
-    }
-    vgic_flush_lrs(v);
 }
 
 void vcpu_kick(struct vcpu *v)
 {
-    if (v && v != current_vcpu() && v->online)
-        gic_send_sgi(pcpus[v->arch.pcpu].mpidr, SGI_KICK);
+    struct pcpu *p;
+
+    if (!v || v == current_vcpu() || (!v->online && !v->arch.power_on))
+        return;
+    p = &pcpus[v->arch.pcpu];
+    if (!v->arch.running) {
+        spin_lock(&p->rq.lock);
+        scheduler->wake(&p->rq, &v->sched);
+        spin_unlock(&p->rq.lock);
+    }
+    pcpu_poke(p);
+}
+
+void vcpu_enable_event_delivery(struct vcpu *v)
+{
+    /* Xen on Arm's local_event_delivery_enable: clear the guest's PSTATE.I in the trap
+     * frame (v is current: its registers are in this pCPU's frame). */
+    top_frame()->cpsr &= ~PSR_I_BIT;
 }
 
 void vcpu_block(struct vcpu *v)
 {
-    v->blocked = true; /* leave_hypervisor waits */
+    v->blocked = true; /* leave_hypervisor deschedules it unless it should wake */
 }
 
 void vcpu_yield(struct vcpu *v)
 {
-    /* One vCPU per pCPU: nobody else to run. */
+    this_pcpu()->rotate = true;
+}
+
+/* Where a new vCPU runs: dom0's vCPU n on pCPU n; others on the pCPU with the fewest
+ * vCPUs, scanning from (domid + vcpu_id) so that equal loads spread. */
+static unsigned int place_vcpu(const struct vcpu *v)
+{
+    unsigned int best = 0, best_nr = ~0u;
+
+    if (is_domain_direct_mapped(v->domain) && v->vcpu_id < nr_pcpus)
+        return v->vcpu_id;
+    for (unsigned int i = 0; i < nr_pcpus; i++) {
+        unsigned int c = (v->domain->domain_id + v->vcpu_id + i) % nr_pcpus;
+
+        if (pcpus[c].rq.nr < best_nr) {
+            best = c;
+            best_nr = pcpus[c].rq.nr;
+        }
+    }
+    return best;
+}
+
+void vcpu_sched_insert(struct vcpu *v)
+{
+    struct pcpu *p;
+
+    v->arch.pcpu = place_vcpu(v);
+    p = &pcpus[v->arch.pcpu];
+    spin_lock(&p->rq.lock);
+    scheduler->insert(&p->rq, &v->sched);
+    spin_unlock(&p->rq.lock);
+}
+
+void vcpu_sched_remove(struct vcpu *v)
+{
+    struct pcpu *p = &pcpus[v->arch.pcpu];
+
+    BUG_ON(v->arch.running);
+    spin_lock(&p->rq.lock);
+    scheduler->remove(&p->rq, &v->sched);
+    spin_unlock(&p->rq.lock);
+}
+
+/* ------------------------------------------------------------------ domains */
+
+void domain_pause(struct domain *d)
+{
+    /* d->pause_count is already > 0 (common/domctl.c): no vCPU of d is picked again. */
+    dsb_ish();
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i] && d->vcpu[i]->arch.running)
+            pcpu_poke(&pcpus[d->vcpu[i]->arch.pcpu]);
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        while (d->vcpu[i] && d->vcpu[i]->arch.running)
+            dsb_ish();
+}
+
+void domain_unpause(struct domain *d)
+{
+    dsb_ish();
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (v && (v->online || v->arch.power_on))
+            vcpu_kick(v);
+    }
 }
 
 void domain_shutdown(struct domain *d, unsigned int reason)
@@ -196,8 +475,11 @@ void domain_shutdown(struct domain *d, unsigned int reason)
         machine_restart();
     }
     d->is_shutting_down = true;
+    dsb_ish();
+    /* Its running vCPUs leave their pCPUs on their next pass through the scheduler. */
     for (unsigned int i = 0; i < d->max_vcpus; i++)
-        vcpu_kick(d->vcpu[i]);
+        if (d->vcpu[i] && d->vcpu[i]->arch.running)
+            pcpu_poke(&pcpus[d->vcpu[i]->arch.pcpu]);
 }
 
 void domain_crash(struct domain *d)

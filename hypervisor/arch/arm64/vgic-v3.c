@@ -12,6 +12,7 @@
  * guest's EOI deactivates the physical interrupt.
  */
 #include <hv/arch.h>
+#include <hv/arch_hooks.h>
 #include <hv/event.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
@@ -56,10 +57,12 @@ static struct vcpu *spi_target(struct domain *d, unsigned int intid)
     return v ? v : d->vcpu[0];
 }
 
+/* v has a new interrupt: make its pCPU re-evaluate it (wake it if blocked, let the
+ * scheduler run it, or exit the guest to refill the list registers). */
 static void kick_if_remote(struct vcpu *v)
 {
     if (v && v != current_vcpu())
-        gic_send_sgi(pcpus[v->arch.pcpu].mpidr, SGI_KICK);
+        vcpu_kick(v);
 }
 
 /* ------------------------------------------------------------------ injection */
@@ -131,12 +134,15 @@ static bool place(struct lr_state *s, unsigned int intid, uint8_t prio, bool hw,
     return false;
 }
 
-static void read_lrs(struct lr_state *s)
+/* The list registers of v: the hardware's while v runs here, else its saved copy. */
+static void read_lrs_of(struct vcpu *v, struct lr_state *s)
 {
+    bool live = !v || (v->arch.running && v == current_vcpu());
+
     s->n = gic_nr_lrs();
     s->used = 0;
     for (unsigned int i = 0; i < s->n; i++) {
-        s->lr[i] = gic_read_lr(i);
+        s->lr[i] = live ? gic_read_lr(i) : v->arch.ctx.lr[i];
         if (s->lr[i] & LR_STATE_MASK)
             s->used |= 1u << i;
     }
@@ -151,7 +157,7 @@ void vgic_flush_lrs(struct vcpu *v)
     bool overflow = false, taken;
     uint32_t bits;
 
-    read_lrs(&s);
+    read_lrs_of(NULL, &s);
     spin_lock(&dist->lock);
     /* The event-channel upcall is level-like: pending while evtchn_upcall_pending. */
     if (vcpu_event_pending(v))
@@ -196,7 +202,7 @@ bool vgic_vcpu_pending(struct vcpu *v)
     struct lr_state s;
     bool pending = false;
 
-    read_lrs(&s);
+    read_lrs_of(v, &s);
     for (unsigned int i = 0; i < s.n; i++)
         if (s.lr[i] & LR_STATE_PENDING)
             return true;
@@ -224,6 +230,19 @@ void vgic_vcpu_reset(struct vcpu *v)
     spin_lock(&dist->lock);
     v->arch.vgic.pending = 0;
     spin_unlock(&dist->lock);
+}
+
+void vgic_vcpu_unlink_timer(struct vcpu *v)
+{
+    struct vgic_dist *dist = &v->domain->arch.vgic;
+    bool active;
+
+    spin_lock(&dist->lock);
+    active = v->arch.vgic.hw & (1u << VTIMER_PPI);
+    v->arch.vgic.hw &= ~(1u << VTIMER_PPI);
+    spin_unlock(&dist->lock);
+    if (active)
+        gic_deactivate(VTIMER_PPI);
 }
 
 void vgic_send_sgi(struct vcpu *v, uint64_t r)

@@ -49,6 +49,9 @@ int p2m_unmap(struct domain *d, gfn_t gfn);
 /* The frame mapped at gfn in d's stage-2, INVALID_MFN if none; *type (if type != NULL)
  * receives its enum p2m_type (P2M_INVALID when none). */
 mfn_t p2m_lookup(struct domain *d, gfn_t gfn, unsigned int *type);
+/* The highest gfn ever mapped in d's stage-2 (XENMEM_maximum_gpfn; as Xen's
+ * p2m->max_mapped_gfn it never goes down), 0 if none. */
+gfn_t p2m_max_mapped_gfn(struct domain *d);
 
 /* ------------------------------------------------------------------ memory */
 
@@ -109,6 +112,9 @@ void vcpu_kick(struct vcpu *v);
  * way back to the guest unless vcpu_event_pending(v) or a kick arrived meanwhile (no
  * lost wake-ups), and it resumes after the HVC when kicked. */
 void vcpu_block(struct vcpu *v);
+/* Current vCPU v (SCHEDOP_block, before vcpu_block): unmask its interrupts so the upcall
+ * is taken when it resumes (Xen on Arm clears the guest's PSTATE.I). */
+void vcpu_enable_event_delivery(struct vcpu *v);
 /* Current vCPU v (SCHEDOP_yield): let another runnable vCPU on this pCPU run first. */
 void vcpu_yield(struct vcpu *v);
 /* Stop every vCPU of d for good (SHUTDOWN_* reason).  Common code has already recorded

@@ -31,6 +31,9 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c);
 /* Read v's state (v paused, never current) into c (zeroed by the caller). */
 void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c);
 
+/* The physical CPU v runs on (or last ran on / is queued on): getvcpuinfo's cpu. */
+unsigned int arch_vcpu_pcpu(const struct vcpu *v);
+
 /* Fill the host figures of XEN_SYSCTL_physinfo: nr_cpus, max_cpu_id, cpu_khz,
  * total_pages, free_pages, max_mfn (the rest is zeroed/set by common code). */
 void arch_physinfo(struct xen_sysctl_physinfo *pi);

@@ -13,6 +13,7 @@
 #include <hv/event.h>
 #include <hv/grant_table.h>
 #include <hv/spinlock.h>
+#include <hv/scheduler.h>
 #include <asm/domain.h>
 
 #include <xen/xen.h>
@@ -43,6 +44,7 @@ struct vcpu {
     int poll_evtchn;                   /* SCHEDOP_poll: 0 none, >0 that port, -1 any */
     bool poll_woken;                   /* a polled port fired (vcpu_wake_pending) */
     uint32_t virq_to_evtchn[NR_VIRQS]; /* bound VIRQ ports (global VIRQs: vCPU 0's) */
+    struct sched_entity sched;         /* run queue entry (hv/scheduler.h; arch queues it) */
 
     struct arch_vcpu arch;
 };
@@ -81,8 +83,9 @@ struct domain {
      * otherwise, and for domains the arch builds itself): arch validates ->arch
      * (gic_version, nr_spis...) and writes back what it chose. */
     struct xen_domctl_createdomain *create_config;
-    uint8_t gpaddr_bits;   /* guest physical address size (arch sets; 0 = 40) */
-    int64_t time_offset_s; /* XEN_DOMCTL_settimeoffset */
+    uint8_t gpaddr_bits;          /* guest physical address size (arch sets; 0 = 40) */
+    int64_t time_offset_s;        /* XEN_DOMCTL_settimeoffset */
+    uint64_t paging_mempool_size; /* XEN_DOMCTL_set_paging_mempool_size (bytes) */
 
     struct evtchn_domain evtchn; /* common/event_channel.c */
     struct grant_domain grant;   /* common/grant_table.c */

@@ -14,6 +14,7 @@
 
 struct fake_p2m {
     unsigned int n;
+    gfn_t max_gfn;
     struct {
         gfn_t gfn;
         mfn_t mfn;
@@ -160,7 +161,14 @@ int p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int type)
     p->e[i].gfn = gfn;
     p->e[i].mfn = mfn;
     p->e[i].type = type;
+    if (gfn > p->max_gfn)
+        p->max_gfn = gfn;
     return 0;
+}
+
+gfn_t p2m_max_mapped_gfn(struct domain *d)
+{
+    return d->arch.p2m->max_gfn;
 }
 
 int p2m_unmap(struct domain *d, gfn_t gfn)
@@ -374,6 +382,16 @@ void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
     c->user_regs.x0 = v->arch.x0;
     c->user_regs.cpsr = 0x3c5;
     c->sctlr = v->arch.sctlr;
+}
+
+void vcpu_enable_event_delivery(struct vcpu *v)
+{
+    v->arch.events_enabled++;
+}
+
+unsigned int arch_vcpu_pcpu(const struct vcpu *v)
+{
+    return v->vcpu_id; /* the fake pins vCPU n to pCPU n */
 }
 
 void arch_physinfo(struct xen_sysctl_physinfo *pi)

@@ -202,6 +202,8 @@ START_TEST(query_setup_version)
 
     gput(domu, SCRATCH(domu), &sv, sizeof(sv));
     ck_assert_int_eq(hc(domu->vcpu[0], GTOP, GNTTABOP_set_version, SCRATCH(domu), 1), -ENOSYS);
+    gget(domu, SCRATCH(domu), &sv, sizeof(sv));
+    ck_assert_uint_eq(sv.version, 1); /* the table's version is written back (Xen) */
     sv.version = 1;
     gput(domu, SCRATCH(domu), &sv, sizeof(sv));
     ck_assert_int_eq(hc(domu->vcpu[0], GTOP, GNTTABOP_set_version, SCRATCH(domu), 1), 0);

@@ -99,6 +99,17 @@ START_TEST(balloon_accounting)
     ck_assert_int_eq(hc(u0, MEMOP, XENMEM_populate_physmap, BAD_GVA, 0), 0);
     ck_assert_uint_eq(domu->tot_pages, RAM_PAGES);
     ck_assert_int_eq(hc(u0, MEMOP, XENMEM_maximum_ram_page, 0, 0), FAKE_MFN_BASE + FAKE_FRAMES);
+    {
+        /* maximum_gpfn: the highest gfn ever mapped; self or dom0 acting, not foreign. */
+        domid_t self = DOMID_SELF, zero = 0;
+
+        gput(domu, SCRATCH(domu), &self, sizeof(self));
+        ck_assert_int_eq(hc(u0, MEMOP, XENMEM_maximum_gpfn, SCRATCH(domu), 0),
+                         (long)p2m_max_mapped_gfn(domu));
+        ck_assert_int_ge(p2m_max_mapped_gfn(domu), DOMU_RAM_GFN + RAM_PAGES - 1);
+        gput(domu, SCRATCH(domu), &zero, sizeof(zero));
+        ck_assert_int_eq(hc(u0, MEMOP, XENMEM_maximum_gpfn, SCRATCH(domu), 0), -EPERM);
+    }
     ck_assert_int_eq(hc(u0, MEMOP, XENMEM_exchange, SCRATCH(domu), 0), -ENOSYS);
 }
 END_TEST

@@ -140,6 +140,7 @@ START_TEST(sched_ops)
     ck_assert_uint_eq(u0->arch.yields, 1);
     ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_block, 0, 0), 0);
     ck_assert(u0->blocked);
+    ck_assert_uint_eq(u0->arch.events_enabled, 1); /* block enables events; poll not */
 
     /* poll on an unbound port: blocks until a send wakes it. */
     ck_assert_int_eq(ev_alloc_unbound(u0, DOMID_SELF, DOMID_SELF, &port), 0);
@@ -149,6 +150,7 @@ START_TEST(sched_ops)
     u0->blocked = false;
     ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_poll, SCRATCH(domu) + 128, 0), 0);
     ck_assert(u0->blocked);
+    ck_assert_uint_eq(u0->arch.events_enabled, 1);
     ck_assert_int_eq(u0->poll_evtchn, (int)port);
     ck_assert(!vcpu_wake_pending(u0));
     /* The polled port fires while masked: no upcall, but the poller wakes (once). */

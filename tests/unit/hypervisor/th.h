@@ -45,5 +45,6 @@ TCase *tcase_misc(void);
 TCase *tcase_fuzz(void);
 TCase *tcase_toolstack(void);
 TCase *tcase_silo(void);
+TCase *tcase_sched(void);
 
 #endif

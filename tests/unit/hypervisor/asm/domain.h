@@ -20,7 +20,7 @@ struct arch_domain {
 };
 
 struct arch_vcpu {
-    unsigned int kicks, yields, blocks;
+    unsigned int kicks, yields, blocks, events_enabled;
     uint64_t pc, x0, sctlr; /* arch_set_info_guest */
 };
 

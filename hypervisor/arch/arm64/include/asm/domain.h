@@ -8,6 +8,7 @@
 
 #include <hv/types.h>
 #include <hv/spinlock.h>
+#include <asm/regs.h>
 
 #define VGIC_MAX_IRQS     1024
 #define MAX_MMIO_HANDLERS 4
@@ -48,10 +49,11 @@ struct vgic_cpu {
 };
 
 struct arch_domain {
-    uint16_t vmid;
+    uint16_t vmid;      /* 8-bit VMID (VTCR_EL2.VS = 0), unique among live domains */
     uint64_t *p2m_root; /* stage-2 level-1 table */
     spinlock_t p2m_lock;
-    uint64_t cntvoff; /* CNTVOFF_EL2: the same virtual counter on every vCPU */
+    gfn_t max_mapped_gfn; /* highest gfn ever mapped (XENMEM_maximum_gpfn) */
+    uint64_t cntvoff;     /* CNTVOFF_EL2: the same virtual counter on every vCPU */
     struct vgic_dist vgic;
     struct mmio_handler mmio[MAX_MMIO_HANDLERS];
     unsigned int nr_mmio;
@@ -60,11 +62,29 @@ struct arch_domain {
     unsigned int evtchn_ppi;
 };
 
+/* A vCPU's state while it is not loaded on a pCPU (arch/arm64/context.c): what
+ * context_switch() saves and restores.  While loaded, the hardware holds it. */
+struct vcpu_context {
+    struct cpu_user_regs regs; /* x0..x30, pc (ELR_EL2), cpsr (SPSR_EL2) */
+    /* EL1/EL0 system registers (Arm ARM D17.2). */
+    uint64_t sctlr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
+    uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr_el1, spsr_el1;
+    uint64_t esr, far, afsr0, afsr1, par, cpacr, cntkctl, csselr, mdscr;
+    uint64_t cntv_ctl, cntv_cval; /* EL1 virtual timer */
+    /* GICv3 virtual CPU interface (ICH_*_EL2). */
+    uint64_t vmcr, ap0r0, ap1r0, lr[4];
+    /* FP/SIMD: V0..V31 then FPSR, FPCR (fpsimd.S layout). */
+    uint64_t fp[64] __attribute__((aligned(16)));
+    uint64_t fpsr, fpcr;
+};
+
 struct arch_vcpu {
-    uint64_t x[31];    /* unused with one vCPU per pCPU: registers live in the trap frame */
     uint64_t vmpidr;   /* VMPIDR_EL2: bit 31 RES1 | Aff1 = id >> 4 | Aff0 = id & 0xf */
-    unsigned int pcpu; /* physical CPU this vCPU runs on */
+    unsigned int pcpu; /* physical CPU whose run queue holds this vCPU */
     struct vgic_cpu vgic;
+    struct vcpu_context ctx; /* valid while !running */
+    volatile bool running;   /* loaded on its pCPU (ctx not valid) */
+    bool fresh;              /* context (re)set: invalidate TLBs and I-cache on first load */
     /* PSCI CPU_ON request, consumed by the vCPU's pCPU. */
     volatile bool power_on;
     uint64_t on_entry, on_ctx;

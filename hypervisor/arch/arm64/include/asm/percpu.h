@@ -4,6 +4,7 @@
 #define ASM_PERCPU_H
 
 #include <hv/types.h>
+#include <hv/scheduler.h>
 #include <asm/config.h>
 #include <asm/sysregs.h>
 
@@ -12,8 +13,15 @@ struct vcpu;
 struct pcpu {
     unsigned int id;
     uint64_t mpidr;
-    struct vcpu *vcpu; /* the vCPU pinned to this pCPU, or NULL */
+    struct vcpu *vcpu; /* the vCPU loaded on this pCPU (its state in the hardware), or NULL */
     volatile bool up;  /* reached start_secondary */
+    /* Scheduling (arch/arm64/vcpu.c): every vCPU assigned to this pCPU, and the requests
+     * for the next pass of the scheduler on the way back to the guest. */
+    struct sched_rq rq;
+    volatile bool resched;  /* a vCPU here was woken, paused or unpaused: pick again */
+    volatile bool rotate;   /* time slice over or yield: the next runnable vCPU goes first */
+    uint64_t slice_end;     /* physical counter value when the running vCPU's slice ends */
+    bool hyp_timer_enabled; /* EL2 physical timer PPI enabled in the redistributor */
 };
 
 extern struct pcpu pcpus[NR_CPUS];

@@ -67,7 +67,9 @@
 #define ESR_EC(esr) (((esr) >> 26) & 0x3f)
 #define ESR_IL      (1UL << 25)
 
+#ifndef PSR_MODE_EL1h /* also in <xen/arch-arm.h> for the toolstack */
 #define PSR_MODE_EL1h 0x5
+#endif
 #define PSR_DAIF_MASK (0xfUL << 6)
 
 static inline void isb(void)

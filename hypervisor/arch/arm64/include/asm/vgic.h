@@ -27,6 +27,9 @@ void vgic_flush_lrs(struct vcpu *v);
 bool vgic_vcpu_pending(struct vcpu *v);
 /* ICC_SGI1R_EL1 write trapped from v. */
 void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r);
+/* Before v leaves its pCPU: a virtual-timer PPI injected hardware-linked but not yet
+ * listed becomes a software one, and the physical PPI is deactivated. */
+void vgic_vcpu_unlink_timer(struct vcpu *v);
 /* Drop all pending state of v (PSCI CPU_ON of an offline vCPU). */
 void vgic_vcpu_reset(struct vcpu *v);
 
