@@ -102,6 +102,19 @@ for label, key in (("create -> guest init (ms)", "create_to_init_ms"),
                    ("guest's own uptime at init (ms)", "guest_uptime_ms"),
                    ("create command (ms)", "create_ms"), ("destroy (ms)", "destroy_ms")):
     rows.append((label, median("tern_" + key), median("xl_" + key)))
+
+def overhead(tool):
+    """Per round: create -> init minus the guest's own uptime at init (toolstack + dom0)."""
+    vals = []
+    for k, v in results.items():
+        m = re.fullmatch(tool + r"_create_to_init_ms_(\d+)", k)
+        up = m and results.get("%s_guest_uptime_ms_%s" % (tool, m.group(1)))
+        if up:
+            vals.append(int(v) - int(up))
+    return statistics.median(vals) if vals else None
+
+
+rows.append(("create -> init minus guest uptime (ms)", overhead("tern"), overhead("xl")))
 for n in (1, 8, 32):
     key = "paused_create_ms_with_%d" % n
     rows.append(("paused create, %d domains there (ms)" % n,

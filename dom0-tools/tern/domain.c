@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "tern.h"
 #include "tern/guest.h"
+#include "xs_batch.h"
 
 #define MAX_DOMAINS 1024
 
@@ -88,6 +89,12 @@ struct creator {
     char uuid[37];
     char *err;
     size_t errlen;
+    struct tern_xs_batch *batch; /* non-NULL: xs_node queues instead of sending */
+    bool one_by_one;             /* no daemon socket: the xs_* API was used */
+    /* for write_post */
+    const struct tern_build_result *res;
+    uint32_t store_port, console_port;
+    uint64_t maxmem_kb, target_kb;
 };
 
 static int fail(struct creator *c, int errnoval, const char *fmt, ...)
@@ -142,19 +149,68 @@ static int parse_uuid(const char *s, xen_domain_handle_t handle)
     return 0;
 }
 
-/* Writes path = value and, if perms given, its permissions, inside transaction t. */
+/* Writes path = value and, if perms given, its permissions, inside transaction t (or queues
+ * both in the creator's batch). */
 static bool xs_node(struct creator *c, xs_transaction_t t, const char *path, const char *value,
                     struct xs_permissions *perms, unsigned nperms)
 {
     struct xs_handle *xsh = c->ctx->xsh;
 
+    if (c->batch) {
+        tern_xs_batch_write(c->batch, path, value);
+        if (perms)
+            tern_xs_batch_perms(c->batch, path, perms, nperms);
+        return true;
+    }
     if (value ? !xs_write(xsh, t, path, value, strlen(value)) : !xs_mkdir(xsh, t, path))
         return false;
     return !perms || xs_set_permissions(xsh, t, path, perms, nperms);
 }
 
-/* The xenstore skeleton libxl__domain_make writes, in one transaction (retried on EAGAIN). */
-static int write_skeleton(struct creator *c)
+/* Runs body's requests in one transaction: pipelined on a connection of its own (see
+ * xs_batch.h), or, without a daemon socket, one request at a time through the xs_* API
+ * (retried on EAGAIN). */
+typedef bool xs_body_fn(struct creator *c, xs_transaction_t t);
+static int in_transaction(struct creator *c, xs_body_fn *body, const char *what)
+{
+    struct tern_xs_batch batch;
+    int rc, failed;
+
+    tern_xs_batch_init(&batch);
+    c->batch = &batch;
+    body(c, XBT_NULL);
+    c->batch = NULL;
+    rc = tern_xs_batch_run(&batch, true, &failed);
+    if (rc != -ENOTCONN) {
+        if (rc < 0)
+            fail(c, -rc, "%s of domain %u%s%s", what, c->domid, failed >= 0 ? ": " : "",
+                 failed >= 0 ? batch.paths[failed] : "");
+        tern_xs_batch_free(&batch);
+        return rc;
+    }
+    tern_xs_batch_free(&batch);
+    c->one_by_one = true;
+    for (;;) {
+        struct xs_handle *xsh = c->ctx->xsh;
+        xs_transaction_t t = xs_transaction_start(xsh);
+
+        if (t == XBT_NULL)
+            return fail(c, errno, "xenstore transaction for domain %u", c->domid);
+        if (!body(c, t)) {
+            int saved = errno;
+
+            xs_transaction_end(xsh, t, true);
+            return fail(c, saved, "%s of domain %u", what, c->domid);
+        }
+        if (xs_transaction_end(xsh, t, false))
+            return 0;
+        if (errno != EAGAIN)
+            return fail(c, errno, "commit %s of domain %u", what, c->domid);
+    }
+}
+
+/* The xenstore skeleton libxl__domain_make writes. */
+static bool skeleton_nodes(struct creator *c, xs_transaction_t t)
 {
     struct xs_permissions roperm[2] = {{.id = 0, .perms = XS_PERM_NONE},
                                        {.id = c->domid, .perms = XS_PERM_READ}};
@@ -173,118 +229,83 @@ static int write_skeleton(struct creator *c)
                                            "device/suspend/event-channel"};
     char dom[64], vm[64], path[160], now[32];
     struct timeval tv;
+    bool ok;
 
     snprintf(dom, sizeof(dom), "/local/domain/%u", c->domid);
     snprintf(vm, sizeof(vm), "/vm/%s", c->uuid);
     gettimeofday(&tv, NULL);
     snprintf(now, sizeof(now), "%ld.%02ld", (long)tv.tv_sec, (long)tv.tv_usec / 10000);
-    for (;;) {
-        struct xs_handle *xsh = c->ctx->xsh;
-        xs_transaction_t t = xs_transaction_start(xsh);
-        bool ok;
-
-        if (t == XBT_NULL)
-            return fail(c, errno, "xenstore transaction for domain %u", c->domid);
-        ok = xs_node(c, t, dom, NULL, roperm, 2) && xs_node(c, t, vm, NULL, roperm, 2);
-        snprintf(path, sizeof(path), "/libxl/%u", c->domid);
-        ok = ok && xs_node(c, t, path, NULL, noperm, 1);
-        /* cpu/, memory/, device/ and control/ (read-only for the guest) are not made here:
-         * the first node written below each creates it, and a node created implicitly
-         * inherits its parent's [n0,rD] as an explicit mkdir would, one round trip less
-         * each. */
-        for (size_t i = 0; ok && i < sizeof(rw_nodes) / sizeof(rw_nodes[0]); i++) {
-            snprintf(path, sizeof(path), "%s/%s", dom, rw_nodes[i]);
-            ok = xs_node(c, t, path, NULL, rwperm, 1);
-        }
-        snprintf(path, sizeof(path), "%s/vm", dom);
-        ok = ok && xs_node(c, t, path, vm, NULL, 0);
-        snprintf(path, sizeof(path), "%s/name", dom);
-        ok = ok && xs_node(c, t, path, c->cfg->name, NULL, 0);
-        /* New nodes inherit their parent's permissions: these get control/'s [n0,rD]. */
-        snprintf(path, sizeof(path), "%s/control/platform-feature-multiprocessor-suspend", dom);
-        ok = ok && xs_node(c, t, path, "1", NULL, 0);
-        snprintf(path, sizeof(path), "%s/control/platform-feature-xs_reset_watches", dom);
-        ok = ok && xs_node(c, t, path, "1", NULL, 0);
-        snprintf(path, sizeof(path), "%s/uuid", vm);
-        ok = ok && xs_node(c, t, path, c->uuid, NULL, 0);
-        snprintf(path, sizeof(path), "%s/name", vm);
-        ok = ok && xs_node(c, t, path, c->cfg->name, NULL, 0);
-        snprintf(path, sizeof(path), "%s/start_time", vm);
-        ok = ok && xs_node(c, t, path, now, NULL, 0);
-        if (!ok) {
-            int saved = errno;
-
-            xs_transaction_end(xsh, t, true);
-            return fail(c, saved, "write xenstore skeleton %s", dom);
-        }
-        if (xs_transaction_end(xsh, t, false))
-            return 0;
-        if (errno != EAGAIN)
-            return fail(c, errno, "commit xenstore skeleton %s", dom);
+    ok = xs_node(c, t, dom, NULL, roperm, 2) && xs_node(c, t, vm, NULL, roperm, 2);
+    snprintf(path, sizeof(path), "/libxl/%u", c->domid);
+    ok = ok && xs_node(c, t, path, NULL, noperm, 1);
+    /* cpu/, memory/, device/ and control/ (read-only for the guest) are not made here: the
+     * first node written below each creates it, and a node created implicitly inherits its
+     * parent's [n0,rD] as an explicit mkdir would. */
+    for (size_t i = 0; ok && i < sizeof(rw_nodes) / sizeof(rw_nodes[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dom, rw_nodes[i]);
+        ok = xs_node(c, t, path, NULL, rwperm, 1);
     }
+    snprintf(path, sizeof(path), "%s/vm", dom);
+    ok = ok && xs_node(c, t, path, vm, NULL, 0);
+    snprintf(path, sizeof(path), "%s/name", dom);
+    ok = ok && xs_node(c, t, path, c->cfg->name, NULL, 0);
+    /* New nodes inherit their parent's permissions: these get control/'s [n0,rD]. */
+    snprintf(path, sizeof(path), "%s/control/platform-feature-multiprocessor-suspend", dom);
+    ok = ok && xs_node(c, t, path, "1", NULL, 0);
+    snprintf(path, sizeof(path), "%s/control/platform-feature-xs_reset_watches", dom);
+    ok = ok && xs_node(c, t, path, "1", NULL, 0);
+    snprintf(path, sizeof(path), "%s/uuid", vm);
+    ok = ok && xs_node(c, t, path, c->uuid, NULL, 0);
+    snprintf(path, sizeof(path), "%s/name", vm);
+    ok = ok && xs_node(c, t, path, c->cfg->name, NULL, 0);
+    snprintf(path, sizeof(path), "%s/start_time", vm);
+    return ok && xs_node(c, t, path, now, NULL, 0);
 }
 
 /* libxl__build_post + the console device + the toolstack's own record under /libxl/D. */
-static int write_post(struct creator *c, const struct tern_build_result *res, uint32_t store_port,
-                      uint32_t console_port, uint64_t maxmem_kb, uint64_t target_kb)
+static bool post_nodes(struct creator *c, xs_transaction_t t)
 {
     struct xs_permissions conperm[2] = {{.id = 0, .perms = XS_PERM_NONE},
                                         {.id = c->domid, .perms = XS_PERM_READ}};
     const struct tern_config *cfg = c->cfg;
+    const struct tern_build_result *res = c->res;
     char dom[64], path[192], val[128];
+    bool ok = true;
 
     snprintf(dom, sizeof(dom), "/local/domain/%u", c->domid);
-    for (;;) {
-        struct xs_handle *xsh = c->ctx->xsh;
-        xs_transaction_t t = xs_transaction_start(xsh);
-        bool ok = t != XBT_NULL;
-
 #define W(value, ...)                                                                              \
     (snprintf(path, sizeof(path), __VA_ARGS__), xs_node(c, t, path, value, NULL, 0))
 #define V(...) (snprintf(val, sizeof(val), __VA_ARGS__), val)
-        ok = ok && W(V("%llu", (unsigned long long)maxmem_kb), "%s/memory/static-max", dom);
-        ok = ok && W(V("%llu", (unsigned long long)target_kb), "%s/memory/target", dom);
-        ok = ok && W("0", "%s/memory/videoram", dom);
-        ok = ok && W(V("%u", c->domid), "%s/domid", dom);
-        ok = ok && W(V("%u", store_port), "%s/store/port", dom);
-        ok = ok && W(V("%llu", (unsigned long long)res->store_gfn), "%s/store/ring-ref", dom);
-        for (unsigned i = 0; ok && i < (cfg->maxvcpus ? cfg->maxvcpus : cfg->vcpus); i++)
-            ok = W(i < cfg->vcpus ? "online" : "offline", "%s/cpu/%u/availability", dom, i);
-        /* Console 0: read-only for the guest (libxl__device_console_add). */
-        snprintf(path, sizeof(path), "%s/console", dom);
-        ok = ok && xs_node(c, t, path, NULL, conperm, 2);
-        ok = ok && W("0", "%s/console/backend-id", dom);
-        ok = ok && W("1048576", "%s/console/limit", dom);
-        ok = ok && W("xenconsoled", "%s/console/type", dom);
-        ok = ok && W("pty", "%s/console/output", dom);
-        ok = ok && W(V("%u", console_port), "%s/console/port", dom);
-        ok = ok && W(V("%llu", (unsigned long long)res->console_gfn), "%s/console/ring-ref", dom);
-        ok = ok &&
-             W(V("%s/console", dom), "/local/domain/0/backend/console/%u/0/frontend", c->domid);
-        ok = ok &&
-             W(V("%u", c->domid), "/local/domain/0/backend/console/%u/0/frontend-id", c->domid);
-        ok = ok && W("1", "/local/domain/0/backend/console/%u/0/online", c->domid);
-        ok = ok && W("1", "/local/domain/0/backend/console/%u/0/state", c->domid);
-        ok = ok && W("vt100", "/local/domain/0/backend/console/%u/0/protocol", c->domid);
-        ok = ok && W(tern_action_name(cfg->on_poweroff), "/libxl/%u/on_poweroff", c->domid);
-        ok = ok && W(tern_action_name(cfg->on_reboot), "/libxl/%u/on_reboot", c->domid);
-        ok = ok && W(tern_action_name(cfg->on_crash), "/libxl/%u/on_crash", c->domid);
-        ok = ok && W(cfg->path, "/libxl/%u/config", c->domid);
-        ok = ok && W(V("%u", cfg->vcpus), "/libxl/%u/vcpus", c->domid);
+    ok = ok && W(V("%llu", (unsigned long long)c->maxmem_kb), "%s/memory/static-max", dom);
+    ok = ok && W(V("%llu", (unsigned long long)c->target_kb), "%s/memory/target", dom);
+    ok = ok && W("0", "%s/memory/videoram", dom);
+    ok = ok && W(V("%u", c->domid), "%s/domid", dom);
+    ok = ok && W(V("%u", c->store_port), "%s/store/port", dom);
+    ok = ok && W(V("%llu", (unsigned long long)res->store_gfn), "%s/store/ring-ref", dom);
+    for (unsigned i = 0; ok && i < (cfg->maxvcpus ? cfg->maxvcpus : cfg->vcpus); i++)
+        ok = W(i < cfg->vcpus ? "online" : "offline", "%s/cpu/%u/availability", dom, i);
+    /* Console 0: read-only for the guest (libxl__device_console_add). */
+    snprintf(path, sizeof(path), "%s/console", dom);
+    ok = ok && xs_node(c, t, path, NULL, conperm, 2);
+    ok = ok && W("0", "%s/console/backend-id", dom);
+    ok = ok && W("1048576", "%s/console/limit", dom);
+    ok = ok && W("xenconsoled", "%s/console/type", dom);
+    ok = ok && W("pty", "%s/console/output", dom);
+    ok = ok && W(V("%u", c->console_port), "%s/console/port", dom);
+    ok = ok && W(V("%llu", (unsigned long long)res->console_gfn), "%s/console/ring-ref", dom);
+    ok = ok && W(V("%s/console", dom), "/local/domain/0/backend/console/%u/0/frontend", c->domid);
+    ok = ok && W(V("%u", c->domid), "/local/domain/0/backend/console/%u/0/frontend-id", c->domid);
+    ok = ok && W("1", "/local/domain/0/backend/console/%u/0/online", c->domid);
+    ok = ok && W("1", "/local/domain/0/backend/console/%u/0/state", c->domid);
+    ok = ok && W("vt100", "/local/domain/0/backend/console/%u/0/protocol", c->domid);
+    ok = ok && W(tern_action_name(cfg->on_poweroff), "/libxl/%u/on_poweroff", c->domid);
+    ok = ok && W(tern_action_name(cfg->on_reboot), "/libxl/%u/on_reboot", c->domid);
+    ok = ok && W(tern_action_name(cfg->on_crash), "/libxl/%u/on_crash", c->domid);
+    ok = ok && W(cfg->path, "/libxl/%u/config", c->domid);
+    ok = ok && W(V("%u", cfg->vcpus), "/libxl/%u/vcpus", c->domid);
 #undef W
 #undef V
-        if (!ok) {
-            int saved = errno;
-
-            if (t != XBT_NULL)
-                xs_transaction_end(xsh, t, true);
-            return fail(c, saved, "write xenstore entries of %s", dom);
-        }
-        if (xs_transaction_end(xsh, t, false))
-            return 0;
-        if (errno != EAGAIN)
-            return fail(c, errno, "commit xenstore entries of %s", dom);
-    }
+    return ok;
 }
 
 /* The xenstore half of a create, run in a thread while the main thread builds the domain:
@@ -297,15 +318,47 @@ struct xs_job {
     char err[400];
     const xc_domaininfo_t *others; /* domains there before this one */
     int nothers;
-    struct tern_build_result res;
-    uint32_t store_port, console_port;
-    uint64_t maxmem_kb, target_kb;
+    struct tern_build_result res; /* the magic frames, known before the build */
     int rc;
 };
 
+static int name_taken(struct xs_job *j)
+{
+    snprintf(j->err, sizeof(j->err), "create domain '%s': a domain with this name exists",
+             j->c.cfg->name);
+    return -EEXIST;
+}
+
+/* Is the name free? All names are read in one pipelined batch. */
 static int check_name(struct xs_job *j)
 {
+    struct tern_xs_batch b;
+    char path[64];
+    int rc, failed;
+
+    if (!strcmp(j->c.cfg->name, "Domain-0"))
+        return name_taken(j);
+    tern_xs_batch_init(&b);
     for (int i = 0; i < j->nothers; i++) {
+        if (j->others[i].domain == j->c.domid || j->others[i].domain == 0)
+            continue;
+        snprintf(path, sizeof(path), "/local/domain/%u/name", j->others[i].domain);
+        tern_xs_batch_read(&b, path);
+    }
+    rc = b.count ? tern_xs_batch_run(&b, false, &failed) : 0;
+    if (rc == 0) {
+        for (unsigned int i = 0; i < b.count; i++)
+            if (!b.replies[i].err && !strcmp(b.replies[i].value, j->c.cfg->name))
+                rc = name_taken(j);
+        tern_xs_batch_free(&b);
+        return rc;
+    }
+    tern_xs_batch_free(&b);
+    if (rc != -ENOTCONN) {
+        snprintf(j->err, sizeof(j->err), "read domain names from xenstore: %s", strerror(-rc));
+        return rc;
+    }
+    for (int i = 0; i < j->nothers; i++) { /* no daemon socket: one read at a time */
         char *name;
         bool same;
 
@@ -314,11 +367,8 @@ static int check_name(struct xs_job *j)
         name = tern_domain_name(j->c.ctx, j->others[i].domain);
         same = name && !strcmp(name, j->c.cfg->name);
         free(name);
-        if (same) {
-            snprintf(j->err, sizeof(j->err), "create domain '%s': a domain with this name exists",
-                     j->c.cfg->name);
-            return -EEXIST;
-        }
+        if (same)
+            return name_taken(j);
     }
     return 0;
 }
@@ -329,13 +379,15 @@ static void *xs_worker(void *arg)
 
     tern_timing_thread_start();
     j->rc = check_name(j);
+    tern_timing("xenstore: name check");
     if (j->rc == 0)
-        j->rc = write_skeleton(&j->c);
-    tern_timing("xenstore: name, skeleton");
+        j->rc = in_transaction(&j->c, skeleton_nodes, "write xenstore skeleton");
+    tern_timing(j->c.one_by_one ? "xenstore: skeleton (one by one)"
+                                : "xenstore: skeleton (pipelined)");
     if (j->rc == 0)
-        j->rc =
-            write_post(&j->c, &j->res, j->store_port, j->console_port, j->maxmem_kb, j->target_kb);
-    tern_timing("xenstore: entries");
+        j->rc = in_transaction(&j->c, post_nodes, "write xenstore entries");
+    tern_timing(j->c.one_by_one ? "xenstore: entries (one by one)"
+                                : "xenstore: entries (pipelined)");
     return NULL;
 }
 
@@ -433,10 +485,11 @@ int tern_domain_create(struct tern_ctx *ctx, const struct tern_config *cfg, bool
     job->others = others;
     job->nothers = nothers;
     tern_layout_magic_gfns(&job->res.console_gfn, &job->res.store_gfn);
-    job->store_port = (uint32_t)store_port;
-    job->console_port = (uint32_t)console_port;
-    job->maxmem_kb = maxmem_kb;
-    job->target_kb = target_kb;
+    job->c.res = &job->res;
+    job->c.store_port = (uint32_t)store_port;
+    job->c.console_port = (uint32_t)console_port;
+    job->c.maxmem_kb = maxmem_kb;
+    job->c.target_kb = target_kb;
     rc = pthread_create(&worker, NULL, xs_worker, job);
     if (rc) {
         rc = fail(&c, rc, "start the xenstore writer for domain %u", domid);
@@ -529,14 +582,23 @@ int tern_domain_destroy(struct tern_ctx *ctx, uint32_t domid, int timeout_ms, ch
                  strerror(errno));
     }
     if (ctx->xsh) {
+        struct tern_xs_batch b;
+        int failed;
+
+        /* Pipelined (one round trip); one at a time if there is no daemon socket. */
+        tern_xs_batch_init(&b);
         snprintf(path, sizeof(path), "/local/domain/%u", domid);
-        xs_rm(ctx->xsh, XBT_NULL, path);
+        tern_xs_batch_rm(&b, path);
         snprintf(path, sizeof(path), "/libxl/%u", domid);
-        xs_rm(ctx->xsh, XBT_NULL, path);
+        tern_xs_batch_rm(&b, path);
         snprintf(path, sizeof(path), "/local/domain/0/backend/console/%u", domid);
-        xs_rm(ctx->xsh, XBT_NULL, path);
+        tern_xs_batch_rm(&b, path);
         if (vm && !strncmp(vm, "/vm/", 4))
-            xs_rm(ctx->xsh, XBT_NULL, vm);
+            tern_xs_batch_rm(&b, vm);
+        if (tern_xs_batch_run(&b, false, &failed) == -ENOTCONN)
+            for (unsigned int i = 0; i < b.count; i++)
+                xs_rm(ctx->xsh, XBT_NULL, b.paths[i]);
+        tern_xs_batch_free(&b);
     }
     free(vm);
     /* The domain lingers as "dying" until every mapping of its pages is gone (xenstored and

@@ -189,6 +189,7 @@ with Machine(hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=
     check("tern create g1", rc == 0, out)
     # Xen 4.17 has GNTTABOP_copy: the builder loads the kernel without foreign mappings.
     check("the kernel is loaded through grant copy", "kernel (grant copy)" in out, out)
+    check("xenstore entries are written pipelined", "entries (pipelined)" in out, out)
     ok, out = wait_marker(m, "/var/log/tern/console/g1.log")
     check("g1 boots to its init (marker in the console log)", ok and "cpus=2" in out, out)
     rc, out = m.run("tern create /etc/tern/g1.cfg; tern list | grep -c '^g1 '", timeout=120)

@@ -13,6 +13,7 @@ int main(void)
     srunner_add_suite(sr, ring_suite());
     srunner_add_suite(sr, ctrl_suite());
     srunner_add_suite(sr, events_suite());
+    srunner_add_suite(sr, xs_batch_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

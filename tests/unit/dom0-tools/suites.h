@@ -10,5 +10,6 @@ Suite *guest_suite(void);
 Suite *ring_suite(void);
 Suite *ctrl_suite(void);
 Suite *events_suite(void);
+Suite *xs_batch_suite(void);
 
 #endif
