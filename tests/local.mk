@@ -3,3 +3,7 @@
 # the foundation's tests and the style check.
 EXTRA_DIST += tests/harness tests/system/foundation-xen.py tests/format-check.sh
 TESTS += tests/format-check.sh tests/system/foundation-xen.py
+
+# Kernel module for dom0 used by tests/system/hypervisor-faults.py; the test builds it
+# against cache/kheaders (scripts/setup) into $(builddir)/tests/out/hv-module-<hash>/.
+EXTRA_DIST += tests/system/hv-module

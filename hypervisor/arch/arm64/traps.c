@@ -86,8 +86,12 @@ static void trap_hvc(struct cpu_user_regs *regs, uint64_t esr)
         uint64_t a[5] = {regs->x[0], regs->x[1], regs->x[2], regs->x[3], regs->x[4]};
         regs->x[0] = hypercall_dispatch(v, regs->x[16], a);
     } else {
-        /* Not a Xen hypercall: UNDEF at the HVC, as Xen does (ELR points past it). */
-        regs->pc -= 4;
+        /* Not a Xen hypercall: inject an UNDEF as Xen 4.17 does (do_trap_hypercall ->
+         * inject_undef64_exception), with ELR_EL1 = the HVC's preferred return address,
+         * i.e. the instruction after it (what Xen's guests see; measured by
+         * tests/system/hypervisor-faults.py on both). */
+        printk_lvl(LOG_WARN, "d%uv%u: invalid HVC imm 0x%x: undefined-instruction injected\n",
+                   v->domain->domain_id, v->vcpu_id, imm);
         inject_undef(regs);
     }
 }
