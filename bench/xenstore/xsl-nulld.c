@@ -4,8 +4,8 @@
  * request gets a canned reply of the right shape (READ "v", DIRECTORY 64 names,
  * TRANSACTION_START "1", GET_PERMS "n0", the rest "OK"); WATCH registers the path and fires
  * once, WRITE fires the watches whose path is a prefix of the written one.  It does the same
- * system calls per request as tern-xenstored (one poll, one read of every buffered request,
- * one send per reply batch), so ours minus this is the daemon's own work.
+ * system calls per request as tern-xenstored (one epoll_wait, one read of every buffered
+ * request, one send per reply batch), so ours minus this is the daemon's own work.
  *
  * Not a xenstored: benchmark use only.
  * usage: xsl-nulld [-N] [--pid-file FILE]   (socket: XENSTORED_PATH, else
@@ -13,13 +13,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -211,35 +211,37 @@ int main(int argc, char **argv)
             fclose(f);
         }
     }
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN, .data.u32 = UINT32_MAX};
+    if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) != 0) {
+        perror("xsl-nulld: epoll");
+        return 1;
+    }
     for (;;) {
-        struct pollfd pfd[MAX_CONNS + 1];
-        int idx[MAX_CONNS + 1], n = 0;
+        struct epoll_event evs[MAX_CONNS + 1];
+        int n = epoll_wait(ep, evs, MAX_CONNS + 1, -1);
 
-        pfd[n] = (struct pollfd){.fd = lfd, .events = POLLIN};
-        idx[n++] = -1;
-        for (int i = 0; i < MAX_CONNS; i++)
-            if (clients[i]) {
-                pfd[n] = (struct pollfd){.fd = clients[i]->fd, .events = POLLIN};
-                idx[n++] = i;
+        for (int k = 0; k < n; k++) {
+            uint32_t i = evs[k].data.u32;
+            if (i != UINT32_MAX) {
+                if (clients[i])
+                    serve_client((int)i);
+                continue;
             }
-        if (poll(pfd, (nfds_t)n, -1) < 0)
-            continue;
-        if (pfd[0].revents & POLLIN) {
             int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-            for (int i = 0; fd >= 0 && i < MAX_CONNS; i++)
-                if (!clients[i]) {
-                    clients[i] = calloc(1, sizeof(struct client));
-                    if (!clients[i])
+            for (uint32_t j = 0; fd >= 0 && j < MAX_CONNS; j++)
+                if (!clients[j]) {
+                    clients[j] = calloc(1, sizeof(struct client));
+                    if (!clients[j])
                         abort();
-                    clients[i]->fd = fd;
+                    clients[j]->fd = fd;
+                    ev = (struct epoll_event){.events = EPOLLIN, .data.u32 = j};
+                    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
                     fd = -1;
                 }
             if (fd >= 0)
                 close(fd);
         }
-        for (int k = 1; k < n; k++)
-            if (pfd[k].revents && clients[idx[k]])
-                serve_client(idx[k]);
         flush_all();
     }
 }
