@@ -21,13 +21,21 @@ static bool is_used(mfn_t i)
     return used_map[i / 64] & (1UL << (i % 64));
 }
 
+/* A word (64 frames) at a time: boot reserves and releases ranges of hundreds of MiB. */
 static void set_range(mfn_t i, mfn_t n, bool used)
 {
-    for (; n; i++, n--) {
-        if (used == is_used(i))
-            continue;
-        used_map[i / 64] ^= 1UL << (i % 64);
-        free_frames += used ? -1 : 1;
+    while (n) {
+        unsigned int bit = i % 64;
+        mfn_t k = MIN(n, 64 - bit);
+        uint64_t mask = (k == 64 ? ~0UL : (1UL << k) - 1) << bit;
+        uint64_t *w = &used_map[i / 64];
+        uint64_t change = mask & (used ? ~*w : *w);
+        mfn_t count = __builtin_popcountl(change);
+
+        *w ^= change;
+        free_frames = used ? free_frames - count : free_frames + count;
+        i += k;
+        n -= k;
     }
 }
 

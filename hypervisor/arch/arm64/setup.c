@@ -13,12 +13,46 @@
 #include <asm/gic.h>
 #include <asm/percpu.h>
 #include <asm/setup.h>
+#include <asm/sysregs.h>
 #include <asm/vcpu.h>
 #include <asm/vgic.h>
 
 struct boot_info boot;
 static const struct uart_driver *uart;
 extern char secondary_entry[];
+
+/*
+ * Boot phases timed with the physical counter.  CNTPCT_EL0 counts from machine reset, so
+ * the first phase is everything before our first instruction (QEMU's setup and its boot
+ * stub); under -icount it counts instructions and the figures are deterministic.  They
+ * are kept in memory and printed once, at loglvl=debug, so that printing costs no phase.
+ */
+#define MAX_PHASES 16
+static struct {
+    const char *name;
+    uint64_t end;
+} phases[MAX_PHASES];
+static unsigned int nr_phases;
+
+void boot_phase(const char *name)
+{
+    isb();
+    if (nr_phases < MAX_PHASES)
+        phases[nr_phases++] = (typeof(phases[0])){name, READ_SYSREG(cntpct_el0)};
+}
+
+void boot_phases_print(void)
+{
+    uint64_t hz = READ_SYSREG(cntfrq_el0), prev = 0;
+
+    if (!hz)
+        return;
+    for (unsigned int i = 0; i < nr_phases; i++) {
+        dprintk("boot phase %-28s %7lu us  (ends at %7lu us)\n", phases[i].name,
+                (phases[i].end - prev) * 1000000 / hz, phases[i].end * 1000000 / hz);
+        prev = phases[i].end;
+    }
+}
 
 static uint64_t fdt_read_cells(const fdt32_t *p, int cells)
 {
@@ -252,15 +286,20 @@ void start_hypervisor(const void *fdt)
 {
     if (fdt_check_header(fdt))
         machine_halt(); /* no device tree: no console either */
+    boot_phase("reset to hypervisor entry");
     boot.fdt = fdt;
     setup_console(fdt);
     printk("Tern hypervisor starting on CPU0 (MPIDR %lx)\n", pcpus[0].mpidr);
     parse_cmdline(fdt);
+    boot_phase("console and command line");
     setup_memory(fdt);
     find_modules(fdt);
+    dom0_reserve_memory();
+    boot_phase("page allocator, modules, dom0 RAM");
     setup_gic(fdt);
     percpu_irqs_init();
     irq_enable_uart(uart);
     start_secondaries(fdt);
+    boot_phase("GIC and CPUs");
     construct_dom0();
 }

@@ -28,6 +28,12 @@ extern uint64_t host_gicr_size;
 extern unsigned int host_nr_irqs;
 extern char _start_image[], _end[];
 
+/* Record the end of a boot phase (counter value); print them all at loglvl=debug. */
+void boot_phase(const char *name);
+void boot_phases_print(void);
+
+/* Choose dom0's RAM bank and reserve it (domain_build.c), before any heap allocation. */
+void dom0_reserve_memory(void);
 /* Build and start dom0 (domain_build.c): never returns. */
 void construct_dom0(void) __attribute__((noreturn));
 
