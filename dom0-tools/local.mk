@@ -113,7 +113,8 @@ tests_unit_dom0_tools_check_dom0_tools_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/lib
 TESTS += tests/system/toolstack-xen.py tests/system/toolstack-xenstore-lite.py
 EXTRA_DIST += tests/system/toolstack-xen.py tests/system/toolstack-xenstore-lite.py \
 	bench/toolstack/bench-create.py \
-	bench/toolstack/bench-dom0.sh
+	bench/toolstack/bench-dom0.sh \
+	bench/toolstack/diag-guest-boot.py
 
 # ---------------------------------------------------------------- aarch64 dom0 programs
 TOOLS_A64_FLAGS = $(TOOLS_CPPFLAGS) $(AARCH64_CPPFLAGS)

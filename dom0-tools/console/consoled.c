@@ -179,15 +179,15 @@ static struct dom *track(uint32_t domid)
  * are there; until then its console/ directory is watched. */
 static void try_attach(struct dom *d)
 {
-    char *ref = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/console/ring-ref", d->domid);
-    char *port = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/console/port", d->domid);
-    char *name = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/name", d->domid);
-    char path[256];
+    char *ref, *port, *name, path[256];
     xen_pfn_t gfn;
     int lp;
 
     if (d->intf)
-        goto out;
+        return; /* attached: a rescan costs no xenstore request per domain */
+    ref = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/console/ring-ref", d->domid);
+    port = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/console/port", d->domid);
+    name = tern_xs_read(&ctx, XBT_NULL, "/local/domain/%u/name", d->domid);
     if (!ref || !port || !name) {
         if (!d->watching)
             console_watch(d, true); /* not (yet) fully created */

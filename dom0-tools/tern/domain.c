@@ -64,6 +64,28 @@ long tern_domain_lookup(struct tern_ctx *ctx, const char *what)
     if (!info)
         return -1;
     n = xc_domain_getinfolist(ctx->xch, 0, MAX_DOMAINS, info);
+    if (n > 1 && !(*what && !*end) && strcmp(what, "Domain-0")) {
+        /* By name: every domain's name in one pipelined batch (one round trip, however
+         * many domains there are); one read at a time only without a daemon socket. */
+        struct tern_xs_batch b;
+        char path[64];
+        int failed, rc;
+
+        tern_xs_batch_init(&b);
+        for (int i = 0; i < n; i++) {
+            snprintf(path, sizeof(path), "/local/domain/%u/name", info[i].domain);
+            tern_xs_batch_read(&b, path); /* request i is domain info[i] */
+        }
+        rc = tern_xs_batch_run(&b, false, &failed);
+        for (unsigned int i = 0; rc == 0 && i < b.count && found < 0; i++)
+            if (info[i].domain && !b.replies[i].err && !strcmp(b.replies[i].value, what))
+                found = info[i].domain;
+        tern_xs_batch_free(&b);
+        if (rc != -ENOTCONN) {
+            free(info);
+            return found;
+        }
+    }
     for (int i = 0; i < n && found < 0; i++) {
         if (*what && !*end) {
             if (info[i].domain == id)
