@@ -75,3 +75,8 @@ aarch64/hv-hvc-probe.bin: $(srcdir)/tests/system/hv-hvc-probe.S
 # System tests (QEMU, tests/harness): dom0 on Tern.
 TESTS += tests/system/hypervisor-boot.py tests/system/hypervisor-faults.py \
 	tests/system/hypervisor-disk.py tests/system/hypervisor-reboot.py
+# The test guest's conformance suite on Tern, domUs started by `tern create`, against the
+# oracle recorded from Tern (tests/guest/expected/tern.txt; differences from Xen 4.17 are
+# printed and explained in docs/conformance.md).
+TESTS += tests/system/guest-conformance-tern.py
+EXTRA_DIST += tests/system/guest-conformance-tern.py tests/guest/expected/tern.txt

@@ -69,6 +69,7 @@ void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
         if (!v)
             continue;
         info->max_vcpu_id = i;
+        info->cpu_time += arch_vcpu_runtime_ns(v);
         if (!v->online)
             continue;
         info->nr_online_vcpus++;
@@ -85,7 +86,6 @@ void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
     info->tot_pages = d->tot_pages;
     info->max_pages = d->max_pages;
     info->shared_info_frame = d->shared_info_mfn; /* Arm: mfn_to_gmfn is the identity */
-    info->cpu_time = 0;                           /* not accounted yet */
     memcpy(info->handle, d->handle, sizeof(info->handle));
     info->gpaddr_bits = d->gpaddr_bits ? d->gpaddr_bits : 40;
 }
@@ -224,7 +224,7 @@ static long getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
     vi->online = v->online;
     vi->blocked = v->blocked;
     vi->running = v->online && !v->blocked && !d->pause_count;
-    vi->cpu_time = 0; /* not accounted yet */
+    vi->cpu_time = arch_vcpu_runtime_ns(v);
     vi->cpu = arch_vcpu_pcpu(v);
     return 0;
 }

@@ -203,12 +203,40 @@ void hyp_timer_interrupt(void)
     p->resched = true;
 }
 
+/* ------------------------------------------------------------------ accounting */
+
+static void account_start(struct vcpu *v)
+{
+    if (!v->arch.run_counting) {
+        v->arch.run_since = READ_SYSREG(cntpct_el0);
+        v->arch.run_counting = true;
+    }
+}
+
+static void account_stop(struct vcpu *v)
+{
+    if (v->arch.run_counting) {
+        v->arch.run_ticks += READ_SYSREG(cntpct_el0) - v->arch.run_since;
+        v->arch.run_counting = false;
+    }
+}
+
+uint64_t arch_vcpu_runtime_ns(const struct vcpu *v)
+{
+    uint64_t t = v->arch.run_ticks, f = READ_SYSREG(cntfrq_el0);
+
+    if (v->arch.run_counting) /* read from another pCPU: a close estimate */
+        t += READ_SYSREG(cntpct_el0) - v->arch.run_since;
+    return f ? (t / f) * 1000000000UL + (t % f) * 1000000000UL / f : 0;
+}
+
 /* ------------------------------------------------------------------ context switch */
 
 static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next,
                       struct cpu_user_regs *regs)
 {
     if (prev) {
+        account_stop(prev);
         vcpu_context_save(prev, regs);
         p->vcpu = NULL;
         dsb_ish();
@@ -288,6 +316,7 @@ void leave_hypervisor(struct cpu_user_regs *regs)
         spin_unlock(&p->rq.lock);
         if (!next && cur && cur->online && cur->blocked && domain_may_run(cur->domain)) {
             /* Only cur could run and it waits: keep it loaded, its timer live. */
+            account_stop(cur);
             pcpu_wait(p);
             continue;
         }
@@ -299,6 +328,7 @@ void leave_hypervisor(struct cpu_user_regs *regs)
             p->slice_end = READ_SYSREG(cntpct_el0) + slice_ticks();
         if (next) {
             next->blocked = false;
+            account_start(next);
             hyp_timer_program(p);
             break;
         }

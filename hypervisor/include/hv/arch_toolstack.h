@@ -34,6 +34,9 @@ void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c);
 /* The physical CPU v runs on (or last ran on / is queued on): getvcpuinfo's cpu. */
 unsigned int arch_vcpu_pcpu(const struct vcpu *v);
 
+/* Time v has spent running, in ns (getvcpuinfo / getdomaininfo cpu_time). */
+uint64_t arch_vcpu_runtime_ns(const struct vcpu *v);
+
 /* Fill the host figures of XEN_SYSCTL_physinfo: nr_cpus, max_cpu_id, cpu_khz,
  * total_pages, free_pages, max_mfn (the rest is zeroed/set by common code). */
 void arch_physinfo(struct xen_sysctl_physinfo *pi);

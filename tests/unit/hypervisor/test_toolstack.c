@@ -93,6 +93,7 @@ START_TEST(build_a_domain)
     ck_assert(op.u.getdomaininfo.flags & XEN_DOMINF_paused);
     ck_assert_uint_eq(op.u.getdomaininfo.nr_online_vcpus, 1);
     ck_assert_uint_eq(op.u.getdomaininfo.max_vcpu_id, 1);
+    ck_assert_uint_eq(op.u.getdomaininfo.cpu_time, 2000); /* the fake: 1 us per vCPU */
     ck_assert_uint_eq(op.u.getdomaininfo.max_pages, 64);
 
     op = (struct xen_domctl){.cmd = XEN_DOMCTL_unpausedomain, .domain = id};

@@ -85,6 +85,10 @@ struct arch_vcpu {
     struct vcpu_context ctx; /* valid while !running */
     volatile bool running;   /* loaded on its pCPU (ctx not valid) */
     bool fresh;              /* context (re)set: invalidate TLBs and I-cache on first load */
+    /* Running time (getvcpuinfo/getdomaininfo cpu_time), in counter ticks: not while
+     * descheduled, nor while loaded but waiting (blocked). */
+    uint64_t run_ticks, run_since;
+    bool run_counting;
     /* PSCI CPU_ON request, consumed by the vCPU's pCPU. */
     volatile bool power_on;
     uint64_t on_entry, on_ctx;
