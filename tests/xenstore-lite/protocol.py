@@ -199,6 +199,39 @@ def t_restart_keeps_tree(d):
     assert d.client().read('/persist/a') == b'value'
 
 
+def t_restart_after_pipelined_batches(d):
+    """Pipelined writes (several journal batches per round trip) and more than the journal
+    holds (a batch that does not fit makes a snapshot): every acknowledged write survives
+    kill -9."""
+    c = d.client()
+
+    def pipeline(items):
+        msgs = b''
+        for i, (path, value) in enumerate(items):
+            payload = path.encode() + b'\0' + value
+            msgs += HDR.pack(TYPES['WRITE'], 10000 + i, 0, len(payload)) + payload
+        c.send_raw(msgs)
+        for i in range(len(items)):
+            t, r, tx, body = c._recv_msg()
+            assert t == TYPES['WRITE'] and r == 10000 + i, (t, r, body)
+
+    pipeline([('/pl/a%d' % i, b'v%d' % i) for i in range(300)])
+    big = b'x' * 1900
+    for chunk in range(30):  # 3000 x ~2 KiB: past the 4 MiB journal
+        pipeline([('/pl/big/%d' % (chunk * 100 + i), big) for i in range(100)])
+    c.write('/pl/last', b'acknowledged')
+    c.close()
+    d.kill(9)
+    d.start()
+    c = d.client()
+    for i in range(300):
+        assert c.read('/pl/a%d' % i) == b'v%d' % i
+    for i in (0, 1234, 2999):
+        assert c.read('/pl/big/%d' % i) == big
+    assert c.read('/pl/last') == b'acknowledged'
+    c.rm('/pl')
+
+
 def main():
     d = Daemon()
     try:
@@ -210,7 +243,8 @@ def main():
                          ('killed_client', t_killed_client_cleanup),
                          ('flooding_client', t_flooding_client_does_not_starve_others),
                          ('watch_backlog', t_watch_backlog_bounded),
-                         ('restart', t_restart_keeps_tree)]:
+                         ('restart', t_restart_keeps_tree),
+                         ('restart_after_batches', t_restart_after_pipelined_batches)]:
             check(name, fn, d)
     finally:
         d.stop()
