@@ -17,7 +17,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.environ.get("TERN_SRCDIR", "."), "tests", "harness"))
-from tern_harness import Machine, build_initramfs, build_guest_initramfs, OUT, BUILDDIR  # noqa: E402
+from tern_harness import Machine, build_initramfs, build_guest_initramfs, OUT, BUILDDIR, CACHE  # noqa: E402
 
 # Which xenstored dom0 runs: Debian's (default) or a path inside dom0, e.g. xenstore-lite's
 # /usr/local/bin/tern-xenstored (tests/system/toolstack-xenstore-lite.py sets this).
@@ -133,8 +133,21 @@ esac
 
 guest_initrd = build_guest_initramfs(None, {"sbin/poweroff": write("poweroff", POWEROFF, 0o755),
                                             "sbin/reboot": write("reboot", REBOOT, 0o755)})
-extra = {"/guest/initrd-tern.gz": guest_initrd, "/usr/local/sbin/tern-test": write("tern-test", HELPER, 0o755)}
-for name, text in (("g1.cfg", GUEST), ("small.cfg", SMALL), ("bad.cfg", BAD),
+# The guest kernel gzip-compressed (as Debian ships vmlinuz): the builder inflates it window
+# by window while copying. Made once per kernel.
+GZ_KERNEL = os.path.join(OUT, "toolstack-vmlinuz.gz")
+_raw_kernel = os.path.join(CACHE, "boot", "vmlinuz")
+if not os.path.exists(GZ_KERNEL) or os.path.getmtime(GZ_KERNEL) < os.path.getmtime(_raw_kernel):
+    import gzip
+    import shutil
+    os.makedirs(OUT, exist_ok=True)
+    with open(_raw_kernel, "rb") as fin, gzip.open(GZ_KERNEL + ".tmp", "wb", compresslevel=6) as fout:
+        shutil.copyfileobj(fin, fout)
+    os.replace(GZ_KERNEL + ".tmp", GZ_KERNEL)
+SMALLGZ = SMALL.replace('name = "small"', 'name = "smallgz"').replace('/guest/vmlinuz"', '/guest/vmlinuz.gz"')
+extra = {"/guest/vmlinuz.gz": GZ_KERNEL,
+         "/guest/initrd-tern.gz": guest_initrd, "/usr/local/sbin/tern-test": write("tern-test", HELPER, 0o755)}
+for name, text in (("g1.cfg", GUEST), ("small.cfg", SMALL), ("smallgz.cfg", SMALLGZ), ("bad.cfg", BAD),
                    ("nokernel.cfg", NOKERNEL), ("huge.cfg", HUGE)):
     extra["/etc/tern/" + name] = write(name, text)
 initrd = build_initramfs("toolstack", xen_tools=True, guest=True, extra_files=extra)
@@ -271,6 +284,13 @@ with Machine(hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=
           end["evtchns"] == base["evtchns"], "%s vs %s" % (base, end))
 
     # ---- clean failure
+    # ---- a gzip kernel: inflated window by window into grant copies, and it boots
+    rc, out = m.run("TERN_TIMING=1 tern create /etc/tern/smallgz.cfg", timeout=180)
+    ok, log = wait_marker(m, "/var/log/tern/console/smallgz.log")
+    check("a gzip-compressed kernel is loaded (grant copy) and boots",
+          rc == 0 and "kernel (grant copy)" in out and ok, out + log)
+    m.run("tern destroy smallgz", timeout=120)
+
     rc, out = m.run("tern create /etc/tern/bad.cfg")
     check("bad config: file:line: reason, non-zero exit",
           rc != 0 and "/etc/tern/bad.cfg:4: vcpus: vcpus 300 out of range" in out, out)

@@ -10,17 +10,24 @@
 #define TERN_PAGE_SIZE 4096ULL
 
 /* ---- kernel Image (image.c) */
+struct tern_gz;
 struct tern_image {
-    uint8_t *data;        /* whole Image, decompressed */
-    size_t size;          /* bytes of data */
+    uint8_t *data;        /* whole Image (raw, or parsed from memory); NULL for gzip */
+    size_t size;          /* bytes of Image (gzip: from the trailer, checked at the end) */
     uint64_t text_offset; /* from the Image header (Documentation/arm64/booting.rst) */
     uint64_t image_size;  /* effective size incl. BSS; never less than size */
-    size_t mapped;        /* non-zero: data is the file mmap()ed (length), else malloc'ed */
+    size_t mapped;        /* non-zero: map is the kernel file mmap()ed (length) */
+    void *map;
+    struct tern_gz *gz; /* gzip: inflated as tern_image_read goes */
+    size_t pos;         /* bytes read so far by tern_image_read */
 };
 /* Loads a raw or gzip-compressed arm64 Image. Returns 0, or -errno with err filled. */
 int tern_image_load(const char *path, struct tern_image *img, char *err, size_t errlen);
 /* Parses an Image already in memory (takes ownership of data on success). */
 int tern_image_parse(uint8_t *data, size_t size, struct tern_image *img, char *err, size_t errlen);
+/* Reads the Image's next len bytes in order (inflating a gzip one); -errno if the stream is
+ * corrupt, or ends before or after the size its trailer gave. */
+int tern_image_read(struct tern_image *img, void *buf, size_t len);
 /* Inflates a gzip buffer; returns 0 and a malloc'ed result, or -errno. */
 int tern_gunzip(const uint8_t *in, size_t in_len, uint8_t **out, size_t *out_len);
 void tern_image_free(struct tern_image *img);

@@ -263,8 +263,7 @@ int tern_guest_build(xc_interface *xch, const struct tern_build_config *cfg,
     }
     /* The copies are made by the domain running the toolstack: dom0. */
     tern_loader_init(&ld, xch, b.fmem, b.gnttab, cfg->domid, 0);
-    if ((rc = tern_loader_copy(&ld, layout.kernel_base, img.data, img.size, "kernel", err,
-                               errlen)) < 0)
+    if ((rc = tern_loader_copy_image(&ld, layout.kernel_base, &img, err, errlen)) < 0)
         goto out;
     tern_timing(ld.xgt ? "build: kernel (grant copy)" : "build: kernel (foreign map)");
     if (ramdisk_size && (rc = tern_loader_copy(&ld, layout.ramdisk_base, ramdisk, ramdisk_size,

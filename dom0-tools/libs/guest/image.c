@@ -111,15 +111,127 @@ int tern_image_parse(uint8_t *data, size_t size, struct tern_image *img, char *e
     img->text_offset = text_offset;
     img->image_size = image_size;
     img->mapped = 0;
+    img->map = NULL;
+    img->gz = NULL;
+    img->pos = 0;
+    return 0;
+}
+
+/* A gzip Image, inflated as it is read (tern_image_read): no buffer for the whole kernel. */
+struct tern_gz {
+    z_stream zs;
+    const uint8_t *file; /* the compressed file, mapped */
+    size_t file_len;
+    uint8_t head[ARM64_HEADER_SIZE]; /* inflated first to parse the header; read back first */
+    int zrc;
+};
+
+/* Reads the next len bytes of a gzip image; -EINVAL if the stream is corrupt or ends early. */
+static int gz_read(struct tern_image *img, uint8_t *buf, size_t len)
+{
+    struct tern_gz *gz = img->gz;
+
+    if (img->pos < ARM64_HEADER_SIZE) {
+        size_t n = ARM64_HEADER_SIZE - img->pos < len ? ARM64_HEADER_SIZE - img->pos : len;
+
+        memcpy(buf, gz->head + img->pos, n);
+        buf += n;
+        len -= n;
+        img->pos += n;
+    }
+    while (len) {
+        size_t before;
+
+        if (gz->zrc != Z_OK)
+            return -EINVAL; /* ended (or broke) before the size its trailer gave */
+        gz->zs.next_out = buf;
+        gz->zs.avail_out = (uInt)len;
+        before = len;
+        gz->zrc = inflate(&gz->zs, Z_NO_FLUSH);
+        if (gz->zrc != Z_OK && gz->zrc != Z_STREAM_END)
+            return -EINVAL;
+        buf += before - gz->zs.avail_out;
+        img->pos += before - gz->zs.avail_out;
+        len = gz->zs.avail_out;
+        if (gz->zrc == Z_OK && before == len && !gz->zs.avail_in)
+            gz->zrc = Z_DATA_ERROR; /* no progress, no input left: truncated */
+    }
+    if (img->pos == img->size && gz->zrc == Z_OK) {
+        /* All the bytes the trailer promised: the stream must end here. */
+        uint8_t extra;
+
+        gz->zs.next_out = &extra;
+        gz->zs.avail_out = 1;
+        gz->zrc = inflate(&gz->zs, Z_NO_FLUSH);
+        if (gz->zrc != Z_STREAM_END || gz->zs.avail_out == 0)
+            return -EFBIG; /* longer than its trailer says */
+    }
+    return 0;
+}
+
+int tern_image_read(struct tern_image *img, void *buf, size_t len)
+{
+    if (len > img->size - img->pos)
+        return -EINVAL;
+    if (img->gz)
+        return gz_read(img, buf, len);
+    memcpy(buf, img->data + img->pos, len);
+    img->pos += len;
+    return 0;
+}
+
+/* Starts inflating a mapped gzip file: the header is parsed from its first 64 bytes, the
+ * size taken from the gzip trailer (ISIZE, RFC 1952), checked when the stream ends. */
+static int gz_open(const uint8_t *file, size_t file_len, struct tern_image *img, char *err,
+                   size_t errlen)
+{
+    struct tern_gz *gz;
+    uint32_t isize;
+    int rc;
+
+    if (file_len < 18 || !(isize = le32(file + file_len - 4)) || isize > IMAGE_MAX_SIZE) {
+        snprintf(err, errlen, "gzip trailer gives no plausible size");
+        return -EINVAL;
+    }
+    gz = calloc(1, sizeof(*gz));
+    if (!gz)
+        return -ENOMEM;
+    if (inflateInit2(&gz->zs, 16 + MAX_WBITS) != Z_OK) {
+        free(gz);
+        return -ENOMEM;
+    }
+    gz->file = file;
+    gz->file_len = file_len;
+    gz->zs.next_in = (Bytef *)file;
+    gz->zs.avail_in = (uInt)file_len;
+    gz->zs.next_out = gz->head;
+    gz->zs.avail_out = sizeof(gz->head);
+    while (gz->zs.avail_out && (gz->zrc = inflate(&gz->zs, Z_NO_FLUSH)) == Z_OK && gz->zs.avail_in)
+        ;
+    if (gz->zs.avail_out || (gz->zrc != Z_OK && gz->zrc != Z_STREAM_END)) {
+        inflateEnd(&gz->zs);
+        free(gz);
+        snprintf(err, errlen, "gzip stream corrupt or shorter than an Image header");
+        return -EINVAL;
+    }
+    rc = tern_image_parse(gz->head, isize, img, err, errlen);
+    if (rc < 0) {
+        inflateEnd(&gz->zs);
+        free(gz);
+        return rc;
+    }
+    img->data = NULL;
+    img->gz = gz;
+    img->pos = 0;
     return 0;
 }
 
 /* A raw Image is used straight from the file's pages (mmap: no read() copy); a gzip one is
- * inflated into a buffer. */
+ * inflated window by window as the loader copies it (tern_image_read). */
 int tern_image_load(const char *path, struct tern_image *img, char *err, size_t errlen)
 {
     struct stat st;
-    uint8_t *raw = NULL, *data = NULL;
+    uint8_t *raw = NULL;
     size_t size = 0;
     int fd, rc;
 
@@ -142,19 +254,14 @@ int tern_image_load(const char *path, struct tern_image *img, char *err, size_t 
         snprintf(err, errlen, "read kernel %s: %s", path, strerror(-rc));
         goto out;
     }
-    if (size >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) {
-        rc = tern_gunzip(raw, size, &data, &size);
-        munmap(raw, (size_t)st.st_size);
-        raw = NULL;
-        if (rc < 0) {
-            snprintf(err, errlen, "gunzip kernel %s: %s", path, strerror(-rc));
-            goto out;
-        }
-    }
-    rc = tern_image_parse(raw ? raw : data, size, img, err, errlen);
+    if (size >= 2 && raw[0] == 0x1f && raw[1] == 0x8b)
+        rc = gz_open(raw, size, img, err, errlen);
+    else
+        rc = tern_image_parse(raw, size, img, err, errlen);
     if (rc == 0) {
-        img->mapped = raw ? size : 0;
-        raw = data = NULL;
+        img->mapped = size; /* the file mapping: the data (raw) or the gzip input */
+        img->map = raw;
+        raw = NULL;
     } else {
         char tmp[200];
 
@@ -163,8 +270,7 @@ int tern_image_load(const char *path, struct tern_image *img, char *err, size_t 
     }
 out:
     if (raw)
-        munmap(raw, (size_t)st.st_size);
-    free(data);
+        munmap(raw, size);
     if (fd >= 0)
         close(fd);
     return rc;
@@ -172,10 +278,16 @@ out:
 
 void tern_image_free(struct tern_image *img)
 {
+    if (img->gz) {
+        inflateEnd(&img->gz->zs);
+        free(img->gz);
+    }
     if (img->mapped)
-        munmap(img->data, img->mapped);
+        munmap(img->map, img->mapped);
     else
         free(img->data);
     img->data = NULL;
+    img->map = NULL;
+    img->gz = NULL;
     img->mapped = 0;
 }

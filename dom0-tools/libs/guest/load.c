@@ -54,7 +54,7 @@ void tern_loader_init(struct tern_loader *ld, xc_interface *xch, xenforeignmemor
 /* One window through grant copy. Returns 0, or -errno if the copy did not happen (the caller
  * then falls back to a mapping). */
 static int copy_window_grant(struct tern_loader *ld, const struct tern_copy_window *w,
-                             const uint8_t *src)
+                             const uint8_t *wsrc)
 {
     struct tern_copy_seg segs[TERN_COPY_NR_REFS + 1];
     xengnttab_grant_copy_segment_t xs[TERN_COPY_NR_REFS + 1];
@@ -74,7 +74,8 @@ static int copy_window_grant(struct tern_loader *ld, const struct tern_copy_wind
     for (size_t i = 0; i < n; i++) {
         xs[i] = (xengnttab_grant_copy_segment_t){.len = segs[i].len, .flags = GNTCOPY_dest_gref};
         xs[i].source.virt =
-            (void *)(segs[i].src_off == TERN_COPY_ZEROS ? zero_page : src + segs[i].src_off);
+            (void *)(segs[i].src_off == TERN_COPY_ZEROS ? zero_page
+                                                        : wsrc + (segs[i].src_off - w->src_off));
         xs[i].dest.foreign.ref = segs[i].ref;
         xs[i].dest.foreign.offset = segs[i].offset;
         xs[i].dest.foreign.domid = (uint16_t)ld->domid;
@@ -87,11 +88,14 @@ static int copy_window_grant(struct tern_loader *ld, const struct tern_copy_wind
     return 0;
 }
 
+/* One window through a foreign mapping; the data from wsrc, or read from stream into the
+ * mapping itself (a gzip kernel is inflated straight into guest memory). */
 static int copy_window_map(struct tern_loader *ld, const struct tern_copy_window *w,
-                           const uint8_t *src)
+                           const uint8_t *wsrc, struct tern_image *stream)
 {
     xen_pfn_t *pfns = malloc(w->npages * sizeof(*pfns));
     uint8_t *p;
+    int rc = 0;
 
     if (!pfns)
         return -ENOMEM;
@@ -101,10 +105,13 @@ static int copy_window_map(struct tern_loader *ld, const struct tern_copy_window
     free(pfns);
     if (!p)
         return -errno;
-    memcpy(p, src + w->src_off, w->data_len);
+    if (stream)
+        rc = tern_image_read(stream, p, w->data_len);
+    else
+        memcpy(p, wsrc, w->data_len);
     memset(p + w->data_len, 0, w->npages * TERN_PAGE_SIZE - w->data_len);
     xenforeignmemory_unmap(ld->fmem, p, w->npages);
-    return 0;
+    return rc;
 }
 
 static int flush(struct tern_loader *ld, uint64_t gfn, size_t pages, const char *what, char *err,
@@ -121,10 +128,13 @@ static int flush(struct tern_loader *ld, uint64_t gfn, size_t pages, const char 
     return 0;
 }
 
-int tern_loader_copy(struct tern_loader *ld, uint64_t gpa, const void *src, size_t len,
-                     const char *what, char *err, size_t errlen)
+/* Copies len bytes from mem, or read from stream, to gpa. */
+static int copy_range(struct tern_loader *ld, uint64_t gpa, size_t len, const uint8_t *mem,
+                      struct tern_image *stream, const char *what, char *err, size_t errlen)
 {
     size_t pages = (size_t)((len + TERN_PAGE_SIZE - 1) / TERN_PAGE_SIZE);
+    uint8_t *staging = NULL;
+    int rc = 0;
 
     if (gpa % TERN_PAGE_SIZE)
         return fail(err, errlen, -EINVAL, "load %s: address %#llx not page aligned", what,
@@ -132,29 +142,58 @@ int tern_loader_copy(struct tern_loader *ld, uint64_t gpa, const void *src, size
     for (size_t first = 0; first < pages;) {
         struct tern_copy_window w;
         size_t max = ld->xgt ? TERN_COPY_NR_REFS : MAP_WINDOW_PAGES;
-        uint64_t wgpa = gpa + first * TERN_PAGE_SIZE;
-        size_t wlen = len - first * TERN_PAGE_SIZE;
-        int rc;
+        const uint8_t *wsrc;
 
-        tern_copy_plan(wgpa, wlen, max, &w, 1);
-        w.src_off += first * TERN_PAGE_SIZE; /* plan offsets are relative to wgpa */
-        rc = ld->xgt ? copy_window_grant(ld, &w, src) : -ENOSYS;
-        if (rc < 0 && ld->xgt) {
-            /* Grant copy refused (old kernel, hypervisor without GNTTABOP_copy): map instead,
-             * from here on. */
-            xengnttab_close(ld->xgt);
-            ld->xgt = NULL;
-            ld->method = "foreign map";
-            continue;
+        tern_copy_plan(gpa + first * TERN_PAGE_SIZE, len - first * TERN_PAGE_SIZE, max, &w, 1);
+        w.src_off += first * TERN_PAGE_SIZE; /* plan offsets are relative to the window */
+        wsrc = mem ? mem + w.src_off : NULL;
+        if (ld->xgt) {
+            if (stream) { /* grant copy needs the bytes in dom0: inflate a window's worth */
+                if (!staging && !(staging = aligned_alloc(TERN_PAGE_SIZE,
+                                                          TERN_COPY_NR_REFS * TERN_PAGE_SIZE))) {
+                    rc = fail(err, errlen, -ENOMEM, "load %s", what);
+                    break;
+                }
+                rc = tern_image_read(stream, staging, w.data_len);
+                if (rc < 0) {
+                    rc = fail(err, errlen, rc, "load %s: read at offset %zu", what, w.src_off);
+                    break;
+                }
+                wsrc = staging;
+            }
+            rc = copy_window_grant(ld, &w, wsrc);
+            if (rc < 0) {
+                /* Grant copy refused (old kernel, hypervisor without GNTTABOP_copy): this
+                 * window and the rest through mappings. */
+                xengnttab_close(ld->xgt);
+                ld->xgt = NULL;
+                ld->method = "foreign map";
+                rc = copy_window_map(ld, &w, wsrc, NULL);
+            }
+        } else {
+            rc = copy_window_map(ld, &w, wsrc, stream);
         }
-        if (rc < 0)
-            rc = copy_window_map(ld, &w, src);
-        if (rc < 0)
-            return fail(err, errlen, rc, "load %s: map gfn %#llx+%zu of domain %u", what,
-                        (unsigned long long)w.gfn, w.npages, ld->domid);
+        if (rc < 0) {
+            rc = fail(err, errlen, rc, "load %s: gfn %#llx+%zu of domain %u", what,
+                      (unsigned long long)w.gfn, w.npages, ld->domid);
+            break;
+        }
         first += w.npages;
     }
-    return flush(ld, gpa / TERN_PAGE_SIZE, pages, what, err, errlen);
+    free(staging);
+    return rc < 0 ? rc : flush(ld, gpa / TERN_PAGE_SIZE, pages, what, err, errlen);
+}
+
+int tern_loader_copy(struct tern_loader *ld, uint64_t gpa, const void *src, size_t len,
+                     const char *what, char *err, size_t errlen)
+{
+    return copy_range(ld, gpa, len, src, NULL, what, err, errlen);
+}
+
+int tern_loader_copy_image(struct tern_loader *ld, uint64_t gpa, struct tern_image *img, char *err,
+                           size_t errlen)
+{
+    return copy_range(ld, gpa, img->size, img->data, img->data ? NULL : img, "kernel", err, errlen);
 }
 
 void tern_loader_finish(struct tern_loader *ld)

@@ -27,6 +27,10 @@ void tern_loader_init(struct tern_loader *ld, xc_interface *xch, xenforeignmemor
  * point of coherency. Returns 0 or -errno with err filled ("load <what>: ..."). */
 int tern_loader_copy(struct tern_loader *ld, uint64_t gpa, const void *src, size_t len,
                      const char *what, char *err, size_t errlen);
+/* The same for a kernel Image: from memory, or inflated window by window (gzip). */
+struct tern_image;
+int tern_loader_copy_image(struct tern_loader *ld, uint64_t gpa, struct tern_image *img, char *err,
+                           size_t errlen);
 /* Revokes the copy-window grants and closes gntdev. */
 void tern_loader_finish(struct tern_loader *ld);
 

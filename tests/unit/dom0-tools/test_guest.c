@@ -276,10 +276,32 @@ START_TEST(test_image_load_file)
     ck_assert_int_eq(write(fd, gz, gzlen), (ssize_t)gzlen);
     close(fd);
     ck_assert_int_eq(tern_image_load(path, &img, err, sizeof(err)), 0);
-    ck_assert_uint_eq(img.mapped, 0);
+    ck_assert_ptr_null(img.data); /* inflated as it is read */
     ck_assert_uint_eq(img.size, 3 * 4096 + 5);
-    ck_assert_mem_eq(img.data, p, img.size);
+    {
+        uint8_t out[3 * 4096 + 5];
+
+        /* In uneven pieces, across the header's end and the window boundaries. */
+        ck_assert_int_eq(tern_image_read(&img, out, 10), 0);
+        ck_assert_int_eq(tern_image_read(&img, out + 10, 4096), 0);
+        ck_assert_int_eq(tern_image_read(&img, out + 4106, sizeof(out) - 4106), 0);
+        ck_assert_mem_eq(out, p, sizeof(out));
+        ck_assert_int_lt(tern_image_read(&img, out, 1), 0); /* past the end */
+    }
     tern_image_free(&img);
+    /* A trailer that lies: more bytes promised than there are, or fewer. */
+    for (int delta = -1; delta <= 1; delta += 2) {
+        uint8_t out[3 * 4096 + 6];
+        uint32_t isize = 3 * 4096 + 5 + delta;
+
+        memcpy(gz + gzlen - 4, &isize, 4); /* little-endian host */
+        fd = open(path, O_WRONLY | O_TRUNC);
+        ck_assert_int_eq(write(fd, gz, gzlen), (ssize_t)gzlen);
+        close(fd);
+        ck_assert_int_eq(tern_image_load(path, &img, err, sizeof(err)), 0);
+        ck_assert_int_lt(tern_image_read(&img, out, isize), 0);
+        tern_image_free(&img);
+    }
     unlink(path);
     free(p);
 }
