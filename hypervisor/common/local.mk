@@ -6,6 +6,7 @@
 HV_COMMON_SRCS = $(HV_COMMON_CORE_SRCS) $(HV_COMMON_TOOLSTACK)
 HV_COMMON_CORE_SRCS = \
 	hypervisor/common/alloc.c \
+	hypervisor/common/conring.c \
 	hypervisor/common/console.c \
 	hypervisor/common/domain.c \
 	hypervisor/common/event_2l.c \
@@ -42,7 +43,7 @@ tests_unit_hypervisor_test_hv_common_SOURCES = \
 	tests/unit/hypervisor/test_events.c tests/unit/hypervisor/test_grants.c \
 	tests/unit/hypervisor/test_memory.c tests/unit/hypervisor/test_misc.c \
 	tests/unit/hypervisor/test_fuzz.c tests/unit/hypervisor/test_toolstack.c \
-	tests/unit/hypervisor/test_sched.c
+	tests/unit/hypervisor/test_sched.c tests/unit/hypervisor/test_conring.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the
 # arm64 sysroot's, read with the Arm layout (host_xen_arm.h).
 tests_unit_hypervisor_test_hv_common_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \

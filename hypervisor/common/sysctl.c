@@ -8,6 +8,7 @@
 #endif
 
 #include <hv/arch_toolstack.h>
+#include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest_access.h>
@@ -61,6 +62,9 @@ long hc_sysctl(struct vcpu *v, const uint64_t a[5])
         op.u.physinfo.cores_per_socket = op.u.physinfo.nr_cpus;
         rc = 0;
         break;
+    case XEN_SYSCTL_readconsole:
+        rc = conring_read(&op.u.readconsole);
+        break;
     case XEN_SYSCTL_getdomaininfolist:
         rc = getdomaininfolist(&op.u.getdomaininfolist);
         break;
@@ -69,7 +73,7 @@ long hc_sysctl(struct vcpu *v, const uint64_t a[5])
         rc = 0;
         break;
     default:
-        /* readconsole, cpupools, scheduler_op, topology, ...: not yet in Tern. */
+        /* cpupools, scheduler_op, topology, ...: not yet in Tern. */
         rc = -ENOSYS;
     }
     spin_unlock(&toolstack_lock);

@@ -43,6 +43,7 @@ void console_write(const char *s, size_t n)
 {
     unsigned long flags;
 
+    conring_put(s, n); /* XEN_SYSCTL_readconsole (common/conring.c) */
     if (!uart)
         return;
     flags = irq_save();

@@ -91,7 +91,8 @@ void arch_physinfo(struct xen_sysctl_physinfo *pi)
 }
 
 /* XENVER_commandline (what `xl info` / `tern info` print as xen_commandline): the
- * hypervisor's command line as setup.c reads it from the host DT. */
+ * hypervisor's command line as setup.c reads it from the host DT; and the version banner
+ * in the console ring. */
 void arch_record_cmdline(void)
 {
     int chosen = fdt_path_offset(boot.fdt, "/chosen");
@@ -100,4 +101,6 @@ void arch_record_cmdline(void)
     if (chosen >= 0 && !(p = fdt_getprop(boot.fdt, chosen, "xen,xen-bootargs", NULL)))
         p = fdt_getprop(boot.fdt, chosen, "bootargs", NULL);
     xen_version_set_cmdline(p ? p : "");
+    /* The first line `xl dmesg` users look for, with the version XENVER_* report. */
+    printk("Xen version 4.17-tern (Tern hypervisor, Xen 4.17 guest ABI)\n");
 }

@@ -167,10 +167,12 @@ static void hyp_timer_program(struct pcpu *p)
     for (struct sched_entity *e = p->rq.head; e; e = e->next) {
         struct vcpu *v = vcpu_of(e);
 
-        if (!v->arch.running && v->online && v->blocked) {
-            vcpu_context_timer_due(v, &t);
+        /* Only future deadlines of vCPUs that may run: a passed one made its vCPU
+         * runnable already, and a paused or shut-down domain's timer must not fire
+         * again and again (an interrupt storm that starves the pCPU). */
+        if (!v->arch.running && v->online && v->blocked && domain_may_run(v->domain) &&
+            !vcpu_context_timer_due(v, &t))
             deadline = MIN(deadline, t);
-        }
     }
     spin_unlock(&p->rq.lock);
     if (deadline == ~0UL) {
@@ -196,7 +198,8 @@ void hyp_timer_interrupt(void)
     for (struct sched_entity *e = p->rq.head; e; e = e->next) {
         struct vcpu *v = vcpu_of(e);
 
-        if (!v->arch.running && v->blocked && vcpu_context_timer_due(v, &t))
+        if (!v->arch.running && v->blocked && domain_may_run(v->domain) &&
+            vcpu_context_timer_due(v, &t))
             scheduler->wake(&p->rq, e);
     }
     spin_unlock(&p->rq.lock);

@@ -46,5 +46,6 @@ TCase *tcase_fuzz(void);
 TCase *tcase_toolstack(void);
 TCase *tcase_silo(void);
 TCase *tcase_sched(void);
+TCase *tcase_conring(void);
 
 #endif
