@@ -251,8 +251,19 @@ static void reap(uint32_t domid, unsigned reason)
 
         tern_config_init(&cfg);
         if (tern_config_load(&cfg, cfgpath, NULL, 0, err, sizeof(err), NULL) < 0 ||
-            tern_domain_create(&ctx, &cfg, false, &newid, err, sizeof(err)) < 0)
+            tern_domain_create(&ctx, &cfg, false, &newid, err, sizeof(err)) < 0) {
             logmsg("restart of domain %u: %s", domid, err);
+        } else {
+            /* Attach the new domain now rather than on its @introduceDomain event: it is
+             * already running and must not wait for a console. */
+            struct dom *nd = find_dom(newid) ? NULL : track(newid);
+
+            if (nd) {
+                nd->seen = true; /* the scan that called us must not drop it */
+                try_attach(nd);
+            }
+            logmsg("domain %u rebooted as domain %u", domid, newid);
+        }
     }
 out:
     free(action);
@@ -361,6 +372,14 @@ static int setup_socket(void)
     return 0;
 }
 
+static long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
 static void watch_events(void)
 {
     char **ev;
@@ -388,6 +407,7 @@ static void watch_events(void)
 static void loop(void)
 {
     int xs_fd = xs_fileno(ctx.xsh);
+    long last_scan = now_ms();
 
     for (;;) {
         struct pollfd pfd[MAX_POLL];
@@ -412,8 +432,12 @@ static void loop(void)
             logmsg("poll: %s", strerror(errno));
             return;
         }
-        if (rc == 0)
+        /* The safety net runs by the clock, so a steady stream of other wakeups cannot
+         * postpone it indefinitely. */
+        if (now_ms() - last_scan >= FALLBACK_SCAN_MS) {
             scan();
+            last_scan = now_ms();
+        }
         if (rc <= 0)
             continue;
         if (pfd[0].revents & POLLIN) {
@@ -503,12 +527,17 @@ int main(int argc, char **argv)
         /* A daemon keeps nothing of its caller's terminal. */
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
+        int logfd =
+            open("/var/log/tern/consoled.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
         if (null >= 0) {
             dup2(null, STDIN_FILENO);
             dup2(null, STDOUT_FILENO);
-            dup2(null, STDERR_FILENO);
+            dup2(logfd >= 0 ? logfd : null, STDERR_FILENO); /* its messages are kept */
             close(null);
         }
+        if (logfd >= 0)
+            close(logfd);
     }
     /* Watches first, then the first scan: a domain introduced in between is seen by both,
      * which is harmless; none is missed. */

@@ -110,10 +110,11 @@ memwait)  # memwait DOM le|ge MIB
     xenstore-read /local/domain/$(tern domid "$2")/memory/target ;;
 rebootwait)  # rebootwait DOM OLDID
     tern reboot "$2" || exit 1
-    i=0
+    t0=$(date +%s)
     while [ "$(tern domid "$2" 2>/dev/null)" = "$3" ] ||
           [ "$(grep -c TERN-GUEST-INIT /var/log/tern/console/$2.log 2>/dev/null || echo 0)" -lt 2 ]; do
-        i=$((i + 1)); [ $i -gt 480 ] && break; sleep 0.5
+        [ $(($(date +%s) - t0)) -gt 240 ] && { tail -n 5 /var/log/tern/consoled.log; break; }
+        sleep 0.5
     done
     tern list "$2" ;;
 consoled)  # start tern-consoled once a killed xenconsoled is really gone (up to 20 s)
