@@ -142,7 +142,8 @@ static const struct image_header *kernel_header(void)
 /* Choose dom0's bank and reserve it, before the heap hands out any page: the bank that
  * copies the fewest bytes of the modules, of (1) one starting at the kernel's base, (2)
  * one ending just after both modules, (3) the top of RAM (as Xen), (4) one just above
- * the hypervisor. */
+ * the hypervisor, (5) one just above the kernel as loaded (a misaligned kernel is then
+ * copied but the initrd may stay). */
 void dom0_reserve_memory(void)
 {
     const struct image_header *h = kernel_header();
@@ -155,6 +156,7 @@ void dom0_reserve_memory(void)
         ROUNDUP(mods_end, SZ_2M) - size,
         ROUNDDOWN(boot.ram_end - size, SZ_2M),
         ROUNDUP(MAX((paddr_t)_end, (paddr_t)boot.fdt + fdt_totalsize(boot.fdt)), SZ_2M),
+        ROUNDUP(boot.kernel.start + boot.kernel.size, SZ_2M),
     };
     uint64_t best_saved = 0;
     bool found = false;
