@@ -70,7 +70,8 @@ class Cpio:
         chunks.append(_newc_header("TRAILER!!!", 0, 0, 0, 0, 0))
         chunks.append(_pad(b"TRAILER!!!\0", 110))
         blob = b"".join(chunks)
-        tmp = out + ".tmp"
+        # per process: two tests may build the same image at once (make -j2)
+        tmp = "%s.tmp.%d" % (out, os.getpid())
         opener = gzip.open if compress else open
         with opener(tmp, "wb") as f:
             f.write(blob)

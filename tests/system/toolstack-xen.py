@@ -41,9 +41,13 @@ def check(name, ok, detail=""):
 def write(name, text, mode=0o644):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, "toolstack-" + name)
-    with open(path, "w") as f:
+    # toolstack-xenstore-lite.py runs this file at the same time (make -j2): write a
+    # private file and rename it, so neither reads the other's half-written copy
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    with open(tmp, "w") as f:
         f.write(text)
-    os.chmod(path, mode)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
     return path
 
 
@@ -142,9 +146,10 @@ if not os.path.exists(GZ_KERNEL) or os.path.getmtime(GZ_KERNEL) < os.path.getmti
     import gzip
     import shutil
     os.makedirs(OUT, exist_ok=True)
-    with open(_raw_kernel, "rb") as fin, gzip.open(GZ_KERNEL + ".tmp", "wb", compresslevel=6) as fout:
+    with open(_raw_kernel, "rb") as fin, gzip.open(GZ_KERNEL + ".tmp.%d" % os.getpid(), "wb",
+                                                  compresslevel=6) as fout:
         shutil.copyfileobj(fin, fout)
-    os.replace(GZ_KERNEL + ".tmp", GZ_KERNEL)
+    os.replace(GZ_KERNEL + ".tmp.%d" % os.getpid(), GZ_KERNEL)
 SMALLGZ = SMALL.replace('name = "small"', 'name = "smallgz"').replace('/guest/vmlinuz"', '/guest/vmlinuz.gz"')
 extra = {"/guest/vmlinuz.gz": GZ_KERNEL,
          "/guest/initrd-tern.gz": guest_initrd, "/usr/local/sbin/tern-test": write("tern-test", HELPER, 0o755)}
