@@ -1,8 +1,9 @@
 # tests: build fragment included by the root Makefile.am (see its header).
 # Component helpers add their own unit and system tests in their fragments; this one holds
 # the foundation's tests and the style check.
-EXTRA_DIST += tests/harness tests/system/foundation-xen.py tests/format-check.sh
-TESTS += tests/format-check.sh tests/system/foundation-xen.py
+EXTRA_DIST += tests/harness tests/system/foundation-xen.py tests/format-check.sh \
+	tests/system/run-system-demo.py
+TESTS += tests/format-check.sh tests/system/foundation-xen.py tests/system/run-system-demo.py
 
 # Kernel module for dom0 used by tests/system/hypervisor-faults.py; the test builds it
 # against cache/kheaders (scripts/setup) into $(builddir)/tests/out/hv-module-<hash>/.
