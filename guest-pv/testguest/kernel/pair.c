@@ -46,6 +46,19 @@ static volatile uint64_t *mbox_word(unsigned which)
     return (volatile uint64_t *)(tg_pair.page + PAIR_MBOX_OFF + 8 * which);
 }
 
+bool pair_ready(void)
+{
+    if (tg_pair.denied) {
+        tg_skip("domU-to-domU communication refused by the hypervisor's policy");
+        return false;
+    }
+    if (!tg_pair.connected) {
+        tg_error("not connected");
+        return false;
+    }
+    return true;
+}
+
 bool pair_post(uint64_t seq)
 {
     if (tg_env.role == 'b') {

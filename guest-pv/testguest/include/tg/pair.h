@@ -41,6 +41,9 @@ static inline bool pair_pattern_byte(unsigned i)
     return (i < PAIR_ANSWER_OFF || i >= PAIR_ANSWER_OFF + 64) && i < PAIR_MBOX_OFF;
 }
 
+/* Whether the exchange set up by pair_0_connect can go on; if not, the current case is
+ * skipped (the hypervisor's policy refused it) or fails as an error (never connected). */
+bool pair_ready(void);
 /* Publish this side's sequence number / wait (bounded) until the peer's reaches seq. */
 bool pair_post(uint64_t seq);
 bool pair_wait_peer(uint64_t seq, unsigned ms);
