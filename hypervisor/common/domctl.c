@@ -27,9 +27,16 @@
 #define ARM_MAX_ORDER 18 /* cacheflush limit (Xen on Arm: 1 << MAX_ORDER pages) */
 
 /* One toolstack operation at a time (Xen's domctl_lock): dom0's vCPUs may issue domctls
- * and sysctls concurrently.  Pause targets are never dom0, so waiting for a domU to stop
- * under it cannot wait for a dom0 vCPU spinning here. */
+ * and sysctls concurrently.  Whoever holds it may wait for a vCPU of its own domain to
+ * stop (getvcpucontext, vcpu_pause), so it is never spun on: a caller that finds it
+ * taken re-issues its hypercall (-ERESTART, Xen's continuation in domctl_lock_acquire),
+ * passing through the scheduler where a paused vCPU stops. */
 spinlock_t toolstack_lock = SPINLOCK_INIT;
+
+bool toolstack_lock_acquire(void)
+{
+    return spin_trylock(&toolstack_lock);
+}
 
 void domain_pause_get(struct domain *d)
 {
@@ -201,12 +208,16 @@ static long getvcpucontext(struct vcpu *cur, struct domain *d, struct xen_domctl
     struct vcpu_guest_context c;
     struct vcpu *v;
 
+    /* As Xen 4.17: only the vCPU read is paused (never the caller itself), so dom0 may
+     * read its own other vCPUs; pausing the whole domain would pause the caller too. */
     if (vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]) || v == cur)
         return -EINVAL;
     memset(&c, 0, sizeof(c));
-    domain_pause_get(d);
+    if (v->pause_count++ == 0)
+        vcpu_pause(v);
     arch_get_info_guest(v, &c);
-    domain_pause_put(d);
+    if (--v->pause_count == 0)
+        vcpu_unpause(v);
     if (v->online)
         c.flags |= VGCF_online;
     return copy_to_guest_va(vc->ctxt.q, &c, sizeof(c)) ? -EFAULT : 0;
@@ -334,7 +345,8 @@ long hc_domctl(struct vcpu *v, const uint64_t a[5])
         return -EFAULT;
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
         return -EACCES;
-    spin_lock(&toolstack_lock);
+    if (!toolstack_lock_acquire())
+        return -ERESTART;
     domains_reap();
     if (op.cmd == XEN_DOMCTL_createdomain) {
         rc = createdomain(&op);

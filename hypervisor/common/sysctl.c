@@ -49,7 +49,8 @@ long hc_sysctl(struct vcpu *v, const uint64_t a[5])
         return -EFAULT;
     if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
         return -EACCES;
-    spin_lock(&toolstack_lock);
+    if (!toolstack_lock_acquire())
+        return -ERESTART; /* re-issued (domctl.c) */
     domains_reap();
     switch (op.cmd) {
     case XEN_SYSCTL_physinfo:

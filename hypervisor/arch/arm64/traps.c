@@ -84,7 +84,15 @@ static void trap_hvc(struct cpu_user_regs *regs, uint64_t esr)
         do_vsmccc(regs);
     } else if (imm == XEN_HYPERCALL_TAG) {
         uint64_t a[5] = {regs->x[0], regs->x[1], regs->x[2], regs->x[3], regs->x[4]};
-        regs->x[0] = hypercall_dispatch(v, regs->x[16], a);
+        long rc = hypercall_dispatch(v, regs->x[16], a);
+
+        /* -ERESTART: the call is re-issued as it was (Xen's hypercall continuation on
+         * Arm: the HVC again, its registers untouched), after a pass through the
+         * scheduler.  Guests never see the code. */
+        if (rc == -ERESTART)
+            regs->pc -= 4;
+        else
+            regs->x[0] = rc;
     } else {
         /* Not a Xen hypercall: inject an UNDEF as Xen 4.17 does (do_trap_hypercall ->
          * inject_undef64_exception), with ELR_EL1 = the HVC's preferred return address,

@@ -69,6 +69,12 @@ static bool domain_may_run(const struct domain *d)
     return !d->pause_count && !d->is_shutting_down && !d->is_dying;
 }
 
+/* Its domain may run and it is not paused alone (vcpu_pause). */
+static bool vcpu_may_run(const struct vcpu *v)
+{
+    return !v->pause_count && domain_may_run(v->domain);
+}
+
 /* A blocked vCPU has something to take: an event upcall or a fired SCHEDOP_poll port
  * (vcpu_wake_pending, which consumes the poll wake-up), a virtual interrupt, or (while
  * not loaded, its timer stopped) a virtual timer deadline that passed. */
@@ -87,7 +93,7 @@ static bool entity_runnable(struct sched_entity *e, void *arg)
 {
     struct vcpu *v = vcpu_of(e);
 
-    if (!domain_may_run(v->domain))
+    if (!vcpu_may_run(v))
         return false;
     if (!v->online)
         return v->arch.power_on;
@@ -170,7 +176,7 @@ static void hyp_timer_program(struct pcpu *p)
         /* Only future deadlines of vCPUs that may run: a passed one made its vCPU
          * runnable already, and a paused or shut-down domain's timer must not fire
          * again and again (an interrupt storm that starves the pCPU). */
-        if (!v->arch.running && v->online && v->blocked && domain_may_run(v->domain) &&
+        if (!v->arch.running && v->online && v->blocked && vcpu_may_run(v) &&
             !vcpu_context_timer_due(v, &t))
             deadline = MIN(deadline, t);
     }
@@ -198,8 +204,7 @@ void hyp_timer_interrupt(void)
     for (struct sched_entity *e = p->rq.head; e; e = e->next) {
         struct vcpu *v = vcpu_of(e);
 
-        if (!v->arch.running && v->blocked && domain_may_run(v->domain) &&
-            vcpu_context_timer_due(v, &t))
+        if (!v->arch.running && v->blocked && vcpu_may_run(v) && vcpu_context_timer_due(v, &t))
             scheduler->wake(&p->rq, e);
     }
     spin_unlock(&p->rq.lock);
@@ -296,7 +301,7 @@ static void pcpu_maybe_off(struct pcpu *p)
 
 static bool vcpu_can_continue(struct vcpu *v)
 {
-    return v->online && !v->blocked && domain_may_run(v->domain);
+    return v->online && !v->blocked && vcpu_may_run(v);
 }
 
 /* Called by entry.S on every return to the guest (and to start a pCPU's first vCPU). */
@@ -317,7 +322,7 @@ void leave_hypervisor(struct cpu_user_regs *regs)
         next = vcpu_of(
             scheduler->pick(&p->rq, cur ? &cur->sched : NULL, rotate, entity_runnable, NULL));
         spin_unlock(&p->rq.lock);
-        if (!next && cur && cur->online && cur->blocked && domain_may_run(cur->domain)) {
+        if (!next && cur && cur->online && cur->blocked && vcpu_may_run(cur)) {
             /* Only cur could run and it waits: keep it loaded, its timer live. */
             account_stop(cur);
             pcpu_wait(p);
@@ -485,6 +490,24 @@ void domain_pause(struct domain *d)
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         while (d->vcpu[i] && d->vcpu[i]->arch.running)
             dsb_ish();
+}
+
+void vcpu_pause(struct vcpu *v)
+{
+    /* v->pause_count > 0 already: its pCPU switches it out on its next scheduler pass
+     * (a vCPU kept loaded while it waits in WFI included, vcpu_may_run). */
+    dsb_ish();
+    if (v->arch.running)
+        pcpu_poke(&pcpus[v->arch.pcpu]);
+    while (v->arch.running)
+        dsb_ish();
+}
+
+void vcpu_unpause(struct vcpu *v)
+{
+    dsb_ish();
+    if (v->online || v->arch.power_on)
+        vcpu_kick(v);
 }
 
 void domain_unpause(struct domain *d)

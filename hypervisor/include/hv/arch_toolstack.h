@@ -24,6 +24,12 @@ void domain_pause(struct domain *d);
  * made by XEN_DOMCTL_createdomain, which starts paused). */
 void domain_unpause(struct domain *d);
 
+/* Stop v alone (never current) and return once it does not run; v->pause_count is
+ * already > 0 (Xen's vcpu_pause, for XEN_DOMCTL_getvcpucontext on a vCPU of the caller's
+ * own domain).  vcpu_unpause() lets it run again once the count is back to 0. */
+void vcpu_pause(struct vcpu *v);
+void vcpu_unpause(struct vcpu *v);
+
 /* Load c into v (d paused): Arm 64-bit EL1/EL0 PSR only, else -EINVAL; x0..x30, pc,
  * sp_el0/el1, elr_el1, spsr_el1, sctlr, ttbr0/1, ttbcr.  Common code sets v->online from
  * VGCF_online afterwards. */

@@ -45,7 +45,7 @@
 #define EBADMSG       XEN_EBADMSG
 #define EOVERFLOW     XEN_EOVERFLOW
 #define EILSEQ        XEN_EILSEQ
-#define ERESTART      XEN_ERESTART
+#define ERESTART      85 /* Xen-internal (XEN_ERESTART is __XEN__ only): never seen by guests */
 #define ENOTSOCK      XEN_ENOTSOCK
 #define EOPNOTSUPP    XEN_EOPNOTSUPP
 #define EADDRINUSE    XEN_EADDRINUSE

@@ -45,6 +45,7 @@ struct vcpu {
     bool poll_woken;                   /* a polled port fired (vcpu_wake_pending) */
     uint32_t virq_to_evtchn[NR_VIRQS]; /* bound VIRQ ports (global VIRQs: vCPU 0's) */
     struct sched_entity sched;         /* run queue entry (hv/scheduler.h; arch queues it) */
+    unsigned int pause_count;          /* vcpu_pause() nesting: not run while > 0 */
 
     struct arch_vcpu arch;
 };

@@ -36,6 +36,16 @@ static inline void spin_lock(spinlock_t *l)
         ;
 }
 
+/* Take l only if it is free at once: true when taken. */
+static inline bool spin_trylock(spinlock_t *l)
+{
+    uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+    uint32_t expected = owner;
+
+    return __atomic_compare_exchange_n(&l->next, &expected, owner + 1, false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
+}
+
 static inline void spin_unlock(spinlock_t *l)
 {
     __atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);

@@ -8,8 +8,10 @@
 struct domain;
 struct xen_domctl_getdomaininfo;
 
-/* Held across every domctl and sysctl (common/domctl.c). */
+/* Held across every domctl and sysctl (common/domctl.c); taken only by
+ * toolstack_lock_acquire(), false when busy: the caller answers -ERESTART. */
 extern spinlock_t toolstack_lock;
+bool toolstack_lock_acquire(void);
 
 /* Nested pause of d (the arch's domain_pause on 0 -> 1, domain_unpause on 1 -> 0). */
 void domain_pause_get(struct domain *d);

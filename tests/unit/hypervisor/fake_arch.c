@@ -356,7 +356,22 @@ void console_write(const char *s, size_t n)
 
 void domain_pause(struct domain *d)
 {
+    /* The real arch waits for every vCPU of d to stop: the caller's own would never. */
+    if (fake_current && fake_current->domain == d)
+        d->arch.self_paused = true;
     d->arch.paused = true;
+}
+
+void vcpu_pause(struct vcpu *v)
+{
+    if (v == fake_current)
+        v->domain->arch.self_paused = true;
+    v->arch.vcpu_pauses++;
+}
+
+void vcpu_unpause(struct vcpu *v)
+{
+    v->arch.vcpu_unpauses++;
 }
 
 void domain_unpause(struct domain *d)

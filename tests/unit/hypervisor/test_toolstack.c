@@ -316,6 +316,67 @@ START_TEST(destroy_while_in_hypercall)
 }
 END_TEST
 
+/* Issue 13: getvcpucontext on dom0's own vCPU 1 paused all of dom0, the caller included,
+ * and the machine hung.  As Xen 4.17: only that vCPU is paused, the caller's own vCPU is
+ * refused, and no domctl ever waits for the caller's domain to stop. */
+START_TEST(no_self_pause)
+{
+    struct xen_domctl op = {.cmd = XEN_DOMCTL_getvcpucontext, .domain = 0};
+    struct vcpu_guest_context ctx;
+    uint32_t cmd;
+
+    op.u.vcpucontext.vcpu = 1;
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, (vcpu_guest_context_t *)(SCRATCH(dom0) + 1024));
+    ck_assert_int_eq(domctl(&op), 0);
+    ck_assert(!dom0->arch.self_paused);
+    ck_assert(!dom0->arch.paused);
+    ck_assert_uint_eq(dom0->pause_count, 0);
+    ck_assert_uint_eq(dom0->vcpu[1]->arch.vcpu_pauses, 1);
+    ck_assert_uint_eq(dom0->vcpu[1]->arch.vcpu_unpauses, 1);
+    ck_assert_uint_eq(dom0->vcpu[1]->pause_count, 0);
+    gget(dom0, SCRATCH(dom0) + 1024, &ctx, sizeof(ctx));
+    /* The caller's own vCPU: -EINVAL (Xen: "no vcpu_pause()"), nothing paused. */
+    op.u.vcpucontext.vcpu = 0;
+    ck_assert_int_eq(domctl(&op), -EINVAL);
+    ck_assert_uint_eq(dom0->vcpu[0]->arch.vcpu_pauses, 0);
+    /* From vCPU 1, vCPU 0 may be read. */
+    ck_assert_int_eq(domctl_as(dom0->vcpu[1], &op), 0);
+    ck_assert_uint_eq(dom0->vcpu[0]->arch.vcpu_pauses, 1);
+
+    /* Every domctl on the caller's own domain, with an empty payload: none may wait for
+     * the caller to stop (the fake arch records what would hang on hardware). */
+    for (cmd = 0; cmd < 128; cmd++) {
+        if (cmd == XEN_DOMCTL_createdomain)
+            continue;
+        op = (struct xen_domctl){.cmd = cmd, .domain = 0};
+        domctl(&op);
+        ck_assert_msg(!dom0->arch.self_paused, "domctl %u paused its caller's domain", cmd);
+        op = (struct xen_domctl){.cmd = cmd, .domain = DOMID_SELF};
+        domctl(&op);
+        ck_assert_msg(!dom0->arch.self_paused, "domctl %u (DOMID_SELF) paused its caller", cmd);
+    }
+    ck_assert_uint_eq(dom0->pause_count, 0);
+    ck_assert(dom0->vcpu[0]->pause_count == 0 && dom0->vcpu[1]->pause_count == 0);
+}
+END_TEST
+
+/* A toolstack call finding the lock taken (another dom0 vCPU in a domctl, perhaps
+ * waiting for this vCPU to stop) does not spin: -ERESTART, the HVC is re-issued. */
+START_TEST(toolstack_lock_busy_restarts)
+{
+    struct xen_domctl op = {.cmd = XEN_DOMCTL_getdomaininfo, .domain = 1};
+    struct xen_sysctl sop = {.cmd = XEN_SYSCTL_physinfo};
+
+    ck_assert(toolstack_lock_acquire());
+    ck_assert(!toolstack_lock_acquire());
+    ck_assert_int_eq(domctl(&op), -ERESTART);
+    ck_assert_int_eq(sysctl(&sop), -ERESTART);
+    spin_unlock(&toolstack_lock);
+    ck_assert_int_eq(domctl(&op), 0);
+    ck_assert_int_eq(sysctl(&sop), 0);
+}
+END_TEST
+
 TCase *tcase_toolstack(void)
 {
     TCase *tc = tcase_create("toolstack");
@@ -326,5 +387,7 @@ TCase *tcase_toolstack(void)
     tcase_add_test(tc, zombie_until_unmapped);
     tcase_add_test(tc, sysctl_queries);
     tcase_add_test(tc, destroy_while_in_hypercall);
+    tcase_add_test(tc, no_self_pause);
+    tcase_add_test(tc, toolstack_lock_busy_restarts);
     return tc;
 }

@@ -17,11 +17,13 @@ struct arch_domain {
     unsigned int shutdowns;
     bool paused; /* between domain_pause() and domain_unpause() */
     unsigned int unpauses;
+    bool self_paused; /* a pause waited for the caller's own vCPU: a hang on hardware */
 };
 
 struct arch_vcpu {
     unsigned int kicks, yields, blocks, events_enabled;
     uint64_t pc, x0, sctlr; /* arch_set_info_guest */
+    unsigned int vcpu_pauses, vcpu_unpauses;
 };
 
 #endif /* ASM_DOMAIN_H */

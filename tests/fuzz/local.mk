@@ -1,0 +1,8 @@
+# tests/fuzz: hypercall fuzzing and hardening probes (issue 13, docs/hardening.md).
+# The dom0 program goes to aarch64/bin, hence into dom0's initramfs.
+AARCH64_OUTPUTS += aarch64/bin/hv-fuzz-dom0
+aarch64/bin/hv-fuzz-dom0: $(srcdir)/tests/fuzz/hv-fuzz-dom0.c
+	@mkdir -p aarch64/bin
+	$(AM_V_CC)$(AARCH64_PROGRAM_LINK) -o $@ $<
+TESTS += tests/system/hardening-selfpause.py
+EXTRA_DIST += tests/fuzz/hv-fuzz-dom0.c tests/system/hardening-selfpause.py
