@@ -379,13 +379,40 @@ class Machine:
         self._seq += 1
         n = self._seq
         # The markers are assembled by the shell, so they appear only in its output.
-        self.send("echo TERN-B\"\"EGIN-%d; { %s\n} 2>&1; echo TERN-E\"\"ND-%d rc=$?\n"
-                  % (n, cmd, n, ))
+        line = "echo TERN-B\"\"EGIN-%d; { %s\n} 2>&1; echo TERN-E\"\"ND-%d rc=$?\n" % (n, cmd, n)
+        if len(line.encode()) > self.TYPE_AHEAD:
+            # Too long to type in one go (see send): store the command in dom0 piece by
+            # piece, each piece acknowledged by the shell before the next is typed, so at
+            # most one piece is ever waiting in the hypervisor's input ring; then source it.
+            path = "/tmp/.tern-cmd-%d" % n
+            self._type_in_pieces(cmd + "\n", path, n, timeout)
+            line = "echo TERN-B\"\"EGIN-%d; { . %s\n} 2>&1; echo TERN-E\"\"ND-%d rc=$?\n" % (
+                n, path, n)
+        self.send(line)
         self.expect(r"TERN-BEGIN-%d\n" % n, timeout)
         start = self.pos
         m = self.expect(r"TERN-END-%d rc=(\d+)" % n, timeout)
         out = self.buf[start:m.start()]
         return int(m.group(1)), out
+
+    # Bytes typed before dom0 must have read them: well under the 128-byte input ring.
+    TYPE_AHEAD = 100
+
+    def _type_in_pieces(self, text, path, n, timeout):
+        """Write `text` to `path` in dom0 with short acknowledged lines (for run())."""
+        budget = self.TYPE_AHEAD - 50  # room for printf, the file name and the ack marker
+        pieces, cur = [], ""
+        for ch in text:
+            q = "'\\''" if ch == "'" else ch
+            if len((cur + q).encode()) > budget:
+                pieces.append(cur)
+                cur = ""
+            cur += q
+        pieces.append(cur)
+        for k, piece in enumerate(pieces):
+            self.send("printf %%s '%s' %s %s; echo TERN-A\"\"CK-%d-%d\n"
+                      % (piece, ">" if k == 0 else ">>", path, n, k))
+            self.expect(r"TERN-ACK-%d-%d\n" % (n, k), timeout)
 
     def run_ok(self, cmd, timeout=120):
         rc, out = self.run(cmd, timeout)
