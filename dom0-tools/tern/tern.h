@@ -13,6 +13,10 @@
 #define TERN_CONSOLE_SOCKET  "/run/tern/console.sock"
 #define TERN_CONSOLE_LOGDIR  "/var/log/tern/console"
 #define TERN_MAXMEM_SLACK_KB 1024 /* libxl's LIBXL_MAXMEM_CONSTANT */
+/* How long a domain's destroy waits for its connected backends to close (all at once). */
+#define TERN_DEV_CLOSE_MS 2000
+/* How long block-detach / network-detach wait for the backend to close (libxl: 10 s). */
+#define TERN_DEV_DETACH_MS 10000
 
 struct tern_ctx {
     xc_interface *xch;
