@@ -54,7 +54,11 @@ TOOLS_CLI_SRCS = \
 	dom0-tools/tern/cmdtable.c \
 	dom0-tools/tern/cmd_vm.c \
 	dom0-tools/tern/cmd_info.c \
-	dom0-tools/tern/cmd_console.c
+	dom0-tools/tern/cmd_console.c \
+	dom0-tools/tern/cmd_args.c \
+	dom0-tools/tern/cmd_block.c \
+	dom0-tools/tern/cmd_net.c \
+	dom0-tools/tern/cmd_disk.c
 TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/events.c \
 	dom0-tools/console/consoled.c
 TOOLS_HDRS = \
