@@ -145,11 +145,18 @@ static int remove_devices(struct tern_ctx *ctx, uint32_t domid, struct dev_ref *
 
     if (!rm)
         return n;
-    /* A connected backend is told to close (libxl's online=0, state=5 in a transaction). */
+    /* A backend that has taken the device (states 2..4) is told to close, as libxl does
+     * (online=0, state=5 in a transaction); one already closing (5) is waited for. A device
+     * still in state 1 has no backend yet: it is removed at once. */
     for (int i = 0; i < n; i++) {
         struct tern_dev_nodes *close;
+        int st = backend_state(ctx, domid, &devs[i]);
 
-        if (backend_state(ctx, domid, &devs[i]) != 4)
+        if (st == 5) {
+            devs[i].waiting = true;
+            waiting++;
+        }
+        if (st < 2 || st > 4)
             continue;
         close = calloc(1, sizeof(*close));
         if (!close)

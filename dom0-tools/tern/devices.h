@@ -60,10 +60,11 @@ int tern_dev_apply(struct tern_ctx *ctx, const struct tern_dev_nodes *nodes, cha
 int tern_dev_list(struct tern_ctx *ctx, uint32_t domid, const char *kind, unsigned int *ids,
                   int max);
 
-/* Removes one device as libxl does: if its backend is connected (state 4), writes online=0
- * and state=5 (Closing) and waits until the backend reports 6 (Closed) or the deadline
- * (CLOCK_MONOTONIC ms) passes; then removes the frontend, backend and /libxl directories.
- * Returns 0, or 1 if the backend did not close in time (the nodes are removed anyway). */
+/* Removes one device as libxl does: if a backend has taken it (state 2..4), writes
+ * online=0 and state=5 (Closing) and waits up to timeout_ms until the backend reports 6
+ * (Closed); then removes the frontend, backend and /libxl directories. A device in state 1
+ * (no backend yet) is removed at once. Returns 0, or 1 if the backend did not close in time
+ * (the nodes are removed anyway). */
 int tern_dev_remove(struct tern_ctx *ctx, uint32_t domid, const char *kind, unsigned int devid,
                     int timeout_ms);
 /* Removes every vbd and vif of domid the same way, all closing at once, within timeout_ms
