@@ -72,6 +72,7 @@ CFGS = {
     "badkey.cfg": BASE + 'name = "badkey"\ndisk = [ "/tmp/a.img,raw,xvda,rw,colour=red" ]\n',
     "dupvdev.cfg": BASE + 'name = "dupvdev"\ndisk = [ "/tmp/a.img,,xvda", "/tmp/b.img,,51712" ]\n',
     "badmac.cfg": BASE + 'name = "badmac"\nvif = [ "mac=00:16:3e:00:00" ]\n',
+    "bigmax.cfg": BASE + 'name = "bigmax"\nmaxmem = 256\n',
 }
 
 # Dom0 side: loops and polls live here so that each typed command stays short (Tern's
@@ -198,8 +199,27 @@ files = {"/etc/tern/" + n: write(n, t) for n, t in CFGS.items()}
 files["/usr/local/sbin/tern-devs"] = write("helper", HELPER, 0o755)
 initrd = build_initramfs("devices", xen_tools=True, guest=True, extra_files=files)
 
-with Machine(hv=HV, smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=900) as m:
-    m.wait_for_shell()
+class Quiet:
+    """The machine, with the hypervisor's own console lines ("(XEN) ...", "(TERN) ...",
+    which share dom0's console) taken out of command output."""
+
+    def __init__(self, m):
+        self.m = m
+
+    def run(self, cmd, timeout=120):
+        rc, out = self.m.run(cmd, timeout)
+        return rc, re.sub(r"^\((XEN|TERN)\).*\n?", "", out, flags=re.M)
+
+    def run_ok(self, cmd, timeout=120):
+        return re.sub(r"^\((XEN|TERN)\).*\n?", "", self.m.run_ok(cmd, timeout), flags=re.M)
+
+    def poweroff(self):
+        return self.m.poweroff()
+
+
+with Machine(hv=HV, smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=900) as machine:
+    machine.wait_for_shell()
+    m = Quiet(machine)
     m.run_ok("tern-xen-start --no-consoled --xenstored /usr/local/bin/tern-xenstored" if HV == "tern"
              else "tern-xen-start --no-consoled", timeout=180)
 
@@ -235,7 +255,8 @@ with Machine(hv=HV, smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=900
                       ("badvdev.cfg", "vdev 'xvd1' is not a virtual device name"),
                       ("badkey.cfg", "unknown disk parameter 'colour'"),
                       ("dupvdev.cfg", "vdev 51712 is the same device as disk 0's (xvda)"),
-                      ("badmac.cfg", "mac '00:16:3e:00:00' is not xx:xx:xx:xx:xx:xx")):
+                      ("badmac.cfg", "mac '00:16:3e:00:00' is not xx:xx:xx:xx:xx:xx"),
+                      ("bigmax.cfg", "maxmem (256) above memory (128) is not supported")):
         rc, out = m.run("tern create /etc/tern/%s" % cfg, timeout=120)
         check("create %s fails naming the field" % cfg, rc != 0 and want in out, out)
     rc, out = m.run("tern list")
