@@ -247,5 +247,10 @@ void tern_dev_remove_all(struct tern_ctx *ctx, uint32_t domid, int timeout_ms)
     k = tern_dev_list(ctx, domid, "vif", ids, 32);
     for (int i = 0; i < k; i++)
         devs[n++] = (struct dev_ref){.kind = "vif", .devid = ids[i]};
+    if (n == 0)
+        return; /* no device: no round trip more for a destroy */
+    /* As libxl: the guest is paused while its devices go (it cannot answer a closing
+     * backend then; the backend closes on its own). */
+    xc_domain_pause(ctx->xch, domid);
     remove_devices(ctx, domid, devs, n, timeout_ms, true);
 }

@@ -68,7 +68,7 @@ int tern_dev_list(struct tern_ctx *ctx, uint32_t domid, const char *kind, unsign
 int tern_dev_remove(struct tern_ctx *ctx, uint32_t domid, const char *kind, unsigned int devid,
                     int timeout_ms);
 /* Removes every vbd and vif of domid the same way, all closing at once, within timeout_ms
- * for all of them. */
+ * for all of them; the domain is paused first if it has any. */
 void tern_dev_remove_all(struct tern_ctx *ctx, uint32_t domid, int timeout_ms);
 
 #endif

@@ -665,9 +665,8 @@ int tern_domain_destroy(struct tern_ctx *ctx, uint32_t domid, int timeout_ms, ch
     }
     if (ctx->xsh) {
         vm = tern_xs_read(ctx, XBT_NULL, "/local/domain/%u/vm", domid);
-        /* As libxl: the domain is paused, its devices closed (a connected backend gets
+        /* As libxl: the domain is paused, its devices closed (backends get
          * TERN_DEV_CLOSE_MS to reach Closed) and removed, then the domain destroyed. */
-        xc_domain_pause(ctx->xch, domid);
         tern_dev_remove_all(ctx, domid, TERN_DEV_CLOSE_MS);
     }
     if (xc_domain_destroy(ctx->xch, domid) < 0 && errno != ESRCH) {
