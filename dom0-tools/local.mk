@@ -43,13 +43,22 @@ TOOLS_XS_SRCS = xenstore-lite/lib/xs_client.c xenstore-lite/proto/wire.c \
 TOOLS_XS_HOST_LIBS = libxsl_client.a libxsl_proto.a -lpthread
 TOOLS_CLI_SRCS = \
 	dom0-tools/tern/config.c \
+	dom0-tools/tern/devspec.c \
+	dom0-tools/tern/devices_nodes.c \
+	dom0-tools/tern/devices_vbd.c \
+	dom0-tools/tern/devices_vif.c \
+	dom0-tools/tern/devices.c \
 	dom0-tools/tern/ctx.c \
 	dom0-tools/tern/domain.c \
 	dom0-tools/tern/xs_batch.c \
 	dom0-tools/tern/cmdtable.c \
 	dom0-tools/tern/cmd_vm.c \
 	dom0-tools/tern/cmd_info.c \
-	dom0-tools/tern/cmd_console.c
+	dom0-tools/tern/cmd_console.c \
+	dom0-tools/tern/cmd_args.c \
+	dom0-tools/tern/cmd_block.c \
+	dom0-tools/tern/cmd_net.c \
+	dom0-tools/tern/cmd_disk.c
 TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/events.c \
 	dom0-tools/console/consoled.c
 TOOLS_HDRS = \
@@ -59,7 +68,8 @@ TOOLS_HDRS = \
 	dom0-tools/libs/ctrl/xc_private.h dom0-tools/libs/guest/arch_arm.h \
 	dom0-tools/libs/guest/load.h \
 	dom0-tools/tern/tern.h dom0-tools/tern/config.h dom0-tools/tern/cmdtable.h \
-	dom0-tools/tern/xs_batch.h \
+	dom0-tools/tern/xs_batch.h dom0-tools/tern/devspec.h dom0-tools/tern/devices.h \
+	dom0-tools/tern/devices_nodes.h \
 	dom0-tools/console/ring.h dom0-tools/console/events.h
 
 # ---------------------------------------------------------------- host (CC)
@@ -101,7 +111,9 @@ tests_unit_dom0_tools_check_dom0_tools_SOURCES = \
 	tests/unit/dom0-tools/test_ring.c \
 	tests/unit/dom0-tools/test_ctrl.c \
 	tests/unit/dom0-tools/test_events.c \
-	tests/unit/dom0-tools/test_xs_batch.c
+	tests/unit/dom0-tools/test_xs_batch.c \
+	tests/unit/dom0-tools/test_devspec.c \
+	tests/unit/dom0-tools/test_devices.c
 tests_unit_dom0_tools_check_dom0_tools_CPPFLAGS = $(TOOLS_CPPFLAGS) \
 	-I$(srcdir)/dom0-tools/tern -I$(srcdir)/dom0-tools/console
 tests_unit_dom0_tools_check_dom0_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

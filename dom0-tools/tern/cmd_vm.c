@@ -57,6 +57,11 @@ int cmd_create(struct tern_ctx *ctx, int argc, char **argv)
     if (tern_config_load(&cfg, argv[optind], argv + optind + 1, argc - optind - 1, err, sizeof(err),
                          warn) < 0)
         return tern_error("%s", err);
+    for (unsigned int i = 0; i < cfg.nr_vifs; i++)
+        if (cfg.vifs[i].script[0])
+            fprintf(stderr,
+                    "note: vif %u: script=%s ignored (tern's backend needs no hotplug script)\n", i,
+                    cfg.vifs[i].script);
     if (tern_domain_create(ctx, &cfg, paused, &domid, err, sizeof(err)) < 0)
         return tern_error("create: %s", err);
     if (console)

@@ -123,175 +123,6 @@ void tern_config_init(struct tern_config *cfg)
     cfg->on_crash = TERN_ACTION_DESTROY;
 }
 
-/* ---------------------------------------------------------------- device specs */
-
-static int copy_field(char *dst, size_t size, const char *val, const char *what, char *err,
-                      size_t errlen)
-{
-    if (strlen(val) >= size) {
-        snprintf(err, errlen, "%s '%s' too long (max %zu)", what, val, size - 1);
-        return -1;
-    }
-    strcpy(dst, val);
-    return 0;
-}
-
-static int valid_vdev(const char *v)
-{
-    /* xvd[a-z]+, hd[a-z]+, sd[a-z]+ with an optional partition number, or a number. */
-    const char *p = v;
-
-    if (!strncmp(p, "xvd", 3))
-        p += 3;
-    else if (!strncmp(p, "hd", 2) || !strncmp(p, "sd", 2))
-        p += 2;
-    else {
-        for (; *p; p++)
-            if (!isdigit((unsigned char)*p))
-                return 0;
-        return p != v;
-    }
-    if (!islower((unsigned char)*p))
-        return 0;
-    while (islower((unsigned char)*p))
-        p++;
-    while (isdigit((unsigned char)*p))
-        p++;
-    return !*p;
-}
-
-int tern_disk_parse(const char *spec, struct tern_disk *disk, char *err, size_t errlen)
-{
-    char buf[512], *save = NULL, *tok;
-    int pos = 0;
-
-    memset(disk, 0, sizeof(*disk));
-    strcpy(disk->format, "raw");
-    if (copy_field(buf, sizeof(buf), spec, "disk spec", err, errlen) < 0)
-        return -1;
-    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        char *eq;
-
-        while (isspace((unsigned char)*tok))
-            tok++;
-        for (char *e = tok + strlen(tok); e > tok && isspace((unsigned char)e[-1]);)
-            *--e = '\0';
-        eq = strchr(tok, '=');
-        if (eq && strncmp(tok, "target", 6) && !strchr(tok, ':')) {
-            *eq++ = '\0';
-            if (!strcmp(tok, "vdev")) {
-                if (copy_field(disk->vdev, sizeof(disk->vdev), eq, "vdev", err, errlen) < 0)
-                    return -1;
-            } else if (!strcmp(tok, "access")) {
-                if (!strcmp(eq, "r") || !strcmp(eq, "ro"))
-                    disk->readonly = 1;
-                else if (strcmp(eq, "w") && strcmp(eq, "rw")) {
-                    snprintf(err, errlen, "disk access '%s' is not r, ro, w or rw", eq);
-                    return -1;
-                }
-            } else if (!strcmp(tok, "format")) {
-                if (copy_field(disk->format, sizeof(disk->format), eq, "format", err, errlen) < 0)
-                    return -1;
-            } else if (!strcmp(tok, "backendtype")) {
-                if (copy_field(disk->backendtype, sizeof(disk->backendtype), eq, "backendtype", err,
-                               errlen) < 0)
-                    return -1;
-            } else if (strcmp(tok, "devtype") && strcmp(tok, "script")) {
-                snprintf(err, errlen, "unknown disk parameter '%s'", tok);
-                return -1;
-            }
-            continue;
-        }
-        if (eq && !strncmp(tok, "target=", 7))
-            tok = eq + 1;
-        /* Positional form: target, vdev, access (xl-disk-configuration.5). */
-        if (pos == 0) {
-            const char *t = tok;
-
-            if (!strncmp(t, "phy:", 4) || !strncmp(t, "file:", 5))
-                t = strchr(t, ':') + 1;
-            if (copy_field(disk->target, sizeof(disk->target), t, "disk target", err, errlen) < 0)
-                return -1;
-        } else if (pos == 1) {
-            if (copy_field(disk->vdev, sizeof(disk->vdev), tok, "vdev", err, errlen) < 0)
-                return -1;
-        } else if (pos == 2) {
-            if (!strcmp(tok, "r") || !strcmp(tok, "ro"))
-                disk->readonly = 1;
-            else if (strcmp(tok, "w") && strcmp(tok, "rw")) {
-                snprintf(err, errlen, "disk access '%s' is not r, ro, w or rw", tok);
-                return -1;
-            }
-        } else {
-            snprintf(err, errlen, "too many positional disk parameters at '%s'", tok);
-            return -1;
-        }
-        pos++;
-    }
-    if (!disk->target[0]) {
-        snprintf(err, errlen, "disk spec '%s' has no target", spec);
-        return -1;
-    }
-    if (!disk->vdev[0] || !valid_vdev(disk->vdev)) {
-        snprintf(err, errlen, "disk spec '%s': missing or invalid vdev '%s'", spec, disk->vdev);
-        return -1;
-    }
-    return 0;
-}
-
-static int valid_mac(const char *m)
-{
-    for (int i = 0; i < 17; i++) {
-        if (i % 3 == 2 ? m[i] != ':' : !isxdigit((unsigned char)m[i]))
-            return 0;
-    }
-    return m[17] == '\0';
-}
-
-int tern_vif_parse(const char *spec, struct tern_vif *vif, char *err, size_t errlen)
-{
-    char buf[512], *save = NULL, *tok;
-
-    memset(vif, 0, sizeof(*vif));
-    if (copy_field(buf, sizeof(buf), spec, "vif spec", err, errlen) < 0)
-        return -1;
-    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        char *eq;
-
-        while (isspace((unsigned char)*tok))
-            tok++;
-        if (!*tok)
-            continue;
-        eq = strchr(tok, '=');
-        if (!eq) {
-            snprintf(err, errlen, "vif parameter '%s' is not key=value", tok);
-            return -1;
-        }
-        *eq++ = '\0';
-        if (!strcmp(tok, "mac")) {
-            if (!valid_mac(eq)) {
-                snprintf(err, errlen, "vif mac '%s' is not xx:xx:xx:xx:xx:xx", eq);
-                return -1;
-            }
-            strcpy(vif->mac, eq);
-        } else if (!strcmp(tok, "bridge")) {
-            if (copy_field(vif->bridge, sizeof(vif->bridge), eq, "bridge", err, errlen) < 0)
-                return -1;
-        } else if (!strcmp(tok, "ip")) {
-            if (copy_field(vif->ip, sizeof(vif->ip), eq, "ip", err, errlen) < 0)
-                return -1;
-        } else if (!strcmp(tok, "script")) {
-            if (copy_field(vif->script, sizeof(vif->script), eq, "script", err, errlen) < 0)
-                return -1;
-        } else if (strcmp(tok, "type") && strcmp(tok, "model") && strcmp(tok, "vifname") &&
-                   strcmp(tok, "backend") && strcmp(tok, "rate") && strcmp(tok, "mtu")) {
-            snprintf(err, errlen, "unknown vif parameter '%s'", tok);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* ---------------------------------------------------------------- key table */
 
 typedef int apply_fn(struct tern_config *cfg, const struct value *v, char *err, size_t errlen);
@@ -435,9 +266,9 @@ static int apply_disk(struct tern_config *cfg, const struct value *v, char *err,
             return -1;
         }
         for (unsigned j = 0; j < i; j++) {
-            if (!strcmp(cfg->disks[j].vdev, cfg->disks[i].vdev)) {
-                snprintf(err, errlen, "disk %u: vdev %s already used by disk %u", i,
-                         cfg->disks[i].vdev, j);
+            if (cfg->disks[j].devid == cfg->disks[i].devid) {
+                snprintf(err, errlen, "disk %u: vdev %s is the same device as disk %u's (%s)", i,
+                         cfg->disks[i].vdev, j, cfg->disks[j].vdev);
                 return -1;
             }
         }
@@ -455,6 +286,13 @@ static int apply_vif(struct tern_config *cfg, const struct value *v, char *err, 
         if (tern_vif_parse(v->items[i], &cfg->vifs[i], verr, sizeof(verr)) < 0) {
             snprintf(err, errlen, "vif %u: %s", i, verr);
             return -1;
+        }
+        for (unsigned j = 0; j < i && cfg->vifs[i].mac[0]; j++) {
+            if (!strcmp(cfg->vifs[j].mac, cfg->vifs[i].mac)) {
+                snprintf(err, errlen, "vif %u: mac %s already used by vif %u", i, cfg->vifs[i].mac,
+                         j);
+                return -1;
+            }
         }
         cfg->nr_vifs++;
     }
@@ -700,6 +538,15 @@ int tern_config_validate(const struct tern_config *cfg, char *err, size_t errlen
     if (cfg->maxmem_mib && cfg->maxmem_mib < cfg->memory_mib) {
         snprintf(err, errlen, "%s: maxmem (%llu) is less than memory (%llu)", f,
                  (unsigned long long)cfg->maxmem_mib, (unsigned long long)cfg->memory_mib);
+        return -1;
+    }
+    /* The guest would boot with maxmem and balloon down to memory; on Tern that initial
+     * balloon-down fails and the Arm guest hangs (seen 2026-12-05), so it is refused. */
+    if (cfg->maxmem_mib > cfg->memory_mib) {
+        snprintf(err, errlen,
+                 "%s: maxmem (%llu) above memory (%llu) is not supported (the guest cannot "
+                 "balloon down from maxmem at boot); set maxmem = memory",
+                 f, (unsigned long long)cfg->maxmem_mib, (unsigned long long)cfg->memory_mib);
         return -1;
     }
     if (cfg->maxvcpus && cfg->maxvcpus < cfg->vcpus) {

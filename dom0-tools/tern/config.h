@@ -15,22 +15,7 @@ enum tern_action {
     TERN_ACTION_SOFT_RESET,
 };
 
-#define TERN_MAX_DEVICES 16
-
-struct tern_disk {
-    char target[256];
-    char vdev[16];
-    int readonly;
-    char format[16]; /* raw, qcow2, ... (only raw acted on) */
-    char backendtype[16];
-};
-
-struct tern_vif {
-    char mac[18]; /* "" = generated at create time */
-    char bridge[64];
-    char ip[64];
-    char script[128];
-};
+#include "devspec.h"
 
 struct tern_config {
     char path[512]; /* file the config came from ("" for none) */
@@ -61,9 +46,6 @@ int tern_config_validate(const struct tern_config *cfg, char *err, size_t errlen
 
 const char *tern_action_name(enum tern_action a);
 int tern_action_parse(const char *s, enum tern_action *a);
-/* Parses a disk spec (xl-disk-configuration positional or key=value form). */
-int tern_disk_parse(const char *spec, struct tern_disk *disk, char *err, size_t errlen);
-int tern_vif_parse(const char *spec, struct tern_vif *vif, char *err, size_t errlen);
 /* Parses a memory size with unit suffix b/k/m/g/t (default_unit is the multiplier
  * when no suffix is given); returns 0 and the size in KiB. */
 int tern_parse_size_kb(const char *s, uint64_t default_unit_bytes, uint64_t *kb);

@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include "devices.h"
 #include "tern.h"
 #include "tern/guest.h"
 #include "xs_batch.h"
@@ -117,6 +118,13 @@ struct creator {
     const struct tern_build_result *res;
     uint32_t store_port, console_port;
     uint64_t maxmem_kb, target_kb;
+    /* for device_nodes: each disk's absolute image path, each vif's MAC */
+    const struct dev_plan *plan;
+};
+
+struct dev_plan {
+    char params[TERN_MAX_DEVICES][256];
+    char mac[TERN_MAX_DEVICES][18];
 };
 
 static int fail(struct creator *c, int errnoval, const char *fmt, ...)
@@ -330,6 +338,36 @@ static bool post_nodes(struct creator *c, xs_transaction_t t)
     return ok;
 }
 
+/* The disks' and vifs' frontend and backend nodes (libxl's device add; devices_*.c). */
+static bool device_nodes(struct creator *c, xs_transaction_t t)
+{
+    struct tern_dev_nodes *nodes = malloc(sizeof(*nodes));
+    const struct tern_config *cfg = c->cfg;
+    bool ok = nodes != NULL;
+
+    for (unsigned int i = 0; ok && i < cfg->nr_disks + cfg->nr_vifs; i++) {
+        nodes->count = 0;
+        nodes->overflow = 0;
+        if (i < cfg->nr_disks)
+            tern_vbd_nodes(c->domid, &cfg->disks[i], c->plan->params[i], nodes);
+        else
+            tern_vif_nodes(c->domid, i - cfg->nr_disks, &cfg->vifs[i - cfg->nr_disks],
+                           c->plan->mac[i - cfg->nr_disks], nodes);
+        if (nodes->overflow) {
+            errno = E2BIG;
+            ok = false;
+        }
+        for (unsigned int j = 0; ok && j < nodes->count; j++) {
+            const struct tern_dev_node *n = &nodes->n[j];
+
+            ok = xs_node(c, t, n->path, n->dir ? NULL : n->value,
+                         n->nperms ? (struct xs_permissions *)n->perms : NULL, n->nperms);
+        }
+    }
+    free(nodes);
+    return ok;
+}
+
 /* The xenstore half of a create, run in a thread while the main thread builds the domain:
  * xenstore round trips (~70 of them, each a few ms to C xenstored) and the builder's
  * hypercalls then overlap instead of adding up. Nothing in it depends on the build: the
@@ -410,6 +448,9 @@ static void *xs_worker(void *arg)
         j->rc = in_transaction(&j->c, post_nodes, "write xenstore entries");
     tern_timing(j->c.one_by_one ? "xenstore: entries (one by one)"
                                 : "xenstore: entries (pipelined)");
+    if (j->rc == 0 && j->c.cfg->nr_disks + j->c.cfg->nr_vifs)
+        j->rc = in_transaction(&j->c, device_nodes, "write device nodes");
+    tern_timing("xenstore: devices");
     return NULL;
 }
 
@@ -431,6 +472,7 @@ int tern_domain_create(struct tern_ctx *ctx, const struct tern_config *cfg, bool
     struct tern_build_config bc;
     struct tern_build_result res = {0};
     struct xs_job *job = NULL;
+    struct dev_plan *plan = NULL;
     xc_domaininfo_t *others = NULL;
     pthread_t worker;
     bool worker_running = false;
@@ -446,18 +488,41 @@ int tern_domain_create(struct tern_ctx *ctx, const struct tern_config *cfg, bool
     } else {
         make_uuid(c.uuid, create.handle);
     }
-    others = calloc(MAX_DOMAINS, sizeof(*others));
-    if (!others)
+    /* Devices first: a missing or unwritable image stops the create before anything is
+     * made. */
+    plan = calloc(1, sizeof(*plan));
+    if (!plan)
         return fail(&c, ENOMEM, "create domain '%s'", cfg->name);
+    for (unsigned int i = 0; i < cfg->nr_disks; i++) {
+        if (tern_vbd_check_target(&cfg->disks[i], plan->params[i], sizeof(plan->params[i]), err,
+                                  errlen) < 0) {
+            free(plan);
+            return -EINVAL;
+        }
+    }
+    for (unsigned int i = 0; i < cfg->nr_vifs; i++) {
+        if (cfg->vifs[i].mac[0])
+            memcpy(plan->mac[i], cfg->vifs[i].mac, sizeof(plan->mac[i]));
+        else
+            tern_mac_generate(cfg->name, i, plan->mac[i]);
+    }
+    c.plan = plan;
+    others = calloc(MAX_DOMAINS, sizeof(*others));
+    if (!others) {
+        free(plan);
+        return fail(&c, ENOMEM, "create domain '%s'", cfg->name);
+    }
     nothers = xc_domain_getinfolist(ctx->xch, 0, MAX_DOMAINS, others);
     if (nothers < 0) {
         rc = fail(&c, errno, "list domains");
         free(others);
+        free(plan);
         return rc;
     }
     if (xc_domain_create(ctx->xch, &domid, &create) < 0) {
         rc = fail(&c, errno, "create domain '%s' (XEN_DOMCTL_createdomain)", cfg->name);
         free(others);
+        free(plan);
         return rc;
     }
     c.domid = domid;
@@ -562,6 +627,7 @@ int tern_domain_create(struct tern_ctx *ctx, const struct tern_config *cfg, bool
     tern_timing("unpause");
     free(job);
     free(others);
+    free(plan);
     *domid_out = domid;
     return 0;
 fail : {
@@ -571,6 +637,7 @@ fail : {
         pthread_join(worker, NULL); /* its nodes must be written before they are removed */
     free(job);
     free(others);
+    free(plan);
     tern_domain_destroy(ctx, domid, 5000, derr, sizeof(derr));
     return rc;
 }
@@ -596,8 +663,12 @@ int tern_domain_destroy(struct tern_ctx *ctx, uint32_t domid, int timeout_ms, ch
         snprintf(err, errlen, "destroy domain 0: %s", strerror(EPERM));
         return -EPERM;
     }
-    if (ctx->xsh)
+    if (ctx->xsh) {
         vm = tern_xs_read(ctx, XBT_NULL, "/local/domain/%u/vm", domid);
+        /* As libxl: the domain is paused, its devices closed (backends get
+         * TERN_DEV_CLOSE_MS to reach Closed) and removed, then the domain destroyed. */
+        tern_dev_remove_all(ctx, domid, TERN_DEV_CLOSE_MS);
+    }
     if (xc_domain_destroy(ctx->xch, domid) < 0 && errno != ESRCH) {
         rc = -errno;
         snprintf(err, errlen, "destroy domain %u (XEN_DOMCTL_destroydomain): %s", domid,

@@ -5,6 +5,7 @@
 
 #define __XEN_TOOLS__ 1
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <xenctrl.h>
 #include <xenstore.h>
@@ -13,6 +14,10 @@
 #define TERN_CONSOLE_SOCKET  "/run/tern/console.sock"
 #define TERN_CONSOLE_LOGDIR  "/var/log/tern/console"
 #define TERN_MAXMEM_SLACK_KB 1024 /* libxl's LIBXL_MAXMEM_CONSTANT */
+/* How long a domain's destroy waits for its connected backends to close (all at once). */
+#define TERN_DEV_CLOSE_MS 2000
+/* How long block-detach / network-detach wait for the backend to close (libxl: 10 s). */
+#define TERN_DEV_DETACH_MS 10000
 
 struct tern_ctx {
     xc_interface *xch;
@@ -33,6 +38,13 @@ char *tern_xs_read(struct tern_ctx *ctx, xs_transaction_t t, const char *fmt, ..
     __attribute__((format(printf, 3, 4)));
 bool tern_xs_write(struct tern_ctx *ctx, xs_transaction_t t, const char *value, const char *fmt,
                    ...) __attribute__((format(printf, 4, 5)));
+
+/* Device command arguments: a spec given as several arguments joined with commas (as
+ * xl does); a guest domain (not dom0) by name or id, reported if not found. */
+int tern_join_args(int argc, char **argv, char *out, size_t size);
+long tern_guest_arg(struct tern_ctx *ctx, const char *cmd, const char *what);
+/* A number node dir/key; -1 if absent or not a number (as xl's lists show it). */
+long tern_xs_read_long(struct tern_ctx *ctx, const char *dir, const char *key);
 
 /* Domain lookup: a domid or a name (from /local/domain/N/name). Returns -1 if none. */
 long tern_domain_lookup(struct tern_ctx *ctx, const char *what);
@@ -56,6 +68,9 @@ typedef int tern_cmd_fn(struct tern_ctx *ctx, int argc, char **argv);
 tern_cmd_fn cmd_create, cmd_destroy, cmd_shutdown, cmd_reboot, cmd_pause, cmd_unpause;
 tern_cmd_fn cmd_list, cmd_info, cmd_dmesg, cmd_domid, cmd_domname, cmd_uptime, cmd_vcpu_list;
 tern_cmd_fn cmd_mem_set, cmd_mem_max, cmd_console;
+tern_cmd_fn cmd_block_attach, cmd_block_detach, cmd_block_list, cmd_block_resize;
+tern_cmd_fn cmd_network_attach, cmd_network_detach, cmd_network_list, cmd_network_rate;
+tern_cmd_fn cmd_disk;
 
 /* Attaches the terminal to a domain's console via tern-consoled; returns exit status. */
 int tern_console_attach(uint32_t domid);

@@ -11,5 +11,7 @@ Suite *ring_suite(void);
 Suite *ctrl_suite(void);
 Suite *events_suite(void);
 Suite *xs_batch_suite(void);
+Suite *devspec_suite(void);
+Suite *devices_suite(void);
 
 #endif

@@ -20,7 +20,7 @@ START_TEST(test_values)
                        "extra = \"console=hvc0 rdinit=/init\"\n"
                        "on_poweroff = \"destroy\"\non_reboot = 'restart'\non_crash = \"preserve\"\n"
                        "disk = [ 'phy:/dev/loop0,xvda,r',\n"
-                       "         'target=/img,vdev=xvdb,access=rw', ]\n"
+                       "         'vdev=xvdb,access=rw,target=/img', ]\n"
                        "vif = [ 'mac=00:16:3e:00:00:01,bridge=xenbr0' ]\nacpi = 0\n";
 
     ck_assert_msg(parse(text) == 0, "%s", err);
@@ -42,6 +42,10 @@ START_TEST(test_values)
     ck_assert_uint_eq(cfg.nr_vifs, 1);
     ck_assert_str_eq(cfg.vifs[0].mac, "00:16:3e:00:00:01");
     ck_assert_str_eq(cfg.vifs[0].bridge, "xenbr0");
+    ck_assert_int_eq(tern_config_validate(&cfg, err, sizeof(err)), -1);
+    ck_assert_str_eq(err, "config: maxmem (512) above memory (256) is not supported (the guest "
+                          "cannot balloon down from maxmem at boot); set maxmem = memory");
+    cfg.maxmem_mib = 256;
     ck_assert_int_eq(tern_config_validate(&cfg, err, sizeof(err)), 0);
 }
 END_TEST
@@ -54,9 +58,13 @@ static const struct {
     {"name = \"a\"\n\nvcpus = 0\n", "t.cfg:3: vcpus: vcpus 0 out of range [1, 128]"},
     {"name = \"a\nkernel=\"k\"\n", "t.cfg:1: unterminated string"},
     {"name = \"a\"\ndisk = [ 'phy:/dev/x' ]\n", "t.cfg:2: disk: disk 0: disk spec 'phy:/dev/x': "
-                                                "missing or invalid vdev ''"},
+                                                "no vdev"},
+    {"disk = [ '/a,raw,xvda', '/b,raw,51712' ]\n",
+     "t.cfg:1: disk: disk 1: vdev 51712 is the same device as disk 0's (xvda)"},
+    {"vif = [ 'mac=00:16:3e:00:00:01', 'mac=00:16:3e:00:00:01' ]\n",
+     "t.cfg:1: vif: vif 1: mac 00:16:3e:00:00:01 already used by vif 0"},
     {"vif = [ 'mac=00:16:3e:zz:00:01' ]\n",
-     "t.cfg:1: vif: vif 0: vif mac '00:16:3e:zz:00:01' is not xx:xx:xx:xx:xx:xx"},
+     "t.cfg:1: vif: vif 0: mac '00:16:3e:zz:00:01' is not xx:xx:xx:xx:xx:xx"},
     {"on_crash = \"explode\"\n", "t.cfg:1: on_crash: 'explode' is not an action (destroy, "
                                  "restart, rename-restart, preserve, coredump-destroy, "
                                  "coredump-restart, soft-reset)"},
