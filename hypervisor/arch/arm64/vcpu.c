@@ -480,6 +480,17 @@ void vcpu_sched_remove(struct vcpu *v)
 
 /* ------------------------------------------------------------------ domains */
 
+/* The vCPU running this call can never stop while it waits for itself: callers guard
+ * against it (docs/hypervisor/hardening.md); this is the backstop for one that does not. */
+static bool pause_would_wait_for_self(const struct vcpu *v)
+{
+    if (v != current_vcpu())
+        return false;
+    printk("d%uv%u: pause of the calling vCPU refused (would wait for itself)\n",
+           v->domain->domain_id, v->vcpu_id);
+    return true;
+}
+
 void domain_pause(struct domain *d)
 {
     /* d->pause_count is already > 0 (common/domctl.c): no vCPU of d is picked again. */
@@ -488,8 +499,9 @@ void domain_pause(struct domain *d)
         if (d->vcpu[i] && d->vcpu[i]->arch.running)
             pcpu_poke(&pcpus[d->vcpu[i]->arch.pcpu]);
     for (unsigned int i = 0; i < d->max_vcpus; i++)
-        while (d->vcpu[i] && d->vcpu[i]->arch.running)
-            dsb_ish();
+        if (d->vcpu[i] && !pause_would_wait_for_self(d->vcpu[i]))
+            while (d->vcpu[i]->arch.running)
+                dsb_ish();
 }
 
 void vcpu_pause(struct vcpu *v)
@@ -497,6 +509,8 @@ void vcpu_pause(struct vcpu *v)
     /* v->pause_count > 0 already: its pCPU switches it out on its next scheduler pass
      * (a vCPU kept loaded while it waits in WFI included, vcpu_may_run). */
     dsb_ish();
+    if (pause_would_wait_for_self(v))
+        return;
     if (v->arch.running)
         pcpu_poke(&pcpus[v->arch.pcpu]);
     while (v->arch.running)
