@@ -7,3 +7,4 @@ aarch64/bin/hv-fuzz-dom0: $(srcdir)/tests/fuzz/hv-fuzz-dom0.c
 TESTS += tests/system/hardening-selfpause.py
 EXTRA_DIST += tests/fuzz/hv-fuzz-dom0.c tests/system/hardening-selfpause.py
 EXTRA_DIST += tests/fuzz/tg-fuzz.sh tests/system/hardening-guestfuzz.py
+EXTRA_DIST += tests/system/hardening-dom0fuzz.py
