@@ -44,12 +44,12 @@ static uint64_t rnd(void)
 
 /* Hypercall numbers Xen on Arm implements (xen/include/hypercall-defs.c, "arm"). */
 static const unsigned long known_nr[] = {
-    __HYPERVISOR_platform_op,    __HYPERVISOR_memory_op,        __HYPERVISOR_multicall,
-    __HYPERVISOR_xen_version,    __HYPERVISOR_console_io,       __HYPERVISOR_grant_table_op,
-    __HYPERVISOR_vm_assist,      __HYPERVISOR_vcpu_op,          __HYPERVISOR_sched_op,
-    __HYPERVISOR_event_channel_op, __HYPERVISOR_physdev_op,     __HYPERVISOR_hvm_op,
-    __HYPERVISOR_sysctl,         __HYPERVISOR_domctl,           __HYPERVISOR_xsm_op,
-    __HYPERVISOR_argo_op,        __HYPERVISOR_dm_op,            __HYPERVISOR_hypfs_op,
+    __HYPERVISOR_platform_op,      __HYPERVISOR_memory_op,  __HYPERVISOR_multicall,
+    __HYPERVISOR_xen_version,      __HYPERVISOR_console_io, __HYPERVISOR_grant_table_op,
+    __HYPERVISOR_vm_assist,        __HYPERVISOR_vcpu_op,    __HYPERVISOR_sched_op,
+    __HYPERVISOR_event_channel_op, __HYPERVISOR_physdev_op, __HYPERVISOR_hvm_op,
+    __HYPERVISOR_sysctl,           __HYPERVISOR_domctl,     __HYPERVISOR_xsm_op,
+    __HYPERVISOR_argo_op,          __HYPERVISOR_dm_op,      __HYPERVISOR_hypfs_op,
 };
 #define NR_KNOWN (sizeof(known_nr) / sizeof(known_nr[0]))
 
@@ -108,8 +108,8 @@ static uint64_t rnd_arg(void)
     case 7:
         return rnd() % 64; /* ports, vCPU ids, indices */
     case 8: {
-        static const uint64_t edges[] = {0xffffffffUL, 0x80000000UL, 0x7fffffffUL, ~0UL,
-                                         1UL << 63,    0x10000UL};
+        static const uint64_t edges[] = {0xffffffffUL, 0x80000000UL, 0x7fffffffUL,
+                                         ~0UL,         1UL << 63,    0x10000UL};
         return edges[rnd() % (sizeof(edges) / sizeof(edges[0]))];
     }
     default:
@@ -295,6 +295,5 @@ void fuzz_run(unsigned long calls, unsigned long seed)
             printk(" -%d=%lu", b, rc_count[b]);
     }
     printk("\nTERN-FUZZ-DONE calls=%lu ok=%lu refused=%lu bad-refusals=%lu ticks=%lu freq=%lu\n",
-           calls, ok, refused, bad, (unsigned long)ticks,
-           (unsigned long)READ_SYSREG(cntfrq_el0));
+           calls, ok, refused, bad, (unsigned long)ticks, (unsigned long)READ_SYSREG(cntfrq_el0));
 }
