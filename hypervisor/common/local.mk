@@ -19,7 +19,9 @@ HV_COMMON_CORE_SRCS = \
 	hypervisor/common/sched_op.c \
 	hypervisor/common/sched_rr.c \
 	hypervisor/common/vcpu.c \
-	hypervisor/common/version.c
+	hypervisor/common/version.c \
+	hypervisor/common/ratelimit.c \
+	hypervisor/common/watchdog.c
 HV_COMMON_HDRS = hypervisor/common/event_internal.h
 # domctl/sysctl need the arch hooks of hv/arch_toolstack.h (arch/arm64/toolstack.c,
 # vcpu.c).  toolstack_none.c (domctl/sysctl: -ENOSYS) is the variant for an arch
@@ -43,7 +45,8 @@ tests_unit_hypervisor_test_hv_common_SOURCES = \
 	tests/unit/hypervisor/test_events.c tests/unit/hypervisor/test_grants.c \
 	tests/unit/hypervisor/test_memory.c tests/unit/hypervisor/test_misc.c \
 	tests/unit/hypervisor/test_fuzz.c tests/unit/hypervisor/test_toolstack.c \
-	tests/unit/hypervisor/test_sched.c tests/unit/hypervisor/test_conring.c
+	tests/unit/hypervisor/test_sched.c tests/unit/hypervisor/test_conring.c \
+	tests/unit/hypervisor/test_hardening.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the
 # arm64 sysroot's, read with the Arm layout (host_xen_arm.h).
 tests_unit_hypervisor_test_hv_common_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \

@@ -4,6 +4,7 @@
 #include <hv/uart.h>
 #include <hv/lib.h>
 #include <hv/spinlock.h>
+#include <hv/sched.h>
 #include <hv/arch.h>
 #include <asm/sysregs.h>
 
@@ -89,6 +90,24 @@ void printk_lvl(int lvl, const char *fmt, ...)
 {
     va_list ap;
 
+    va_start(ap, fmt);
+    vprintk(lvl, fmt, ap);
+    va_end(ap);
+}
+
+void gprintk(struct domain *d, int lvl, const char *fmt, ...)
+{
+    uint64_t freq = READ_SYSREG(cntfrq_el0), now_ms;
+    unsigned int dropped;
+    va_list ap;
+
+    if (lvl > hv_loglvl)
+        return;
+    now_ms = freq ? READ_SYSREG(cntpct_el0) / (freq / 1000 ? freq / 1000 : 1) : 0;
+    if (!ratelimit_allow(&d->warn_limit, now_ms, &dropped))
+        return;
+    if (dropped)
+        printk_lvl(lvl, "d%u: %u warnings suppressed (rate limit)\n", d->domain_id, dropped);
     va_start(ap, fmt);
     vprintk(lvl, fmt, ap);
     va_end(ap);

@@ -14,6 +14,7 @@
 #include <tg/xenstore.h>
 
 void run_all_cases(const char *filter);
+void fuzz_run(unsigned long calls, unsigned long seed);
 
 static char bootargs[512];
 
@@ -62,7 +63,8 @@ void guest_main(uint64_t fdt_pa)
     const void *fdt = (const void *)(uintptr_t)fdt_pa;
     uint64_t ram_base = 0x40000000, ram_size = 16UL << 20;
     static char filter[256];
-    unsigned long domid;
+    unsigned long domid, calls, seed;
+    char v[32];
     int rc;
 
     console_init();
@@ -97,7 +99,13 @@ void guest_main(uint64_t fdt_pa)
     printk("TERN-GUEST ready domid=%d role=%c peer=%d\n", tg_env.self_known ? tg_env.self : -1,
            tg_env.role ? tg_env.role : '-', tg_env.peer_known ? tg_env.peer : -1);
 
-    run_all_cases(filter);
+    if (cmdline_get(bootargs, "tern.fuzz", v, sizeof(v)) && parse_ulong(v, strlen(v), &calls)) {
+        if (!cmdline_get(bootargs, "tern.seed", v, sizeof(v)) || !parse_ulong(v, strlen(v), &seed))
+            seed = 1;
+        fuzz_run(calls, seed); /* kernel/fuzz.c, instead of the cases */
+    } else {
+        run_all_cases(filter);
+    }
     console_flush();
     xen_poweroff();
 }

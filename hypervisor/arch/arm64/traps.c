@@ -10,6 +10,7 @@
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
+#include <hv/watchdog.h>
 #include <asm/mmio.h>
 #include <asm/percpu.h>
 #include <asm/regs.h>
@@ -98,8 +99,9 @@ static void trap_hvc(struct cpu_user_regs *regs, uint64_t esr)
          * inject_undef64_exception), with ELR_EL1 = the HVC's preferred return address,
          * i.e. the instruction after it (what Xen's guests see; measured by
          * tests/system/hypervisor-faults.py on both). */
-        printk_lvl(LOG_WARN, "d%uv%u: invalid HVC imm 0x%x: undefined-instruction injected\n",
-                   v->domain->domain_id, v->vcpu_id, imm);
+        gprintk(v->domain, LOG_WARN,
+                "d%uv%u: invalid HVC imm 0x%x: undefined-instruction injected\n",
+                v->domain->domain_id, v->vcpu_id, imm);
         inject_undef(regs);
     }
 }
@@ -126,8 +128,8 @@ static void trap_dabt(struct cpu_user_regs *regs, uint64_t esr)
 
     if (mmio_handle(v, regs, esr, gpa))
         return;
-    printk_lvl(LOG_WARN, "d%uv%u: data abort at IPA %lx (pc %lx): injected\n", v->domain->domain_id,
-               v->vcpu_id, gpa, regs->pc);
+    gprintk(v->domain, LOG_WARN, "d%uv%u: data abort at IPA %lx (pc %lx): injected\n",
+            v->domain->domain_id, v->vcpu_id, gpa, regs->pc);
     inject_dabt(regs, READ_SYSREG(far_el2));
 }
 
@@ -135,15 +137,15 @@ static void trap_iabt(struct cpu_user_regs *regs, uint64_t esr)
 {
     struct vcpu *v = current_vcpu();
 
-    printk_lvl(LOG_WARN, "d%uv%u: instruction abort at IPA %lx: injected\n", v->domain->domain_id,
-               v->vcpu_id, fault_ipa());
+    gprintk(v->domain, LOG_WARN, "d%uv%u: instruction abort at IPA %lx: injected\n",
+            v->domain->domain_id, v->vcpu_id, fault_ipa());
     inject_iabt(regs, READ_SYSREG(far_el2));
 }
 
 static void trap_unknown(struct cpu_user_regs *regs, uint64_t esr)
 {
-    dprintk("d%uv%u: unexpected trap ESR %lx at %lx: UNDEF\n", current_vcpu()->domain->domain_id,
-            current_vcpu()->vcpu_id, esr, regs->pc);
+    gprintk(current_vcpu()->domain, LOG_DEBUG, "d%uv%u: unexpected trap ESR %lx at %lx: UNDEF\n",
+            current_vcpu()->domain->domain_id, current_vcpu()->vcpu_id, esr, regs->pc);
     inject_undef(regs);
 }
 
@@ -158,6 +160,11 @@ void guest_sync_trap(struct cpu_user_regs *regs)
 {
     uint64_t esr = READ_SYSREG(esr_el2);
     trap_fn fn = trap_table[ESR_EC(esr)];
+    struct vcpu *v = current_vcpu();
+
+    /* Until leave_hypervisor(): another pCPU's watchdog (vcpu.c) reports a stay too long. */
+    watchdog_enter(&this_pcpu()->wd, READ_SYSREG(cntpct_el0), esr, regs->x[16],
+                   v->domain->domain_id, v->vcpu_id);
 
     (fn ? fn : trap_unknown)(regs, esr);
 }
@@ -166,8 +173,8 @@ void guest_serror_trap(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
 
-    printk("d%uv%u: SError (ESR %lx) at pc %lx: crashing the domain\n", v->domain->domain_id,
-           v->vcpu_id, READ_SYSREG(esr_el2), regs->pc);
+    gprintk(v->domain, LOG_ERR, "d%uv%u: SError (ESR %lx) at pc %lx: crashing the domain\n",
+            v->domain->domain_id, v->vcpu_id, READ_SYSREG(esr_el2), regs->pc);
     domain_crash(v->domain);
 }
 

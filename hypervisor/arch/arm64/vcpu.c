@@ -21,6 +21,7 @@
 #include <hv/event.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
+#include <hv/watchdog.h>
 #include <asm/context.h>
 #include <asm/gic.h>
 #include <asm/p2m.h>
@@ -32,7 +33,12 @@
 
 #define HYP_TIMER_PPI 26  /* EL2 physical timer (CNTHP) */
 #define SLICE_HZ      100 /* 10 ms time slices */
-#define PSR_I_BIT     (1UL << 7)
+/* Watchdog (docs/hypervisor/hardening.md): with more than one pCPU, each one's CNTHP
+ * fires at least every WATCHDOG_PERIOD_S and checks that no other pCPU has been in one
+ * guest trap for WATCHDOG_LIMIT_S or more. */
+#define WATCHDOG_PERIOD_S 1
+#define WATCHDOG_LIMIT_S  10
+#define PSR_I_BIT         (1UL << 7)
 
 struct pcpu pcpus[NR_CPUS];
 unsigned int nr_pcpus = 1;
@@ -181,6 +187,9 @@ static void hyp_timer_program(struct pcpu *p)
             deadline = MIN(deadline, t);
     }
     spin_unlock(&p->rq.lock);
+    if (nr_pcpus > 1)
+        deadline =
+            MIN(deadline, READ_SYSREG(cntpct_el0) + READ_SYSREG(cntfrq_el0) * WATCHDOG_PERIOD_S);
     if (deadline == ~0UL) {
         WRITE_SYSREG(cnthp_ctl_el2, 0);
     } else {
@@ -190,11 +199,30 @@ static void hyp_timer_program(struct pcpu *p)
     isb();
 }
 
-/* CNTHP fired (irq.c): end of slice, or a descheduled vCPU's timer is due. */
+/* Another pCPU stuck in one guest's trap (hv/watchdog.h): say which, once. */
+static void watchdog_check_others(struct pcpu *self, uint64_t now)
+{
+    uint64_t limit = READ_SYSREG(cntfrq_el0) * WATCHDOG_LIMIT_S;
+
+    for (unsigned int i = 0; i < nr_pcpus; i++) {
+        struct watchdog_cpu *w = &pcpus[i].wd;
+
+        if (&pcpus[i] == self || !pcpus[i].up || !watchdog_stuck(w, now, limit))
+            continue;
+        printk("WATCHDOG: CPU%u stuck in the hypervisor for %us or more: d%uv%u, trap ESR %lx "
+               "(EC %#lx)%s%lu\n",
+               i, WATCHDOG_LIMIT_S, w->domid, w->vcpu, w->esr, ESR_EC(w->esr),
+               ESR_EC(w->esr) == EC_HVC64 ? ", hypercall " : ", x16 ", w->nr);
+    }
+}
+
+/* CNTHP fired (irq.c): end of slice, a descheduled vCPU's timer is due, watchdog tick. */
 void hyp_timer_interrupt(void)
 {
     struct pcpu *p = this_pcpu();
     uint64_t now = READ_SYSREG(cntpct_el0), t;
+
+    watchdog_check_others(p, now);
 
     WRITE_SYSREG(cnthp_ctl_el2, 0); /* level drops; re-armed by the next scheduler pass */
     isb();
@@ -308,6 +336,8 @@ static bool vcpu_can_continue(struct vcpu *v)
 void leave_hypervisor(struct cpu_user_regs *regs)
 {
     struct pcpu *p = this_pcpu();
+
+    watchdog_leave(&p->wd); /* the trap is handled; waiting for work here is not stuck */
 
     for (;;) {
         struct vcpu *cur = p->vcpu, *next;
@@ -480,6 +510,17 @@ void vcpu_sched_remove(struct vcpu *v)
 
 /* ------------------------------------------------------------------ domains */
 
+/* The vCPU running this call can never stop while it waits for itself: callers guard
+ * against it (docs/hypervisor/hardening.md); this is the backstop for one that does not. */
+static bool pause_would_wait_for_self(const struct vcpu *v)
+{
+    if (v != current_vcpu())
+        return false;
+    printk("d%uv%u: pause of the calling vCPU refused (would wait for itself)\n",
+           v->domain->domain_id, v->vcpu_id);
+    return true;
+}
+
 void domain_pause(struct domain *d)
 {
     /* d->pause_count is already > 0 (common/domctl.c): no vCPU of d is picked again. */
@@ -488,8 +529,9 @@ void domain_pause(struct domain *d)
         if (d->vcpu[i] && d->vcpu[i]->arch.running)
             pcpu_poke(&pcpus[d->vcpu[i]->arch.pcpu]);
     for (unsigned int i = 0; i < d->max_vcpus; i++)
-        while (d->vcpu[i] && d->vcpu[i]->arch.running)
-            dsb_ish();
+        if (d->vcpu[i] && !pause_would_wait_for_self(d->vcpu[i]))
+            while (d->vcpu[i]->arch.running)
+                dsb_ish();
 }
 
 void vcpu_pause(struct vcpu *v)
@@ -497,6 +539,8 @@ void vcpu_pause(struct vcpu *v)
     /* v->pause_count > 0 already: its pCPU switches it out on its next scheduler pass
      * (a vCPU kept loaded while it waits in WFI included, vcpu_may_run). */
     dsb_ish();
+    if (pause_would_wait_for_self(v))
+        return;
     if (v->arch.running)
         pcpu_poke(&pcpus[v->arch.pcpu]);
     while (v->arch.running)

@@ -89,7 +89,8 @@ void trap_sysreg(struct cpu_user_regs *regs, uint64_t esr)
         regs->pc += 4;
         return;
     }
-    dprintk("d%uv%u: unhandled sysreg %s S%u_%u_C%u_C%u_%u: UNDEF\n", v->domain->domain_id,
-            v->vcpu_id, ISS_READ(esr) ? "read" : "write", op0, op1, crn, crm, op2);
+    gprintk(v->domain, LOG_DEBUG, "d%uv%u: unhandled sysreg %s S%u_%u_C%u_C%u_%u: UNDEF\n",
+            v->domain->domain_id, v->vcpu_id, ISS_READ(esr) ? "read" : "write", op0, op1, crn, crm,
+            op2);
     inject_undef(regs);
 }

@@ -32,6 +32,10 @@ extern int hv_loglvl;
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void printk_lvl(int lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define dprintk(...) printk_lvl(LOG_DEBUG, __VA_ARGS__)
+/* A warning a guest can trigger at will (its faults, bad traps): rate-limited per domain
+ * (hv/ratelimit.h), so a guest cannot flood the hypervisor console. */
+struct domain;
+void gprintk(struct domain *d, int lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* A bad boot configuration: say what is wrong and stop the machine. */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -12,6 +12,7 @@
 #include <hv/types.h>
 #include <hv/event.h>
 #include <hv/grant_table.h>
+#include <hv/ratelimit.h>
 #include <hv/spinlock.h>
 #include <hv/scheduler.h>
 #include <asm/domain.h>
@@ -87,6 +88,8 @@ struct domain {
     uint8_t gpaddr_bits;          /* guest physical address size (arch sets; 0 = 40) */
     int64_t time_offset_s;        /* XEN_DOMCTL_settimeoffset */
     uint64_t paging_mempool_size; /* XEN_DOMCTL_set_paging_mempool_size (bytes) */
+
+    struct ratelimit warn_limit; /* guest-triggered warnings (gprintk, hv/lib.h) */
 
     struct evtchn_domain evtchn; /* common/event_channel.c */
     struct grant_domain grant;   /* common/grant_table.c */

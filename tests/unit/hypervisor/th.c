@@ -117,6 +117,7 @@ int main(void)
     suite_add_tcase(s, tcase_silo());
     suite_add_tcase(s, tcase_sched());
     suite_add_tcase(s, tcase_conring());
+    suite_add_tcase(s, tcase_hardening());
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

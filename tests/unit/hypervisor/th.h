@@ -47,5 +47,6 @@ TCase *tcase_toolstack(void);
 TCase *tcase_silo(void);
 TCase *tcase_sched(void);
 TCase *tcase_conring(void);
+TCase *tcase_hardening(void);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H
 
+#include <hv/watchdog.h>
 #include <hv/types.h>
 #include <hv/scheduler.h>
 #include <asm/config.h>
@@ -22,6 +23,7 @@ struct pcpu {
     volatile bool rotate;   /* time slice over or yield: the next runnable vCPU goes first */
     uint64_t slice_end;     /* physical counter value when the running vCPU's slice ends */
     bool hyp_timer_enabled; /* EL2 physical timer PPI enabled in the redistributor */
+    struct watchdog_cpu wd; /* the guest trap being handled here (hv/watchdog.h) */
 };
 
 extern struct pcpu pcpus[NR_CPUS];
