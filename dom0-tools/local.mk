@@ -49,7 +49,9 @@ TOOLS_CLI_SRCS = \
 	dom0-tools/tern/cmdtable.c \
 	dom0-tools/tern/cmd_vm.c \
 	dom0-tools/tern/cmd_info.c \
-	dom0-tools/tern/cmd_console.c
+	dom0-tools/tern/cmd_console.c \
+	dom0-tools/tern/balloon.c \
+	dom0-tools/tern/balloon_read.c
 TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/events.c \
 	dom0-tools/console/consoled.c
 TOOLS_HDRS = \
@@ -59,7 +61,7 @@ TOOLS_HDRS = \
 	dom0-tools/libs/ctrl/xc_private.h dom0-tools/libs/guest/arch_arm.h \
 	dom0-tools/libs/guest/load.h \
 	dom0-tools/tern/tern.h dom0-tools/tern/config.h dom0-tools/tern/cmdtable.h \
-	dom0-tools/tern/xs_batch.h \
+	dom0-tools/tern/xs_batch.h dom0-tools/tern/balloon.h dom0-tools/tern/balloon_read.h \
 	dom0-tools/console/ring.h dom0-tools/console/events.h
 
 # ---------------------------------------------------------------- host (CC)
@@ -101,7 +103,8 @@ tests_unit_dom0_tools_check_dom0_tools_SOURCES = \
 	tests/unit/dom0-tools/test_ring.c \
 	tests/unit/dom0-tools/test_ctrl.c \
 	tests/unit/dom0-tools/test_events.c \
-	tests/unit/dom0-tools/test_xs_batch.c
+	tests/unit/dom0-tools/test_xs_batch.c \
+	tests/unit/dom0-tools/test_balloon.c
 tests_unit_dom0_tools_check_dom0_tools_CPPFLAGS = $(TOOLS_CPPFLAGS) \
 	-I$(srcdir)/dom0-tools/tern -I$(srcdir)/dom0-tools/console
 tests_unit_dom0_tools_check_dom0_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

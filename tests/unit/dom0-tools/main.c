@@ -14,6 +14,7 @@ int main(void)
     srunner_add_suite(sr, ctrl_suite());
     srunner_add_suite(sr, events_suite());
     srunner_add_suite(sr, xs_batch_suite());
+    srunner_add_suite(sr, balloon_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -11,5 +11,6 @@ Suite *ring_suite(void);
 Suite *ctrl_suite(void);
 Suite *events_suite(void);
 Suite *xs_batch_suite(void);
+Suite *balloon_suite(void);
 
 #endif
