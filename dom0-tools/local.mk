@@ -58,7 +58,9 @@ TOOLS_CLI_SRCS = \
 	dom0-tools/tern/cmd_args.c \
 	dom0-tools/tern/cmd_block.c \
 	dom0-tools/tern/cmd_net.c \
-	dom0-tools/tern/cmd_disk.c
+	dom0-tools/tern/cmd_disk.c \
+	dom0-tools/tern/balloon.c \
+	dom0-tools/tern/balloon_read.c
 TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/events.c \
 	dom0-tools/console/consoled.c
 TOOLS_HDRS = \
@@ -70,6 +72,7 @@ TOOLS_HDRS = \
 	dom0-tools/tern/tern.h dom0-tools/tern/config.h dom0-tools/tern/cmdtable.h \
 	dom0-tools/tern/xs_batch.h dom0-tools/tern/devspec.h dom0-tools/tern/devices.h \
 	dom0-tools/tern/devices_nodes.h \
+	dom0-tools/tern/balloon.h dom0-tools/tern/balloon_read.h \
 	dom0-tools/console/ring.h dom0-tools/console/events.h
 
 # ---------------------------------------------------------------- host (CC)
@@ -113,7 +116,8 @@ tests_unit_dom0_tools_check_dom0_tools_SOURCES = \
 	tests/unit/dom0-tools/test_events.c \
 	tests/unit/dom0-tools/test_xs_batch.c \
 	tests/unit/dom0-tools/test_devspec.c \
-	tests/unit/dom0-tools/test_devices.c
+	tests/unit/dom0-tools/test_devices.c \
+	tests/unit/dom0-tools/test_balloon.c
 tests_unit_dom0_tools_check_dom0_tools_CPPFLAGS = $(TOOLS_CPPFLAGS) \
 	-I$(srcdir)/dom0-tools/tern -I$(srcdir)/dom0-tools/console
 tests_unit_dom0_tools_check_dom0_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

@@ -70,3 +70,22 @@ tests_unit_guest_pv_check_testguest_fdt_SOURCES = tests/unit/guest-pv/check_test
 tests_unit_guest_pv_check_testguest_fdt_CPPFLAGS = -I$(srcdir)/guest-pv/testguest/include
 tests_unit_guest_pv_check_testguest_fdt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_guest_pv_check_testguest_fdt_LDADD = $(CHECK_LIBS) $(FDT_LIBS)
+
+# ---------------------------------------------------------------- guest memory agent
+# guest-pv/agent: tern-memagent, a static arm64 program a domU's init starts; publishes the
+# guest's memory figures to its xenstore data/ directory (see guest-pv/agent/meminfo.h).
+# The harness puts aarch64/guest/tern-memagent into its guest initramfs.
+GPV_AGENT_SRCS = guest-pv/agent/main.c guest-pv/agent/meminfo.c guest-pv/agent/xenbus.c
+GPV_AGENT_HDRS = guest-pv/agent/meminfo.h guest-pv/agent/xenbus.h
+aarch64/guest/tern-memagent: $(addprefix $(srcdir)/,$(GPV_AGENT_SRCS) $(GPV_AGENT_HDRS))
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) -Os -s -o $@ $(addprefix $(srcdir)/,$(GPV_AGENT_SRCS))
+AARCH64_OUTPUTS += aarch64/guest/tern-memagent
+EXTRA_DIST += $(GPV_AGENT_SRCS) $(GPV_AGENT_HDRS)
+check_PROGRAMS += tests/unit/guest-pv/check_memagent
+TESTS += tests/unit/guest-pv/check_memagent
+tests_unit_guest_pv_check_memagent_SOURCES = tests/unit/guest-pv/check_memagent.c \
+	guest-pv/agent/meminfo.c guest-pv/agent/xenbus.c
+tests_unit_guest_pv_check_memagent_CPPFLAGS = -I$(srcdir)/guest-pv/agent
+tests_unit_guest_pv_check_memagent_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_guest_pv_check_memagent_LDADD = $(CHECK_LIBS)

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include "balloon_read.h"
 #include "cmdtable.h"
 #include "tern.h"
 
@@ -201,19 +203,79 @@ static uint64_t xs_read_u64(struct tern_ctx *ctx, const char *fmt, long domid)
     return n;
 }
 
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+#define MEM_SET_POLL_US 100000
+
+/* mem-set -w: follows the balloon until it reaches the target or stops moving for stall_ms,
+ * then says which (and why it stopped). Exit status 0 reached, 3 stopped short. */
+static int mem_set_wait(struct tern_ctx *ctx, long domid, uint64_t target_kb, uint64_t stall_ms)
+{
+    struct tern_balloon_track track;
+    struct tern_balloon_obs obs;
+    uint64_t t0 = now_ms();
+    char why[320];
+
+    tern_balloon_track_init(&track, stall_ms);
+    for (;;) {
+        enum tern_balloon_state st;
+
+        if (tern_balloon_observe(ctx, (uint32_t)domid, &obs) < 0)
+            return tern_error("mem-set: domain %ld: %s", domid, strerror(errno));
+        st = tern_balloon_track(&track, target_kb, obs.actual_kb, now_ms());
+        if (st == TERN_BALLOON_REACHED) {
+            printf("domain %ld: target %llu MiB reached: %llu MiB in %.2f s\n", domid,
+                   (unsigned long long)(target_kb >> 10), (unsigned long long)(obs.actual_kb >> 10),
+                   (double)(now_ms() - t0) / 1000.0);
+            return 0;
+        }
+        if (st == TERN_BALLOON_STOPPED) {
+            tern_balloon_reason(&obs, why, sizeof(why));
+            printf("domain %ld: stopped at %llu MiB (target %llu MiB) after %.2f s: %s\n", domid,
+                   (unsigned long long)(obs.actual_kb >> 10), (unsigned long long)(target_kb >> 10),
+                   (double)(track.last_ms - t0) / 1000.0, why);
+            return 3;
+        }
+        usleep(MEM_SET_POLL_US);
+    }
+}
+
 /* mem-set: the balloon target (memory/target) plus the hypervisor limit, as libxl's
- * libxl_set_memory_target with enforce. */
+ * libxl_set_memory_target with enforce; the size is in KiB unless suffixed (as xl.1 says). */
 int cmd_mem_set(struct tern_ctx *ctx, int argc, char **argv)
 {
-    uint64_t kb, static_max;
-    char val[32];
+    uint64_t kb, static_max, stall_s = 10;
+    bool wait = false;
+    char val[32], *end;
     long domid;
+    int opt;
 
-    if (argc != 3)
+    optind = 1;
+    while ((opt = getopt(argc, argv, "+wt:")) != -1) {
+        switch (opt) {
+        case 'w':
+            wait = true;
+            break;
+        case 't':
+            stall_s = strtoull(optarg, &end, 10);
+            if (*end || !stall_s || stall_s > 3600)
+                return tern_error("mem-set: -t: invalid stall time '%s' (1..3600 s)", optarg);
+            break;
+        default:
+            return tern_usage_error("mem-set");
+        }
+    }
+    if (argc - optind != 2)
         return tern_usage_error("mem-set");
-    if (tern_parse_size_kb(argv[2], 1024, &kb) < 0 || kb == 0)
-        return tern_error("mem-set: invalid memory size '%s'", argv[2]);
-    domid = domain_arg(ctx, "mem-set", argv[1]);
+    if (tern_parse_size_kb(argv[optind + 1], 1024, &kb) < 0 || kb == 0)
+        return tern_error("mem-set: invalid memory size '%s'", argv[optind + 1]);
+    domid = domain_arg(ctx, "mem-set", argv[optind]);
     if (domid < 0)
         return 1;
     static_max = xs_read_u64(ctx, "/local/domain/%ld/memory/static-max", domid);
@@ -225,7 +287,7 @@ int cmd_mem_set(struct tern_ctx *ctx, int argc, char **argv)
     snprintf(val, sizeof(val), "%llu", (unsigned long long)kb);
     if (!tern_xs_write(ctx, XBT_NULL, val, "/local/domain/%ld/memory/target", domid))
         return tern_error("mem-set: write memory/target of domain %ld: %s", domid, strerror(errno));
-    return 0;
+    return wait ? mem_set_wait(ctx, domid, kb, stall_s * 1000) : 0;
 }
 
 int cmd_mem_max(struct tern_ctx *ctx, int argc, char **argv)

@@ -83,8 +83,9 @@ def _add_modules(cpio, names):
 
 def build_guest_initramfs(modules=None, extra_files=None):
     """The domU initramfs (gzip'ed cpio): busybox, guest-init, optional modules."""
+    agent = os.path.join(BUILDDIR, "aarch64", "guest", "tern-memagent")
     spec = json.dumps([modules or GUEST_MODULES, sorted((extra_files or {}).items())])
-    key = hashlib.sha256((spec + _stamp([os.path.join(HERE, "guest-init")] +
+    key = hashlib.sha256((spec + _stamp([os.path.join(HERE, "guest-init"), agent] +
                                         list((extra_files or {}).values()))).encode()).hexdigest()[:12]
     out = os.path.join(OUT, "guest-initrd-%s.gz" % key)
     if os.path.exists(out):
@@ -95,6 +96,8 @@ def build_guest_initramfs(modules=None, extra_files=None):
     c.chardev("dev/console", 5, 1)
     c.copy("init", os.path.join(HERE, "guest-init"), 0o755)
     _add_modules(c, modules or GUEST_MODULES)
+    if os.path.exists(agent):  # guest-pv/agent: started by guest-init
+        c.copy("usr/sbin/tern-memagent", agent, 0o755)
     for dst, src in (extra_files or {}).items():
         c.copy(dst, src)
     c.write(out, compress=True)

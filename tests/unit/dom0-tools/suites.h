@@ -13,5 +13,6 @@ Suite *events_suite(void);
 Suite *xs_batch_suite(void);
 Suite *devspec_suite(void);
 Suite *devices_suite(void);
+Suite *balloon_suite(void);
 
 #endif

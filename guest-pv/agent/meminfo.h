@@ -1,0 +1,31 @@
+/* The guest's memory figures (/proc/meminfo, KiB) and the xenstore keys they are
+ * published under: xe-guest-utilities' data/meminfo_total and data/meminfo_free
+ * (= MemAvailable), plus ours for the balloon policy (tern-balloond). */
+#ifndef TERN_AGENT_MEMINFO_H
+#define TERN_AGENT_MEMINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct agent_meminfo {
+    uint64_t total, memfree, available, buffers, cached, swap_total, swap_free, committed;
+    unsigned int seen; /* bit per field found */
+};
+
+/* Parses /proc/meminfo text. Returns 0, or -1 if MemTotal or MemAvailable is missing. */
+int agent_meminfo_parse(const char *text, struct agent_meminfo *mi);
+
+/* One key/value pair to publish (key relative to the domain's home, e.g. data/meminfo_free). */
+struct agent_kv {
+    const char *key;
+    char value[24];
+};
+
+#define AGENT_NR_KEYS 9
+
+/* Fills kv[AGENT_NR_KEYS] from mi; uptime_s is written as data/tern_agent_uptime (a
+ * heartbeat: the daemon treats figures whose heartbeat stopped moving as stale). */
+void agent_meminfo_keys(const struct agent_meminfo *mi, uint64_t uptime_s,
+                        struct agent_kv kv[AGENT_NR_KEYS]);
+
+#endif

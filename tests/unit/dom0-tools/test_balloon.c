@@ -1,0 +1,74 @@
+/* The balloon position checks shared by `tern mem-set -w` and tern-balloond (balloon.c). */
+#include <check.h>
+#include <string.h>
+#include "balloon.h"
+#include "suites.h"
+
+START_TEST(test_tolerance)
+{
+    ck_assert_uint_eq(tern_balloon_tolerance_kb(98304), 2048);    /* 96 MiB: 2 MiB */
+    ck_assert_uint_eq(tern_balloon_tolerance_kb(1048576), 10485); /* 1 GiB: 1 % */
+    ck_assert(tern_balloon_at_target(98304, 98304 + 2048));
+    ck_assert(!tern_balloon_at_target(98304, 112640)); /* the 110 MiB stop */
+    ck_assert(tern_balloon_at_target(524288, 524288 - 5000));
+}
+END_TEST
+
+START_TEST(test_track_states)
+{
+    struct tern_balloon_track t;
+
+    tern_balloon_track_init(&t, 3000);
+    ck_assert_int_eq(tern_balloon_track(&t, 98304, 131072, 0), TERN_BALLOON_MOVING);
+    ck_assert_int_eq(tern_balloon_track(&t, 98304, 120000, 2000), TERN_BALLOON_MOVING);
+    ck_assert_int_eq(tern_balloon_track(&t, 98304, 112640, 4000), TERN_BALLOON_MOVING);
+    /* a page's jitter is no progress */
+    ck_assert_int_eq(tern_balloon_track(&t, 98304, 112644, 6000), TERN_BALLOON_MOVING);
+    ck_assert_int_eq(tern_balloon_track(&t, 98304, 112640, 7000), TERN_BALLOON_STOPPED);
+    ck_assert_uint_eq(t.last_ms, 4000);
+    /* a new target restarts the clock */
+    ck_assert_int_eq(tern_balloon_track(&t, 65536, 112640, 7100), TERN_BALLOON_MOVING);
+    ck_assert_int_eq(tern_balloon_track(&t, 65536, 66000, 7200), TERN_BALLOON_REACHED);
+}
+END_TEST
+
+START_TEST(test_reasons)
+{
+    struct tern_balloon_obs o = {.target_kb = 98304, .actual_kb = 112640};
+    char why[320];
+
+    tern_balloon_reason(&o, why, sizeof(why));
+    ck_assert_ptr_nonnull(strstr(why, "no agent"));
+    o.have_agent = true;
+    o.guest_avail_kb = 30000;
+    tern_balloon_reason(&o, why, sizeof(why));
+    ck_assert_ptr_nonnull(strstr(why, "cma=0"));
+    o.guest_avail_kb = 4000;
+    tern_balloon_reason(&o, why, sizeof(why));
+    ck_assert_ptr_nonnull(strstr(why, "no more memory to give"));
+    /* growing */
+    o = (struct tern_balloon_obs){.target_kb = 262144, .actual_kb = 131072, .maxmem_kb = 132096};
+    tern_balloon_reason(&o, why, sizeof(why));
+    ck_assert_ptr_nonnull(strstr(why, "maxmem 129 MiB"));
+    o.maxmem_kb = 263168;
+    o.host_free_kb = 1024;
+    tern_balloon_reason(&o, why, sizeof(why));
+    ck_assert_ptr_nonnull(strstr(why, "host has only 1 MiB"));
+    o.host_free_kb = 1 << 20;
+    tern_balloon_reason(&o, why, sizeof(why));
+    ck_assert_ptr_nonnull(strstr(why, "memory hotplug"));
+    ck_assert_str_eq(tern_balloon_state_name(TERN_BALLOON_STOPPED), "stopped");
+}
+END_TEST
+
+Suite *balloon_suite(void)
+{
+    Suite *s = suite_create("balloon");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, test_tolerance);
+    tcase_add_test(tc, test_track_states);
+    tcase_add_test(tc, test_reasons);
+    suite_add_tcase(s, tc);
+    return s;
+}
