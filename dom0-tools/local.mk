@@ -127,6 +127,10 @@ tests_unit_dom0_tools_check_dom0_tools_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/lib
 # System tests on real Xen 4.17 under QEMU (~4 min each): with Debian's xenstored, and with
 # xenstore-lite's tern-xenstored (the whole Tern userspace).
 TESTS += tests/system/toolstack-xen.py tests/system/toolstack-xenstore-lite.py
+# Devices (disks, vifs) on Tern, one boot; the Xen variant (compares with Debian's xl) is run
+# by hand: python3 tests/system/toolstack-devices-xen.py
+TESTS += tests/system/toolstack-devices-tern.py
+EXTRA_DIST += tests/system/toolstack-devices-tern.py tests/system/toolstack-devices-xen.py
 EXTRA_DIST += tests/system/toolstack-xen.py tests/system/toolstack-xenstore-lite.py \
 	bench/toolstack/bench-create.py \
 	bench/toolstack/bench-dom0.sh \

@@ -15,9 +15,10 @@ writes them.
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.environ.get("TERN_SRCDIR", "."), "tests", "harness"))
-from tern_harness import Machine, build_initramfs, OUT, BUILDDIR  # noqa: E402
+from tern_harness import Machine, build_initramfs, build_guest_initramfs, OUT, BUILDDIR  # noqa: E402
 
 HV = os.environ.get("TERN_DEVICES_HV", "tern")
 COMPARE_XL = HV == "xen" and os.environ.get("TERN_DEVICES_COMPARE_XL") == "1"
@@ -52,7 +53,7 @@ def write(name, text, mode=0o644):
 
 
 BASE = """kernel = "/guest/vmlinuz"
-ramdisk = "/guest/initrd.gz"
+ramdisk = "/guest/initrd-devs.gz"
 extra = "console=hvc0 rdinit=/init quiet"
 memory = 128
 vcpus = 1
@@ -104,6 +105,20 @@ closing)  # closing DOMID KIND DEVID CMD...: play a connected backend while CMD 
     wait
     cat /tmp/closing.out
     xenstore-exists $b 2>/dev/null && echo STILL-THERE || echo GONE ;;
+marker)  # marker LOG COUNT: wait (up to 240 s) for COUNT guest init markers in LOG
+    i=0
+    while [ "$(grep -c TERN-GUEST-INIT "$2" 2>/dev/null)" -lt "$3" ]; do
+        i=$((i + 1)); [ $i -gt 1200 ] && break; sleep 0.2
+    done
+    grep -c TERN-GUEST-INIT "$2" ;;
+reboot)  # reboot DOM OLDID: tern reboot, then wait for the new domain's init
+    tern reboot "$2" || exit 1
+    i=0
+    while [ "$(tern domid "$2" 2>/dev/null)" = "$3" ] ||
+          [ "$(grep -c TERN-GUEST-INIT /var/log/tern/console/$2.log 2>/dev/null)" -lt 2 ]; do
+        i=$((i + 1)); [ $i -gt 1200 ] && break; sleep 0.2
+    done
+    echo NEWID=$(tern domid "$2") ;;
 xl)  # xl CFG: xl create -p in the background (it waits 10 s for a backend that never
      # comes), dump the nodes while it waits, then let it fail and clean up
     xl create -p /etc/tern/$2 >/tmp/xl.out 2>&1 &
@@ -195,7 +210,11 @@ def normalise(nodes, d):
     return out
 
 
+# The harness guest's init is a shell that ignores busybox reboot's signal: give it a
+# /sbin/reboot that reboots directly (Linux's orderly reboot runs it).
+REBOOT = "#!/bin/sh\nsync\nexec /bin/busybox reboot -f\n"
 files = {"/etc/tern/" + n: write(n, t) for n, t in CFGS.items()}
+files["/guest/initrd-devs.gz"] = build_guest_initramfs(None, {"sbin/reboot": write("reboot", REBOOT, 0o755)})
 files["/usr/local/sbin/tern-devs"] = write("helper", HELPER, 0o755)
 initrd = build_initramfs("devices", xen_tools=True, guest=True, extra_files=files)
 
@@ -222,6 +241,7 @@ with Machine(hv=HV, smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=900
     m = Quiet(machine)
     m.run_ok("tern-xen-start --no-consoled --xenstored /usr/local/bin/tern-xenstored" if HV == "tern"
              else "tern-xen-start --no-consoled", timeout=180)
+    m.run_ok("tern-consoled")  # consoles, and on_reboot=restart
 
     # ---- thin-provisioned images
     rc, out = m.run("tern disk create /tmp/a.img 64M && tern disk info /tmp/a.img")
@@ -337,6 +357,23 @@ with Machine(hv=HV, smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=900
     rc, out = m.run("xenstore-ls -f /local/domain/%d/device/vbd | grep -c virtual-device" % domid)
     check("the detached disk's frontend is gone", out.strip() == "2", out)
 
+    # ---- reboot: the old domain's devices go, the new one gets the config's devices
+    rc, out = m.run("tern-devs marker /var/log/tern/console/devs.log 1", timeout=300)
+    check("the guest boots to its init", out.strip().endswith("1"), out)
+    rc, out = m.run("tern-devs reboot devs %d" % domid, timeout=360)
+    new = re.search(r"NEWID=(\d+)", out)
+    check("tern reboot: the guest comes back as a new domain", rc == 0 and new and
+          int(new.group(1)) != domid, out)
+    if new and int(new.group(1)) != domid:
+        rc, out = m.run("tern-devs left %d" % domid)
+        check("reboot: nothing of the old domain's devices remains", out.strip() == "END", out)
+        domid = int(new.group(1))
+        got = device_nodes(parse_ls(m.run_ok("tern-devs nodes %d" % domid)))
+        want = expected_nodes(domid)
+        diff = sorted(set(got.items()) ^ set(want.items()))
+        check("reboot: the new domain has the config's devices again (%d nodes)" % len(want),
+              not diff, "\n".join("%s = %s" % kv for kv in diff))
+
     # ---- destroy: connected backends are closed, then everything goes
     rc, out = m.run("tern-devs closing %d vif 0 tern destroy devs" % domid, timeout=120)
     check("destroy closes a connected vif (online=0, state=5, waits for 6)",
@@ -344,6 +381,7 @@ with Machine(hv=HV, smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=900
     rc, out = m.run("tern-devs left %d" % domid)
     check("after destroy nothing remains under backend/, device/ or /libxl",
           out.strip() == "END", out)
+    print("QEMU run: %.0f s" % (time.monotonic() - machine.t0))
     m.poweroff()
 
 print("%d failure(s)" % len(failures))
