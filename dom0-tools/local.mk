@@ -174,5 +174,5 @@ aarch64/bin/tern-blkback: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(TOOLS_BLKBA
 		$(addprefix $(srcdir)/,$(TOOLS_BLKBACK_SRCS)) $(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) \
 		$(AARCH64_LIBZ) -lpthread
 AARCH64_OUTPUTS += aarch64/bin/tern-blkback
-TESTS += tests/system/block-xen.py
-EXTRA_DIST += tests/system/block-xen.py
+TESTS += tests/system/block-xen.py tests/system/block-tern.py
+EXTRA_DIST += tests/system/block-xen.py tests/system/block-tern.py
