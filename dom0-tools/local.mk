@@ -154,3 +154,33 @@ aarch64/bin/tern-consoled: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(TOOLS_CONS
 		$(addprefix $(srcdir)/,$(TOOLS_CONSOLE_SRCS)) $(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) \
 		$(AARCH64_LIBZ) -lpthread
 AARCH64_OUTPUTS += aarch64/bin/tern aarch64/bin/tern-consoled
+
+# ---------------------------------------------------------------- tern-blkback (block backend)
+TOOLS_BLKBACK_SRCS = dom0-tools/blkback/req.c dom0-tools/blkback/paths.c \
+	dom0-tools/blkback/queue.c dom0-tools/blkback/vbd.c dom0-tools/blkback/blkback.c \
+	dom0-tools/console/events.c
+TOOLS_BLKBACK_HDRS = dom0-tools/blkback/req.h dom0-tools/blkback/paths.h \
+	dom0-tools/blkback/queue.h dom0-tools/blkback/vbd.h
+noinst_PROGRAMS += dom0-tools/blkback/tern-blkback
+dom0_tools_blkback_tern_blkback_SOURCES = $(TOOLS_BLKBACK_SRCS) $(TOOLS_BLKBACK_HDRS)
+dom0_tools_blkback_tern_blkback_CPPFLAGS = $(TOOLS_CPPFLAGS)
+dom0_tools_blkback_tern_blkback_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_linux.a \
+	$(FDT_LIBS) $(Z_LIBS) $(TOOLS_XS_HOST_LIBS)
+check_PROGRAMS += tests/unit/dom0-tools/check_blkback
+TESTS += tests/unit/dom0-tools/check_blkback
+tests_unit_dom0_tools_check_blkback_SOURCES = tests/unit/dom0-tools/check_blkback.c \
+	dom0-tools/blkback/req.c dom0-tools/blkback/paths.c
+tests_unit_dom0_tools_check_blkback_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/blkback
+tests_unit_dom0_tools_check_blkback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_dom0_tools_check_blkback_LDADD = $(CHECK_LIBS)
+EXTRA_DIST += docs/blkback.md
+
+aarch64/bin/tern-blkback: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(TOOLS_BLKBACK_SRCS) \
+		$(TOOLS_BLKBACK_HDRS))
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) $(TOOLS_A64_FLAGS) -o $@ \
+		$(addprefix $(srcdir)/,$(TOOLS_BLKBACK_SRCS)) $(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) \
+		$(AARCH64_LIBZ) -lpthread
+AARCH64_OUTPUTS += aarch64/bin/tern-blkback
+TESTS += tests/system/block-xen.py tests/system/block-tern.py
+EXTRA_DIST += tests/system/block-xen.py tests/system/block-tern.py

@@ -1,0 +1,67 @@
+/* tern-blkback: one shared ring (a "queue") served by its own thread: requests are copied
+ * off the ring, checked (req.c), carried out on the image with grant copies between the
+ * guest's pages and a local buffer, and answered. */
+#ifndef TERN_BLKBACK_QUEUE_H
+#define TERN_BLKBACK_QUEUE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <xenevtchn.h>
+#include <xengnttab.h>
+#include "req.h"
+
+/* ring.h's barriers: xenctrl.h defines them for tools; this file does not need xenctrl. */
+#ifndef xen_mb
+#define xen_mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define xen_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define xen_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
+
+/* max-ring-page-order we publish: rings of up to 16 pages. */
+#define BLK_MAX_RING_ORDER 4
+#define BLK_MAX_RING_PAGES (1u << BLK_MAX_RING_ORDER)
+/* multi-queue-max-queues we publish. */
+#define BLK_MAX_QUEUES 4
+
+/* The image one device serves; shared by its queues. sectors changes on resize. */
+struct blk_disk {
+    int fd;
+    uint64_t sectors; /* read and written with __atomic */
+    bool readonly;
+    bool discard;
+};
+
+struct blk_queue {
+    struct blk_disk *disk;
+    uint32_t domid;
+    unsigned index;
+    unsigned pages;
+    grant_ref_t refs[BLK_MAX_RING_PAGES];
+    evtchn_port_t remote_port;
+    char name[48]; /* for messages: "vbd D/N queue Q" */
+
+    xengnttab_handle *xgt;
+    xenevtchn_handle *xce;
+    evtchn_port_t local_port;
+    void *sring;
+    blkif_back_ring_t ring;
+    int stop_fd; /* eventfd: the main thread asks the worker to end */
+    pthread_t thread;
+    bool running;
+    bool broken; /* the frontend broke the ring protocol: no more service */
+
+    uint8_t *buf;                      /* BLK_MAX_INDIRECT_SEGS pages, page aligned */
+    struct blkif_request_segment *ind; /* BLK_MAX_INDIRECT_PAGES pages of segments */
+    xengnttab_grant_copy_segment_t *copy;
+    struct blk_plan *plan;
+};
+
+/* Maps the ring, binds the event channel and starts serving from the ring's current
+ * response index (so a restarted daemon continues where the last one answered). Returns 0,
+ * or -1 with err filled and nothing left behind. */
+int blk_queue_start(struct blk_queue *q, char *err, size_t errlen);
+/* Stops the worker, unmaps the ring and unbinds the event channel. */
+void blk_queue_stop(struct blk_queue *q);
+
+#endif
