@@ -24,6 +24,13 @@ static char rx_ring[SERIAL_RX_SIZE];
 static uint32_t rx_cons, rx_prod;
 static spinlock_t rx_lock = SPINLOCK_INIT;
 
+bool console_input_full(void)
+{
+    return __atomic_load_n(&rx_prod, __ATOMIC_ACQUIRE) -
+               __atomic_load_n(&rx_cons, __ATOMIC_ACQUIRE) ==
+           SERIAL_RX_SIZE;
+}
+
 void console_input_char(char c)
 {
     spin_lock(&rx_lock);
@@ -53,11 +60,13 @@ static long console_write_guest(uint64_t buf, uint32_t count)
 static long console_read_guest(uint64_t buf, uint32_t count)
 {
     long rc = 0;
+    bool was_full;
 
     /* The result is a byte count or a negative errno: keep the two apart (Xen). */
     if ((int32_t)count < 0)
         return -E2BIG;
     spin_lock(&rx_lock);
+    was_full = rx_prod - rx_cons == SERIAL_RX_SIZE;
     while (rx_cons != rx_prod && (uint32_t)rc < count) {
         uint32_t idx = SERIAL_RX_MASK(rx_cons);
         uint32_t len = rx_prod - rx_cons;
@@ -74,6 +83,9 @@ static long console_read_guest(uint64_t buf, uint32_t count)
         rx_cons += len;
     }
     spin_unlock(&rx_lock);
+    /* The UART may hold bytes the full ring could not take (hv/console.h). */
+    if (was_full && rc > 0)
+        console_rx_resume();
     return rc;
 }
 

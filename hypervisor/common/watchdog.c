@@ -2,8 +2,8 @@
 /* The hypervisor watchdog's bookkeeping (hv/watchdog.h); the arch owns the timer. */
 #include <hv/watchdog.h>
 
-void watchdog_enter(struct watchdog_cpu *w, uint64_t now, uint64_t esr, uint64_t nr,
-                    uint16_t domid, uint16_t vcpu)
+void watchdog_enter(struct watchdog_cpu *w, uint64_t now, uint64_t esr, uint64_t nr, uint16_t domid,
+                    uint16_t vcpu)
 {
     w->esr = esr;
     w->nr = nr;

@@ -54,14 +54,49 @@ void console_write(const char *s, size_t n)
     irq_restore(flags);
 }
 
-void console_rx_poll(void)
+/* Flow control of console input (hv/uart.h): the UART's IRQ (boot pCPU) and dom0's
+ * CONSOLEIO_read (any pCPU) decide under rx_flow_lock, so a resume cannot slip between
+ * the "full" check and the masking. */
+static spinlock_t rx_flow_lock = SPINLOCK_INIT;
+static bool rx_throttled;
+
+static void rx_drain_locked(void)
 {
     int c;
 
+    while (!console_input_full() && (c = uart->getc()) >= 0)
+        console_input_char((char)c);
+    if (console_input_full() != rx_throttled && uart->rx_irq) {
+        rx_throttled = !rx_throttled;
+        uart->rx_irq(!rx_throttled);
+    }
+}
+
+void console_rx_poll(void)
+{
+    unsigned long flags;
+
     if (!uart)
         return;
-    while ((c = uart->getc()) >= 0)
-        console_input_char((char)c);
+    flags = irq_save();
+    spin_lock(&rx_flow_lock);
+    rx_drain_locked();
+    spin_unlock(&rx_flow_lock);
+    irq_restore(flags);
+}
+
+void console_rx_resume(void)
+{
+    unsigned long flags;
+
+    if (!uart)
+        return;
+    flags = irq_save();
+    spin_lock(&rx_flow_lock);
+    if (rx_throttled)
+        rx_drain_locked();
+    spin_unlock(&rx_flow_lock);
+    irq_restore(flags);
 }
 
 static void vprintk(int lvl, const char *fmt, va_list ap)

@@ -8,3 +8,4 @@ TESTS += tests/system/hardening-selfpause.py
 EXTRA_DIST += tests/fuzz/hv-fuzz-dom0.c tests/system/hardening-selfpause.py
 EXTRA_DIST += tests/fuzz/tg-fuzz.sh tests/system/hardening-guestfuzz.py
 EXTRA_DIST += tests/system/hardening-dom0fuzz.py
+EXTRA_DIST += tests/system/hardening-console.py

@@ -47,10 +47,16 @@ static void pl011_enable_rx_irq(void)
     wr(UARTIMSC, IMSC_RX | IMSC_RT);
 }
 
+static void pl011_rx_irq(bool on)
+{
+    wr(UARTIMSC, on ? IMSC_RX | IMSC_RT : 0);
+}
+
 static const struct uart_driver pl011_driver = {
     .putc = pl011_putc,
     .getc = pl011_getc,
     .enable_rx_irq = pl011_enable_rx_irq,
+    .rx_irq = pl011_rx_irq,
 };
 
 const struct uart_driver *pl011_init(paddr_t base)

@@ -8,8 +8,16 @@
 #include <hv/types.h>
 
 /* One byte typed on the hypervisor console (arch UART RX IRQ): queued for dom0's
- * CONSOLEIO_read, VIRQ_CONSOLE raised.  Dropped when 128 bytes are already queued. */
+ * CONSOLEIO_read, VIRQ_CONSOLE raised.  Dropped when 128 bytes are already queued, which
+ * the arch avoids: it stops taking bytes from the UART while console_input_full() and
+ * starts again in console_rx_resume(). */
 void console_input_char(char c);
+/* dom0's input ring holds 128 bytes: the next one would be dropped. */
+bool console_input_full(void);
+/* Arch hook: CONSOLEIO_read made room in a ring that was full (called without locks
+ * held, in dom0's hypercall): take the bytes waiting in the UART and unmask its receive
+ * interrupt if it was masked (lib/console.c). */
+void console_rx_resume(void);
 
 /* The hypervisor command line, reported by XENVER_commandline (common/version.c). */
 void xen_version_set_cmdline(const char *s);

@@ -20,8 +20,8 @@ struct watchdog_cpu {
 };
 
 /* The pCPU takes a trap from vCPU domid.vcpu at now (ticks, never 0). */
-void watchdog_enter(struct watchdog_cpu *w, uint64_t now, uint64_t esr, uint64_t nr,
-                    uint16_t domid, uint16_t vcpu);
+void watchdog_enter(struct watchdog_cpu *w, uint64_t now, uint64_t esr, uint64_t nr, uint16_t domid,
+                    uint16_t vcpu);
 /* It is done with the trap (returning to a guest or scheduling). */
 void watchdog_leave(struct watchdog_cpu *w);
 /* True once per episode: w has been in one trap for at least limit ticks at now. */

@@ -344,6 +344,13 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     d->arch.shutdowns++;
 }
 
+unsigned int fake_rx_resumes;
+
+void console_rx_resume(void)
+{
+    fake_rx_resumes++;
+}
+
 void console_write(const char *s, size_t n)
 {
     if (n > sizeof(fake_console) - fake_console_len)

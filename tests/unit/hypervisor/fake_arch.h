@@ -16,6 +16,7 @@
 extern struct vcpu *fake_current;
 extern char fake_console[4096];
 extern size_t fake_console_len;
+extern unsigned int fake_rx_resumes; /* console_rx_resume() calls */
 extern unsigned int fake_flushes;
 extern int fake_alloc_fail_after; /* >= 0: that many more domheap allocations succeed */
 /* Called from vcpu_yield (SCHEDOP_yield): lets a test act while a hypercall is in flight. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Issue 13: the warning rate limit (common/ratelimit.c) and the watchdog's detection
  * logic (common/watchdog.c), with explicit times. */
+#include <hv/console.h>
 #include <hv/ratelimit.h>
 #include <hv/watchdog.h>
 
@@ -86,6 +87,43 @@ START_TEST(watchdog_quick_traps_are_never_reported)
 }
 END_TEST
 
+/* Console input flow control, common side: the ring says when it is full, and a read
+ * that makes room in a full ring asks the arch to take the UART's waiting bytes. */
+START_TEST(console_input_full_then_resume)
+{
+    struct vcpu *d0 = dom0->vcpu[0];
+    char buf[200];
+    int i;
+
+    /* Empty the ring (earlier tests may have typed). */
+    while (hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 64, SCRATCH(dom0)) > 0)
+        ;
+    fake_rx_resumes = 0;
+    for (i = 0; i < 127; i++)
+        console_input_char((char)('a' + i % 26));
+    ck_assert(!console_input_full());
+    console_input_char('!');
+    ck_assert(console_input_full());
+    /* A read from a ring that was not full does not resume; one from a full ring does. */
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 10, SCRATCH(dom0)), 10);
+    ck_assert_uint_eq(fake_rx_resumes, 1);
+    ck_assert(!console_input_full());
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 10, SCRATCH(dom0)), 10);
+    ck_assert_uint_eq(fake_rx_resumes, 1);
+    /* The bytes come out in order, none lost: 108 left, the last one '!'. */
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 200, SCRATCH(dom0)), 108);
+    gget(dom0, SCRATCH(dom0), buf, 108);
+    ck_assert_int_eq(buf[0], 'a' + 20 % 26);
+    ck_assert_int_eq(buf[107], '!');
+    /* A failed read of a full ring takes nothing and resumes nothing. */
+    for (i = 0; i < 128; i++)
+        console_input_char('x');
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 10, BAD_GVA), -EFAULT);
+    ck_assert(console_input_full());
+    ck_assert_uint_eq(fake_rx_resumes, 1);
+}
+END_TEST
+
 TCase *tcase_hardening(void)
 {
     TCase *tc = tcase_create("hardening");
@@ -94,5 +132,7 @@ TCase *tcase_hardening(void)
     tcase_add_test(tc, ratelimit_is_per_source);
     tcase_add_test(tc, watchdog_reports_a_stuck_trap_once);
     tcase_add_test(tc, watchdog_quick_traps_are_never_reported);
+    tcase_add_checked_fixture(tc, th_setup, th_teardown);
+    tcase_add_test(tc, console_input_full_then_resume);
     return tc;
 }
