@@ -184,3 +184,22 @@ aarch64/bin/tern-blkback: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(TOOLS_BLKBA
 AARCH64_OUTPUTS += aarch64/bin/tern-blkback
 TESTS += tests/system/block-xen.py tests/system/block-tern.py
 EXTRA_DIST += tests/system/block-xen.py tests/system/block-tern.py
+# ---------------------------------------------------------------- memory: balloon policy
+# tern-balloond (dom0-tools/balloond): the automatic balloon policy daemon (policy.h).
+BALLOOND_SRCS = dom0-tools/balloond/policy.c
+BALLOOND_HDRS = dom0-tools/balloond/policy.h
+EXTRA_DIST += $(BALLOOND_SRCS) $(BALLOOND_HDRS) dom0-tools/balloond/balloond.c
+aarch64/bin/tern-balloond: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(BALLOOND_SRCS) \
+		$(BALLOOND_HDRS) dom0-tools/balloond/balloond.c)
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) $(TOOLS_A64_FLAGS) -I$(srcdir)/dom0-tools/tern -o $@ \
+		$(addprefix $(srcdir)/,$(BALLOOND_SRCS) dom0-tools/balloond/balloond.c) \
+		$(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) $(AARCH64_LIBZ) -lpthread
+AARCH64_OUTPUTS += aarch64/bin/tern-balloond
+check_PROGRAMS += tests/unit/dom0-tools/check_balloond
+TESTS += tests/unit/dom0-tools/check_balloond
+tests_unit_dom0_tools_check_balloond_SOURCES = tests/unit/dom0-tools/check_balloond.c \
+	$(BALLOOND_SRCS)
+tests_unit_dom0_tools_check_balloond_CPPFLAGS = -I$(srcdir)/dom0-tools/balloond
+tests_unit_dom0_tools_check_balloond_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_dom0_tools_check_balloond_LDADD = $(CHECK_LIBS)

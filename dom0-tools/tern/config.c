@@ -196,6 +196,15 @@ static int apply_maxmem(struct tern_config *cfg, const struct value *v, char *er
     return 0;
 }
 
+/* Ours: the floor tern-balloond never takes the guest below (memory/tern-floor). */
+static int apply_mem_floor(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    if (range(v->num, 8, 1 << 20, "tern_mem_floor (MiB)", err, errlen) < 0)
+        return -1;
+    cfg->mem_floor_mib = (uint64_t)v->num;
+    return 0;
+}
+
 static int apply_vcpus(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
 {
     if (range(v->num, 1, 128, "vcpus", err, errlen) < 0)
@@ -314,6 +323,7 @@ static const struct key_rule {
     {"uuid", V_STRING, apply_uuid},
     {"memory", V_NUMBER, apply_memory},
     {"maxmem", V_NUMBER, apply_maxmem},
+    {"tern_mem_floor", V_NUMBER, apply_mem_floor},
     {"vcpus", V_NUMBER, apply_vcpus},
     {"maxvcpus", V_NUMBER, apply_maxvcpus},
     {"kernel", V_STRING, apply_kernel},
@@ -547,6 +557,11 @@ int tern_config_validate(const struct tern_config *cfg, char *err, size_t errlen
                  "%s: maxmem (%llu) above memory (%llu) is not supported (the guest cannot "
                  "balloon down from maxmem at boot); set maxmem = memory",
                  f, (unsigned long long)cfg->maxmem_mib, (unsigned long long)cfg->memory_mib);
+        return -1;
+    }
+    if (cfg->mem_floor_mib && cfg->mem_floor_mib > cfg->memory_mib) {
+        snprintf(err, errlen, "%s: tern_mem_floor (%llu) is more than memory (%llu)", f,
+                 (unsigned long long)cfg->mem_floor_mib, (unsigned long long)cfg->memory_mib);
         return -1;
     }
     if (cfg->maxvcpus && cfg->maxvcpus < cfg->vcpus) {

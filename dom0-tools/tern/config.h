@@ -22,6 +22,7 @@ struct tern_config {
     char name[64];
     char uuid[37]; /* "" = generate */
     uint64_t memory_mib, maxmem_mib;
+    uint64_t mem_floor_mib; /* tern_mem_floor: tern-balloond's floor, 0 = its default */
     unsigned int vcpus, maxvcpus;
     char kernel[512], ramdisk[512];
     char cmdline[1024];

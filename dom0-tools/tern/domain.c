@@ -309,6 +309,9 @@ static bool post_nodes(struct creator *c, xs_transaction_t t)
     ok = ok && W(V("%llu", (unsigned long long)c->maxmem_kb), "%s/memory/static-max", dom);
     ok = ok && W(V("%llu", (unsigned long long)c->target_kb), "%s/memory/target", dom);
     ok = ok && W("0", "%s/memory/videoram", dom);
+    if (cfg->mem_floor_mib)
+        ok = ok && W(V("%llu", (unsigned long long)cfg->mem_floor_mib << 10),
+                     "%s/memory/tern-floor", dom);
     ok = ok && W(V("%u", c->domid), "%s/domid", dom);
     ok = ok && W(V("%u", c->store_port), "%s/store/port", dom);
     ok = ok && W(V("%llu", (unsigned long long)res->store_gfn), "%s/store/ring-ref", dom);

@@ -2,6 +2,7 @@
 #include <check.h>
 #include <string.h>
 #include "balloon.h"
+#include "config.h"
 #include "suites.h"
 
 START_TEST(test_tolerance)
@@ -61,6 +62,24 @@ START_TEST(test_reasons)
 }
 END_TEST
 
+START_TEST(test_floor_key)
+{
+    struct tern_config cfg;
+    char err[256];
+
+    tern_config_init(&cfg);
+    ck_assert_int_eq(tern_config_parse(&cfg, "t.cfg",
+                                       "name='g'\nkernel='/k'\nmemory=768\ntern_mem_floor=200\n",
+                                       err, sizeof(err), NULL),
+                     0);
+    ck_assert_uint_eq(cfg.mem_floor_mib, 200);
+    ck_assert_int_eq(tern_config_validate(&cfg, err, sizeof(err)), 0);
+    cfg.mem_floor_mib = 800;
+    ck_assert_int_eq(tern_config_validate(&cfg, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "tern_mem_floor"));
+}
+END_TEST
+
 Suite *balloon_suite(void)
 {
     Suite *s = suite_create("balloon");
@@ -69,6 +88,7 @@ Suite *balloon_suite(void)
     tcase_add_test(tc, test_tolerance);
     tcase_add_test(tc, test_track_states);
     tcase_add_test(tc, test_reasons);
+    tcase_add_test(tc, test_floor_key);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,104 @@
+/* tern-balloond's target computation (see policy.h). */
+#include "policy.h"
+
+#define MIB 1024ULL
+
+void bd_params_default(struct bd_params *p)
+{
+    *p = (struct bd_params){
+        .headroom_min_kb = 64 * MIB,
+        .headroom_pct = 25,
+        .reserve_kb = 128 * MIB,
+        .hysteresis_kb = 4 * MIB,
+    };
+}
+
+uint64_t bd_default_floor_kb(uint64_t ceiling_kb)
+{
+    uint64_t q = ceiling_kb / 4;
+
+    q = q > 64 * MIB ? q : 64 * MIB;
+    return q < ceiling_kb ? q : ceiling_kb;
+}
+
+static uint64_t clamp(uint64_t v, uint64_t lo, uint64_t hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static uint64_t floor_of(const struct bd_guest *g)
+{
+    uint64_t f = g->floor_kb ? g->floor_kb : bd_default_floor_kb(g->ceiling_kb);
+
+    return f < g->ceiling_kb ? f : g->ceiling_kb;
+}
+
+static uint64_t want_of(const struct bd_params *p, const struct bd_guest *g)
+{
+    uint64_t used =
+        g->guest_total_kb > g->guest_avail_kb ? g->guest_total_kb - g->guest_avail_kb : 0;
+    uint64_t head = used * p->headroom_pct / 100;
+
+    head = head > p->headroom_min_kb ? head : p->headroom_min_kb;
+    if (g->guest_avail_kb < head) /* short now: grow ahead of the demand */
+        head *= 2;
+    return clamp(used + head, floor_of(g), g->ceiling_kb);
+}
+
+uint64_t bd_policy(const struct bd_params *p, struct bd_guest *g, size_t n, uint64_t host_free_kb)
+{
+    uint64_t held = 0, wants = 0, floors = 0, budget, extra, above = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        g[i].new_target_kb = g[i].target_kb;
+        g[i].squeezed = false;
+        if (!g[i].managed || !g[i].ceiling_kb)
+            continue;
+        g[i].want_kb = want_of(p, &g[i]);
+        held += g[i].actual_kb;
+        wants += g[i].want_kb;
+        floors += floor_of(&g[i]);
+    }
+    budget = host_free_kb + held > p->reserve_kb ? host_free_kb + held - p->reserve_kb : 0;
+    extra = budget > floors ? budget - floors : 0;
+    above = wants - floors;
+    uint64_t grow_total = 0,
+             spare = host_free_kb > p->reserve_kb ? host_free_kb - p->reserve_kb : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t, fl;
+
+        if (!g[i].managed || !g[i].ceiling_kb)
+            continue;
+        fl = floor_of(&g[i]);
+        if (wants <= budget) {
+            t = g[i].want_kb;
+        } else {
+            /* Fair share under pressure: floors first, the rest in proportion to demand. */
+            t = fl + (above ? (unsigned __int128)(g[i].want_kb - fl) * extra / above : 0);
+            t = t < g[i].want_kb ? t : g[i].want_kb;
+            g[i].squeezed = t < g[i].want_kb;
+        }
+        g[i].new_target_kb = t;
+        if (t > g[i].actual_kb)
+            grow_total += t - g[i].actual_kb;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = g[i].new_target_kb, fl;
+
+        if (!g[i].managed || !g[i].ceiling_kb)
+            continue;
+        fl = floor_of(&g[i]);
+        /* Growth now is limited to what the host has free above the reserve, shared in
+         * proportion to each guest's growth (what shrinking guests free counts next tick). */
+        if (t > g[i].actual_kb && grow_total > spare) {
+            t = g[i].actual_kb + (unsigned __int128)(t - g[i].actual_kb) * spare / grow_total;
+            g[i].squeezed = true;
+        }
+        t = clamp(t, fl, g[i].ceiling_kb);
+        g[i].new_target_kb = g[i].target_kb;
+        if ((t > g[i].target_kb ? t - g[i].target_kb : g[i].target_kb - t) >= p->hysteresis_kb)
+            g[i].new_target_kb = t;
+    }
+    return budget;
+}

@@ -1,0 +1,52 @@
+/* tern-balloond's policy (pure: unit-tested on the host). Each tick it gets one row per
+ * running guest and the host's free memory, and returns each managed guest's new target:
+ *
+ *   want    = used + headroom, where used = MemTotal - MemAvailable from the guest agent and
+ *             headroom = max(headroom_min, used * headroom_pct / 100); doubled when the guest
+ *             is short (MemAvailable below the headroom) so it grows ahead of its demand;
+ *   bounds  = [floor, ceiling]: floor from memory/tern-floor (default max(64 MiB, ceiling/4)),
+ *             ceiling = memory/static-max;
+ *   budget  = host free + what managed guests hold now - dom0's reserve; when the wants do
+ *             not fit, every guest keeps its floor and the rest is shared in proportion to
+ *             what each wants above its floor (never more than it wants).
+ *
+ * Guests that are switched off, or have no fresh agent figures, are left alone: their
+ * targets are not touched (a guest we know nothing about is not driven anywhere). */
+#ifndef TERN_BALLOOND_POLICY_H
+#define TERN_BALLOOND_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct bd_params {
+    uint64_t headroom_min_kb; /* default 64 MiB */
+    unsigned headroom_pct;    /* default 25 */
+    uint64_t reserve_kb;      /* host memory kept free for dom0 and new domains (default 128 MiB) */
+    uint64_t hysteresis_kb;   /* smaller changes are not written (default 4 MiB) */
+};
+
+struct bd_guest {
+    /* inputs */
+    uint32_t domid;
+    bool managed;            /* switched on and fresh agent figures */
+    uint64_t actual_kb;      /* hypervisor tot_pages */
+    uint64_t target_kb;      /* current memory/target */
+    uint64_t ceiling_kb;     /* memory/static-max */
+    uint64_t floor_kb;       /* memory/tern-floor, 0 = default */
+    uint64_t guest_total_kb; /* data/meminfo_total */
+    uint64_t guest_avail_kb; /* data/meminfo_free (MemAvailable) */
+    /* outputs */
+    uint64_t want_kb;       /* used + headroom, within the bounds */
+    uint64_t new_target_kb; /* what the policy sets (== target_kb: leave it) */
+    bool squeezed;          /* got less than it wants (host pressure) */
+};
+
+void bd_params_default(struct bd_params *p);
+uint64_t bd_default_floor_kb(uint64_t ceiling_kb);
+
+/* Computes want_kb and new_target_kb for every managed guest. Returns the budget (KiB) the
+ * managed guests shared. host_free_kb: the hypervisor's free memory now. */
+uint64_t bd_policy(const struct bd_params *p, struct bd_guest *g, size_t n, uint64_t host_free_kb);
+
+#endif

@@ -1,0 +1,128 @@
+/* tern-balloond's policy (dom0-tools/balloond/policy.c): wants, bounds, fair sharing. */
+#include <check.h>
+#include <stdlib.h>
+#include "policy.h"
+
+#define MIB 1024ULL
+
+static struct bd_guest guest(uint32_t domid, uint64_t ceil_mib, uint64_t actual_mib,
+                             uint64_t used_mib, uint64_t avail_mib)
+{
+    return (struct bd_guest){.domid = domid,
+                             .managed = true,
+                             .actual_kb = actual_mib * MIB,
+                             .target_kb = actual_mib * MIB,
+                             .ceiling_kb = ceil_mib * MIB,
+                             .guest_total_kb = (used_mib + avail_mib) * MIB,
+                             .guest_avail_kb = avail_mib * MIB};
+}
+
+START_TEST(test_idle_cache_returns)
+{
+    struct bd_params p;
+    /* vStack: 768 MiB guest, 60 MiB in use, the rest page cache (available) */
+    struct bd_guest g = guest(1, 768, 768, 60, 700);
+
+    bd_params_default(&p);
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.want_kb, 192 * MIB); /* used + 64 below the default floor (768/4) */
+    ck_assert_uint_eq(g.new_target_kb, 192 * MIB);
+    g = guest(1, 768, 768, 60, 700);
+    g.floor_kb = 100 * MIB; /* memory/tern-floor */
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.new_target_kb, 124 * MIB);
+}
+END_TEST
+
+START_TEST(test_short_guest_grows_ahead)
+{
+    struct bd_params p;
+    struct bd_guest g = guest(1, 768, 300, 280, 10);
+
+    bd_params_default(&p);
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.want_kb, (280 + 140) * MIB); /* headroom 25 % = 70, doubled */
+    ck_assert_uint_eq(g.new_target_kb, 420 * MIB);
+    ck_assert(!g.squeezed);
+    g = guest(1, 400, 300, 280, 10); /* the ceiling bounds it */
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.new_target_kb, 400 * MIB);
+}
+END_TEST
+
+START_TEST(test_unmanaged_left_alone)
+{
+    struct bd_params p;
+    struct bd_guest g[2] = {guest(1, 512, 512, 10, 490), guest(2, 512, 512, 10, 490)};
+
+    bd_params_default(&p);
+    g[1].managed = false; /* no agent, or memory/tern-balloon = off */
+    g[1].target_kb = 500 * MIB;
+    bd_policy(&p, g, 2, 64 * MIB);
+    ck_assert_uint_eq(g[1].new_target_kb, 500 * MIB);
+    ck_assert_uint_eq(g[0].new_target_kb, 128 * MIB);
+}
+END_TEST
+
+START_TEST(test_pressure_fair_share)
+{
+    struct bd_params p;
+    /* three guests of 512 MiB ceilings (1.5 GiB) on a host with 200 MiB free: each holds
+     * 256 MiB and wants more (short), floors 128 MiB */
+    struct bd_guest g[3] = {guest(1, 512, 256, 230, 20), guest(2, 512, 256, 230, 20),
+                            guest(3, 512, 256, 100, 150)};
+    uint64_t budget, sum = 0;
+
+    bd_params_default(&p);
+    budget = bd_policy(&p, g, 3, 200 * MIB);
+    ck_assert_uint_eq(budget, (200 + 768 - 128) * MIB);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_uint_ge(g[i].new_target_kb, 128 * MIB);
+        ck_assert_uint_le(g[i].new_target_kb, g[i].want_kb);
+        sum += g[i].new_target_kb;
+    }
+    ck_assert_uint_le(sum, budget);
+    ck_assert(g[0].squeezed && g[1].squeezed);
+    ck_assert_uint_eq(g[0].new_target_kb, g[1].new_target_kb); /* same demand, same share */
+    ck_assert_uint_lt(g[2].new_target_kb, g[0].new_target_kb);
+    /* what they hold minus the reserve is below the floors: everyone at its floor */
+    for (int i = 0; i < 3; i++)
+        g[i] = guest((uint32_t)i + 1, 512, 100, 230, 20);
+    bd_policy(&p, g, 3, 0);
+    for (int i = 0; i < 3; i++)
+        ck_assert_uint_eq(g[i].new_target_kb, 128 * MIB);
+}
+END_TEST
+
+START_TEST(test_hysteresis)
+{
+    struct bd_params p;
+    struct bd_guest g = guest(1, 768, 194, 60, 100);
+
+    bd_params_default(&p);
+    bd_policy(&p, &g, 1, 1024 * MIB); /* wants 192, holds 194: too small a change */
+    ck_assert_uint_eq(g.new_target_kb, g.target_kb);
+    ck_assert_uint_eq(bd_default_floor_kb(128 * MIB), 64 * MIB);
+    ck_assert_uint_eq(bd_default_floor_kb(32 * MIB), 32 * MIB);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("balloond-policy");
+    TCase *tc = tcase_create("core");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_test(tc, test_idle_cache_returns);
+    tcase_add_test(tc, test_short_guest_grows_ahead);
+    tcase_add_test(tc, test_unmanaged_left_alone);
+    tcase_add_test(tc, test_pressure_fair_share);
+    tcase_add_test(tc, test_hysteresis);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
