@@ -16,6 +16,8 @@ HV_COMMON_CORE_SRCS = \
 	hypervisor/common/hypercall.c \
 	hypervisor/common/memory.c \
 	hypervisor/common/misc_ops.c \
+	hypervisor/common/sched_core.c \
+	hypervisor/common/sched_credit.c \
 	hypervisor/common/sched_op.c \
 	hypervisor/common/sched_rr.c \
 	hypervisor/common/vcpu.c \
@@ -46,7 +48,8 @@ tests_unit_hypervisor_test_hv_common_SOURCES = \
 	tests/unit/hypervisor/test_memory.c tests/unit/hypervisor/test_misc.c \
 	tests/unit/hypervisor/test_fuzz.c tests/unit/hypervisor/test_toolstack.c \
 	tests/unit/hypervisor/test_sched.c tests/unit/hypervisor/test_conring.c \
-	tests/unit/hypervisor/test_hardening.c
+	tests/unit/hypervisor/test_hardening.c \
+	tests/unit/hypervisor/test_sched_credit.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the
 # arm64 sysroot's, read with the Arm layout (host_xen_arm.h).
 tests_unit_hypervisor_test_hv_common_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \

@@ -4,8 +4,8 @@
  * ring of the vCPUs assigned to it; the arch asks for the next one when the running vCPU
  * blocks, is paused or goes offline, when its time slice ends (rotate), or when another
  * vCPU on the ring was woken by an event (boost: an I/O-bound vCPU answers at once, as
- * Xen's credit scheduler BOOST priority does).  No weights or caps: the credit scheduler
- * replaces this table later.
+ * Xen's credit scheduler BOOST priority does).  No weights or caps (sched_credit.c has
+ * them); chosen with `sched=rr`.
  */
 #ifndef __XEN_TOOLS__
 #define __XEN_TOOLS__ 1 /* XEN_SCHEDULER_* */
@@ -13,13 +13,6 @@
 #include <hv/scheduler.h>
 
 #include <xen/domctl.h>
-
-void sched_rq_init(struct sched_rq *rq)
-{
-    spin_lock_init(&rq->lock);
-    rq->head = NULL;
-    rq->nr = 0;
-}
 
 static void rr_insert(struct sched_rq *rq, struct sched_entity *e)
 {
@@ -67,7 +60,7 @@ static struct sched_entity *ring_next(struct sched_rq *rq, struct sched_entity *
 }
 
 static struct sched_entity *rr_pick(struct sched_rq *rq, struct sched_entity *cur, bool rotate,
-                                    sched_runnable_fn runnable, void *arg)
+                                    uint64_t now, sched_runnable_fn runnable, void *arg)
 {
     struct sched_entity *e, *start, *found = NULL;
     bool cur_ok = cur && cur->rq == rq && runnable(cur, arg);
@@ -97,6 +90,8 @@ static struct sched_entity *rr_pick(struct sched_rq *rq, struct sched_entity *cu
         found = cur;
     if (found)
         found->picks++;
+    if (found != cur || rotate)
+        rq->slice_end = now + SCHED_RR_SLICE_MS * sched_ticks_per_ms;
     return found;
 }
 
@@ -109,16 +104,20 @@ static unsigned int rr_nr_runnable(struct sched_rq *rq, sched_runnable_fn runnab
     return n;
 }
 
+static uint64_t rr_deadline(struct sched_rq *rq, sched_runnable_fn runnable, void *arg)
+{
+    return rr_nr_runnable(rq, runnable, arg) > 1 ? rq->slice_end : ~0UL;
+}
+
 const struct scheduler sched_rr = {
     .name = "rr",
-    /* Xen has no round-robin id; credit is the closest (time slices, wake-up boost) and
-     * what Xen's toolstack expects by default.  docs/hypervisor/design.md. */
-    .sched_id = XEN_SCHEDULER_CREDIT,
+    /* Xen has no round-robin scheduler: a Tern id outside Xen's XEN_SCHEDULER_* (xl
+     * prints no name for it; tern info prints "rr").  docs/hypervisor/scheduler.md. */
+    .sched_id = TERN_SCHEDULER_RR,
     .insert = rr_insert,
     .remove = rr_remove,
     .wake = rr_wake,
     .pick = rr_pick,
     .nr_runnable = rr_nr_runnable,
+    .deadline = rr_deadline,
 };
-
-const struct scheduler *const scheduler = &sched_rr;

@@ -54,19 +54,52 @@ static long register_vcpu_info(struct vcpu *cur, struct vcpu *v, uint64_t arg)
     return 0;
 }
 
+void vcpu_runstate_change(struct vcpu *v, int state, uint64_t now_ns)
+{
+    struct vcpu_runstate_info *rs = &v->runstate;
+
+    if (rs->state == state)
+        return;
+    if (now_ns > rs->state_entry_time && (unsigned int)rs->state < 4)
+        rs->time[rs->state] += now_ns - rs->state_entry_time;
+    rs->state = state;
+    rs->state_entry_time = now_ns;
+}
+
+void vcpu_runstate_publish(struct vcpu *v)
+{
+    vaddr_t va = v->runstate_guest;
+    uint64_t t = v->runstate.state_entry_time;
+    bool flag = v->domain->vm_assist & (1UL << VMASST_TYPE_runstate_update_flag);
+    vaddr_t t_va = va + offsetof(struct vcpu_runstate_info, state_entry_time);
+
+    if (!va)
+        return;
+    /* Faults are ignored (Xen): the guest unmapped its area, its loss.  With the update
+     * flag, readers on other vCPUs see XEN_RUNSTATE_UPDATE while the copy is torn. */
+    if (flag) {
+        uint64_t busy = t | XEN_RUNSTATE_UPDATE;
+
+        copy_to_guest_va(t_va, &busy, sizeof(busy));
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    }
+    copy_to_guest_va(va, &v->runstate, sizeof(v->runstate));
+    if (flag) {
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        copy_to_guest_va(t_va, &t, sizeof(t));
+    }
+}
+
 static long register_runstate(struct vcpu *cur, struct vcpu *v, uint64_t arg)
 {
     struct vcpu_register_runstate_memory_area area;
-    struct vcpu_runstate_info rs;
 
     if (copy_from_guest_va(&area, arg, sizeof(area)))
         return -EFAULT;
     v->runstate_guest = area.addr.p;
-    /* Publish the current state once now, ignoring faults (Xen); the arch updates it on
-     * context switches.  The times are not accounted yet (docs/hypervisor). */
-    memset(&rs, 0, sizeof(rs));
-    rs.state = v == cur ? RUNSTATE_running : (v->online ? RUNSTATE_runnable : RUNSTATE_offline);
-    copy_to_guest_va(area.addr.p, &rs, sizeof(rs));
+    /* Published now when v is the caller (Xen), else when v is next switched in. */
+    if (v == cur)
+        vcpu_runstate_publish(v);
     return 0;
 }
 

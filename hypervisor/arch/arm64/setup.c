@@ -10,6 +10,7 @@
 #include <hv/console.h>
 #include <hv/uart.h>
 #include <hv/lib.h>
+#include <hv/scheduler.h>
 #include <asm/gic.h>
 #include <asm/percpu.h>
 #include <asm/setup.h>
@@ -147,6 +148,15 @@ static int parse_loglvl(const char *s)
     return (int)strtoul(s, NULL, 0);
 }
 
+static size_t word_len(const char *s)
+{
+    size_t n = 0;
+
+    while (s[n] && s[n] != ' ')
+        n++;
+    return n;
+}
+
 /* Hypervisor command line: /chosen/xen,xen-bootargs, else /chosen/bootargs (-append). */
 static void parse_cmdline(const void *fdt)
 {
@@ -169,6 +179,8 @@ static void parse_cmdline(const void *fdt)
             boot.dom0_max_vcpus = strtoul(p + 15, NULL, 0);
         else if (!strncmp(p, "loglvl=", 7))
             hv_loglvl = parse_loglvl(p + 7);
+        else if (!strncmp(p, "sched=", 6) && sched_select(p + 6, word_len(p + 6)))
+            printk("sched=: unknown scheduler, using %s\n", scheduler->name);
         while (*p && *p != ' ')
             p++;
     }

@@ -10,8 +10,16 @@
  * top of this pCPU's stack: a vCPU's registers are always restored into that one frame,
  * so no stack switching is needed.
  *
- * Time: the EL2 physical timer (CNTHP, PPI 26) ends time slices when more than one vCPU
- * is runnable here, and wakes a descheduled vCPU blocked with its virtual timer armed.
+ * Time: the EL2 physical timer (CNTHP, PPI 26) fires at the policy's deadline (end of
+ * slice when another vCPU waits, credit accounting) and wakes a descheduled vCPU blocked
+ * with its virtual timer armed.
+ *
+ * Between pCPUs: a vCPU runs only on the pCPUs of its hard affinity (a pass of the
+ * scheduler moves the ones not allowed here away), and an idle pCPU steals a vCPU that
+ * waits on a busy one (soft affinity first), as Xen's credit load balancing does.  A
+ * vCPU's run queue changes only under the locks of both queues, and whoever acts on a
+ * vCPU's queue takes the lock of v->arch.pcpu and checks it did not change (rq_lock_of).
+ * Each switch and wake-up updates the vCPU's runstate (common/vcpu.c).
  * A blocked vCPU with nothing else to run stays loaded while the pCPU waits in WFI, so
  * its own timer and interrupts wake it as directly as before multiplexing.
  */
@@ -32,7 +40,6 @@
 #include <asm/vgic.h>
 
 #define HYP_TIMER_PPI 26  /* EL2 physical timer (CNTHP) */
-#define SLICE_HZ      100 /* 10 ms time slices */
 /* Watchdog (docs/hypervisor/hardening.md): with more than one pCPU, each one's CNTHP
  * fires at least every WATCHDOG_PERIOD_S and checks that no other pCPU has been in one
  * guest trap for WATCHDOG_LIMIT_S or more. */
@@ -93,13 +100,21 @@ static bool vcpu_should_wake(struct vcpu *v)
     return !v->arch.running && vcpu_context_timer_due(v, &deadline);
 }
 
-/* Called by the vCPU's own pCPU only (under its run queue lock): a wake-up found here is
- * latched by clearing v->blocked, since vcpu_wake_pending() reports a poll once. */
+/* May v run on pCPU p at all (its hard affinity)? */
+static bool vcpu_allowed_on(const struct vcpu *v, const struct pcpu *p)
+{
+    return (v->sched.hard_affinity >> p->id) & 1;
+}
+
+/* Called under the run queue lock of v's pCPU, for that pCPU or (arg) a pCPU that would
+ * steal v: a wake-up found here is latched by clearing v->blocked, since
+ * vcpu_wake_pending() reports a poll once. */
 static bool entity_runnable(struct sched_entity *e, void *arg)
 {
     struct vcpu *v = vcpu_of(e);
+    struct pcpu *on = arg ? arg : this_pcpu();
 
-    if (!vcpu_may_run(v))
+    if (!vcpu_allowed_on(v, on) || !vcpu_may_run(v))
         return false;
     if (!v->online)
         return v->arch.power_on;
@@ -118,6 +133,78 @@ static bool rq_has_live_vcpu(struct pcpu *p)
         live = vcpu_of(e)->online || vcpu_of(e)->arch.power_on;
     spin_unlock(&p->rq.lock);
     return live;
+}
+
+static uint64_t ticks_to_ns(uint64_t t)
+{
+    uint64_t f = READ_SYSREG(cntfrq_el0);
+
+    return f ? (t / f) * 1000000000UL + (t % f) * 1000000000UL / f : 0;
+}
+
+static uint64_t now_ns(void)
+{
+    return ticks_to_ns(READ_SYSREG(cntpct_el0));
+}
+
+/* The state of a vCPU not loaded on a pCPU (Xen: blocked, runnable, else offline, which
+ * a paused or capped-out vCPU is). */
+static int idle_runstate(struct vcpu *v, bool can_run)
+{
+    if (can_run)
+        return RUNSTATE_runnable;
+    return v->online && v->blocked && vcpu_may_run(v) ? RUNSTATE_blocked : RUNSTATE_offline;
+}
+
+/* Runstates of p's vCPUs that are not running, after a pass of the scheduler (rq lock). */
+static void runstate_refresh(struct pcpu *p, uint64_t ns)
+{
+    for (struct sched_entity *e = p->rq.head; e; e = e->next) {
+        struct vcpu *v = vcpu_of(e);
+
+        if (!v->arch.running)
+            vcpu_runstate_change(v, idle_runstate(v, !e->parked && entity_runnable(e, p)), ns);
+    }
+}
+
+/* Lock the run queue v is on and return its pCPU (v may move until the lock is held). */
+static struct pcpu *rq_lock_of(struct vcpu *v)
+{
+    for (;;) {
+        unsigned int id = __atomic_load_n(&v->arch.pcpu, __ATOMIC_ACQUIRE);
+        struct pcpu *p = &pcpus[id];
+
+        spin_lock(&p->rq.lock);
+        if (v->arch.pcpu == id)
+            return p;
+        spin_unlock(&p->rq.lock);
+    }
+}
+
+/* Both run queues, in pCPU order (no deadlock between two pCPUs doing this). */
+static void rq_lock_pair(struct pcpu *a, struct pcpu *b)
+{
+    if (a->id < b->id) {
+        spin_lock(&a->rq.lock);
+        spin_lock(&b->rq.lock);
+    } else {
+        spin_lock(&b->rq.lock);
+        spin_lock(&a->rq.lock);
+    }
+}
+
+static void rq_unlock_pair(struct pcpu *a, struct pcpu *b)
+{
+    spin_unlock(&a->rq.lock);
+    spin_unlock(&b->rq.lock);
+}
+
+/* Move v (not running) from from's run queue to to's: both locks held. */
+static void vcpu_move(struct vcpu *v, struct pcpu *from, struct pcpu *to)
+{
+    scheduler->remove(&from->rq, &v->sched);
+    scheduler->insert(&to->rq, &v->sched);
+    __atomic_store_n(&v->arch.pcpu, to->id, __ATOMIC_RELEASE);
 }
 
 /* ------------------------------------------------------------------ pCPUs */
@@ -156,26 +243,19 @@ static void pcpu_poke(struct pcpu *p)
 
 /* ------------------------------------------------------------------ hypervisor timer */
 
-static uint64_t slice_ticks(void)
-{
-    return READ_SYSREG(cntfrq_el0) / SLICE_HZ;
-}
-
-/* Arm CNTHP for the earliest of: the end of the running vCPU's slice (only when another
- * vCPU here is runnable) and the virtual-timer deadline of each descheduled blocked vCPU. */
+/* Arm CNTHP for the earliest of: the policy's deadline (end of the running vCPU's slice
+ * when another one waits, accounting) and the virtual-timer deadline of each descheduled
+ * blocked vCPU. */
 static void hyp_timer_program(struct pcpu *p)
 {
-    uint64_t deadline = ~0UL, t;
-    unsigned int runnable;
+    uint64_t deadline, t;
 
     if (!p->hyp_timer_enabled) {
         gic_ppi_enable(HYP_TIMER_PPI);
         p->hyp_timer_enabled = true;
     }
     spin_lock(&p->rq.lock);
-    runnable = scheduler->nr_runnable(&p->rq, entity_runnable, NULL);
-    if (runnable > 1)
-        deadline = p->slice_end;
+    deadline = scheduler->deadline(&p->rq, entity_runnable, p);
     for (struct sched_entity *e = p->rq.head; e; e = e->next) {
         struct vcpu *v = vcpu_of(e);
 
@@ -226,7 +306,7 @@ void hyp_timer_interrupt(void)
 
     WRITE_SYSREG(cnthp_ctl_el2, 0); /* level drops; re-armed by the next scheduler pass */
     isb();
-    if (p->vcpu && now >= p->slice_end)
+    if (p->vcpu && now >= p->rq.slice_end)
         p->rotate = true;
     spin_lock(&p->rq.lock);
     for (struct sched_entity *e = p->rq.head; e; e = e->next) {
@@ -259,20 +339,27 @@ static void account_stop(struct vcpu *v)
 
 uint64_t arch_vcpu_runtime_ns(const struct vcpu *v)
 {
-    uint64_t t = v->arch.run_ticks, f = READ_SYSREG(cntfrq_el0);
+    uint64_t t = v->arch.run_ticks;
 
     if (v->arch.run_counting) /* read from another pCPU: a close estimate */
         t += READ_SYSREG(cntpct_el0) - v->arch.run_since;
-    return f ? (t / f) * 1000000000UL + (t % f) * 1000000000UL / f : 0;
+    return ticks_to_ns(t);
 }
 
 /* ------------------------------------------------------------------ context switch */
+
+static bool vcpu_can_continue(struct vcpu *v)
+{
+    return v->online && !v->blocked && vcpu_may_run(v) && !v->sched.parked &&
+           vcpu_allowed_on(v, this_pcpu());
+}
 
 static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next,
                       struct cpu_user_regs *regs)
 {
     if (prev) {
         account_stop(prev);
+        vcpu_runstate_change(prev, idle_runstate(prev, vcpu_can_continue(prev)), now_ns());
         vcpu_context_save(prev, regs);
         p->vcpu = NULL;
         dsb_ish();
@@ -293,7 +380,8 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next,
     next->arch.running = true;
     p->vcpu = next;
     vcpu_context_restore(next, regs);
-    p->slice_end = READ_SYSREG(cntpct_el0) + slice_ticks();
+    vcpu_runstate_change(next, RUNSTATE_running, now_ns());
+    vcpu_runstate_publish(next); /* its stage-1 translation is the live one now */
 }
 
 /* Wait for an interrupt with IRQs masked at EL2 (WFI still wakes on a masked pending IRQ,
@@ -327,9 +415,83 @@ static void pcpu_maybe_off(struct pcpu *p)
     p->up = true; /* the host refused: stay idle */
 }
 
-static bool vcpu_can_continue(struct vcpu *v)
+/* The pCPU of v's hard affinity to move it to: the least loaded one, soft affinity
+ * first.  p itself when there is none (an empty mask is refused by the domctl). */
+static struct pcpu *affinity_target(const struct vcpu *v, struct pcpu *p)
 {
-    return v->online && !v->blocked && vcpu_may_run(v);
+    struct pcpu *best = p;
+    unsigned int best_nr = ~0u;
+
+    for (int soft = 1; soft >= 0 && best == p; soft--) {
+        for (unsigned int i = 0; i < nr_pcpus; i++) {
+            uint64_t bit = 1UL << i;
+
+            if (!(v->sched.hard_affinity & bit) || (soft && !(v->sched.soft_affinity & bit)))
+                continue;
+            if (pcpus[i].rq.nr < best_nr) {
+                best = &pcpus[i];
+                best_nr = pcpus[i].rq.nr;
+            }
+        }
+    }
+    return best;
+}
+
+/* Move the vCPUs queued here that may not run here (hard affinity changed) to a pCPU
+ * they may run on, and make it look at them. */
+static void push_disallowed(struct pcpu *p)
+{
+    for (unsigned int n = 0; n < MAX_VIRT_CPUS * 8; n++) {
+        struct vcpu *v = NULL;
+        struct pcpu *q;
+
+        spin_lock(&p->rq.lock);
+        for (struct sched_entity *e = p->rq.head; e && !v; e = e->next)
+            if (!vcpu_of(e)->arch.running && !vcpu_allowed_on(vcpu_of(e), p))
+                v = vcpu_of(e);
+        spin_unlock(&p->rq.lock);
+        if (!v || (q = affinity_target(v, p)) == p)
+            return;
+        rq_lock_pair(p, q);
+        if (v->arch.pcpu == p->id && !v->arch.running && !vcpu_allowed_on(v, p))
+            vcpu_move(v, p, q);
+        rq_unlock_pair(p, q);
+        pcpu_poke(q);
+    }
+}
+
+/* Load balancing: p is idle; take a vCPU that waits on a busy pCPU and may run here
+ * (soft affinity first).  It is returned claimed (->arch.running) for p to switch to. */
+static struct vcpu *steal(struct pcpu *p)
+{
+    for (int soft = 1; soft >= 0; soft--) {
+        for (unsigned int k = 1; k < nr_pcpus; k++) {
+            struct pcpu *q = &pcpus[(p->id + k) % nr_pcpus];
+            struct vcpu *found = NULL;
+
+            if (!q->up || !q->vcpu || !q->rq.nr)
+                continue;
+            rq_lock_pair(p, q);
+            for (struct sched_entity *e = q->rq.head; e && !found; e = e->next) {
+                struct vcpu *v = vcpu_of(e);
+
+                if (v == q->vcpu || v->arch.running || e->parked || !q->vcpu)
+                    continue;
+                if (soft && !((e->soft_affinity >> p->id) & 1))
+                    continue;
+                if (entity_runnable(e, p))
+                    found = v;
+            }
+            if (found) {
+                vcpu_move(found, q, p);
+                found->arch.running = true;
+            }
+            rq_unlock_pair(p, q);
+            if (found)
+                return found;
+        }
+    }
+    return NULL;
 }
 
 /* Called by entry.S on every return to the guest (and to start a pCPU's first vCPU). */
@@ -348,22 +510,39 @@ void leave_hypervisor(struct cpu_user_regs *regs)
         rotate = p->rotate;
         p->resched = p->rotate = false;
         dsb_ish();
+        push_disallowed(p);
         spin_lock(&p->rq.lock);
-        next = vcpu_of(
-            scheduler->pick(&p->rq, cur ? &cur->sched : NULL, rotate, entity_runnable, NULL));
+        next = vcpu_of(scheduler->pick(&p->rq, cur ? &cur->sched : NULL, rotate,
+                                       READ_SYSREG(cntpct_el0), entity_runnable, p));
+        if (next && next != cur)
+            next->arch.running = true; /* claimed: no other pCPU steals it now */
         spin_unlock(&p->rq.lock);
-        if (!next && cur && cur->online && cur->blocked && vcpu_may_run(cur)) {
+        if (!next && nr_pcpus > 1)
+            next = steal(p);
+        if (!next && cur && cur->online && cur->blocked && vcpu_may_run(cur) &&
+            vcpu_allowed_on(cur, p)) {
             /* Only cur could run and it waits: keep it loaded, its timer live. */
             account_stop(cur);
+            vcpu_runstate_change(cur, RUNSTATE_blocked, now_ns());
+            spin_lock(&p->rq.lock);
+            runstate_refresh(p, now_ns());
+            spin_unlock(&p->rq.lock);
+            p->idle = true;
             pcpu_wait(p);
+            p->idle = false;
             continue;
         }
         if (next && next == cur && !cur->online) /* CPU_OFF then CPU_ON: restart it */
             switch_to(p, cur, NULL, regs), cur = NULL;
-        if (next != cur)
+        if (next != cur) {
             switch_to(p, cur, next, regs);
-        else if (rotate)
-            p->slice_end = READ_SYSREG(cntpct_el0) + slice_ticks();
+        } else if (next && next->runstate.state != RUNSTATE_running) {
+            vcpu_runstate_change(next, RUNSTATE_running, now_ns()); /* woke in place */
+            vcpu_runstate_publish(next);
+        }
+        spin_lock(&p->rq.lock);
+        runstate_refresh(p, now_ns());
+        spin_unlock(&p->rq.lock);
         if (next) {
             next->blocked = false;
             account_start(next);
@@ -371,7 +550,9 @@ void leave_hypervisor(struct cpu_user_regs *regs)
             break;
         }
         pcpu_maybe_off(p);
+        p->idle = true;
         pcpu_wait(p);
+        p->idle = false;
     }
     vgic_flush_lrs(p->vcpu);
 }
@@ -398,6 +579,7 @@ void vcpu_boot(struct vcpu *v, uint64_t entry, uint64_t arg)
      * that now and ->vcpu means "loaded": nothing is loaded yet. */
     for (unsigned int i = 0; i < nr_pcpus; i++)
         pcpus[i].vcpu = NULL;
+    sched_ticks_per_ms = READ_SYSREG(cntfrq_el0) / 1000;
     arch_record_cmdline();
     v->arch.on_entry = entry;
     v->arch.on_ctx = arg;
@@ -407,7 +589,7 @@ void vcpu_boot(struct vcpu *v, uint64_t entry, uint64_t arg)
 
 int vcpu_request_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
 {
-    struct pcpu *p = &pcpus[v->arch.pcpu];
+    struct pcpu *p;
     int rc;
 
     v->arch.on_entry = entry;
@@ -415,7 +597,7 @@ int vcpu_request_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
     dsb_ish();
     v->arch.power_on = true;
     dsb_ish();
-    spin_lock(&p->rq.lock);
+    p = rq_lock_of(v);
     scheduler->wake(&p->rq, &v->sched);
     spin_unlock(&p->rq.lock);
     p->resched = true;
@@ -436,19 +618,38 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
     v->blocked = true;
 }
 
+/* An idle pCPU other than p on which v may run (it steals v), or NULL. */
+static struct pcpu *idle_pcpu_for(const struct vcpu *v, const struct pcpu *p)
+{
+    for (unsigned int i = 0; i < nr_pcpus; i++) {
+        struct pcpu *q = &pcpus[i];
+
+        if (q != p && q->up && q->idle && vcpu_allowed_on(v, q))
+            return q;
+    }
+    return NULL;
+}
+
 void vcpu_kick(struct vcpu *v)
 {
-    struct pcpu *p;
+    struct pcpu *p, *q = NULL;
 
     if (!v || v == current_vcpu() || (!v->online && !v->arch.power_on))
         return;
-    p = &pcpus[v->arch.pcpu];
+    p = rq_lock_of(v);
     if (!v->arch.running) {
-        spin_lock(&p->rq.lock);
         scheduler->wake(&p->rq, &v->sched);
-        spin_unlock(&p->rq.lock);
+        /* Runnable from now (steal time), unless the pCPU finds it has nothing to take. */
+        if (v->runstate.state == RUNSTATE_blocked && vcpu_may_run(v))
+            vcpu_runstate_change(v, RUNSTATE_runnable, now_ns());
+        /* Its pCPU is busy with another vCPU: an idle one may take it at once. */
+        if (p->vcpu && p->vcpu != v && !p->idle && nr_pcpus > 1)
+            q = idle_pcpu_for(v, p);
     }
+    spin_unlock(&p->rq.lock);
     pcpu_poke(p);
+    if (q)
+        pcpu_poke(q);
 }
 
 void vcpu_enable_event_delivery(struct vcpu *v)
@@ -491,6 +692,17 @@ void vcpu_sched_insert(struct vcpu *v)
 {
     struct pcpu *p;
 
+    /* dom0's vCPU n stays on pCPU n (its physical interrupts go there); a domU's may run
+     * anywhere until the toolstack pins it (XEN_DOMCTL_setvcpuaffinity). */
+    if (is_domain_direct_mapped(v->domain) && v->vcpu_id < nr_pcpus)
+        v->sched.hard_affinity = 1UL << v->vcpu_id;
+    else
+        v->sched.hard_affinity = nr_pcpus >= 64 ? ~0UL : (1UL << nr_pcpus) - 1;
+    v->sched.soft_affinity = ~0UL;
+    v->domain->sched_params.nr_units = v->domain->max_vcpus;
+    v->sched.params = &v->domain->sched_params;
+    v->runstate.state = RUNSTATE_offline;
+    v->runstate.state_entry_time = now_ns();
     v->arch.pcpu = place_vcpu(v);
     p = &pcpus[v->arch.pcpu];
     spin_lock(&p->rq.lock);
@@ -500,10 +712,10 @@ void vcpu_sched_insert(struct vcpu *v)
 
 void vcpu_sched_remove(struct vcpu *v)
 {
-    struct pcpu *p = &pcpus[v->arch.pcpu];
+    struct pcpu *p;
 
     BUG_ON(v->arch.running);
-    spin_lock(&p->rq.lock);
+    p = rq_lock_of(v);
     scheduler->remove(&p->rq, &v->sched);
     spin_unlock(&p->rq.lock);
 }

@@ -19,6 +19,7 @@
 
 #include <xen/xen.h>
 #include <xen/hvm/params.h>
+#include <xen/vcpu.h>
 
 #define MAX_VIRT_CPUS 8 /* per domain, for now */
 
@@ -47,6 +48,9 @@ struct vcpu {
     uint32_t virq_to_evtchn[NR_VIRQS]; /* bound VIRQ ports (global VIRQs: vCPU 0's) */
     struct sched_entity sched;         /* run queue entry (hv/scheduler.h; arch queues it) */
     unsigned int pause_count;          /* vcpu_pause() nesting: not run while > 0 */
+    /* Runstate (common/vcpu.c): changed by the arch on every switch and wake-up, copied
+     * to runstate_guest when the vCPU is switched in (Linux's steal time). */
+    struct vcpu_runstate_info runstate;
 
     struct arch_vcpu arch;
 };
@@ -90,6 +94,7 @@ struct domain {
     uint64_t paging_mempool_size; /* XEN_DOMCTL_set_paging_mempool_size (bytes) */
 
     struct ratelimit warn_limit; /* guest-triggered warnings (gprintk, hv/lib.h) */
+    struct sched_params sched_params; /* weight, cap (XEN_DOMCTL_scheduler_op) */
 
     struct evtchn_domain evtchn; /* common/event_channel.c */
     struct grant_domain grant;   /* common/grant_table.c */
@@ -99,6 +104,13 @@ struct domain {
 /* The vCPU running on this physical CPU (arch provides it). */
 struct vcpu *current_vcpu(void);
 #define current (current_vcpu())
+
+/* v's runstate becomes state (RUNSTATE_*) at now_ns (nanoseconds of the counter): the
+ * time since the last change goes to the old state.  Caller: v's pCPU (rq lock). */
+void vcpu_runstate_change(struct vcpu *v, int state, uint64_t now_ns);
+/* Copy v's runstate to its registered area (Xen's update_runstate_area); v is the vCPU
+ * loaded on this pCPU, so its guest's translation is the live one. */
+void vcpu_runstate_publish(struct vcpu *v);
 
 /* Domain lookup by id (common/domain.c).  NULL when there is no such domain. */
 struct domain *domain_lookup(domid_t id);

@@ -14,6 +14,7 @@
 
 #define N 4
 
+static const struct scheduler *const rr = &sched_rr;
 static struct sched_rq rq;
 static struct sched_entity ent[N];
 static bool can_run[N];
@@ -26,7 +27,7 @@ static bool runnable(struct sched_entity *e, void *arg)
 
 static struct sched_entity *pick(struct sched_entity *cur, bool rotate)
 {
-    return scheduler->pick(&rq, cur, rotate, runnable, NULL);
+    return rr->pick(&rq, cur, rotate, 0, runnable, NULL);
 }
 
 static void setup(void)
@@ -35,16 +36,16 @@ static void setup(void)
     sched_rq_init(&rq);
     for (int i = 0; i < N; i++) {
         can_run[i] = true;
-        scheduler->insert(&rq, &ent[i]);
+        rr->insert(&rq, &ent[i]);
     }
 }
 
 START_TEST(sched_rr_table)
 {
-    ck_assert_str_eq(scheduler->name, "rr");
-    ck_assert_uint_eq(scheduler->sched_id, XEN_SCHEDULER_CREDIT);
+    ck_assert_str_eq(rr->name, "rr");
+    ck_assert_uint_eq(rr->sched_id, TERN_SCHEDULER_RR);
     ck_assert_uint_eq(rq.nr, N);
-    scheduler->insert(&rq, &ent[0]); /* already queued: no change */
+    rr->insert(&rq, &ent[0]); /* already queued: no change */
     ck_assert_uint_eq(rq.nr, N);
 }
 END_TEST
@@ -85,12 +86,12 @@ END_TEST
 
 START_TEST(sched_rr_boost_preempts_once)
 {
-    scheduler->wake(&rq, &ent[3]);
+    rr->wake(&rq, &ent[3]);
     ck_assert_ptr_eq(pick(&ent[0], false), &ent[3]);
     /* The boost is used up: without rotation the running one stays. */
     ck_assert_ptr_eq(pick(&ent[3], false), &ent[3]);
     /* Boosting the running entity changes nothing. */
-    scheduler->wake(&rq, &ent[3]);
+    rr->wake(&rq, &ent[3]);
     ck_assert_ptr_eq(pick(&ent[3], false), &ent[3]);
     ck_assert(!ent[3].boost);
 }
@@ -99,7 +100,7 @@ END_TEST
 START_TEST(sched_rr_boost_of_unrunnable_is_dropped)
 {
     can_run[1] = false;
-    scheduler->wake(&rq, &ent[1]);
+    rr->wake(&rq, &ent[1]);
     ck_assert_ptr_eq(pick(&ent[0], false), &ent[0]);
     ck_assert(!ent[1].boost);
     can_run[1] = true;
@@ -109,8 +110,8 @@ END_TEST
 
 START_TEST(sched_rr_two_boosts_alternate)
 {
-    scheduler->wake(&rq, &ent[1]);
-    scheduler->wake(&rq, &ent[2]);
+    rr->wake(&rq, &ent[1]);
+    rr->wake(&rq, &ent[2]);
     ck_assert_ptr_eq(pick(&ent[0], false), &ent[1]);
     /* The second keeps its boost and comes next, ahead of the running one. */
     ck_assert(ent[2].boost);
@@ -121,18 +122,18 @@ END_TEST
 
 START_TEST(sched_rr_remove)
 {
-    scheduler->remove(&rq, &ent[1]);
+    rr->remove(&rq, &ent[1]);
     ck_assert_uint_eq(rq.nr, N - 1);
     ck_assert_ptr_null(ent[1].rq);
     ck_assert_ptr_eq(pick(&ent[0], true), &ent[2]);
-    scheduler->remove(&rq, &ent[1]); /* not queued: no change */
+    rr->remove(&rq, &ent[1]); /* not queued: no change */
     ck_assert_uint_eq(rq.nr, N - 1);
-    scheduler->wake(&rq, &ent[1]); /* not queued: ignored */
+    rr->wake(&rq, &ent[1]); /* not queued: ignored */
     ck_assert(!ent[1].boost);
     /* Picking from a removed current restarts at the head. */
     ck_assert_ptr_eq(pick(&ent[1], false), &ent[0]);
     for (int i = 0; i < N; i++)
-        scheduler->remove(&rq, &ent[i]);
+        rr->remove(&rq, &ent[i]);
     ck_assert_uint_eq(rq.nr, 0);
     ck_assert_ptr_null(pick(NULL, true));
 }
@@ -140,9 +141,9 @@ END_TEST
 
 START_TEST(sched_rr_nr_runnable)
 {
-    ck_assert_uint_eq(scheduler->nr_runnable(&rq, runnable, NULL), N);
+    ck_assert_uint_eq(rr->nr_runnable(&rq, runnable, NULL), N);
     can_run[0] = can_run[2] = false;
-    ck_assert_uint_eq(scheduler->nr_runnable(&rq, runnable, NULL), N - 2);
+    ck_assert_uint_eq(rr->nr_runnable(&rq, runnable, NULL), N - 2);
 }
 END_TEST
 

@@ -116,6 +116,7 @@ int main(void)
     suite_add_tcase(s, tcase_toolstack());
     suite_add_tcase(s, tcase_silo());
     suite_add_tcase(s, tcase_sched());
+    suite_add_tcase(s, tcase_sched_credit());
     suite_add_tcase(s, tcase_conring());
     suite_add_tcase(s, tcase_hardening());
     sr = srunner_create(s);

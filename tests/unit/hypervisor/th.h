@@ -46,6 +46,7 @@ TCase *tcase_fuzz(void);
 TCase *tcase_toolstack(void);
 TCase *tcase_silo(void);
 TCase *tcase_sched(void);
+TCase *tcase_sched_credit(void);
 TCase *tcase_conring(void);
 TCase *tcase_hardening(void);
 

@@ -21,7 +21,7 @@ struct pcpu {
     struct sched_rq rq;
     volatile bool resched;  /* a vCPU here was woken, paused or unpaused: pick again */
     volatile bool rotate;   /* time slice over or yield: the next runnable vCPU goes first */
-    uint64_t slice_end;     /* physical counter value when the running vCPU's slice ends */
+    volatile bool idle;     /* waiting for an interrupt with nothing to run (may steal) */
     bool hyp_timer_enabled; /* EL2 physical timer PPI enabled in the redistributor */
     struct watchdog_cpu wd; /* the guest trap being handled here (hv/watchdog.h) */
 };
