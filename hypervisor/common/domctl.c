@@ -82,7 +82,8 @@ void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
         info->nr_online_vcpus++;
         if (!v->blocked) {
             flags &= ~XEN_DOMINF_blocked;
-            if (!d->pause_count)
+            /* A shut-down domain's vCPUs are paused for good (Xen's domain_shutdown). */
+            if (!d->pause_count && !d->is_shutting_down)
                 flags |= XEN_DOMINF_running;
         }
     }
@@ -234,7 +235,7 @@ static long getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
         return -ESRCH;
     vi->online = v->online;
     vi->blocked = v->blocked;
-    vi->running = v->online && !v->blocked && !d->pause_count;
+    vi->running = v->online && !v->blocked && !d->pause_count && !d->is_shutting_down;
     vi->cpu_time = arch_vcpu_runtime_ns(v);
     vi->cpu = arch_vcpu_pcpu(v);
     return 0;

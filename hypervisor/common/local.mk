@@ -29,7 +29,8 @@ HV_COMMON_HDRS = hypervisor/common/event_internal.h
 # vcpu.c).  toolstack_none.c (domctl/sysctl: -ENOSYS) is the variant for an arch
 # without them.
 HV_COMMON_TOOLSTACK = $(HV_COMMON_TOOLSTACK_SRCS)
-HV_COMMON_TOOLSTACK_SRCS = hypervisor/common/domctl.c hypervisor/common/sysctl.c
+HV_COMMON_TOOLSTACK_SRCS = hypervisor/common/domctl.c hypervisor/common/sysctl.c \
+	hypervisor/common/cpupool.c hypervisor/common/topology.c hypervisor/common/keyhandler.c
 HV_COMMON_CPPFLAGS = -I$(srcdir)/hypervisor/include
 
 EXTRA_DIST += $(HV_COMMON_CORE_SRCS) $(HV_COMMON_HDRS) $(HV_COMMON_TOOLSTACK_SRCS) \

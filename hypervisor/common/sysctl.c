@@ -15,6 +15,7 @@
 #include <hv/hypercall.h>
 #include <hv/scheduler.h>
 #include <hv/string.h>
+#include <hv/sysctl_ops.h>
 #include <hv/toolstack.h>
 
 #include <xen/sysctl.h>
@@ -43,6 +44,7 @@ static long getdomaininfolist(struct xen_sysctl_getdomaininfolist *l)
 long hc_sysctl(struct vcpu *v, const uint64_t a[5])
 {
     struct xen_sysctl op;
+    bool copyback = false; /* written back even on failure (-ENOBUFS with the count) */
     long rc;
 
     if (copy_from_guest_va(&op, a[0], sizeof(op)))
@@ -57,8 +59,10 @@ long hc_sysctl(struct vcpu *v, const uint64_t a[5])
         memset(&op.u.physinfo, 0, sizeof(op.u.physinfo));
         op.u.physinfo.threads_per_core = 1;
         op.u.physinfo.nr_nodes = 1;
-        /* Xen on Arm: HVM guests with HAP only. */
-        op.u.physinfo.capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap;
+        /* Xen on Arm: HVM guests with HAP only; grant tables v1 (opt_gnttab_max_version
+         * 1 on Arm), which libxl checks before it asks createdomain for version 1. */
+        op.u.physinfo.capabilities =
+            XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap | XEN_SYSCTL_PHYSCAP_gnttab_v1;
         arch_physinfo(&op.u.physinfo);
         op.u.physinfo.cores_per_socket = op.u.physinfo.nr_cpus;
         rc = 0;
@@ -73,12 +77,24 @@ long hc_sysctl(struct vcpu *v, const uint64_t a[5])
         op.u.sched_id.sched_id = scheduler->sched_id; /* hv/scheduler.h */
         rc = 0;
         break;
+    case XEN_SYSCTL_cpupool_op:
+        rc = cpupool_op(&op.u.cpupool_op);
+        break;
+    case XEN_SYSCTL_cputopoinfo:
+        rc = cputopoinfo(&op.u.cputopoinfo, &copyback);
+        break;
+    case XEN_SYSCTL_numainfo:
+        rc = numainfo(&op.u.numainfo, &copyback);
+        break;
+    case XEN_SYSCTL_debug_keys:
+        rc = debug_keys(&op.u.debug_keys);
+        break;
     default:
-        /* cpupools, scheduler_op, topology, ...: not yet in Tern. */
+        /* scheduler_op, pcitopoinfo, livepatch, ...: not in Tern. */
         rc = -ENOSYS;
     }
     spin_unlock(&toolstack_lock);
-    if (rc == 0 && copy_to_guest_va(a[0], &op, sizeof(op)))
+    if ((rc == 0 || copyback) && copy_to_guest_va(a[0], &op, sizeof(op)))
         rc = -EFAULT;
     return rc;
 }

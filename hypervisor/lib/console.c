@@ -44,7 +44,6 @@ void console_write(const char *s, size_t n)
 {
     unsigned long flags;
 
-    conring_put(s, n); /* XEN_SYSCTL_readconsole (common/conring.c) */
     if (!uart)
         return;
     flags = irq_save();
@@ -109,6 +108,10 @@ static void vprintk(int lvl, const char *fmt, va_list ap)
     memcpy(buf, "(TERN) ", 7);
     n = vsnprintf(buf + 7, sizeof(buf) - 7, fmt, ap);
     n = MIN(n + 7, (int)sizeof(buf) - 1);
+    /* The hypervisor's own log goes to the ring read by XEN_SYSCTL_readconsole
+     * (common/conring.c); dom0's CONSOLEIO_write output does not (Xen's console_to_ring
+     * is off by default). */
+    conring_put(buf, n);
     console_write(buf, n);
 }
 

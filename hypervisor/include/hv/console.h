@@ -22,9 +22,10 @@ void console_rx_resume(void);
 /* The hypervisor command line, reported by XENVER_commandline (common/version.c). */
 void xen_version_set_cmdline(const char *s);
 
-/* The console ring (common/conring.c): everything written to the hypervisor console,
- * the last 16 KiB kept; XEN_SYSCTL_readconsole reads it (0 or -EFAULT; count and index
- * updated as Xen's read_console_ring). */
+/* The console ring (common/conring.c): the hypervisor's own log (printk; not dom0's
+ * CONSOLEIO_write output, as Xen without console_to_ring), the last 16 KiB kept;
+ * XEN_SYSCTL_readconsole reads it (0 or -EFAULT; count and index updated as Xen's
+ * read_console_ring). */
 struct xen_sysctl_readconsole;
 void conring_put(const char *s, size_t n);
 long conring_read(struct xen_sysctl_readconsole *r);
