@@ -134,3 +134,13 @@ aarch64/bin/tern-consoled: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(TOOLS_CONS
 		$(addprefix $(srcdir)/,$(TOOLS_CONSOLE_SRCS)) $(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) \
 		$(AARCH64_LIBZ) -lpthread
 AARCH64_OUTPUTS += aarch64/bin/tern aarch64/bin/tern-consoled
+
+# ---------------------------------------------------------------- tern-netback (issue 10)
+# QoS piece so far: xl's rate=RATE/s@INTERVAL parser and the token bucket (docs/netback.md).
+check_PROGRAMS += tests/unit/dom0-tools/check_netback
+TESTS += tests/unit/dom0-tools/check_netback
+tests_unit_dom0_tools_check_netback_SOURCES = tests/unit/dom0-tools/check_netback.c \
+	dom0-tools/netback/rate.c dom0-tools/netback/rate.h
+tests_unit_dom0_tools_check_netback_CPPFLAGS = -I$(srcdir)/dom0-tools/netback
+tests_unit_dom0_tools_check_netback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_dom0_tools_check_netback_LDADD = $(CHECK_LIBS)
