@@ -1,8 +1,11 @@
 /* tern-netback unit tests: xl's rate=RATE/s@INTERVAL syntax and the token bucket that
- * enforces it (refill per interval, live rate change, oversized frames, bad input). */
+ * enforces it (refill per interval, live rate change, oversized frames, bad input); the
+ * learning switch (learn, forward, flood, age, unplug) and the anti-spoofing check. */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 #include "rate.h"
+#include "switch.h"
 
 START_TEST(test_parse_units)
 {
@@ -77,6 +80,88 @@ START_TEST(test_bucket_live_change)
 }
 END_TEST
 
+static const uint8_t mac_a[6] = {0x00, 0x16, 0x3e, 0, 0, 0xa};
+static const uint8_t mac_b[6] = {0x00, 0x16, 0x3e, 0, 0, 0xb};
+static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+static void frame(uint8_t *f, const uint8_t *dst, const uint8_t *src)
+{
+    memset(f, 0, 60);
+    memcpy(f, dst, 6);
+    memcpy(f + 6, src, 6);
+}
+
+START_TEST(test_switch_learn_forward)
+{
+    struct nb_switch sw;
+    uint8_t f[60];
+
+    nb_switch_init(&sw);
+    frame(f, mac_b, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 1, 0), NB_SW_FLOOD); /* b unknown */
+    frame(f, mac_a, mac_b);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 2, 10), 1); /* a learnt on port 1 */
+    frame(f, mac_b, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 1, 20), 2);
+    frame(f, bcast, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 1, 30), NB_SW_FLOOD);
+    frame(f, mac_a, mac_a); /* destination on the port it came from */
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 1, 40), NB_SW_DROP);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 13, 1, 50), NB_SW_DROP); /* runt */
+    /* a broadcast source is never learnt */
+    frame(f, mac_a, bcast);
+    nb_switch_forward(&sw, f, 60, 3, 60);
+    frame(f, bcast, mac_b);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 2, 70), NB_SW_FLOOD);
+    /* unplugging port 2 forgets b; aging forgets a */
+    nb_switch_forget_port(&sw, 2);
+    frame(f, mac_b, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 1, 80), NB_SW_FLOOD);
+    frame(f, mac_a, mac_b);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 2, 80 + NB_SW_AGE_US), NB_SW_FLOOD);
+}
+END_TEST
+
+START_TEST(test_switch_full_table)
+{
+    struct nb_switch sw;
+    uint8_t mac[6] = {0x00, 0x16, 0x3e, 0, 0, 0};
+    uint8_t f[60];
+
+    nb_switch_init(&sw);
+    for (unsigned i = 0; i < NB_SW_ENTRIES + 10; i++) {
+        mac[4] = (uint8_t)(i >> 8);
+        mac[5] = (uint8_t)i;
+        nb_switch_learn(&sw, mac, (int)(i % 4), i + 1);
+    }
+    /* the newest entries are all present; the oldest were replaced */
+    frame(f, mac, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 9, 1000), (int)((NB_SW_ENTRIES + 9) % 4));
+    mac[4] = 0;
+    mac[5] = 0;
+    frame(f, mac, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 9, 1001), NB_SW_FLOOD);
+}
+END_TEST
+
+START_TEST(test_antispoof_and_mac)
+{
+    uint8_t f[60], m[6];
+
+    frame(f, mac_b, mac_a);
+    ck_assert_int_eq(nb_frame_src_ok(f, 60, mac_a), 1);
+    ck_assert_int_eq(nb_frame_src_ok(f, 60, mac_b), 0);
+    ck_assert_int_eq(nb_frame_src_ok(f, 11, mac_a), 0);
+    ck_assert_int_eq(nb_mac_parse("00:16:3e:00:00:0a", m), 0);
+    ck_assert_mem_eq(m, mac_a, 6);
+    ck_assert_int_eq(nb_mac_parse("00:16:3e:00:00", m), -1);
+    ck_assert_int_eq(nb_mac_parse("00:16:3e:00:00:0a:", m), -1);
+    ck_assert_int_eq(nb_mac_parse("0:16:3e:00:00:0a", m), -1);
+    ck_assert_int_eq(nb_mac_parse("zz:16:3e:00:00:0a", m), -1);
+    ck_assert_int_eq(nb_mac_parse(NULL, m), -1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback");
@@ -88,6 +173,11 @@ int main(void)
     tcase_add_test(tc, test_parse_errors);
     tcase_add_test(tc, test_bucket);
     tcase_add_test(tc, test_bucket_live_change);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("switch");
+    tcase_add_test(tc, test_switch_learn_forward);
+    tcase_add_test(tc, test_switch_full_table);
+    tcase_add_test(tc, test_antispoof_and_mac);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
