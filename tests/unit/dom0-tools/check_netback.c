@@ -1,11 +1,13 @@
 /* tern-netback unit tests: xl's rate=RATE/s@INTERVAL syntax and the token bucket that
  * enforces it (refill per interval, live rate change, oversized frames, bad input); the
- * learning switch (learn, forward, flood, age, unplug) and the anti-spoofing check. */
+ * learning switch (learn, forward, flood, age, unplug) and the anti-spoofing check; TX request
+ * validation (chains, page bounds, slot count, extra info). */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rate.h"
 #include "switch.h"
+#include "txcheck.h"
 
 START_TEST(test_parse_units)
 {
@@ -162,6 +164,60 @@ START_TEST(test_antispoof_and_mac)
 }
 END_TEST
 
+static void req(netif_tx_request_t *r, uint16_t off, uint16_t size, uint16_t flags)
+{
+    r->gref = 1;
+    r->id = 0;
+    r->offset = off;
+    r->size = size;
+    r->flags = flags;
+}
+
+START_TEST(test_tx_check)
+{
+    netif_tx_request_t r[24];
+    unsigned used;
+    const char *why = NULL;
+
+    req(&r[0], 0, 1514, 0);
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_OK);
+    ck_assert_uint_eq(used, 1);
+    ck_assert_int_eq(nb_tx_check(r, 0, &used, &why), NB_TX_INCOMPLETE);
+    /* 3-slot chain: 5000 bytes = 904 in the first slot + 4096 in the second... */
+    req(&r[0], 100, 9000, NETTXF_more_data);
+    req(&r[1], 0, 4096, NETTXF_more_data);
+    req(&r[2], 0, 4000, 0);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_OK);
+    ck_assert_uint_eq(used, 3);
+    ck_assert_int_eq(nb_tx_check(r, 2, &used, &why), NB_TX_INCOMPLETE);
+    /* first slot's share (9000-8096=904) from offset 3500 crosses the page */
+    r[0].offset = 3500;
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_BAD);
+    ck_assert_uint_eq(used, 3);
+    r[0].offset = 0;
+    r[1].offset = 1; /* 1 + 4096 > page */
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_BAD);
+    r[1].offset = 0;
+    r[0].size = 8000; /* fragments bigger than the packet */
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_BAD);
+    /* runt, single slot past its page, extra info */
+    req(&r[0], 0, 10, 0);
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_BAD);
+    req(&r[0], 4000, 200, 0);
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_BAD);
+    req(&r[0], 0, 100, NETTXF_extra_info);
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_BAD);
+    ck_assert_ptr_nonnull(why);
+    /* too many slots: refused, and every slot of it is accounted */
+    for (int i = 0; i < 20; i++)
+        req(&r[i], 0, 100, i < 19 ? NETTXF_more_data : 0);
+    r[0].size = 2000;
+    ck_assert_int_eq(nb_tx_check(r, 20, &used, &why), NB_TX_BAD);
+    ck_assert_uint_eq(used, 20);
+    ck_assert_int_eq(nb_tx_check(r, XEN_NETIF_NR_SLOTS_MIN, &used, &why), NB_TX_INCOMPLETE);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback");
@@ -178,6 +234,9 @@ int main(void)
     tcase_add_test(tc, test_switch_learn_forward);
     tcase_add_test(tc, test_switch_full_table);
     tcase_add_test(tc, test_antispoof_and_mac);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("tx");
+    tcase_add_test(tc, test_tx_check);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
