@@ -1,11 +1,12 @@
 /* tern-netback unit tests: xl's rate=RATE/s@INTERVAL syntax and the token bucket that
  * enforces it (refill per interval, live rate change, oversized frames, bad input); the
  * learning switch (learn, forward, flood, age, unplug) and the anti-spoofing check; TX request
- * validation (chains, page bounds, slot count, extra info). */
+ * validation (chains, page bounds, slot count, extra info); the counters' JSON. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rate.h"
+#include "stats.h"
 #include "switch.h"
 #include "txcheck.h"
 
@@ -218,6 +219,26 @@ START_TEST(test_tx_check)
 }
 END_TEST
 
+START_TEST(test_stats_json)
+{
+    struct nb_vif_stats st = {.tx_packets = 3,
+                              .tx_bytes = 180,
+                              .tx_drops = 1,
+                              .tx_spoofed = 2,
+                              .rx_packets = 4,
+                              .rx_bytes = 18446744073709551615ull};
+    char buf[512], tiny[20];
+    const char *want = "{\"domid\":7,\"devid\":0,\"mac\":\"00:16:3e:00:00:0a\","
+                       "\"tx\":{\"packets\":3,\"bytes\":180,\"drops\":1,\"spoofed\":2},"
+                       "\"rx\":{\"packets\":4,\"bytes\":18446744073709551615,\"drops\":0}}";
+
+    ck_assert_int_eq(nb_stats_json(buf, sizeof(buf), 7, 0, mac_a, &st), (int)strlen(want));
+    ck_assert_str_eq(buf, want);
+    ck_assert_int_eq(nb_stats_json(tiny, sizeof(tiny), 7, 0, mac_a, &st), -1);
+    ck_assert_str_eq(tiny, "");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback");
@@ -237,6 +258,7 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("tx");
     tcase_add_test(tc, test_tx_check);
+    tcase_add_test(tc, test_stats_json);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
