@@ -1,10 +1,11 @@
 /* tern-netback unit tests: xl's rate=RATE/s@INTERVAL syntax and the token bucket that
  * enforces it (refill per interval, live rate change, oversized frames, bad input); the
  * learning switch (learn, forward, flood, age, unplug) and the anti-spoofing check; TX request
- * validation (chains, page bounds, slot count, extra info); the counters' JSON. */
+ * validation (chains, page bounds, slot count, extra info); the counters' JSON; watch paths. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include "path.h"
 #include "rate.h"
 #include "stats.h"
 #include "switch.h"
@@ -239,6 +240,36 @@ START_TEST(test_stats_json)
 }
 END_TEST
 
+START_TEST(test_vif_path)
+{
+    struct nb_vif_path v;
+    static const char *bad[] = {NULL,
+                                "",
+                                "/local/domain/0/backend/vif",
+                                "/local/domain/0/backend/vif/",
+                                "/local/domain/0/backend/vif/3",
+                                "/local/domain/0/backend/vif/3/",
+                                "/local/domain/0/backend/vifx/3/0",
+                                "/local/domain/0/backend/vif/x/0",
+                                "/local/domain/0/backend/vif/3/0x",
+                                "/local/domain/0/backend/vif/3/0/",
+                                "/local/domain/0/backend/vbd/3/0",
+                                "/local/domain/0/backend/vif/99999/0"};
+
+    ck_assert_int_eq(nb_vif_path_parse("/local/domain/0/backend/vif/3/0", &v), 0);
+    ck_assert_uint_eq(v.domid, 3);
+    ck_assert_uint_eq(v.devid, 0);
+    ck_assert_str_eq(v.node, "");
+    ck_assert_int_eq(nb_vif_path_parse("/local/domain/0/backend/vif/12/1/rate", &v), 0);
+    ck_assert_uint_eq(v.domid, 12);
+    ck_assert_uint_eq(v.devid, 1);
+    ck_assert_str_eq(v.node, "rate");
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(nb_vif_path_parse(bad[i], &v) == -1, "accepted '%s'",
+                      bad[i] ? bad[i] : "NULL");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback");
@@ -259,6 +290,7 @@ int main(void)
     tc = tcase_create("tx");
     tcase_add_test(tc, test_tx_check);
     tcase_add_test(tc, test_stats_json);
+    tcase_add_test(tc, test_vif_path);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
