@@ -1,10 +1,12 @@
 /* tern-netback unit tests: xl's rate=RATE/s@INTERVAL syntax and the token bucket that
  * enforces it (refill per interval, live rate change, oversized frames, bad input); the
  * learning switch (learn, forward, flood, age, unplug) and the anti-spoofing check; TX request
- * validation (chains, page bounds, slot count, extra info); the counters' JSON; watch paths. */
+ * validation (chains, page bounds, slot count, extra info); the counters' JSON; watch paths;
+ * grant-copy plans for TX and RX. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include "copyplan.h"
 #include "path.h"
 #include "rate.h"
 #include "stats.h"
@@ -270,6 +272,45 @@ START_TEST(test_vif_path)
 }
 END_TEST
 
+START_TEST(test_copy_plan)
+{
+    netif_tx_request_t r[3];
+    xengnttab_grant_copy_segment_t seg[3];
+    uint8_t buf[9000], frm[1514];
+    netif_rx_request_t rq = {.id = 42, .gref = 77};
+    netif_rx_response_t rsp;
+
+    req(&r[0], 100, 9000, NETTXF_more_data);
+    r[0].gref = 10;
+    req(&r[1], 0, 4096, NETTXF_more_data);
+    r[1].gref = 11;
+    req(&r[2], 8, 4000, 0);
+    r[2].gref = 12;
+    ck_assert_uint_eq(nb_tx_copy_plan(r, 3, 5, buf, seg), 9000);
+    ck_assert_uint_eq(seg[0].len, 904);
+    ck_assert_uint_eq(seg[0].source.foreign.ref, 10);
+    ck_assert_uint_eq(seg[0].source.foreign.offset, 100);
+    ck_assert_uint_eq(seg[0].source.foreign.domid, 5);
+    ck_assert_uint_eq(seg[0].flags, GNTCOPY_source_gref);
+    ck_assert_ptr_eq(seg[0].dest.virt, buf);
+    ck_assert_ptr_eq(seg[1].dest.virt, buf + 904);
+    ck_assert_ptr_eq(seg[2].dest.virt, buf + 5000);
+    ck_assert_uint_eq(seg[2].source.foreign.offset, 8);
+    ck_assert_uint_eq(seg[2].len, 4000);
+
+    ck_assert_int_eq(nb_rx_copy_plan(frm, 1514, &rq, 5, NETRXF_data_validated, seg, &rsp), 0);
+    ck_assert_uint_eq(seg[0].dest.foreign.ref, 77);
+    ck_assert_uint_eq(seg[0].dest.foreign.domid, 5);
+    ck_assert_uint_eq(seg[0].flags, GNTCOPY_dest_gref);
+    ck_assert_ptr_eq(seg[0].source.virt, frm);
+    ck_assert_uint_eq(rsp.id, 42);
+    ck_assert_int_eq(rsp.status, 1514);
+    ck_assert_uint_eq(rsp.flags, NETRXF_data_validated);
+    ck_assert_int_eq(nb_rx_copy_plan(buf, 4097, &rq, 5, 0, seg, &rsp), -1);
+    ck_assert_int_eq(nb_rx_copy_plan(buf, 0, &rq, 5, 0, seg, &rsp), -1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback");
@@ -291,6 +332,7 @@ int main(void)
     tcase_add_test(tc, test_tx_check);
     tcase_add_test(tc, test_stats_json);
     tcase_add_test(tc, test_vif_path);
+    tcase_add_test(tc, test_copy_plan);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
