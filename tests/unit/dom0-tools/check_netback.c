@@ -2,13 +2,14 @@
  * enforces it (refill per interval, live rate change, oversized frames, bad input); the
  * learning switch (learn, forward, flood, age, unplug) and the anti-spoofing check; TX request
  * validation (chains, page bounds, slot count, extra info); the counters' JSON; watch paths;
- * grant-copy plans for TX and RX. */
+ * grant-copy plans for TX and RX; ring index sanity. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include "copyplan.h"
 #include "path.h"
 #include "rate.h"
+#include "ringidx.h"
 #include "stats.h"
 #include "switch.h"
 #include "txcheck.h"
@@ -311,6 +312,19 @@ START_TEST(test_copy_plan)
 }
 END_TEST
 
+START_TEST(test_ring_pending)
+{
+    ck_assert_int_eq(nb_ring_pending(5, 5, 5, 256), 0);
+    ck_assert_int_eq(nb_ring_pending(10, 5, 3, 256), 5);
+    ck_assert_int_eq(nb_ring_pending(256, 0, 0, 256), 256);
+    ck_assert_int_eq(nb_ring_pending(257, 0, 0, 256), -1);    /* more than the ring holds */
+    ck_assert_int_eq(nb_ring_pending(300, 100, 40, 256), -1); /* 260 unanswered */
+    ck_assert_int_eq(nb_ring_pending(4, 5, 5, 256), -1);      /* behind our consumer */
+    /* wrap-around of the 32-bit indices */
+    ck_assert_int_eq(nb_ring_pending(3, 0xfffffff0u, 0xfffffff0u, 256), 19);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback");
@@ -333,6 +347,7 @@ int main(void)
     tcase_add_test(tc, test_stats_json);
     tcase_add_test(tc, test_vif_path);
     tcase_add_test(tc, test_copy_plan);
+    tcase_add_test(tc, test_ring_pending);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
