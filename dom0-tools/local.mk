@@ -203,3 +203,21 @@ tests_unit_dom0_tools_check_balloond_SOURCES = tests/unit/dom0-tools/check_ballo
 tests_unit_dom0_tools_check_balloond_CPPFLAGS = -I$(srcdir)/dom0-tools/balloond
 tests_unit_dom0_tools_check_balloond_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_balloond_LDADD = $(CHECK_LIBS)
+# ---------------------------------------------------------------- tern-netback (issue 10)
+# Pieces so far: xl's rate=RATE/s@INTERVAL parser and token bucket, the learning switch's
+# forwarding table with the anti-spoofing check, TX request validation, per-vif counters'
+# JSON, watch-path parsing, grant-copy plans, ring index sanity (docs/netback.md);
+# no daemon yet.
+check_PROGRAMS += tests/unit/dom0-tools/check_netback
+TESTS += tests/unit/dom0-tools/check_netback
+tests_unit_dom0_tools_check_netback_SOURCES = tests/unit/dom0-tools/check_netback.c \
+	dom0-tools/netback/rate.c dom0-tools/netback/rate.h \
+	dom0-tools/netback/switch.c dom0-tools/netback/switch.h \
+	dom0-tools/netback/txcheck.c dom0-tools/netback/txcheck.h \
+	dom0-tools/netback/stats.c dom0-tools/netback/stats.h \
+	dom0-tools/netback/path.c dom0-tools/netback/path.h \
+	dom0-tools/netback/copyplan.c dom0-tools/netback/copyplan.h \
+	dom0-tools/netback/ringidx.c dom0-tools/netback/ringidx.h
+tests_unit_dom0_tools_check_netback_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
+tests_unit_dom0_tools_check_netback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_dom0_tools_check_netback_LDADD = $(CHECK_LIBS)

@@ -1,0 +1,20 @@
+/* tern-netback per-vif counters and their JSON form (what `tern-netback --stats` and the
+ * files under /run/tern/netback/ are to show). TX = from the guest, RX = to the guest. */
+#ifndef TERN_NETBACK_STATS_H
+#define TERN_NETBACK_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nb_vif_stats {
+    uint64_t tx_packets, tx_bytes, tx_drops; /* tx_drops: bad requests and unroutable */
+    uint64_t tx_spoofed;                     /* dropped: source MAC not the vif's */
+    uint64_t rx_packets, rx_bytes, rx_drops; /* rx_drops: no posted buffer or too big */
+};
+
+/* Writes one vif's counters as a JSON object into buf (NUL-terminated). Returns the length,
+ * or -1 if buf is too small (then buf holds no partial object). */
+int nb_stats_json(char *buf, size_t len, unsigned domid, unsigned devid, const uint8_t mac[6],
+                  const struct nb_vif_stats *s);
+
+#endif

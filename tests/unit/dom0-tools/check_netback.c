@@ -1,0 +1,357 @@
+/* tern-netback unit tests: xl's rate=RATE/s@INTERVAL syntax and the token bucket that
+ * enforces it (refill per interval, live rate change, oversized frames, bad input); the
+ * learning switch (learn, forward, flood, age, unplug) and the anti-spoofing check; TX request
+ * validation (chains, page bounds, slot count, extra info); the counters' JSON; watch paths;
+ * grant-copy plans for TX and RX; ring index sanity. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include "copyplan.h"
+#include "path.h"
+#include "rate.h"
+#include "ringidx.h"
+#include "stats.h"
+#include "switch.h"
+#include "txcheck.h"
+
+START_TEST(test_parse_units)
+{
+    struct nb_rate r;
+    const char *why = NULL;
+
+    ck_assert_int_eq(nb_rate_parse("8Mb/s", &r, &why), 0);
+    ck_assert_uint_eq(r.interval_us, 50000);
+    ck_assert_uint_eq(r.bytes_per_interval, 50000); /* 1 MB/s * 50 ms */
+    ck_assert_int_eq(nb_rate_parse("10MB/s@20ms", &r, &why), 0);
+    ck_assert_uint_eq(r.interval_us, 20000);
+    ck_assert_uint_eq(r.bytes_per_interval, 200000);
+    ck_assert_int_eq(nb_rate_parse("1GB/s@100us", &r, &why), 0);
+    ck_assert_uint_eq(r.bytes_per_interval, 100000);
+    ck_assert_int_eq(nb_rate_parse("800kb/s@1s", &r, &why), 0);
+    ck_assert_uint_eq(r.bytes_per_interval, 100000);
+    ck_assert_uint_eq(r.interval_us, 1000000);
+}
+END_TEST
+
+START_TEST(test_parse_errors)
+{
+    struct nb_rate r;
+    const char *why = NULL;
+    static const char *bad[] = {
+        "",         "Mb/s",      "8Mx/s",  "8Mb",      "8Mb/s@",
+        "8Mb/s@5h", "8Mb/s@0ms", "8Mb/sx", "8b/s@1ms", "99999999999999999999GB/s"};
+
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        why = NULL;
+        ck_assert_msg(nb_rate_parse(bad[i], &r, &why) == -1, "accepted '%s'", bad[i]);
+        ck_assert_ptr_nonnull(why);
+    }
+}
+END_TEST
+
+START_TEST(test_bucket)
+{
+    struct nb_rate r = {.bytes_per_interval = 3000, .interval_us = 1000};
+    struct nb_bucket b;
+
+    nb_bucket_init(&b, &r, 0);
+    ck_assert_int_eq(nb_bucket_take(&b, 1500, 10), 1);
+    ck_assert_int_eq(nb_bucket_take(&b, 1500, 20), 1);
+    ck_assert_int_eq(nb_bucket_take(&b, 1, 30), 0);
+    ck_assert_uint_eq(nb_bucket_wait(&b, 30), 970);
+    ck_assert_int_eq(nb_bucket_take(&b, 1500, 1000), 1); /* refilled */
+    /* a frame bigger than one interval's credit passes only from a full bucket */
+    ck_assert_int_eq(nb_bucket_take(&b, 5000, 1100), 0);
+    ck_assert_int_eq(nb_bucket_take(&b, 5000, 2000), 1);
+    ck_assert_int_eq(nb_bucket_take(&b, 1, 2100), 0);
+}
+END_TEST
+
+START_TEST(test_bucket_live_change)
+{
+    struct nb_rate fast = {.bytes_per_interval = 100000, .interval_us = 50000};
+    struct nb_rate slow = {.bytes_per_interval = 1000, .interval_us = 10000};
+    struct nb_rate none = {.bytes_per_interval = 0, .interval_us = 50000};
+    struct nb_bucket b;
+
+    nb_bucket_init(&b, &fast, 0);
+    ck_assert_int_eq(nb_bucket_take(&b, 50000, 1), 1);
+    nb_bucket_set(&b, &slow, 2);
+    ck_assert_uint_le(b.credit, 1000);
+    ck_assert_uint_eq(nb_bucket_wait(&b, 2), 10000);
+    ck_assert_int_eq(nb_bucket_take(&b, 1000, 3), 1);
+    ck_assert_int_eq(nb_bucket_take(&b, 1000, 4), 0);
+    nb_bucket_set(&b, &none, 5);
+    ck_assert_int_eq(nb_bucket_take(&b, 1u << 30, 6), 1);
+    ck_assert_uint_eq(nb_bucket_wait(&b, 6), 0);
+}
+END_TEST
+
+static const uint8_t mac_a[6] = {0x00, 0x16, 0x3e, 0, 0, 0xa};
+static const uint8_t mac_b[6] = {0x00, 0x16, 0x3e, 0, 0, 0xb};
+static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+static void frame(uint8_t *f, const uint8_t *dst, const uint8_t *src)
+{
+    memset(f, 0, 60);
+    memcpy(f, dst, 6);
+    memcpy(f + 6, src, 6);
+}
+
+START_TEST(test_switch_learn_forward)
+{
+    struct nb_switch sw;
+    uint8_t f[60];
+
+    nb_switch_init(&sw);
+    frame(f, mac_b, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 1, 0), NB_SW_FLOOD); /* b unknown */
+    frame(f, mac_a, mac_b);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 2, 10), 1); /* a learnt on port 1 */
+    frame(f, mac_b, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 1, 20), 2);
+    frame(f, bcast, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 1, 30), NB_SW_FLOOD);
+    frame(f, mac_a, mac_a); /* destination on the port it came from */
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 1, 40), NB_SW_DROP);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 13, 1, 50), NB_SW_DROP); /* runt */
+    /* a broadcast source is never learnt */
+    frame(f, mac_a, bcast);
+    nb_switch_forward(&sw, f, 60, 3, 60);
+    frame(f, bcast, mac_b);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 2, 70), NB_SW_FLOOD);
+    /* unplugging port 2 forgets b; aging forgets a */
+    nb_switch_forget_port(&sw, 2);
+    frame(f, mac_b, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 1, 80), NB_SW_FLOOD);
+    frame(f, mac_a, mac_b);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 2, 80 + NB_SW_AGE_US), NB_SW_FLOOD);
+}
+END_TEST
+
+START_TEST(test_switch_full_table)
+{
+    struct nb_switch sw;
+    uint8_t mac[6] = {0x00, 0x16, 0x3e, 0, 0, 0};
+    uint8_t f[60];
+
+    nb_switch_init(&sw);
+    for (unsigned i = 0; i < NB_SW_ENTRIES + 10; i++) {
+        mac[4] = (uint8_t)(i >> 8);
+        mac[5] = (uint8_t)i;
+        nb_switch_learn(&sw, mac, (int)(i % 4), i + 1);
+    }
+    /* the newest entries are all present; the oldest were replaced */
+    frame(f, mac, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 9, 1000), (int)((NB_SW_ENTRIES + 9) % 4));
+    mac[4] = 0;
+    mac[5] = 0;
+    frame(f, mac, mac_a);
+    ck_assert_int_eq(nb_switch_forward(&sw, f, 60, 9, 1001), NB_SW_FLOOD);
+}
+END_TEST
+
+START_TEST(test_antispoof_and_mac)
+{
+    uint8_t f[60], m[6];
+
+    frame(f, mac_b, mac_a);
+    ck_assert_int_eq(nb_frame_src_ok(f, 60, mac_a), 1);
+    ck_assert_int_eq(nb_frame_src_ok(f, 60, mac_b), 0);
+    ck_assert_int_eq(nb_frame_src_ok(f, 11, mac_a), 0);
+    ck_assert_int_eq(nb_mac_parse("00:16:3e:00:00:0a", m), 0);
+    ck_assert_mem_eq(m, mac_a, 6);
+    ck_assert_int_eq(nb_mac_parse("00:16:3e:00:00", m), -1);
+    ck_assert_int_eq(nb_mac_parse("00:16:3e:00:00:0a:", m), -1);
+    ck_assert_int_eq(nb_mac_parse("0:16:3e:00:00:0a", m), -1);
+    ck_assert_int_eq(nb_mac_parse("zz:16:3e:00:00:0a", m), -1);
+    ck_assert_int_eq(nb_mac_parse(NULL, m), -1);
+}
+END_TEST
+
+static void req(netif_tx_request_t *r, uint16_t off, uint16_t size, uint16_t flags)
+{
+    r->gref = 1;
+    r->id = 0;
+    r->offset = off;
+    r->size = size;
+    r->flags = flags;
+}
+
+START_TEST(test_tx_check)
+{
+    netif_tx_request_t r[24];
+    unsigned used;
+    const char *why = NULL;
+
+    req(&r[0], 0, 1514, 0);
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_OK);
+    ck_assert_uint_eq(used, 1);
+    ck_assert_int_eq(nb_tx_check(r, 0, &used, &why), NB_TX_INCOMPLETE);
+    /* 3-slot chain: 5000 bytes = 904 in the first slot + 4096 in the second... */
+    req(&r[0], 100, 9000, NETTXF_more_data);
+    req(&r[1], 0, 4096, NETTXF_more_data);
+    req(&r[2], 0, 4000, 0);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_OK);
+    ck_assert_uint_eq(used, 3);
+    ck_assert_int_eq(nb_tx_check(r, 2, &used, &why), NB_TX_INCOMPLETE);
+    /* first slot's share (9000-8096=904) from offset 3500 crosses the page */
+    r[0].offset = 3500;
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_BAD);
+    ck_assert_uint_eq(used, 3);
+    r[0].offset = 0;
+    r[1].offset = 1; /* 1 + 4096 > page */
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_BAD);
+    r[1].offset = 0;
+    r[0].size = 8000; /* fragments bigger than the packet */
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_BAD);
+    /* runt, single slot past its page, extra info */
+    req(&r[0], 0, 10, 0);
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_BAD);
+    req(&r[0], 4000, 200, 0);
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_BAD);
+    req(&r[0], 0, 100, NETTXF_extra_info);
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_BAD);
+    ck_assert_ptr_nonnull(why);
+    /* too many slots: refused, and every slot of it is accounted */
+    for (int i = 0; i < 20; i++)
+        req(&r[i], 0, 100, i < 19 ? NETTXF_more_data : 0);
+    r[0].size = 2000;
+    ck_assert_int_eq(nb_tx_check(r, 20, &used, &why), NB_TX_BAD);
+    ck_assert_uint_eq(used, 20);
+    ck_assert_int_eq(nb_tx_check(r, XEN_NETIF_NR_SLOTS_MIN, &used, &why), NB_TX_INCOMPLETE);
+}
+END_TEST
+
+START_TEST(test_stats_json)
+{
+    struct nb_vif_stats st = {.tx_packets = 3,
+                              .tx_bytes = 180,
+                              .tx_drops = 1,
+                              .tx_spoofed = 2,
+                              .rx_packets = 4,
+                              .rx_bytes = 18446744073709551615ull};
+    char buf[512], tiny[20];
+    const char *want = "{\"domid\":7,\"devid\":0,\"mac\":\"00:16:3e:00:00:0a\","
+                       "\"tx\":{\"packets\":3,\"bytes\":180,\"drops\":1,\"spoofed\":2},"
+                       "\"rx\":{\"packets\":4,\"bytes\":18446744073709551615,\"drops\":0}}";
+
+    ck_assert_int_eq(nb_stats_json(buf, sizeof(buf), 7, 0, mac_a, &st), (int)strlen(want));
+    ck_assert_str_eq(buf, want);
+    ck_assert_int_eq(nb_stats_json(tiny, sizeof(tiny), 7, 0, mac_a, &st), -1);
+    ck_assert_str_eq(tiny, "");
+}
+END_TEST
+
+START_TEST(test_vif_path)
+{
+    struct nb_vif_path v;
+    static const char *bad[] = {NULL,
+                                "",
+                                "/local/domain/0/backend/vif",
+                                "/local/domain/0/backend/vif/",
+                                "/local/domain/0/backend/vif/3",
+                                "/local/domain/0/backend/vif/3/",
+                                "/local/domain/0/backend/vifx/3/0",
+                                "/local/domain/0/backend/vif/x/0",
+                                "/local/domain/0/backend/vif/3/0x",
+                                "/local/domain/0/backend/vif/3/0/",
+                                "/local/domain/0/backend/vbd/3/0",
+                                "/local/domain/0/backend/vif/99999/0"};
+
+    ck_assert_int_eq(nb_vif_path_parse("/local/domain/0/backend/vif/3/0", &v), 0);
+    ck_assert_uint_eq(v.domid, 3);
+    ck_assert_uint_eq(v.devid, 0);
+    ck_assert_str_eq(v.node, "");
+    ck_assert_int_eq(nb_vif_path_parse("/local/domain/0/backend/vif/12/1/rate", &v), 0);
+    ck_assert_uint_eq(v.domid, 12);
+    ck_assert_uint_eq(v.devid, 1);
+    ck_assert_str_eq(v.node, "rate");
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(nb_vif_path_parse(bad[i], &v) == -1, "accepted '%s'",
+                      bad[i] ? bad[i] : "NULL");
+}
+END_TEST
+
+START_TEST(test_copy_plan)
+{
+    netif_tx_request_t r[3];
+    xengnttab_grant_copy_segment_t seg[3];
+    uint8_t buf[9000], frm[1514];
+    netif_rx_request_t rq = {.id = 42, .gref = 77};
+    netif_rx_response_t rsp;
+
+    req(&r[0], 100, 9000, NETTXF_more_data);
+    r[0].gref = 10;
+    req(&r[1], 0, 4096, NETTXF_more_data);
+    r[1].gref = 11;
+    req(&r[2], 8, 4000, 0);
+    r[2].gref = 12;
+    ck_assert_uint_eq(nb_tx_copy_plan(r, 3, 5, buf, seg), 9000);
+    ck_assert_uint_eq(seg[0].len, 904);
+    ck_assert_uint_eq(seg[0].source.foreign.ref, 10);
+    ck_assert_uint_eq(seg[0].source.foreign.offset, 100);
+    ck_assert_uint_eq(seg[0].source.foreign.domid, 5);
+    ck_assert_uint_eq(seg[0].flags, GNTCOPY_source_gref);
+    ck_assert_ptr_eq(seg[0].dest.virt, buf);
+    ck_assert_ptr_eq(seg[1].dest.virt, buf + 904);
+    ck_assert_ptr_eq(seg[2].dest.virt, buf + 5000);
+    ck_assert_uint_eq(seg[2].source.foreign.offset, 8);
+    ck_assert_uint_eq(seg[2].len, 4000);
+
+    ck_assert_int_eq(nb_rx_copy_plan(frm, 1514, &rq, 5, NETRXF_data_validated, seg, &rsp), 0);
+    ck_assert_uint_eq(seg[0].dest.foreign.ref, 77);
+    ck_assert_uint_eq(seg[0].dest.foreign.domid, 5);
+    ck_assert_uint_eq(seg[0].flags, GNTCOPY_dest_gref);
+    ck_assert_ptr_eq(seg[0].source.virt, frm);
+    ck_assert_uint_eq(rsp.id, 42);
+    ck_assert_int_eq(rsp.status, 1514);
+    ck_assert_uint_eq(rsp.flags, NETRXF_data_validated);
+    ck_assert_int_eq(nb_rx_copy_plan(buf, 4097, &rq, 5, 0, seg, &rsp), -1);
+    ck_assert_int_eq(nb_rx_copy_plan(buf, 0, &rq, 5, 0, seg, &rsp), -1);
+}
+END_TEST
+
+START_TEST(test_ring_pending)
+{
+    ck_assert_int_eq(nb_ring_pending(5, 5, 5, 256), 0);
+    ck_assert_int_eq(nb_ring_pending(10, 5, 3, 256), 5);
+    ck_assert_int_eq(nb_ring_pending(256, 0, 0, 256), 256);
+    ck_assert_int_eq(nb_ring_pending(257, 0, 0, 256), -1);    /* more than the ring holds */
+    ck_assert_int_eq(nb_ring_pending(300, 100, 40, 256), -1); /* 260 unanswered */
+    ck_assert_int_eq(nb_ring_pending(4, 5, 5, 256), -1);      /* behind our consumer */
+    /* wrap-around of the 32-bit indices */
+    ck_assert_int_eq(nb_ring_pending(3, 0xfffffff0u, 0xfffffff0u, 256), 19);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("netback");
+    TCase *tc = tcase_create("rate");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_test(tc, test_parse_units);
+    tcase_add_test(tc, test_parse_errors);
+    tcase_add_test(tc, test_bucket);
+    tcase_add_test(tc, test_bucket_live_change);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("switch");
+    tcase_add_test(tc, test_switch_learn_forward);
+    tcase_add_test(tc, test_switch_full_table);
+    tcase_add_test(tc, test_antispoof_and_mac);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("tx");
+    tcase_add_test(tc, test_tx_check);
+    tcase_add_test(tc, test_stats_json);
+    tcase_add_test(tc, test_vif_path);
+    tcase_add_test(tc, test_copy_plan);
+    tcase_add_test(tc, test_ring_pending);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
