@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The console ring: the last CONRING_SIZE bytes of the hypervisor's own log (printk;
- * dom0's CONSOLEIO_write output is not kept, as Xen without console_to_ring), read by the toolstack with XEN_SYSCTL_readconsole
+ * dom0's CONSOLEIO_write output is not kept, as Xen without console_to_ring), read by the toolstack
+ * with XEN_SYSCTL_readconsole
  * (`xl dmesg`, `tern dmesg`).  Semantics as Xen's conring (xen/drivers/char/console.c,
  * read_console_ring): free-running producer/consumer indexes, an incremental read from a
  * caller's index (clamped to the oldest byte kept), clear moves the consumer to the

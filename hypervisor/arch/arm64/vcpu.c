@@ -39,7 +39,7 @@
 #include <asm/vcpu.h>
 #include <asm/vgic.h>
 
-#define HYP_TIMER_PPI 26  /* EL2 physical timer (CNTHP) */
+#define HYP_TIMER_PPI 26 /* EL2 physical timer (CNTHP) */
 /* Watchdog (docs/hypervisor/hardening.md): with more than one pCPU, each one's CNTHP
  * fires at least every WATCHDOG_PERIOD_S and checks that no other pCPU has been in one
  * guest trap for WATCHDOG_LIMIT_S or more. */

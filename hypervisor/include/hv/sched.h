@@ -93,7 +93,7 @@ struct domain {
     int64_t time_offset_s;        /* XEN_DOMCTL_settimeoffset */
     uint64_t paging_mempool_size; /* XEN_DOMCTL_set_paging_mempool_size (bytes) */
 
-    struct ratelimit warn_limit; /* guest-triggered warnings (gprintk, hv/lib.h) */
+    struct ratelimit warn_limit;      /* guest-triggered warnings (gprintk, hv/lib.h) */
     struct sched_params sched_params; /* weight, cap (XEN_DOMCTL_scheduler_op) */
 
     struct evtchn_domain evtchn; /* common/event_channel.c */
