@@ -285,6 +285,11 @@ int blk_queue_start(struct blk_queue *q, char *err, size_t errlen)
         blkif_sring_t *s = q->sring;
 
         BACK_RING_ATTACH(&q->ring, s, s->rsp_prod, (size_t)q->pages * BLK_PAGE);
+        /* A previous daemon may have died between pushing responses and notifying the
+         * frontend: notify once, or the guest could wait for them forever. (Extra events
+         * are harmless to blkfront.) */
+        if (s->rsp_prod)
+            xenevtchn_notify(q->xce, q->local_port);
     }
     step = "start the worker thread";
     if ((errno = pthread_create(&q->thread, NULL, worker, q)))

@@ -129,7 +129,7 @@ int cmd_block_resize(struct tern_ctx *ctx, int argc, char **argv)
     uint64_t bytes;
     struct stat st;
     long domid;
-    int devid;
+    int devid, serr;
 
     if (argc != 4)
         return tern_usage_error("block-resize");
@@ -147,11 +147,10 @@ int cmd_block_resize(struct tern_ctx *ctx, int argc, char **argv)
     if (!params)
         return tern_error("block-resize: domain %ld disk %s: no params node: %s", domid, argv[2],
                           strerror(errno));
-    if (stat(params, &st) < 0 || !S_ISREG(st.st_mode)) {
-        int e = errno;
-
+    serr = stat(params, &st) < 0 ? errno : 0;
+    if (serr || !S_ISREG(st.st_mode)) {
         tern_error("block-resize: image '%s': %s", params,
-                   S_ISREG(st.st_mode) ? strerror(e) : "not a regular file");
+                   serr ? strerror(serr) : "not a regular file");
         free(params);
         return 1;
     }
