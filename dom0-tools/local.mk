@@ -183,7 +183,8 @@ aarch64/bin/tern-blkback: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(TOOLS_BLKBA
 		$(AARCH64_LIBZ) -lpthread
 AARCH64_OUTPUTS += aarch64/bin/tern-blkback
 TESTS += tests/system/block-xen.py tests/system/block-tern.py
-EXTRA_DIST += tests/system/block-xen.py tests/system/block-tern.py
+EXTRA_DIST += tests/system/block-xen.py tests/system/block-tern.py tests/system/block-guest.sh \
+	tests/system/block-gsh.sh
 # ---------------------------------------------------------------- memory: balloon policy
 # tern-balloond (dom0-tools/balloond): the automatic balloon policy daemon (policy.h).
 BALLOOND_SRCS = dom0-tools/balloond/policy.c
