@@ -26,10 +26,13 @@ gpv_tg_sources = \
 	$(GPV_TG)/kernel/pair.c \
 	$(GPV_TG)/kernel/xenstore.c \
 	$(GPV_TG)/kernel/runner.c \
-	$(GPV_TG)/kernel/fuzz.c
+	$(GPV_TG)/kernel/fuzz.c \
+	$(GPV_TG)/blkfront.c \
+	$(GPV_TG)/blkfront_attacks.c \
+	$(GPV_TG)/blkfront_modes.c
 # Every case file is picked up: adding a case needs no build change.
 gpv_tg_cases = $(sort $(wildcard $(srcdir)/tests/guest/*.c))
-gpv_tg_headers = $(wildcard $(GPV_TG)/include/tg/*.h)
+gpv_tg_headers = $(wildcard $(GPV_TG)/include/tg/*.h) $(GPV_TG)/blkfront.h
 GPV_TG_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-Wno-missing-field-initializers -ffreestanding -fno-builtin -nostdlib -static \
 	-fno-pie -no-pie -fno-stack-protector -fno-common -mgeneral-regs-only -mstrict-align \
@@ -89,3 +92,7 @@ tests_unit_guest_pv_check_memagent_SOURCES = tests/unit/guest-pv/check_memagent.
 tests_unit_guest_pv_check_memagent_CPPFLAGS = -I$(srcdir)/guest-pv/agent
 tests_unit_guest_pv_check_memagent_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_guest_pv_check_memagent_LDADD = $(CHECK_LIBS)
+
+# ---------------------------------------------------------------- blkfront (issue 9)
+# The test guest's blkfront (tern.blk=good|hostile) against tern-blkback on Tern.
+EXTRA_DIST += tests/system/block-hostile-tern.py $(GPV_TG)/blkfront.h

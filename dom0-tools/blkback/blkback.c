@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,6 +24,7 @@
 #include "../console/events.h"
 #include "../tern/tern.h"
 #include "paths.h"
+#include "queue.h"
 #include "vbd.h"
 
 #define PIDFILE "/run/tern-blkback.pid"
@@ -57,10 +59,13 @@ static int serve(void)
         fprintf(stderr, "tern-blkback: watch %s: %s\n", BLK_BACKEND_ROOT, strerror(errno));
         return 1;
     }
+    blk_broken_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     blk_vbd_scan(&ctx);
     for (;;) {
-        struct pollfd pfd = {.fd = xs_fileno(ctx.xsh), .events = POLLIN};
-        int rc = poll(&pfd, 1, FALLBACK_SCAN_MS);
+        struct pollfd pfd[2] = {{.fd = xs_fileno(ctx.xsh), .events = POLLIN},
+                                {.fd = blk_broken_fd, .events = POLLIN}};
+        int rc = poll(pfd, blk_broken_fd >= 0 ? 2 : 1, FALLBACK_SCAN_MS);
+        uint64_t n;
 
         if (rc < 0 && errno != EINTR) {
             fprintf(stderr, "tern-blkback: poll: %s\n", strerror(errno));
@@ -68,8 +73,10 @@ static int serve(void)
         }
         if (rc == 0)
             blk_vbd_scan(&ctx);
-        else if (rc > 0)
+        else if (rc > 0 && (pfd[0].revents & POLLIN))
             events(&ctx);
+        if (rc > 0 && (pfd[1].revents & POLLIN) && read(blk_broken_fd, &n, sizeof(n)) > 0)
+            blk_vbd_scan(&ctx); /* disconnects the devices whose rings broke */
     }
 }
 

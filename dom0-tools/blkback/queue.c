@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include "queue.h"
 
+int blk_broken_fd = -1;
+
 static void qlog(struct blk_queue *q, const char *what)
 {
     fprintf(stderr, "tern-blkback: %s: %s\n", q->name, what);
@@ -202,8 +204,13 @@ static void *worker(void *arg)
         struct pollfd pfd[2] = {{.fd = xenevtchn_fd(q->xce), .events = POLLIN},
                                 {.fd = q->stop_fd, .events = POLLIN}};
 
-        if (!q->broken && serve(q) < 0)
-            q->broken = true;
+        if (!__atomic_load_n(&q->broken, __ATOMIC_ACQUIRE) && serve(q) < 0) {
+            uint64_t one = 1;
+
+            __atomic_store_n(&q->broken, true, __ATOMIC_RELEASE);
+            if (blk_broken_fd >= 0 && write(blk_broken_fd, &one, sizeof(one)) < 0)
+                qlog(q, "cannot tell the main loop");
+        }
         if (poll(pfd, 2, -1) < 0 && errno != EINTR)
             break;
         if (pfd[1].revents)

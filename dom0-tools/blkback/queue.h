@@ -49,13 +49,17 @@ struct blk_queue {
     int stop_fd; /* eventfd: the main thread asks the worker to end */
     pthread_t thread;
     bool running;
-    bool broken; /* the frontend broke the ring protocol: no more service */
+    bool broken; /* the frontend broke the ring protocol: no more service (__atomic) */
 
     uint8_t *buf;                      /* BLK_MAX_INDIRECT_SEGS pages, page aligned */
     struct blkif_request_segment *ind; /* BLK_MAX_INDIRECT_PAGES pages of segments */
     xengnttab_grant_copy_segment_t *copy;
     struct blk_plan *plan;
 };
+
+/* An eventfd the main loop polls (or -1): a worker that stops serving a ring the frontend
+ * broke writes to it, so that the device is disconnected (blk_vbd_scan). */
+extern int blk_broken_fd;
 
 /* Maps the ring, binds the event channel and starts serving from the ring's current
  * response index (so a restarted daemon continues where the last one answered). Returns 0,

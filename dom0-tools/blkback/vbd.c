@@ -343,6 +343,14 @@ static void to_connected(struct tern_ctx *ctx, struct vbd *v, bool adopt)
          v->q[0].pages);
 }
 
+static bool ring_broken(const struct vbd *v)
+{
+    for (unsigned i = 0; i < v->nq; i++)
+        if (__atomic_load_n(&v->q[i].broken, __ATOMIC_ACQUIRE))
+            return true;
+    return false;
+}
+
 void blk_vbd_update(struct tern_ctx *ctx, uint32_t domid, uint32_t devid)
 {
     struct vbd *v = find(domid, devid);
@@ -369,6 +377,12 @@ void blk_vbd_update(struct tern_ctx *ctx, uint32_t domid, uint32_t devid)
             set_state(ctx, v, XenbusStateClosed);
             vlog(v, "closed (offline)");
         }
+        return;
+    }
+    if (v->nq && ring_broken(v)) { /* a hostile frontend: its device is disconnected */
+        disconnect(v);
+        set_state(ctx, v, XenbusStateClosing);
+        vlog(v, "the frontend broke its ring: disconnected (Closing)");
         return;
     }
     switch (fe_state) {

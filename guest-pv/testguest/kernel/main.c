@@ -15,6 +15,7 @@
 
 void run_all_cases(const char *filter);
 void fuzz_run(unsigned long calls, unsigned long seed);
+void blkfront_run(const char *mode, unsigned long devid); /* blkfront_modes.c */
 
 static char bootargs[512];
 
@@ -103,6 +104,13 @@ void guest_main(uint64_t fdt_pa)
         if (!cmdline_get(bootargs, "tern.seed", v, sizeof(v)) || !parse_ulong(v, strlen(v), &seed))
             seed = 1;
         fuzz_run(calls, seed); /* kernel/fuzz.c, instead of the cases */
+    } else if (cmdline_get(bootargs, "tern.blk", v, sizeof(v))) {
+        unsigned long dev = 51712; /* xvda */
+        char d[16];
+
+        if (cmdline_get(bootargs, "tern.blkdev", d, sizeof(d)))
+            parse_ulong(d, strlen(d), &dev);
+        blkfront_run(v, dev); /* blkfront_modes.c, instead of the cases */
     } else {
         run_all_cases(filter);
     }

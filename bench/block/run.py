@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Benchmark: block I/O of a Debian domU (xen-blkfront, direct I/O in the guest).
+
+    bench/block/run.py [--rounds 3] [--mib 64] [--ops 2000] [--only tern,xen,xen-kernel]
+
+Figures (blkbench.c in the guest, O_DIRECT on /dev/xvda, guest CLOCK_MONOTONIC; medians of
+--rounds guests, each created afresh):
+  seqwrite  MiB/s, --mib MiB in 1 MiB writes, then fdatasync
+  seqread   MiB/s, the same MiB in 1 MiB reads
+  randread  IOPS, --ops 4 KiB reads at random aligned offsets in those MiB
+Configurations (one QEMU boot per hypervisor, plain TCG without -icount: the figures
+are I/O through dom0 and the backend, which -icount would turn into instruction counts):
+  tern        Tern + tern-blkback (`tern create`)
+  xen         Debian's Xen 4.17 + tern-blkback (`tern create`)
+  xen-kernel  the same Xen boot, tern-blkback stopped, Linux's xen-blkback module and
+              Debian's /etc/xen/scripts/block (run by `xl create`; it needs /bin/bash,
+              taken from Debian's bash arm64 package with `apt-get download`)
+The image is a sparse file in dom0's RAM filesystem (dom0 page cache; kernel blkback
+reaches it through the loop device Debian's block script sets up).  Prints a table and
+the ratios.  Not part of make check (figures, no thresholds).
+"""
+import argparse
+import glob
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+SRCDIR = os.environ.get("TERN_SRCDIR", os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+os.environ.setdefault("TERN_SRCDIR", SRCDIR)
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "harness"))
+from tern_harness import (Machine, HarnessError, build_initramfs, build_guest_initramfs,  # noqa: E402
+                          OUT, CACHE, DOM0_MODULES)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = os.path.join(OUT, "bench-block")
+FIGURES = ("seqwrite_mibs", "seqread_mibs", "randread_iops")
+CFG = """name = "bb"
+kernel = "/guest/vmlinuz"
+ramdisk = "/guest/bb.gz"
+extra = "console=hvc0 rdinit=/bench-init quiet BENCH_MIB=%d BENCH_OPS=%d"
+memory = 128
+vcpus = 1
+disk = ["/root/d.img,raw,xvda,rw"]
+on_poweroff = "destroy"
+"""
+LOG = "/var/log/xen/console/guest-bb.log"
+
+
+def blkbench():
+    out = os.path.join(WORK, "blkbench")
+    src = os.path.join(HERE, "blkbench.c")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
+        subprocess.check_call(["aarch64-linux-gnu-gcc", "-O2", "-static", "-Wall", "-o", out,
+                               src])
+    return out
+
+
+def bash():
+    """/bin/bash for Debian's hotplug scripts: Debian's arm64 bash package, unpacked."""
+    exe = os.path.join(WORK, "bash-root", "bin", "bash")
+    if not os.path.exists(exe):
+        debs = glob.glob(os.path.join(WORK, "bash_*_arm64.deb"))
+        if not debs:
+            subprocess.check_call(["apt-get", "download", "bash:arm64"], cwd=WORK)
+            debs = glob.glob(os.path.join(WORK, "bash_*_arm64.deb"))
+        subprocess.check_call(["dpkg-deb", "-x", debs[0], os.path.join(WORK, "bash-root")])
+    return exe
+
+
+def dom0_files(args, kernel_ref):
+    files = {"/guest/bb.gz": build_guest_initramfs(
+        modules=["xen-blkfront"], extra_files={"/bin/blkbench": blkbench(),
+                                               "/bench-init": os.path.join(HERE,
+                                                                           "guest-bench-init")})}
+    cfg = os.path.join(WORK, "bb.cfg")
+    with open(cfg, "w") as f:
+        f.write(CFG % (args.mib, args.ops))
+    files["/etc/tern/bb.cfg"] = cfg
+    if kernel_ref:
+        moddir = glob.glob(os.path.join(CACHE, "kernel", "lib", "modules", "*", "kernel",
+                                        "drivers", "block"))[0]
+        files["/lib/modules-extra/xen-blkback.ko"] = os.path.join(moddir, "xen-blkback",
+                                                                  "xen-blkback.ko")
+        files["/bin/bash"] = bash()
+        libdir = os.path.join(CACHE, "xen-rootfs", "lib", "aarch64-linux-gnu")
+        files["/lib/aarch64-linux-gnu/libtinfo.so.6"] = os.path.realpath(
+            os.path.join(libdir, "libtinfo.so.6"))
+        for s in glob.glob(os.path.join(CACHE, "xen-rootfs", "etc", "xen", "scripts", "*")):
+            files["/etc/xen/scripts/" + os.path.basename(s)] = s
+    return files
+
+
+def run_guest(m, create, rounds, label):
+    """Creates the bench guest `rounds` times; returns {figure: [values]}."""
+    got = {f: [] for f in FIGURES}
+    for r in range(rounds):
+        m.run("rm -f %s" % LOG)
+        rc, out = m.run("%s /etc/tern/bb.cfg 2>&1" % create, timeout=180)
+        if rc != 0:
+            raise HarnessError("%s: create failed: %s" % (label, out[-1500:]))
+        m.run("for i in $(seq 400); do grep -q BLKBENCH-END %s 2>/dev/null && break; "
+              "sleep 1; done" % LOG, timeout=450)
+        rc, log = m.run("cat %s" % LOG)
+        vals = dict(re.findall(r"BLKBENCH (?:\S+ )?(\w+)=([\d.]+)", log))
+        vals.update(re.findall(r"(\w+_(?:mibs|iops))=([\d.]+)", log))
+        if "BLKBENCH-END rc=0" not in log or not all(f in vals for f in FIGURES):
+            raise HarnessError("%s round %d: no figures:\n%s" % (label, r + 1, log[-2000:]))
+        for f in FIGURES:
+            got[f].append(float(vals[f]))
+        print("%s round %d: %s" % (label, r + 1, " ".join("%s=%s" % (f, vals[f])
+                                                           for f in FIGURES)), flush=True)
+        m.run("for i in $(seq 60); do %s list bb >/dev/null 2>&1 || break; sleep 1; done; "
+              "%s destroy bb >/dev/null 2>&1; true" % (create.split()[0], create.split()[0]),
+              timeout=90)
+    return got
+
+
+def boot(hv, args, configs, results):
+    kernel_ref = hv == "xen" and "xen-kernel" in configs
+    initrd = build_initramfs("bench-block-%s" % ("ref" if kernel_ref else "plain"),
+                             xen_tools=True, guest=True, modules=DOM0_MODULES + ["loop"],
+                             extra_files=dom0_files(args, kernel_ref))
+    with Machine(hv=hv, smp=2, initrd=initrd, timeout=3600,
+                 log=os.path.join(OUT, "bench-block-%s.log" % hv)) as m:
+        m.wait_for_shell(timeout=300)
+        m.run_ok("tern-xen-start >/tmp/xs.log 2>&1 && tern-blkback && mkdir -p /root && "
+                 "truncate -s %dM /root/d.img" % (args.mib + 64), timeout=180)
+        if hv in configs:
+            results[hv] = run_guest(m, "tern create", args.rounds, hv)
+        if kernel_ref:
+            m.run_ok("kill $(pidof tern-blkback); sleep 1; insmod /lib/modules-extra/"
+                     "xen-blkback.ko; mkdir -p /var/run/xen-hotplug /var/lib/xen", timeout=60)
+            try:
+                results["xen-kernel"] = run_guest(m, "xl create", args.rounds, "xen-kernel")
+            except HarnessError as e:
+                rc, hp = m.run("tail -n 30 /var/log/xen/xen-hotplug.log; "
+                               "xenstore-ls /local/domain/0/backend/vbd 2>&1 | tail -n 20")
+                print("xen-kernel: %s\nhotplug log and backend nodes:\n%s" % (e, hp))
+        m.poweroff()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--mib", type=int, default=64)
+    ap.add_argument("--ops", type=int, default=2000)
+    ap.add_argument("--only", default="tern,xen,xen-kernel")
+    args = ap.parse_args()
+    configs = args.only.split(",")
+    os.makedirs(WORK, exist_ok=True)
+    results = {}
+    if "tern" in configs:
+        boot("tern", args, configs, results)
+    if "xen" in configs or "xen-kernel" in configs:
+        boot("xen", args, configs, results)
+    med = {c: {f: statistics.median(v) for f, v in r.items()} for c, r in results.items()}
+    print("\nmedians of %d rounds, %d MiB sequential (1 MiB requests), %d random 4 KiB reads"
+          % (args.rounds, args.mib, args.ops))
+    print("%-12s %14s %14s %14s" % ("config", "seqwrite MiB/s", "seqread MiB/s",
+                                    "randread IOPS"))
+    for c in ("tern", "xen", "xen-kernel"):
+        if c in med:
+            print("%-12s %14.2f %14.2f %14.1f" % ((c,) + tuple(med[c][f] for f in FIGURES)))
+    for a, b in (("tern", "xen"), ("tern", "xen-kernel"), ("xen", "xen-kernel")):
+        if a in med and b in med:
+            print("ratio %s/%s: %s" % (a, b, " ".join(
+                "%s=%.2f" % (f, med[a][f] / med[b][f]) for f in FIGURES)))
+    for c in configs:
+        if c not in med:
+            print("%s: no figures (see above)" % c)
+    return 0 if all(c in med for c in configs) else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except HarnessError as e:
+        print("FAIL: %s" % e)
+        sys.exit(1)
