@@ -30,12 +30,19 @@ vif = ["mac=%(mac)s"]
 """
 STREAM = os.path.join(BUILDDIR, "aarch64", "bin", "net-stream")
 STATE = "/local/domain/0/backend/vif/%d/0/state"
+MIB = int(os.environ.get("TERN_NET_MIB", "64"))  # a smaller transfer when debugging
+DIAG = "; cat /run/tern/netback/*.json; tail -20 /var/log/tern/netback.log"
+
+
+MACHINE = []
 
 
 def check(ok, what, detail=""):
     print("%s: %s" % ("PASS" if ok else "FAIL", what), flush=True)
     if not ok:
         print(detail[-3000:])
+        if MACHINE:
+            print(MACHINE[0].run("true" + DIAG, timeout=30)[1])
         sys.exit(1)
 
 
@@ -78,6 +85,7 @@ def main():
                              modules=DOM0_MODULES + ["tun"])
     with Machine(hv=HV, initrd=initrd, timeout=900,
                  log=os.path.join(OUT, "net-%s.log" % HV)) as m:
+        MACHINE.append(m)
         m.wait_for_shell(timeout=300)
         m.run_ok("tern-xen-start --no-consoled >/tmp/xs.log 2>&1 && tern-consoled && "
                  "tern-netback", timeout=120)
@@ -95,18 +103,20 @@ def main():
 
         # 64 MiB dom0 -> guest, then guest -> dom0
         guest(m, "g1", "net-stream recv 5001 >/tmp/r.txt 2>&1 &", wait_s=2)
-        rc, sent = m.run("net-stream send 10.0.0.2 5001 64 42", timeout=300)
+        rc, sent = m.run("net-stream send 10.0.0.2 5001 %d 42" % MIB, timeout=300)
         out = guest(m, "g1", "sleep 1; cat /tmp/r.txt", wait_s=4)
         s, r = hashes(sent), hashes(out)
-        check(rc == 0 and s and r and s[0][:2] == r[0][:2] and s[0][0] == str(64 << 20),
-              "64 MiB dom0 -> guest arrive with the same hash (%s s)" % (s[0][2] if s else "?"),
+        check(rc == 0 and s and r and s[0][:2] == r[0][:2] and s[0][0] == str(MIB << 20),
+              "%d MiB dom0 -> guest arrive with the same hash (%s s)" % (MIB, s[0][2] if s else "?"),
               sent + out)
         m.run_ok("net-stream recv 5002 >/tmp/r2.txt 2>&1 & sleep 1", timeout=30)
-        out = guest(m, "g1", "net-stream send 10.0.0.1 5002 64 43", wait_s=90, timeout=200)
-        rc, got = m.run("sleep 1; cat /tmp/r2.txt", timeout=30)
+        guest(m, "g1", "net-stream send 10.0.0.1 5002 %d 43 >/tmp/s.txt 2>&1 &" % MIB, wait_s=2)
+        rc, got = m.run("for i in $(seq 400); do grep -q bytes= /tmp/r2.txt && break; sleep 1; "
+                        "done; cat /tmp/r2.txt", timeout=450)
+        out = guest(m, "g1", "sleep 1; cat /tmp/s.txt", wait_s=4)
         s, r = hashes(out), hashes(got)
-        check(s and r and s[0][:2] == r[0][:2] and r[0][0] == str(64 << 20),
-              "64 MiB guest -> dom0 arrive with the same hash (%s s)" % (r[0][2] if r else "?"),
+        check(s and r and s[0][:2] == r[0][:2] and r[0][0] == str(MIB << 20),
+              "%d MiB guest -> dom0 arrive with the same hash (%s s)" % (MIB, r[0][2] if r else "?"),
               out + got)
 
         # a second guest on the same switch
