@@ -61,8 +61,7 @@ static void output(struct nb_daemon *d, struct nb_bridge *br, int port, const ui
     if (port == NB_TAP_PORT) {
         /* EAGAIN (dom0 not reading fast enough) or a down interface: the frame is lost,
          * as on a congested link */
-        if (br->tap_fd >= 0 && write(br->tap_fd, frame, len) < 0 && errno != EAGAIN &&
-            errno != EIO)
+        if (br->tap_fd >= 0 && write(br->tap_fd, frame, len) < 0 && errno != EAGAIN && errno != EIO)
             nb_log("switch %s: write to the TAP: %s", br->name, strerror(errno));
         return;
     }
@@ -89,7 +88,7 @@ void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, con
 void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br)
 {
     for (int i = 0; i < TAP_READ_BURST; i++) {
-        ssize_t n = read(br->tap_fd, d->txbuf, 65536);
+        ssize_t n = read(br->tap_fd, d->txbuf, NB_TX_MAX);
 
         if (n < 0) {
             if (errno != EAGAIN && errno != EINTR)

@@ -24,11 +24,13 @@
 #endif
 
 #define NB_PAGE           4096u
-#define NB_PORTS          64   /* per switch; port 0 is the TAP */
+#define NB_PORTS          64 /* per switch; port 0 is the TAP */
 #define NB_TAP_PORT       0
-#define NB_RXQ_LEN        256  /* frames waiting for a guest's posted RX buffers */
-#define NB_RXQ_FRAME      2048 /* larger frames cannot reach a guest (no feature-sg) */
-#define NB_RX_BATCH       64   /* frames per grant-copy hypercall toward a guest */
+#define NB_RXQ_LEN        256      /* frames waiting for a guest's posted RX buffers */
+#define NB_RXQ_FRAME      2048     /* larger frames cannot reach a guest (no feature-sg) */
+#define NB_RX_BATCH       64       /* frames per grant-copy hypercall toward a guest */
+#define NB_TX_BATCH       32       /* packets per grant-copy hypercall from a guest */
+#define NB_TX_MAX         65536    /* the largest packet a TX request can describe, and then some */
 #define NB_DEFAULT_BRIDGE "xenbr0" /* libxl's default bridge= */
 
 struct nb_bridge;
@@ -75,9 +77,9 @@ struct nb_daemon {
     xenevtchn_handle *xce;
     struct nb_vif *vifs;
     struct nb_bridge *bridges;
-    uint8_t *txbuf; /* one packet from a guest (at most 64 KiB) */
-    xengnttab_grant_copy_segment_t seg[NB_RX_BATCH > XEN_NETIF_NR_SLOTS_MIN ? NB_RX_BATCH
-                                                                           : XEN_NETIF_NR_SLOTS_MIN];
+    uint8_t *txbuf; /* NB_TX_BATCH packets from a guest, NB_TX_MAX bytes apart */
+    xengnttab_grant_copy_segment_t txseg[NB_TX_BATCH * XEN_NETIF_NR_SLOTS_MIN];
+    xengnttab_grant_copy_segment_t rxseg[NB_RX_BATCH];
 };
 
 uint64_t nb_now_us(void);

@@ -115,7 +115,7 @@ static int serve(void)
         return 1;
     d.xgt = xengnttab_open(NULL, 0);
     d.xce = xenevtchn_open(NULL, 0);
-    d.txbuf = malloc(65536);
+    d.txbuf = malloc((size_t)NB_TX_BATCH * NB_TX_MAX);
     if (!d.xgt || !d.xce || !d.txbuf) {
         nb_log("open /dev/xen/gntdev and /dev/xen/evtchn: %s", strerror(errno));
         return 1;

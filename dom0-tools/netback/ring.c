@@ -101,40 +101,73 @@ static void tx_respond(struct nb_vif *v, const netif_tx_request_t *req, unsigned
     }
 }
 
-/* Copies one checked packet out of the guest and hands it to the switch. */
-static int16_t tx_packet(struct nb_daemon *d, struct nb_vif *v, const netif_tx_request_t *req,
-                         unsigned used)
-{
-    unsigned len = nb_tx_copy_plan(req, used, (uint16_t)v->fe_domid, d->txbuf, d->seg);
+/* Packets taken off the ring whose data one grant-copy hypercall fetches together. */
+struct tx_batch {
+    unsigned npkt, nseg;
+    struct {
+        unsigned seg, used, len;
+        uint16_t flags;
+    } pkt[NB_TX_BATCH];
+    netif_tx_request_t req[NB_TX_BATCH][XEN_NETIF_NR_SLOTS_MIN];
+};
 
-    if (xengnttab_grant_copy(d->xgt, used, d->seg) < 0)
-        return NETIF_RSP_ERROR;
-    for (unsigned i = 0; i < used; i++)
-        if (d->seg[i].status != GNTST_okay)
-            return NETIF_RSP_ERROR; /* e.g. a grant reference the guest does not own */
+/* One packet whose data arrived: checksum, source MAC, into the switch. */
+static void tx_deliver(struct nb_daemon *d, struct nb_vif *v, uint8_t *frame, unsigned len,
+                       uint16_t flags)
+{
     v->st_dirty = true;
-    if ((req[0].flags & NETTXF_csum_blank) && nb_csum_fill(d->txbuf, len) < 0) {
+    if ((flags & NETTXF_csum_blank) && nb_csum_fill(frame, len) < 0) {
         v->st.tx_drops++; /* not TCP/UDP over IP: the checksum cannot be completed */
-        return NETIF_RSP_OKAY;
+        return;
     }
-    if (!nb_frame_src_ok(d->txbuf, len, v->mac)) {
-        v->st.tx_spoofed++;
-        return NETIF_RSP_OKAY; /* dropped, as a switch port with a MAC filter does */
+    if (!nb_frame_src_ok(frame, len, v->mac)) {
+        v->st.tx_spoofed++; /* dropped, as a switch port with a MAC filter does */
+        return;
     }
     v->st.tx_packets++;
     v->st.tx_bytes += len;
-    nb_bridge_input(d, v->br, v->port, d->txbuf, len);
-    return NETIF_RSP_OKAY;
+    nb_bridge_input(d, v->br, v->port, frame, len);
+}
+
+/* Copies the batch's data out of the guest, answers its requests and switches its packets
+ * (answers first: the switch may copy into other guests, which does not need these). */
+static void tx_flush(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b)
+{
+    bool ok[NB_TX_BATCH];
+
+    if (!b->npkt)
+        return;
+    if (xengnttab_grant_copy(d->xgt, b->nseg, d->txseg) < 0)
+        for (unsigned i = 0; i < b->nseg; i++)
+            d->txseg[i].status = GNTST_general_error;
+    for (unsigned p = 0; p < b->npkt; p++) {
+        ok[p] = true;
+        for (unsigned i = 0; i < b->pkt[p].used; i++)
+            if (d->txseg[b->pkt[p].seg + i].status != GNTST_okay)
+                ok[p] = false; /* e.g. a grant reference the guest does not own */
+        if (!ok[p]) {
+            v->st.tx_drops++;
+            v->st_dirty = true;
+        }
+        tx_respond(v, b->req[p], b->pkt[p].used, ok[p] ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
+    }
+    for (unsigned p = 0; p < b->npkt; p++)
+        if (ok[p])
+            tx_deliver(d, v, d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].flags);
+    b->npkt = b->nseg = 0;
 }
 
 void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
 {
     netif_tx_back_ring_t *r = &v->tx;
     netif_tx_request_t req[XEN_NETIF_NR_SLOTS_MIN + 1];
+    struct tx_batch *b = calloc(1, sizeof(*b));
     int more, notify_fe;
 
-    if (!v->connected || v->broken)
+    if (!v->connected || v->broken || !b) {
+        free(b);
         return;
+    }
     v->tx_held = false;
     do {
         RING_IDX rp = r->sring->req_prod;
@@ -144,7 +177,7 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
         avail = nb_ring_pending(rp, r->req_cons, r->rsp_prod_pvt, RING_SIZE(r));
         if (avail < 0) {
             set_broken(v, "the frontend's TX req_prod is beyond the ring: vif no longer served");
-            return;
+            goto out;
         }
         while (r->req_cons != rp) {
             unsigned n = (unsigned)(rp - r->req_cons), used = 0;
@@ -159,7 +192,7 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
             if (verdict == NB_TX_INCOMPLETE) {
                 if (n == XEN_NETIF_NR_SLOTS_MIN + 1) {
                     set_broken(v, "a TX packet chain longer than the slot limit");
-                    return;
+                    goto out;
                 }
                 break; /* the rest of the chain is not produced yet */
             }
@@ -176,16 +209,33 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
                 v->st.tx_drops++;
                 v->st_dirty = true;
                 tx_respond(v, req, used, NETIF_RSP_ERROR);
-            } else {
-                tx_respond(v, req, used, tx_packet(d, v, req, used));
+                continue;
             }
+            {
+                unsigned p = b->npkt++;
+
+                b->pkt[p].seg = b->nseg;
+                b->pkt[p].used = used;
+                b->pkt[p].flags = req[0].flags;
+                memcpy(b->req[p], req, used * sizeof(req[0]));
+                b->pkt[p].len =
+                    nb_tx_copy_plan(req, used, (uint16_t)v->fe_domid,
+                                    d->txbuf + (size_t)p * NB_TX_MAX, d->txseg + b->nseg);
+                b->nseg += used;
+            }
+            if (b->npkt == NB_TX_BATCH)
+                tx_flush(d, v, b);
         }
+        tx_flush(d, v, b);
         RING_FINAL_CHECK_FOR_REQUESTS(r, more);
     } while (more);
 push:
+    tx_flush(d, v, b);
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, notify_fe);
     if (notify_fe)
         notify(d, v);
+out:
+    free(b);
 }
 
 void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len)
@@ -219,15 +269,15 @@ static void rx_batch(struct nb_daemon *d, struct nb_vif *v, unsigned n)
 
         RING_COPY_REQUEST(r, r->req_cons + i, &rq);
         /* frames are at most NB_RXQ_FRAME bytes, so they always fit one page */
-        nb_rx_copy_plan(f->data, f->len, &rq, (uint16_t)v->fe_domid, 0, &d->seg[i], &rsp[i]);
+        nb_rx_copy_plan(f->data, f->len, &rq, (uint16_t)v->fe_domid, 0, &d->rxseg[i], &rsp[i]);
     }
-    if (xengnttab_grant_copy(d->xgt, n, d->seg) < 0)
+    if (xengnttab_grant_copy(d->xgt, n, d->rxseg) < 0)
         for (unsigned i = 0; i < n; i++)
-            d->seg[i].status = GNTST_general_error;
+            d->rxseg[i].status = GNTST_general_error;
     for (unsigned i = 0; i < n; i++) {
         struct nb_rxq_frame *f = &v->rxq[(v->rxq_head + i) % NB_RXQ_LEN];
 
-        if (d->seg[i].status != GNTST_okay) {
+        if (d->rxseg[i].status != GNTST_okay) {
             rsp[i].status = NETIF_RSP_ERROR; /* a buffer the guest does not own */
             v->st.rx_drops++;
         } else {

@@ -16,7 +16,8 @@
 #define STATS_DIR      "/run/tern/netback"
 #define TOKEN_FRONTEND "tern-netback:frontend"
 
-static void vlog(const struct nb_vif *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void vlog(const struct nb_vif *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void vlog(const struct nb_vif *v, const char *fmt, ...)
 {
     char msg[256];
@@ -137,8 +138,9 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
         return -1;
     }
     if (tx < 0 || rx < 0 || port <= 0) {
-        vlog(v, "%s: tx-ring-ref, rx-ring-ref or event-channel missing or bad "
-                "(split event channels are not offered)",
+        vlog(v,
+             "%s: tx-ring-ref, rx-ring-ref or event-channel missing or bad "
+             "(split event channels are not offered)",
              v->fe);
         return -1;
     }
