@@ -251,3 +251,13 @@ aarch64/bin/net-stream: $(srcdir)/tests/system/net-stream.c
 	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) -o $@ $<
 AARCH64_OUTPUTS += aarch64/bin/net-stream
 EXTRA_DIST += tests/system/net-stream.c
+# ring.c against a simulated netfront (its grant copies, event channel and switch are fakes).
+check_PROGRAMS += tests/unit/dom0-tools/check_netback_ring
+TESTS += tests/unit/dom0-tools/check_netback_ring
+tests_unit_dom0_tools_check_netback_ring_SOURCES = tests/unit/dom0-tools/check_netback_ring.c \
+	dom0-tools/netback/ring.c dom0-tools/netback/txcheck.c dom0-tools/netback/copyplan.c \
+	dom0-tools/netback/csum.c dom0-tools/netback/ringidx.c dom0-tools/netback/rate.c \
+	dom0-tools/netback/switch.c
+tests_unit_dom0_tools_check_netback_ring_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
+tests_unit_dom0_tools_check_netback_ring_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_dom0_tools_check_netback_ring_LDADD = $(CHECK_LIBS)

@@ -162,6 +162,7 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
     netif_tx_back_ring_t *r = &v->tx;
     netif_tx_request_t req[XEN_NETIF_NR_SLOTS_MIN + 1];
     struct tx_batch *b = calloc(1, sizeof(*b));
+    bool incomplete = false;
     int more, notify_fe;
 
     if (!v->connected || v->broken || !b) {
@@ -194,7 +195,8 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
                     set_broken(v, "a TX packet chain longer than the slot limit");
                     goto out;
                 }
-                break; /* the rest of the chain is not produced yet */
+                incomplete = true; /* the rest of the chain is not produced yet */
+                break;
             }
             if (verdict == NB_TX_OK && !nb_bucket_take(&v->bucket, req[0].size, nb_now_us())) {
                 v->tx_held = true; /* over its rate: stays on the ring until the refill */
@@ -208,6 +210,7 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
                 vlog(v, msg);
                 v->st.tx_drops++;
                 v->st_dirty = true;
+                tx_flush(d, v, b); /* answers stay in ring order */
                 tx_respond(v, req, used, NETIF_RSP_ERROR);
                 continue;
             }
@@ -227,7 +230,15 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
                 tx_flush(d, v, b);
         }
         tx_flush(d, v, b);
-        RING_FINAL_CHECK_FOR_REQUESTS(r, more);
+        if (incomplete) {
+            /* be told when more requests come (not on the same ones again) */
+            r->sring->req_event = rp + 1;
+            xen_mb();
+            more = r->sring->req_prod != rp;
+            incomplete = false;
+        } else {
+            RING_FINAL_CHECK_FOR_REQUESTS(r, more);
+        }
     } while (more);
 push:
     tx_flush(d, v, b);

@@ -83,7 +83,10 @@ static void apply_rate(struct nb_daemon *d, struct nb_vif *v)
         r.bytes_per_interval = bytes;
         r.interval_us = us;
     }
-    nb_bucket_set(&v->bucket, &r, nb_now_us());
+    if (v->bucket.rate.bytes_per_interval)
+        nb_bucket_set(&v->bucket, &r, nb_now_us()); /* a live change */
+    else
+        nb_bucket_init(&v->bucket, &r, nb_now_us()); /* from unlimited: a full bucket */
     snprintf(v->rate_text, sizeof(v->rate_text), "%s", text);
     if (*text)
         vlog(v, "rate %" PRIu64 " bytes per %" PRIu32 " us", r.bytes_per_interval, r.interval_us);
