@@ -19,7 +19,8 @@ static unsigned notifies, delivered, last_len, copy_calls;
 static uint8_t last_frame[NB_TX_MAX];
 static uint64_t now_us;
 
-int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count, xengnttab_grant_copy_segment_t *segs)
+int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
+                         xengnttab_grant_copy_segment_t *segs)
 {
     (void)xgt;
     copy_calls++;
@@ -213,9 +214,9 @@ START_TEST(test_tx_spoof_grant_malformed)
     uint16_t id;
 
     frame_in(1, 0, other, 60);
-    tx_req(1, 1, 0, 60, 0);  /* spoofed source MAC */
-    tx_req(2, 99, 0, 60, 0); /* a grant the guest does not own */
-    tx_req(3, 1, 0, 5, 0);   /* shorter than an Ethernet header */
+    tx_req(1, 1, 0, 60, 0);    /* spoofed source MAC */
+    tx_req(2, 99, 0, 60, 0);   /* a grant the guest does not own */
+    tx_req(3, 1, 0, 5, 0);     /* shorter than an Ethernet header */
     tx_req(4, 1, 4090, 60, 0); /* crosses its page */
     tx_push();
     nb_ring_tx(&d, &v);
@@ -301,9 +302,9 @@ END_TEST
 START_TEST(test_tx_csum_blank)
 {
     /* IPv4 10.0.0.1 -> 10.0.0.2, UDP 1234 -> 5678, "hello"; checksum 0x8cff (see check_netback) */
-    static const uint8_t pkt[33] = {0x45, 0, 0, 33, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1,
-                                    10, 0, 0, 2, 0x04, 0xd2, 0x16, 0x2e, 0, 13, 0x12, 0x34,
-                                    'h', 'e', 'l', 'l', 'o'};
+    static const uint8_t pkt[33] = {0x45, 0,    0, 33, 0,    0,    0x40, 0,   64,  17,   0,
+                                    0,    10,   0, 0,  1,    10,   0,    0,   2,   0x04, 0xd2,
+                                    0x16, 0x2e, 0, 13, 0x12, 0x34, 'h',  'e', 'l', 'l',  'o'};
 
     frame_in(1, 0, MAC, 14);
     guest[1][12] = 0x08;
@@ -357,7 +358,7 @@ START_TEST(test_rx_posted_buffers)
     rsp = RING_GET_RESPONSE(&frx, 1);
     ck_assert_uint_eq(rsp->id, 11);
     ck_assert_int_eq(rsp->status, NETIF_RSP_ERROR);
-    ck_assert_uint_eq(v.rxq_count, 1); /* the third waits for a buffer... */
+    ck_assert_uint_eq(v.rxq_count, 1);          /* the third waits for a buffer... */
     ck_assert_uint_eq(frx.sring->req_event, 3); /* ...and asked to be told of one */
     rx_post(12, 5);
     nb_ring_rx_flush(&d, &v);
