@@ -5,7 +5,8 @@ network. One boot: dom0 starts tern-netback, whose switch xenbr0 is a TAP interf
 state 4); dom0 and the guest ping each other; 64 MiB go each way over TCP with the same hash at
 both ends (tests/system/net-stream.c); a second guest pings the first through the switch; a
 frame with a spoofed source MAC does not get through (dom0 sees only the honest frames) and is
-counted in the vif's counters (/run/tern/netback/D.N.json).
+counted in the vif's counters (/run/tern/netback/D.N.json); a killed backend is restarted
+and dom0 pings both guests again; `tern destroy` tears the vifs down.
 
 Exit status: 0 pass, 1 fail, 77 skipped."""
 import os
@@ -134,6 +135,14 @@ def main():
               out + got)
         sp = re.search(r'"spoofed":(\d+)', got)
         check(sp and int(sp.group(1)) >= 20, "the vif counts the spoofed frames it dropped", got)
+
+        # a killed backend is restarted by its supervisor and re-adopts the connected vifs
+        rc, out = m.run("old=$(cat /run/tern-netback.pid); kill -9 $old; sleep 3; "
+                        "new=$(cat /run/tern-netback.pid); [ \"$new\" != \"$old\" ] && "
+                        "kill -0 $new && tail -4 /var/log/tern/netback.log && "
+                        "ping -c 3 -W 5 10.0.0.2 && ping -c 3 -W 5 10.0.0.3", timeout=90)
+        check(rc == 0 and out.count("re-adopted") == 2 and out.count(" 0% packet loss") == 2,
+              "a killed backend comes back, re-adopts both vifs, and dom0 pings both guests", out)
 
         rc, out = m.run("tern destroy g2; tern destroy g1; sleep 2; tail -8 "
                         "/var/log/tern/netback.log; ls /run/tern/netback/", timeout=60)
