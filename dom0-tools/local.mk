@@ -218,7 +218,47 @@ tests_unit_dom0_tools_check_netback_SOURCES = tests/unit/dom0-tools/check_netbac
 	dom0-tools/netback/stats.c dom0-tools/netback/stats.h \
 	dom0-tools/netback/path.c dom0-tools/netback/path.h \
 	dom0-tools/netback/copyplan.c dom0-tools/netback/copyplan.h \
-	dom0-tools/netback/ringidx.c dom0-tools/netback/ringidx.h
+	dom0-tools/netback/ringidx.c dom0-tools/netback/ringidx.h \
+	dom0-tools/netback/csum.c dom0-tools/netback/csum.h
 tests_unit_dom0_tools_check_netback_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_LDADD = $(CHECK_LIBS)
+# The daemon: tern-netback (one process for all vifs, with a supervisor; docs/netback.md).
+TOOLS_NETBACK_SRCS = dom0-tools/netback/rate.c dom0-tools/netback/switch.c \
+	dom0-tools/netback/txcheck.c dom0-tools/netback/stats.c dom0-tools/netback/path.c \
+	dom0-tools/netback/copyplan.c dom0-tools/netback/ringidx.c dom0-tools/netback/csum.c \
+	dom0-tools/netback/tap.c dom0-tools/netback/bridge.c dom0-tools/netback/ring.c \
+	dom0-tools/netback/vif.c dom0-tools/netback/netback.c dom0-tools/console/events.c
+TOOLS_NETBACK_HDRS = dom0-tools/netback/rate.h dom0-tools/netback/switch.h \
+	dom0-tools/netback/txcheck.h dom0-tools/netback/stats.h dom0-tools/netback/path.h \
+	dom0-tools/netback/copyplan.h dom0-tools/netback/ringidx.h dom0-tools/netback/csum.h \
+	dom0-tools/netback/tap.h dom0-tools/netback/nb.h
+noinst_PROGRAMS += dom0-tools/netback/tern-netback
+dom0_tools_netback_tern_netback_SOURCES = $(TOOLS_NETBACK_SRCS) $(TOOLS_NETBACK_HDRS)
+dom0_tools_netback_tern_netback_CPPFLAGS = $(TOOLS_CPPFLAGS)
+dom0_tools_netback_tern_netback_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_linux.a \
+	$(FDT_LIBS) $(Z_LIBS) $(TOOLS_XS_HOST_LIBS)
+EXTRA_DIST += docs/netback.md
+aarch64/bin/tern-netback: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(TOOLS_NETBACK_SRCS) \
+		$(TOOLS_NETBACK_HDRS))
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) $(TOOLS_A64_FLAGS) -o $@ \
+		$(addprefix $(srcdir)/,$(TOOLS_NETBACK_SRCS)) $(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) \
+		$(AARCH64_LIBZ) -lpthread
+AARCH64_OUTPUTS += aarch64/bin/tern-netback
+# The network system tests' traffic tool (in dom0's /usr/local/bin, and in the test guests).
+aarch64/bin/net-stream: $(srcdir)/tests/system/net-stream.c
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) -o $@ $<
+AARCH64_OUTPUTS += aarch64/bin/net-stream
+EXTRA_DIST += tests/system/net-stream.c
+# ring.c against a simulated netfront (its grant copies, event channel and switch are fakes).
+check_PROGRAMS += tests/unit/dom0-tools/check_netback_ring
+TESTS += tests/unit/dom0-tools/check_netback_ring
+tests_unit_dom0_tools_check_netback_ring_SOURCES = tests/unit/dom0-tools/check_netback_ring.c \
+	dom0-tools/netback/ring.c dom0-tools/netback/txcheck.c dom0-tools/netback/copyplan.c \
+	dom0-tools/netback/csum.c dom0-tools/netback/ringidx.c dom0-tools/netback/rate.c \
+	dom0-tools/netback/switch.c
+tests_unit_dom0_tools_check_netback_ring_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
+tests_unit_dom0_tools_check_netback_ring_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_dom0_tools_check_netback_ring_LDADD = $(CHECK_LIBS)

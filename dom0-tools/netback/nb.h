@@ -1,0 +1,115 @@
+/* tern-netback: the daemon's state (one thread): the switches with their TAP port, the vifs
+ * with their rings, and the shared grant-table and event-channel handles. */
+#ifndef TERN_NETBACK_NB_H
+#define TERN_NETBACK_NB_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <xenevtchn.h>
+#include <xengnttab.h>
+#include <xen/xen.h>
+#include <xen/grant_table.h>
+#include <xen/io/netif.h>
+#include "../tern/tern.h"
+#include "rate.h"
+#include "stats.h"
+#include "switch.h"
+
+/* ring.h's barriers: xenctrl.h defines them for tools. */
+#ifndef xen_mb
+#define xen_mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define xen_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define xen_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
+
+#define NB_PAGE           4096u
+#define NB_PORTS          64 /* per switch; port 0 is the TAP */
+#define NB_TAP_PORT       0
+#define NB_RXQ_LEN        256      /* frames waiting for a guest's posted RX buffers */
+#define NB_RXQ_FRAME      2048     /* larger frames cannot reach a guest (no feature-sg) */
+#define NB_RX_BATCH       64       /* frames per grant-copy hypercall toward a guest */
+#define NB_TX_BATCH       32       /* packets per grant-copy hypercall from a guest */
+#define NB_TX_MAX         65536    /* the largest packet a TX request can describe, and then some */
+#define NB_DEFAULT_BRIDGE "xenbr0" /* libxl's default bridge= */
+
+struct nb_bridge;
+
+struct nb_rxq_frame {
+    uint16_t len;
+    uint8_t data[NB_RXQ_FRAME];
+};
+
+struct nb_vif {
+    uint32_t domid, devid, fe_domid;
+    char be[96], fe[128], fe_token[64];
+    int state; /* the backend state we last wrote (or found) */
+    uint8_t mac[6];
+    struct nb_bridge *br;
+    int port;
+
+    bool connected, broken, tx_held;
+    void *tx_sring, *rx_sring;
+    netif_tx_back_ring_t tx;
+    netif_rx_back_ring_t rx;
+    evtchn_port_t remote_port, local_port;
+    struct nb_bucket bucket;
+    char rate_text[48]; /* the rate node as last applied */
+
+    struct nb_rxq_frame *rxq;
+    unsigned rxq_head, rxq_count;
+    struct nb_vif_stats st;
+    bool st_dirty;
+    struct nb_vif *next;
+};
+
+struct nb_bridge {
+    char name[IFNAMSIZ];
+    int tap_fd; /* -1 if the TAP could not be opened (the guests still reach each other) */
+    struct nb_switch sw;
+    struct nb_vif *port[NB_PORTS];
+    struct nb_bridge *next;
+};
+
+struct nb_daemon {
+    struct tern_ctx *tc;
+    xengnttab_handle *xgt;
+    xenevtchn_handle *xce;
+    struct nb_vif *vifs;
+    struct nb_bridge *bridges;
+    uint8_t *txbuf; /* NB_TX_BATCH packets from a guest, NB_TX_MAX bytes apart */
+    xengnttab_grant_copy_segment_t txseg[NB_TX_BATCH * XEN_NETIF_NR_SLOTS_MIN];
+    xengnttab_grant_copy_segment_t rxseg[NB_RX_BATCH];
+};
+
+uint64_t nb_now_us(void);
+void nb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* bridge.c: switches and their TAP port. */
+struct nb_bridge *nb_bridge_get(struct nb_daemon *d, const char *name);
+int nb_bridge_attach(struct nb_bridge *br, struct nb_vif *v); /* port number or -1 */
+void nb_bridge_detach(struct nb_bridge *br, struct nb_vif *v);
+/* A frame entering the switch on in_port goes to its destination port(s). */
+void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, const uint8_t *frame,
+                     unsigned len);
+/* Reads what dom0 sent through the TAP (a bounded number of frames). */
+void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br);
+
+/* ring.c: the two rings of a connected vif. */
+int nb_ring_map(struct nb_daemon *d, struct nb_vif *v, grant_ref_t tx_ref, grant_ref_t rx_ref,
+                bool adopt, char *err, size_t errlen);
+void nb_ring_unmap(struct nb_daemon *d, struct nb_vif *v);
+/* Takes the guest's packets off its TX ring into the switch (unless its rate holds them). */
+void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v);
+/* Queues a frame for the guest; nb_ring_rx_flush copies queued frames into posted buffers. */
+void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len);
+void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v);
+
+/* vif.c: the xenbus side. */
+void nb_vif_update(struct nb_daemon *d, uint32_t domid, uint32_t devid);
+void nb_vif_scan(struct nb_daemon *d);
+struct nb_vif *nb_vif_by_port(struct nb_daemon *d, evtchn_port_t local_port);
+/* Writes the counters of vifs whose counters changed under /run/tern/netback/. */
+void nb_vif_write_stats(struct nb_daemon *d);
+
+#endif

@@ -1,0 +1,279 @@
+/* tern-netback: the dom0 network backend for every guest's vif devices (docs/netback.md).
+ *
+ * One thread follows xenstore (a watch on /local/domain/0/backend/vif, and one per vif on its
+ * frontend's state), the event channels of all connected vifs (one libxenevtchn handle) and
+ * the TAP port of each switch, in one poll loop; the switches and rings are in nb.h.
+ *
+ * Unless -f, it becomes a daemon made of two processes: a small supervisor that restarts the
+ * backend whenever it dies, and the backend itself (pid in /run/tern-netback.pid). A new
+ * backend re-adopts the connected vifs and attaches to the (persistent) TAP interfaces again. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "../console/events.h"
+#include "nb.h"
+#include "path.h"
+
+#define PIDFILE        "/run/tern-netback.pid"
+#define LOGFILE        "/var/log/tern/netback.log"
+#define TOKEN_BACKEND  "tern-netback:backend"
+#define TOKEN_FRONTEND "tern-netback:frontend:" /* followed by "D/N" */
+#define STATS_MS       1000
+/* A safety net in case a watch event was lost (e.g. xenstored restarted). */
+#define FALLBACK_SCAN_MS 30000
+#define MAX_POLL         (2 + 16)
+
+uint64_t nb_now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void nb_log(const char *fmt, ...)
+{
+    va_list al;
+
+    fputs("tern-netback: ", stderr);
+    va_start(al, fmt);
+    vfprintf(stderr, fmt, al);
+    va_end(al);
+    fputc('\n', stderr);
+}
+
+static void xs_events(struct nb_daemon *d)
+{
+    char **ev;
+
+    while ((ev = xs_check_watch(d->tc->xsh))) {
+        const char *path = ev[XS_WATCH_PATH], *token = ev[XS_WATCH_TOKEN];
+        struct nb_vif_path vp;
+        unsigned domid, devid;
+
+        if (!strncmp(token, TOKEN_FRONTEND, strlen(TOKEN_FRONTEND))) {
+            if (sscanf(token + strlen(TOKEN_FRONTEND), "%u/%u", &domid, &devid) == 2)
+                nb_vif_update(d, domid, devid);
+        } else if (!strcmp(token, TOKEN_BACKEND)) {
+            if (nb_vif_path_parse(path, &vp) == 0)
+                nb_vif_update(d, vp.domid, vp.devid);
+            else
+                nb_vif_scan(d);
+        }
+        free(ev);
+    }
+}
+
+static void evtchn_events(struct nb_daemon *d)
+{
+    xenevtchn_port_or_error_t port = xenevtchn_pending(d->xce);
+    struct nb_vif *v;
+
+    if (port < 0)
+        return;
+    xenevtchn_unmask(d->xce, (evtchn_port_t)port);
+    v = nb_vif_by_port(d, (evtchn_port_t)port);
+    if (v) {
+        nb_ring_tx(d, v);
+        nb_ring_rx_flush(d, v);
+    }
+}
+
+/* Poll timeout: the next stats write, or the earliest refill of a vif held by its rate. */
+static int timeout_ms(struct nb_daemon *d)
+{
+    uint64_t now = nb_now_us(), wait = STATS_MS * 1000ull;
+
+    for (struct nb_vif *v = d->vifs; v; v = v->next)
+        if (v->tx_held) {
+            uint64_t w = nb_bucket_wait(&v->bucket, now);
+
+            if (w < wait)
+                wait = w;
+        }
+    return (int)((wait + 999) / 1000);
+}
+
+static int serve(void)
+{
+    struct tern_ctx tc;
+    struct nb_daemon d = {.tc = &tc};
+    uint64_t last_stats = 0, last_scan;
+
+    signal(SIGPIPE, SIG_IGN);
+    if (tern_ctx_open(&tc, true) < 0)
+        return 1;
+    d.xgt = xengnttab_open(NULL, 0);
+    d.xce = xenevtchn_open(NULL, 0);
+    d.txbuf = malloc((size_t)NB_TX_BATCH * NB_TX_MAX);
+    if (!d.xgt || !d.xce || !d.txbuf) {
+        nb_log("open /dev/xen/gntdev and /dev/xen/evtchn: %s", strerror(errno));
+        return 1;
+    }
+    if (!xs_watch(tc.xsh, NB_BACKEND_ROOT, TOKEN_BACKEND)) {
+        nb_log("watch %s: %s", NB_BACKEND_ROOT, strerror(errno));
+        return 1;
+    }
+    nb_bridge_get(&d, NB_DEFAULT_BRIDGE); /* dom0's interface exists before any guest */
+    nb_vif_scan(&d);
+    last_scan = nb_now_us();
+    for (;;) {
+        struct pollfd pfd[MAX_POLL];
+        struct nb_bridge *tapbr[MAX_POLL];
+        nfds_t n = 2;
+        uint64_t now;
+        int rc;
+
+        pfd[0] = (struct pollfd){.fd = xs_fileno(tc.xsh), .events = POLLIN};
+        pfd[1] = (struct pollfd){.fd = xenevtchn_fd(d.xce), .events = POLLIN};
+        for (struct nb_bridge *br = d.bridges; br && n < MAX_POLL; br = br->next)
+            if (br->tap_fd >= 0) {
+                tapbr[n] = br;
+                pfd[n++] = (struct pollfd){.fd = br->tap_fd, .events = POLLIN};
+            }
+        rc = poll(pfd, n, timeout_ms(&d));
+        if (rc < 0 && errno != EINTR) {
+            nb_log("poll: %s", strerror(errno));
+            return 1;
+        }
+        if (rc > 0) {
+            if (pfd[1].revents & POLLIN)
+                evtchn_events(&d);
+            for (nfds_t i = 2; i < n; i++)
+                if (pfd[i].revents & POLLIN)
+                    nb_bridge_tap_read(&d, tapbr[i]);
+            if (pfd[0].revents & POLLIN)
+                xs_events(&d);
+        }
+        now = nb_now_us();
+        for (struct nb_vif *v = d.vifs; v; v = v->next) {
+            if (v->tx_held && nb_bucket_wait(&v->bucket, now) == 0)
+                nb_ring_tx(&d, v);
+            if (v->rxq_count)
+                nb_ring_rx_flush(&d, v);
+        }
+        if (now - last_stats >= STATS_MS * 1000ull) {
+            nb_vif_write_stats(&d);
+            last_stats = now;
+        }
+        if (now - last_scan >= FALLBACK_SCAN_MS * 1000ull) {
+            nb_vif_scan(&d);
+            last_scan = now;
+        }
+    }
+}
+
+static void write_pid(pid_t pid)
+{
+    FILE *f = fopen(PIDFILE, "w");
+
+    if (f) {
+        fprintf(f, "%d\n", (int)pid);
+        fclose(f);
+    }
+}
+
+static volatile sig_atomic_t stopping;
+static volatile pid_t child;
+
+static void on_term(int sig)
+{
+    (void)sig;
+    stopping = 1;
+    if (child > 0)
+        kill(child, SIGTERM);
+}
+
+/* The supervisor: runs the backend, and again whenever it dies of anything but our stop. */
+static int supervise(void)
+{
+    struct sigaction sa = {.sa_handler = on_term};
+
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    while (!stopping) {
+        pid_t pid = fork();
+        int status;
+
+        if (pid < 0) {
+            nb_log("fork: %s", strerror(errno));
+            sleep(1);
+            continue;
+        }
+        if (pid == 0) {
+            signal(SIGTERM, SIG_DFL);
+            signal(SIGINT, SIG_DFL);
+            _exit(serve());
+        }
+        child = pid;
+        write_pid(pid);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        child = 0;
+        if (stopping)
+            break;
+        nb_log("backend %d %s %d: restarting it", (int)pid,
+               WIFSIGNALED(status) ? "killed by signal" : "exited with",
+               WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        struct timespec ts = {.tv_nsec = 200 * 1000 * 1000}; /* no busy loop */
+
+        nanosleep(&ts, NULL);
+    }
+    unlink(PIDFILE);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    bool foreground = false;
+    pid_t rival;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--foreground"))
+            foreground = true;
+        else {
+            fprintf(stderr, "Usage: tern-netback [-f]\n");
+            return 2;
+        }
+    }
+    rival = tern_find_process("/proc", "tern-netback", getpid());
+    if (rival) {
+        fprintf(stderr, "tern-netback: another tern-netback is running (pid %d)\n", (int)rival);
+        return 1;
+    }
+    if (foreground)
+        return serve();
+    pid_t pid = fork();
+
+    if (pid < 0) {
+        fprintf(stderr, "tern-netback: fork: %s\n", strerror(errno));
+        return 1;
+    }
+    if (pid > 0)
+        return 0;
+    setsid();
+    mkdir("/var/log/tern", 0755);
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    int logfd = open(LOGFILE, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        dup2(logfd >= 0 ? logfd : null, STDERR_FILENO);
+        close(null);
+    }
+    if (logfd >= 0)
+        close(logfd);
+    setvbuf(stderr, NULL, _IOLBF, 0);
+    return supervise();
+}

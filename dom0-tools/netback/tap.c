@@ -1,0 +1,66 @@
+/* tern-netback: the TAP port (see tap.h). */
+#define _GNU_SOURCE
+#include "tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int set_up(const char *name)
+{
+    struct ifreq ifr;
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
+
+    if (s < 0)
+        return -1;
+    memset(&ifr, 0, sizeof(ifr));
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+        ifr.ifr_flags |= IFF_UP;
+        rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+    }
+    close(s);
+    return rc;
+}
+
+int nb_tap_open(const char *name, char *err, size_t errlen)
+{
+    struct ifreq ifr;
+    const char *step = "open /dev/net/tun (is the tun module loaded?)";
+    int fd;
+
+    if (strlen(name) >= IFNAMSIZ) {
+        snprintf(err, errlen, "interface name '%s' is longer than %d characters", name,
+                 IFNAMSIZ - 1);
+        return -1;
+    }
+    fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        goto fail;
+    memset(&ifr, 0, sizeof(ifr));
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+    step = "TUNSETIFF";
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+        goto fail;
+    /* The interface outlives a killed backend, so dom0's address on it survives the
+     * restart (the new backend attaches to it again). */
+    step = "TUNSETPERSIST";
+    if (ioctl(fd, TUNSETPERSIST, 1) < 0)
+        goto fail;
+    step = "set the interface up";
+    if (set_up(name) < 0)
+        goto fail;
+    return fd;
+fail:
+    snprintf(err, errlen, "TAP %s: %s: %s", name, step, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}

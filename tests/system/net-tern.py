@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""tern-netback on Tern: a stock Debian domU (Linux 6.1's xen-netfront, unmodified) gets a
+network. One boot: dom0 starts tern-netback, whose switch xenbr0 is a TAP interface in dom0
+(the tun module); `tern create` with a vif= line; netfront and tern-netback connect (backend
+state 4); dom0 and the guest ping each other; 64 MiB go each way over TCP with the same hash at
+both ends (tests/system/net-stream.c); a second guest pings the first through the switch; a
+frame with a spoofed source MAC does not get through (dom0 sees only the honest frames) and is
+counted in the vif's counters (/run/tern/netback/D.N.json); a killed backend is restarted
+and dom0 pings both guests again; `tern destroy` tears the vifs down.
+
+Exit status: 0 pass, 1 fail, 77 skipped."""
+import os
+import re
+import sys
+
+SRCDIR = os.environ.get("TERN_SRCDIR", os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))))
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "harness"))
+from tern_harness import (Machine, HarnessError, build_initramfs, build_guest_initramfs,  # noqa: E402
+                          DOM0_MODULES, OUT, BUILDDIR)
+
+HV = os.environ.get("TERN_NET_HV", "tern")
+MAC = {1: "00:16:3e:00:00:11", 2: "00:16:3e:00:00:12"}
+CFG = """name = "g%(n)d"
+kernel = "/guest/vmlinuz"
+ramdisk = "/guest/net.gz"
+extra = "console=hvc0 rdinit=/init quiet"
+memory = 128
+vcpus = 1
+vif = ["mac=%(mac)s"]
+"""
+STREAM = os.path.join(BUILDDIR, "aarch64", "bin", "net-stream")
+STATE = "/local/domain/0/backend/vif/%d/0/state"
+MIB = int(os.environ.get("TERN_NET_MIB", "64"))  # a smaller transfer when debugging
+DIAG = "; cat /run/tern/netback/*.json; tail -20 /var/log/tern/netback.log"
+
+
+MACHINE = []
+
+
+def check(ok, what, detail=""):
+    print("%s: %s" % ("PASS" if ok else "FAIL", what), flush=True)
+    if not ok:
+        print(detail[-3000:])
+        if MACHINE:
+            print(MACHINE[0].run("true" + DIAG, timeout=30)[1])
+        sys.exit(1)
+
+
+def guest(m, name, cmds, wait_s=8, timeout=60):
+    """Types one command line into a guest's console (tern console) and returns what it
+    printed in the next wait_s seconds."""
+    rc, out = m.run("(sleep 2; echo '%s'; sleep %d) | timeout %d tern console %s"
+                    % (cmds, wait_s, wait_s + 20, name), timeout=timeout + wait_s)
+    return out.replace("\r", "")
+
+
+def connect(m, n):
+    rc, out = m.run("tern create /etc/tern/g%d.cfg 2>&1; for i in $(seq 90); do "
+                    "[ \"$(xenstore-read %s)\" = 4 ] && break; sleep 1; done; "
+                    "xenstore-read %s; tail -5 /var/log/tern/netback.log"
+                    % (n, STATE % n, STATE % n), timeout=150)
+    check(rc == 0 and "\n4\n" in "\n" + out, "netfront of g%d and tern-netback connect" % n, out)
+
+
+def hashes(text):
+    return re.findall(r"bytes=(\d+) hash=([0-9a-f]{16}) seconds=([0-9.]+)", text)
+
+
+def main():
+    for f in ("tern-netback", "net-stream"):
+        if not os.path.exists(os.path.join(BUILDDIR, "aarch64", "bin", f)):
+            print("SKIP: aarch64/bin/%s not built" % f)
+            return 77
+    os.makedirs(OUT, exist_ok=True)
+    extra = {}
+    for n in (1, 2):
+        cfg = os.path.join(OUT, "net-g%d.cfg" % n)
+        with open(cfg, "w") as f:
+            f.write(CFG % {"n": n, "mac": MAC[n]})
+        extra["/etc/tern/g%d.cfg" % n] = cfg
+    gi = build_guest_initramfs(modules=["xen-netfront"],
+                               extra_files={"usr/bin/net-stream": STREAM})
+    extra["/guest/net.gz"] = gi
+    initrd = build_initramfs("net", xen_tools=True, guest=True, extra_files=extra,
+                             modules=DOM0_MODULES + ["tun"])
+    with Machine(hv=HV, initrd=initrd, timeout=900,
+                 log=os.path.join(OUT, "net-%s.log" % HV)) as m:
+        MACHINE.append(m)
+        m.wait_for_shell(timeout=300)
+        m.run_ok("tern-xen-start --no-consoled >/tmp/xs.log 2>&1 && tern-consoled && "
+                 "tern-netback", timeout=120)
+        rc, out = m.run("sleep 1; ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up && "
+                        "ip link show xenbr0", timeout=30)
+        check(rc == 0 and "xenbr0" in out, "dom0 has the switch's TAP port xenbr0", out)
+
+        connect(m, 1)
+        out = guest(m, "g1", "ifconfig eth0 10.0.0.2 netmask 255.255.255.0 up && "
+                    "ip link show eth0 && ping -c 3 -W 5 10.0.0.1", wait_s=12)
+        check(MAC[1] in out, "the guest's eth0 has the vif's MAC", out)
+        check(" 0% packet loss" in out, "the guest pings dom0", out)
+        rc, out = m.run("ping -c 3 -W 5 10.0.0.2", timeout=60)
+        check(rc == 0 and " 0% packet loss" in out, "dom0 pings the guest", out)
+
+        # 64 MiB dom0 -> guest, then guest -> dom0
+        guest(m, "g1", "net-stream recv 5001 >/tmp/r.txt 2>&1 &", wait_s=2)
+        rc, sent = m.run("net-stream send 10.0.0.2 5001 %d 42" % MIB, timeout=300)
+        out = guest(m, "g1", "sleep 1; cat /tmp/r.txt", wait_s=4)
+        s, r = hashes(sent), hashes(out)
+        check(rc == 0 and s and r and s[0][:2] == r[0][:2] and s[0][0] == str(MIB << 20),
+              "%d MiB dom0 -> guest arrive with the same hash (%s s)" % (MIB, s[0][2] if s else "?"),
+              sent + out)
+        m.run_ok("net-stream recv 5002 >/tmp/r2.txt 2>&1 & sleep 1", timeout=30)
+        guest(m, "g1", "net-stream send 10.0.0.1 5002 %d 43 >/tmp/s.txt 2>&1 &" % MIB, wait_s=2)
+        rc, got = m.run("for i in $(seq 400); do grep -q bytes= /tmp/r2.txt && break; sleep 1; "
+                        "done; cat /tmp/r2.txt", timeout=450)
+        out = guest(m, "g1", "sleep 1; cat /tmp/s.txt", wait_s=4)
+        s, r = hashes(out), hashes(got)
+        check(s and r and s[0][:2] == r[0][:2] and r[0][0] == str(MIB << 20),
+              "%d MiB guest -> dom0 arrive with the same hash (%s s)" % (MIB, r[0][2] if r else "?"),
+              out + got)
+
+        # a second guest on the same switch
+        connect(m, 2)
+        out = guest(m, "g2", "ifconfig eth0 10.0.0.3 netmask 255.255.255.0 up && "
+                    "ping -c 3 -W 5 10.0.0.2", wait_s=12)
+        check(" 0% packet loss" in out, "the second guest pings the first through the switch", out)
+
+        # anti-spoofing: 20 frames with another source MAC, 20 with the vif's own
+        m.run_ok("net-stream sniff xenbr0 15 >/tmp/sniff.txt 2>&1 & sleep 1", timeout=30)
+        out = guest(m, "g2", "net-stream spoof eth0 00:16:3e:66:66:66 20; "
+                    "net-stream spoof eth0 %s 20" % MAC[2], wait_s=4)
+        rc, got = m.run("sleep 14; cat /tmp/sniff.txt; cat /run/tern/netback/2.0.json", timeout=60)
+        check("frames=20\n" in got, "dom0 receives the 20 honest frames and none of the spoofed ones",
+              out + got)
+        sp = re.search(r'"spoofed":(\d+)', got)
+        check(sp and int(sp.group(1)) >= 20, "the vif counts the spoofed frames it dropped", got)
+
+        # a killed backend is restarted by its supervisor and re-adopts the connected vifs
+        rc, out = m.run("old=$(cat /run/tern-netback.pid); kill -9 $old; sleep 3; "
+                        "new=$(cat /run/tern-netback.pid); [ \"$new\" != \"$old\" ] && "
+                        "kill -0 $new && tail -4 /var/log/tern/netback.log && "
+                        "ping -c 3 -W 5 10.0.0.2 && ping -c 3 -W 5 10.0.0.3", timeout=90)
+        check(rc == 0 and out.count("re-adopted") == 2 and out.count(" 0% packet loss") == 2,
+              "a killed backend comes back, re-adopts both vifs, and dom0 pings both guests", out)
+
+        rc, out = m.run("tern destroy g2; tern destroy g1; sleep 2; tail -8 "
+                        "/var/log/tern/netback.log; ls /run/tern/netback/", timeout=60)
+        check(rc == 0 and "removed" in out and ".json" not in out,
+              "destroy tears the vifs down", out)
+        m.poweroff()
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except HarnessError as e:
+        print("FAIL: %s" % e)
+        sys.exit(1)

@@ -1,0 +1,410 @@
+/* tern-netback's rings (dom0-tools/netback/ring.c) against a simulated netfront: the guest's
+ * pages and grant copies, the event channel and the switch are fakes defined here, the ring
+ * code is the daemon's own. Good packets, spoofed source MACs, grants the guest does not own,
+ * malformed packets, a hostile req_prod, an endless slot chain, the rate holding packets on
+ * the ring, checksum completion, and RX into posted buffers (with and without buffers). */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "csum.h"
+#include "nb.h"
+
+/* ---------------------------------------------------------------- fakes */
+#define GUEST_PAGES 32
+static uint8_t guest[GUEST_PAGES][NB_PAGE]; /* gref N is guest page N */
+static unsigned notifies, delivered, last_len, copy_calls;
+static uint8_t last_frame[NB_TX_MAX];
+static uint64_t now_us;
+
+int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
+                         xengnttab_grant_copy_segment_t *segs)
+{
+    (void)xgt;
+    copy_calls++;
+    for (uint32_t i = 0; i < count; i++) {
+        xengnttab_grant_copy_segment_t *s = &segs[i];
+        bool from_guest = s->flags & GNTCOPY_source_gref;
+        uint32_t ref = from_guest ? s->source.foreign.ref : s->dest.foreign.ref;
+        uint16_t off = from_guest ? s->source.foreign.offset : s->dest.foreign.offset;
+
+        if (ref >= GUEST_PAGES || off + s->len > NB_PAGE) {
+            s->status = GNTST_bad_gntref;
+            continue;
+        }
+        if (from_guest)
+            memcpy(s->dest.virt, guest[ref] + off, s->len);
+        else
+            memcpy(guest[ref] + off, s->source.virt, s->len);
+        s->status = GNTST_okay;
+    }
+    return 0;
+}
+int xenevtchn_notify(xenevtchn_handle *xce, evtchn_port_t port)
+{
+    (void)xce;
+    (void)port;
+    notifies++;
+    return 0;
+}
+void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, const uint8_t *frame,
+                     unsigned len)
+{
+    (void)d;
+    (void)br;
+    (void)in_port;
+    delivered++;
+    last_len = len;
+    memcpy(last_frame, frame, len);
+}
+uint64_t nb_now_us(void)
+{
+    return now_us;
+}
+void nb_log(const char *fmt, ...)
+{
+    (void)fmt;
+}
+/* ring.c's mapping calls, not used here (the rings are set up by hand) */
+void *xengnttab_map_grant_ref(xengnttab_handle *xgt, uint32_t domid, uint32_t ref, int prot)
+{
+    (void)xgt, (void)domid, (void)ref, (void)prot;
+    return NULL;
+}
+int xengnttab_unmap(xengnttab_handle *xgt, void *start, uint32_t count)
+{
+    (void)xgt, (void)start, (void)count;
+    return 0;
+}
+xenevtchn_port_or_error_t xenevtchn_bind_interdomain(xenevtchn_handle *xce, uint32_t domid,
+                                                     evtchn_port_t port)
+{
+    (void)xce, (void)domid, (void)port;
+    return -1;
+}
+int xenevtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port)
+{
+    (void)xce, (void)port;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- the simulated frontend */
+static const uint8_t MAC[6] = {0x00, 0x16, 0x3e, 0x00, 0x00, 0x11};
+static struct nb_daemon d;
+static struct nb_vif v;
+static netif_tx_front_ring_t ftx;
+static netif_rx_front_ring_t frx;
+static void *txpage, *rxpage;
+
+static void setup(void)
+{
+    memset(&d, 0, sizeof(d));
+    memset(&v, 0, sizeof(v));
+    memset(guest, 0, sizeof(guest));
+    notifies = delivered = last_len = copy_calls = 0;
+    now_us = 1000000;
+    d.txbuf = malloc((size_t)NB_TX_BATCH * NB_TX_MAX);
+    txpage = aligned_alloc(NB_PAGE, NB_PAGE);
+    rxpage = aligned_alloc(NB_PAGE, NB_PAGE);
+    SHARED_RING_INIT((netif_tx_sring_t *)txpage);
+    SHARED_RING_INIT((netif_rx_sring_t *)rxpage);
+    FRONT_RING_INIT(&ftx, (netif_tx_sring_t *)txpage, NB_PAGE);
+    FRONT_RING_INIT(&frx, (netif_rx_sring_t *)rxpage, NB_PAGE);
+    BACK_RING_INIT(&v.tx, (netif_tx_sring_t *)txpage, NB_PAGE);
+    BACK_RING_INIT(&v.rx, (netif_rx_sring_t *)rxpage, NB_PAGE);
+    memcpy(v.mac, MAC, 6);
+    v.fe_domid = 1;
+    v.local_port = 5;
+    v.connected = true;
+    v.rxq = calloc(NB_RXQ_LEN, sizeof(*v.rxq));
+    nb_bucket_init(&v.bucket, &(struct nb_rate){0, NB_RATE_DEFAULT_INTERVAL_US}, now_us);
+}
+
+static void teardown(void)
+{
+    free(d.txbuf);
+    free(txpage);
+    free(rxpage);
+    free(v.rxq);
+}
+
+/* Writes an Ethernet frame from src into guest page gref (at offset off). */
+static void frame_in(unsigned gref, unsigned off, const uint8_t src[6], unsigned len)
+{
+    uint8_t *f = guest[gref] + off;
+
+    memset(f, 0xff, 6);
+    memcpy(f + 6, src, 6);
+    f[12] = 0x88;
+    f[13] = 0xb5;
+    for (unsigned i = 14; i < len; i++)
+        f[i] = (uint8_t)i;
+}
+
+static void tx_req(uint16_t id, grant_ref_t gref, uint16_t off, uint16_t size, uint16_t flags)
+{
+    netif_tx_request_t *r = RING_GET_REQUEST(&ftx, ftx.req_prod_pvt);
+
+    r->gref = gref;
+    r->offset = off;
+    r->size = size;
+    r->flags = flags;
+    r->id = id;
+    ftx.req_prod_pvt++;
+}
+
+static void tx_push(void)
+{
+    int n;
+
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&ftx, n);
+    (void)n;
+}
+
+/* The next TX response (or -100 if there is none). */
+static int tx_rsp(uint16_t *id)
+{
+    netif_tx_response_t *r;
+
+    if (ftx.rsp_cons == ftx.sring->rsp_prod)
+        return -100;
+    r = RING_GET_RESPONSE(&ftx, ftx.rsp_cons++);
+    if (id)
+        *id = r->id;
+    return r->status;
+}
+
+/* ---------------------------------------------------------------- TX */
+START_TEST(test_tx_good_and_chain)
+{
+    uint16_t id;
+
+    frame_in(1, 100, MAC, 60);
+    tx_req(7, 1, 100, 60, 0);
+    /* a 1514-byte frame across two pages (as netfront sends a linear buffer) */
+    frame_in(2, 4000, MAC, 96);
+    memset(guest[3], 0x5a, 1418);
+    tx_req(8, 2, 4000, 1514, NETTXF_more_data);
+    tx_req(9, 3, 0, 1418, 0);
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 2);
+    ck_assert_uint_eq(last_len, 1514);
+    ck_assert_int_eq(memcmp(last_frame, guest[2] + 4000, 96), 0);
+    ck_assert_uint_eq(last_frame[96], 0x5a);
+    ck_assert_uint_eq(copy_calls, 1); /* one hypercall for the batch */
+    ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_OKAY);
+    ck_assert_uint_eq(id, 7);
+    ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_OKAY);
+    ck_assert_uint_eq(id, 8);
+    ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_OKAY);
+    ck_assert_uint_eq(id, 9);
+    ck_assert_int_eq(tx_rsp(NULL), -100);
+    ck_assert_uint_eq(v.st.tx_packets, 2);
+    ck_assert_uint_eq(v.st.tx_bytes, 60 + 1514);
+    ck_assert_uint_ge(notifies, 1);
+}
+END_TEST
+
+START_TEST(test_tx_spoof_grant_malformed)
+{
+    static const uint8_t other[6] = {0x00, 0x16, 0x3e, 0x66, 0x66, 0x66};
+    uint16_t id;
+
+    frame_in(1, 0, other, 60);
+    tx_req(1, 1, 0, 60, 0);    /* spoofed source MAC */
+    tx_req(2, 99, 0, 60, 0);   /* a grant the guest does not own */
+    tx_req(3, 1, 0, 5, 0);     /* shorter than an Ethernet header */
+    tx_req(4, 1, 4090, 60, 0); /* crosses its page */
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 0);
+    ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_OKAY); /* taken, then dropped by the filter */
+    ck_assert_uint_eq(id, 1);
+    for (uint16_t want = 2; want <= 4; want++) {
+        ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_ERROR);
+        ck_assert_uint_eq(id, want);
+    }
+    ck_assert_uint_eq(v.st.tx_spoofed, 1);
+    ck_assert_uint_eq(v.st.tx_drops, 3);
+    ck_assert(!v.broken);
+}
+END_TEST
+
+START_TEST(test_tx_hostile_indices)
+{
+    frame_in(1, 0, MAC, 60);
+    tx_req(1, 1, 0, 60, 0);
+    tx_push();
+    ftx.sring->req_prod += 1000; /* claims more requests than the ring holds */
+    nb_ring_tx(&d, &v);
+    ck_assert(v.broken);
+    ck_assert_uint_eq(delivered, 0);
+    ck_assert_int_eq(tx_rsp(NULL), -100);
+    ftx.sring->req_prod -= 1000;
+    nb_ring_tx(&d, &v); /* no more service, even once the index looks sane again */
+    ck_assert_uint_eq(delivered, 0);
+}
+END_TEST
+
+START_TEST(test_tx_endless_chain)
+{
+    for (unsigned i = 0; i < 40; i++)
+        tx_req((uint16_t)i, 1, 0, 60, NETTXF_more_data);
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert(v.broken);
+    ck_assert_uint_eq(delivered, 0);
+}
+END_TEST
+
+START_TEST(test_tx_incomplete_waits)
+{
+    frame_in(1, 0, MAC, 60);
+    tx_req(1, 1, 0, 100, NETTXF_more_data);
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 0);
+    ck_assert_int_eq(tx_rsp(NULL), -100); /* nothing answered: the chain goes on */
+    tx_req(2, 2, 0, 40, 0);
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 1);
+    ck_assert_uint_eq(last_len, 100);
+    ck_assert(!v.broken);
+}
+END_TEST
+
+START_TEST(test_tx_rate_holds)
+{
+    struct nb_rate r = {.bytes_per_interval = 1000, .interval_us = 50000};
+
+    nb_bucket_init(&v.bucket, &r, now_us);
+    frame_in(1, 0, MAC, 800);
+    tx_req(1, 1, 0, 800, 0);
+    tx_req(2, 1, 0, 800, 0);
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 1);
+    ck_assert(v.tx_held);
+    ck_assert_int_eq(tx_rsp(NULL), NETIF_RSP_OKAY);
+    ck_assert_int_eq(tx_rsp(NULL), -100); /* the second stays on the ring */
+    now_us += 50000;
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 2);
+    ck_assert(!v.tx_held);
+    ck_assert_int_eq(tx_rsp(NULL), NETIF_RSP_OKAY);
+}
+END_TEST
+
+START_TEST(test_tx_csum_blank)
+{
+    /* IPv4 10.0.0.1 -> 10.0.0.2, UDP 1234 -> 5678, "hello"; checksum 0x8cff (see check_netback) */
+    static const uint8_t pkt[33] = {0x45, 0,    0, 33, 0,    0,    0x40, 0,   64,  17,   0,
+                                    0,    10,   0, 0,  1,    10,   0,    0,   2,   0x04, 0xd2,
+                                    0x16, 0x2e, 0, 13, 0x12, 0x34, 'h',  'e', 'l', 'l',  'o'};
+
+    frame_in(1, 0, MAC, 14);
+    guest[1][12] = 0x08;
+    guest[1][13] = 0x00;
+    memcpy(guest[1] + 14, pkt, sizeof(pkt));
+    tx_req(1, 1, 0, 47, NETTXF_csum_blank);
+    frame_in(2, 0, MAC, 60); /* csum_blank on a frame that is not IP: dropped */
+    tx_req(2, 2, 0, 60, NETTXF_csum_blank);
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 1);
+    ck_assert_uint_eq((unsigned)last_frame[40] << 8 | last_frame[41], 0x8cff);
+    ck_assert_uint_eq(v.st.tx_drops, 1);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- RX */
+static void rx_post(uint16_t id, grant_ref_t gref)
+{
+    netif_rx_request_t *r = RING_GET_REQUEST(&frx, frx.req_prod_pvt);
+    int n;
+
+    r->id = id;
+    r->gref = gref;
+    frx.req_prod_pvt++;
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&frx, n);
+    (void)n;
+}
+
+START_TEST(test_rx_posted_buffers)
+{
+    uint8_t f[100];
+    netif_rx_response_t *rsp;
+
+    memset(f, 0, sizeof(f));
+    memcpy(f, MAC, 6);
+    rx_post(10, 4);
+    rx_post(11, 99); /* a buffer the guest does not own */
+    for (unsigned i = 0; i < 3; i++) {
+        f[20] = (uint8_t)i;
+        nb_ring_rx_push(&d, &v, f, 60 + i);
+    }
+    nb_ring_rx_flush(&d, &v);
+    ck_assert_uint_eq(frx.sring->rsp_prod, 2);
+    rsp = RING_GET_RESPONSE(&frx, 0);
+    ck_assert_uint_eq(rsp->id, 10);
+    ck_assert_int_eq(rsp->status, 60);
+    ck_assert_uint_eq(rsp->offset, 0);
+    ck_assert_int_eq(memcmp(guest[4], f, 20), 0);
+    ck_assert_uint_eq(guest[4][20], 0);
+    rsp = RING_GET_RESPONSE(&frx, 1);
+    ck_assert_uint_eq(rsp->id, 11);
+    ck_assert_int_eq(rsp->status, NETIF_RSP_ERROR);
+    ck_assert_uint_eq(v.rxq_count, 1);          /* the third waits for a buffer... */
+    ck_assert_uint_eq(frx.sring->req_event, 3); /* ...and asked to be told of one */
+    rx_post(12, 5);
+    nb_ring_rx_flush(&d, &v);
+    ck_assert_uint_eq(frx.sring->rsp_prod, 3);
+    ck_assert_int_eq(RING_GET_RESPONSE(&frx, 2)->status, 62);
+    ck_assert_uint_eq(guest[5][20], 2);
+    ck_assert_uint_eq(v.st.rx_packets, 2);
+    ck_assert_uint_eq(v.st.rx_drops, 1);
+}
+END_TEST
+
+START_TEST(test_rx_queue_bounds)
+{
+    uint8_t big[NB_RXQ_FRAME + 1];
+
+    memset(big, 0, sizeof(big));
+    nb_ring_rx_push(&d, &v, big, sizeof(big)); /* cannot fit a posted page without SG */
+    ck_assert_uint_eq(v.st.rx_drops, 1);
+    for (unsigned i = 0; i < NB_RXQ_LEN + 5; i++)
+        nb_ring_rx_push(&d, &v, big, 60); /* no buffers posted: the queue fills */
+    ck_assert_uint_eq(v.rxq_count, NB_RXQ_LEN);
+    ck_assert_uint_eq(v.st.rx_drops, 1 + 5);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("netback-ring");
+    TCase *tc = tcase_create("ring");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_tx_good_and_chain);
+    tcase_add_test(tc, test_tx_spoof_grant_malformed);
+    tcase_add_test(tc, test_tx_hostile_indices);
+    tcase_add_test(tc, test_tx_endless_chain);
+    tcase_add_test(tc, test_tx_incomplete_waits);
+    tcase_add_test(tc, test_tx_rate_holds);
+    tcase_add_test(tc, test_tx_csum_blank);
+    tcase_add_test(tc, test_rx_posted_buffers);
+    tcase_add_test(tc, test_rx_queue_bounds);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
