@@ -39,10 +39,14 @@ static uint64_t want_of(const struct bd_params *p, const struct bd_guest *g)
         g->guest_total_kb > g->guest_avail_kb ? g->guest_total_kb - g->guest_avail_kb : 0;
     uint64_t head = used * p->headroom_pct / 100;
 
+    /* What the guest kernel keeps outside MemTotal (its image, struct pages, reserved
+     * areas): targets count it, the guest's figures do not. */
+    uint64_t kernel = g->actual_kb > g->guest_total_kb ? g->actual_kb - g->guest_total_kb : 0;
+
     head = head > p->headroom_min_kb ? head : p->headroom_min_kb;
     if (g->guest_avail_kb < head) /* short now: grow ahead of the demand */
         head *= 2;
-    return clamp(used + head, floor_of(g), g->ceiling_kb);
+    return clamp(kernel + used + head, floor_of(g), g->ceiling_kb);
 }
 
 uint64_t bd_policy(const struct bd_params *p, struct bd_guest *g, size_t n, uint64_t host_free_kb)

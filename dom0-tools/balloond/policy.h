@@ -1,9 +1,11 @@
 /* tern-balloond's policy (pure: unit-tested on the host). Each tick it gets one row per
  * running guest and the host's free memory, and returns each managed guest's new target:
  *
- *   want    = used + headroom, where used = MemTotal - MemAvailable from the guest agent and
- *             headroom = max(headroom_min, used * headroom_pct / 100); doubled when the guest
- *             is short (MemAvailable below the headroom) so it grows ahead of its demand;
+ *   want    = kernel + used + headroom, where used = MemTotal - MemAvailable from the guest
+ *             agent, kernel = actual - MemTotal (what the guest kernel keeps outside MemTotal:
+ *             a target counts it) and headroom = max(headroom_min, used * headroom_pct / 100);
+ *             doubled when the guest is short (MemAvailable below the headroom) so it grows
+ *             ahead of its demand;
  *   bounds  = [floor, ceiling]: floor from memory/tern-floor (default max(64 MiB, ceiling/4)),
  *             ceiling = memory/static-max;
  *   budget  = host free + what managed guests hold now - dom0's reserve; when the wants do

@@ -48,6 +48,8 @@ enum tern_balloon_state tern_balloon_track(struct tern_balloon_track *t, uint64_
 
 void tern_balloon_reason(const struct tern_balloon_obs *o, char *buf, size_t len)
 {
+    uint64_t cma;
+
     if (o->actual_kb < o->target_kb) { /* growing */
         if (o->maxmem_kb && o->actual_kb + tern_balloon_tolerance_kb(o->target_kb) >= o->maxmem_kb)
             snprintf(buf, len, "the hypervisor's limit for the domain (maxmem %llu MiB)",
@@ -61,19 +63,34 @@ void tern_balloon_reason(const struct tern_balloon_obs *o, char *buf, size_t len
                      "what it took: growing past its boot memory needs memory hotplug)");
         return;
     }
-    if (!o->have_agent)
+    if (!o->have_agent) {
         snprintf(buf, len,
                  "the guest's balloon driver stopped (no memory figures from the guest: "
                  "no agent, so its reason is unknown)");
-    else if (o->guest_avail_kb < GUEST_TIGHT_KB)
+        return;
+    }
+    cma = o->guest_cma_free_kb < o->guest_avail_kb ? o->guest_cma_free_kb : o->guest_avail_kb;
+    if (o->guest_avail_kb < GUEST_TIGHT_KB)
         snprintf(buf, len, "the guest has no more memory to give (%llu MiB available)",
                  (unsigned long long)(o->guest_avail_kb >> 10));
+    else if (o->guest_avail_kb - cma < GUEST_TIGHT_KB)
+        /* Linux's balloon driver allocates unmovable pages (GFP_HIGHUSER), which the
+         * allocator never takes from a CMA area (reserved for movable pages). */
+        snprintf(buf, len,
+                 "the guest's balloon driver cannot take pages from its CMA area: %llu of the "
+                 "%llu MiB it has available are CMA (CmaTotal %llu MiB), %llu MiB outside; "
+                 "boot the guest with cma=0 or a smaller cma= (docs/memory.md)",
+                 (unsigned long long)(cma >> 10), (unsigned long long)(o->guest_avail_kb >> 10),
+                 (unsigned long long)(o->guest_cma_total_kb >> 10),
+                 (unsigned long long)((o->guest_avail_kb - cma) >> 10));
     else
         snprintf(buf, len,
                  "the guest's balloon driver cannot take more pages although %llu MiB are "
-                 "available: the rest is memory its allocator will not hand out (e.g. the "
-                 "CMA area: boot the guest with cma=0; see docs/memory.md)",
-                 (unsigned long long)(o->guest_avail_kb >> 10));
+                 "available (%llu MiB of them outside its CMA area): its allocator will not "
+                 "hand out the rest now (fragmentation or reclaim; it retries with a growing "
+                 "delay, up to 32 s)",
+                 (unsigned long long)(o->guest_avail_kb >> 10),
+                 (unsigned long long)((o->guest_avail_kb - cma) >> 10));
 }
 
 const char *tern_balloon_state_name(enum tern_balloon_state s)

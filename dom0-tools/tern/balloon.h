@@ -18,6 +18,7 @@ struct tern_balloon_obs {
     bool have_agent;         /* data/meminfo_* present and fresh */
     uint64_t guest_total_kb; /* data/meminfo_total (the guest kernel's MemTotal) */
     uint64_t guest_avail_kb; /* data/meminfo_free (MemAvailable) */
+    uint64_t guest_cma_total_kb, guest_cma_free_kb; /* data/meminfo_cma_* (CmaTotal, CmaFree) */
 };
 
 enum tern_balloon_state {

@@ -36,6 +36,8 @@ int tern_balloon_observe(struct tern_ctx *ctx, uint32_t domid, struct tern_ballo
     o->static_max_kb = read_kb(ctx, domid, "memory/static-max", NULL);
     o->guest_total_kb = read_kb(ctx, domid, "data/meminfo_total", &total);
     o->guest_avail_kb = read_kb(ctx, domid, "data/meminfo_free", &avail);
+    o->guest_cma_total_kb = read_kb(ctx, domid, "data/meminfo_cma_total", NULL);
+    o->guest_cma_free_kb = read_kb(ctx, domid, "data/meminfo_cma_free", NULL);
     o->have_agent = total && avail;
     return 0;
 }

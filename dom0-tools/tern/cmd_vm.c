@@ -237,9 +237,12 @@ static int mem_set_wait(struct tern_ctx *ctx, long domid, uint64_t target_kb, ui
         }
         if (st == TERN_BALLOON_STOPPED) {
             tern_balloon_reason(&obs, why, sizeof(why));
-            printf("domain %ld: stopped at %llu MiB (target %llu MiB) after %.2f s: %s\n", domid,
-                   (unsigned long long)(obs.actual_kb >> 10), (unsigned long long)(target_kb >> 10),
-                   (double)(track.last_ms - t0) / 1000.0, why);
+            printf("domain %ld: stopped at %llu MiB (target %llu MiB) after %.2f s: %s "
+                   "[max_mem %llu MiB, host free %llu MiB]\n",
+                   domid, (unsigned long long)(obs.actual_kb >> 10),
+                   (unsigned long long)(target_kb >> 10), (double)(track.last_ms - t0) / 1000.0,
+                   why, (unsigned long long)(obs.maxmem_kb >> 10),
+                   (unsigned long long)(obs.host_free_kb >> 10));
             return 3;
         }
         usleep(MEM_SET_POLL_US);

@@ -16,6 +16,8 @@ static const struct field {
     {"SwapTotal:", offsetof(struct agent_meminfo, swap_total)},
     {"SwapFree:", offsetof(struct agent_meminfo, swap_free)},
     {"Committed_AS:", offsetof(struct agent_meminfo, committed)},
+    {"CmaTotal:", offsetof(struct agent_meminfo, cma_total)},
+    {"CmaFree:", offsetof(struct agent_meminfo, cma_free)},
 };
 
 int agent_meminfo_parse(const char *text, struct agent_meminfo *mi)
@@ -56,6 +58,8 @@ void agent_meminfo_keys(const struct agent_meminfo *mi, uint64_t uptime_s,
         {"data/meminfo_swap_total", mi->swap_total},
         {"data/meminfo_swap_free", mi->swap_free},
         {"data/meminfo_committed", mi->committed},
+        {"data/meminfo_cma_total", mi->cma_total},
+        {"data/meminfo_cma_free", mi->cma_free},
         {"data/tern_agent_uptime", uptime_s},
     };
 

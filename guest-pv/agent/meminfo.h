@@ -9,7 +9,8 @@
 
 struct agent_meminfo {
     uint64_t total, memfree, available, buffers, cached, swap_total, swap_free, committed;
-    unsigned int seen; /* bit per field found */
+    uint64_t cma_total, cma_free; /* the CMA area: the balloon driver cannot take its pages */
+    unsigned int seen;            /* bit per field found */
 };
 
 /* Parses /proc/meminfo text. Returns 0, or -1 if MemTotal or MemAvailable is missing. */
@@ -21,7 +22,7 @@ struct agent_kv {
     char value[24];
 };
 
-#define AGENT_NR_KEYS 9
+#define AGENT_NR_KEYS 11
 
 /* Fills kv[AGENT_NR_KEYS] from mi; uptime_s is written as data/tern_agent_uptime (a
  * heartbeat: the daemon treats figures whose heartbeat stopped moving as stale). */

@@ -19,16 +19,19 @@ tern-xen-start --no-consoled --xenstored /usr/local/bin/tern-xenstored >/tmp/xen
 """
 
 
-def guest_cfg(name, memory, maxmem=None, extra="", vcpus=1):
+def guest_cfg(name, memory, maxmem=None, extra="", vcpus=1, ramdisk="/guest/initrd.gz",
+              disk=None):
     """Writes an xl config for the harness's busybox guest; returns (in-image path, host path)."""
     path = os.path.join(OUT, "memtest-%s.cfg" % name)
     os.makedirs(OUT, exist_ok=True)
     with open(path, "w") as f:
-        f.write('name = "%s"\nkernel = "/guest/vmlinuz"\nramdisk = "/guest/initrd.gz"\n'
+        f.write('name = "%s"\nkernel = "/guest/vmlinuz"\nramdisk = "%s"\n'
                 'extra = "console=hvc0 rdinit=/init quiet %s"\nmemory = %d\nvcpus = %d\n'
-                % (name, extra, memory, vcpus))
+                % (name, ramdisk, extra, memory, vcpus))
         if maxmem:
             f.write("maxmem = %d\n" % maxmem)
+        if disk:
+            f.write('disk = ["%s"]\n' % disk)
     return "etc/xen/%s.cfg" % name, path
 
 

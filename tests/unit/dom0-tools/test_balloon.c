@@ -41,8 +41,15 @@ START_TEST(test_reasons)
     tern_balloon_reason(&o, why, sizeof(why));
     ck_assert_ptr_nonnull(strstr(why, "no agent"));
     o.have_agent = true;
-    o.guest_avail_kb = 30000;
+    o.guest_avail_kb = 30000; /* no CMA: available, but the allocator says no */
     tern_balloon_reason(&o, why, sizeof(why));
+    ck_assert_ptr_null(strstr(why, "cma=0"));
+    ck_assert_ptr_nonnull(strstr(why, "29 MiB of them outside its CMA area"));
+    o.guest_avail_kb = 68000; /* the 128 MiB Debian guest stopped at 110 MiB */
+    o.guest_cma_total_kb = 65536;
+    o.guest_cma_free_kb = 63000;
+    tern_balloon_reason(&o, why, sizeof(why));
+    ck_assert_ptr_nonnull(strstr(why, "61 of the 66 MiB it has available are CMA"));
     ck_assert_ptr_nonnull(strstr(why, "cma=0"));
     o.guest_avail_kb = 4000;
     tern_balloon_reason(&o, why, sizeof(why));

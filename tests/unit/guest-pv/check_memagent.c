@@ -19,7 +19,9 @@ static const char sample[] = "MemTotal:         112244 kB\n"
                              "SwapCached:            7 kB\n"
                              "SwapTotal:          4096 kB\n"
                              "SwapFree:           1024 kB\n"
-                             "Committed_AS:      33333 kB\n";
+                             "Committed_AS:      33333 kB\n"
+                             "CmaTotal:          65536 kB\n"
+                             "CmaFree:           61000 kB\n";
 
 static const char *value_of(struct agent_kv *kv, const char *key)
 {
@@ -44,6 +46,8 @@ START_TEST(test_parse_and_keys)
     ck_assert_str_eq(value_of(kv, "data/meminfo_cached"), "20100");
     ck_assert_str_eq(value_of(kv, "data/meminfo_swap_free"), "1024");
     ck_assert_str_eq(value_of(kv, "data/meminfo_committed"), "33333");
+    ck_assert_str_eq(value_of(kv, "data/meminfo_cma_total"), "65536");
+    ck_assert_str_eq(value_of(kv, "data/meminfo_cma_free"), "61000");
     ck_assert_str_eq(value_of(kv, "data/tern_agent_uptime"), "42");
 }
 END_TEST

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""tern-balloond in dom0 against a stock Debian domU on Tern (one boot), the vStack scenario
+scaled to the harness (issue 11):
+ - a 384 MiB guest (cma=0) with a disk served by tern-blkback reads 200 MiB of it with dd:
+   its page cache holds them (data/meminfo_cached, from the guest agent);
+ - tern-balloond starts: it moves the guest's target toward what the guest uses plus a
+   headroom, the guest's balloon driver takes the pages (the kernel drops clean page cache
+   for them) and the hypervisor gets them back; the guest's shell keeps answering;
+ - the guest then fills 200 MiB of its ramfs, 4 MiB every 0.2 s (memory nothing can reclaim
+   without swap, as a process's anonymous memory): the daemon grows the guest ahead of the
+   demand, the fill completes and the guest's kernel reports no OOM kill.
+Prints FIGURE lines (seconds, MiB reclaimed, the guest's peak). Exit: 0 pass, 1 fail, 77 skip."""
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from memory_lib import (Machine, HarnessError, build_initramfs, START_RC, guest_cfg,  # noqa: E402
+                        skip_unless_ready, check, xs_read, wait_xs, domid_of, OUT, BUILDDIR)
+from tern_harness import build_guest_initramfs  # noqa: E402
+
+GUEST_MIB = 384
+CACHE_MIB = 200
+FILL_MIB = 200
+CONSOLE_LOG = "/var/log/tern/console/bd.log"
+
+
+def guest_do(m, cmd, wait_s=4, timeout=120):
+    """Types cmd into the guest's shell through `tern console` (its output also lands in the
+    console log); returns what the console showed."""
+    rc, out = m.run("(sleep 1; echo '%s'; sleep %d) | timeout %d tern console bd 2>&1"
+                    % (cmd, wait_s, wait_s + 10), timeout=timeout)
+    return out
+
+
+def wait_console(m, pattern, timeout_s):
+    """The last match of the extended regex pattern in the guest's console log, or None."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout_s:
+        rc, out = m.run("grep -oE '%s' %s | tail -1" % (pattern, CONSOLE_LOG), timeout=30)
+        if rc == 0 and out.strip():
+            return out.strip()
+        time.sleep(2)
+    return None
+
+
+def dom_kb(m, d):
+    """(tot_pages in KiB, memory/target) from tern list and xenstore."""
+    rc, out = m.run("tern list bd; xenstore-read /local/domain/%d/memory/target" % d, timeout=60)
+    row = re.search(r"^bd\s+\d+\s+(\d+)", out, re.M)
+    tgt = out.strip().splitlines()[-1] if rc == 0 else ""
+    return (int(row.group(1)) * 1024 if row else None, int(tgt) if tgt.isdigit() else None)
+
+
+def main():
+    skip_unless_ready()
+    if not os.path.exists(os.path.join(BUILDDIR, "aarch64", "bin", "tern-blkback")):
+        print("SKIP: aarch64/bin/tern-blkback not built")
+        return 77
+    cfg_dst, cfg_src = guest_cfg("bd", GUEST_MIB, extra="cma=0", ramdisk="/guest/blk.gz",
+                                 disk="/root/d.img,raw,xvda,rw")
+    guest = build_guest_initramfs(modules=["xen-blkfront"])
+    initrd = build_initramfs("memory-balloond", xen_tools=True, guest=True,
+                             extra_files={cfg_dst: cfg_src, "/guest/blk.gz": guest},
+                             rc_local=START_RC)
+    log = os.path.join(OUT, "memory-balloond-tern.log")
+    with Machine(hv="tern", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=900,
+                 log=log) as m:
+        m.wait_for_shell(timeout=300)
+        check(m.time_of("TERN-USERSPACE-UP") is not None, "tern-xenstored and tern-consoled up")
+        # A sparse image: the guest reads zeros, dom0 spends no memory on it.
+        m.run_ok("tern-blkback && mkdir -p /root && truncate -s %dM /root/d.img" % (CACHE_MIB + 16),
+                 timeout=60)
+        rc, out = m.run("tern create /etc/xen/bd.cfg", timeout=120)
+        check(rc == 0, "tern create bd (%d MiB, a disk from tern-blkback)" % GUEST_MIB, out)
+        d = domid_of(m, "bd")
+        check(wait_xs(m, "/local/domain/%d/data/meminfo_total" % d) is not None,
+              "the guest agent publishes its figures")
+        guest_do(m, "dd if=/dev/xvda of=/dev/null bs=1M count=%d; echo CACHE-READ-$((1+1))"
+                 % CACHE_MIB, wait_s=2)
+        check(wait_console(m, "CACHE-READ-2", 180) is not None,
+              "the guest read %d MiB of its disk" % CACHE_MIB)
+        time.sleep(2)
+        cached = int(xs_read(m, "/local/domain/%d/data/meminfo_cached" % d) or 0) >> 10
+        check(cached >= CACHE_MIB * 9 // 10, "its page cache holds them (%d MiB cached)" % cached)
+        start_kb, _ = dom_kb(m, d)
+
+        # The daemon: 1 s ticks, defaults otherwise (headroom max(64 MiB, 25 %), floor 96 MiB).
+        m.run_ok("tern-balloond >/tmp/balloond.log 2>&1 & echo $! >/tmp/balloond.pid", timeout=30)
+        t0 = time.monotonic()
+        settled = None
+        low_kb = start_kb
+        while time.monotonic() - t0 < 90:
+            time.sleep(2)
+            act, tgt = dom_kb(m, d)
+            if act is None or tgt is None:
+                continue
+            low_kb = min(low_kb, act)
+            if tgt < start_kb and abs(act - tgt) <= max(2048, tgt // 100):
+                settled = time.monotonic() - t0
+                break
+        rc, st = m.run("xenstore-ls /local/domain/0/tern-balloond/%d; cat /tmp/balloond.log" % d,
+                       timeout=30)
+        print(st)
+        check(settled is not None, "the daemon brings the guest down to its target", st)
+        reclaimed = (start_kb - low_kb) >> 10
+        print("FIGURE balloond_reclaim_s=%.1f reclaimed_mib=%d from_mib=%d to_mib=%d cache_mib=%d "
+              "hypervisor=tern" % (settled, reclaimed, start_kb >> 10, low_kb >> 10, cached),
+              flush=True)
+        check(reclaimed >= CACHE_MIB // 2, "%d MiB of idle page cache went back to the hypervisor"
+              % reclaimed)
+        out = guest_do(m, "echo ALIVE-$((6*7))", wait_s=3)
+        check("ALIVE-42" in out, "the guest's shell keeps answering", out)
+
+        # Demand: FILL_MIB of ramfs, 4 MiB every 0.2 s, in the background of the guest's shell.
+        guest_do(m, "mkdir -p /fill; (i=0; while [ $i -lt %d ]; do dd if=/dev/zero of=/fill/$i "
+                 "bs=1M count=4 2>/dev/null; i=$((i+1)); sleep 0.2; done; echo FILL-DONE-$(du -sm "
+                 "/fill | cut -f1)) &" % (FILL_MIB // 4), wait_s=2)
+        t1 = time.monotonic()
+        high_kb = 0
+        done = None
+        while done is None and time.monotonic() - t1 < 150:
+            time.sleep(2)
+            act, _ = dom_kb(m, d)
+            high_kb = max(high_kb, act or 0)
+            done = wait_console(m, "FILL-DONE-[0-9]+", 1)
+        rc, clog = m.run("tail -c 3000 %s" % CONSOLE_LOG, timeout=30)
+        check(done == "FILL-DONE-%d" % FILL_MIB, "the guest's %d MiB fill completed (%s)"
+              % (FILL_MIB, done), clog)
+        grown = time.monotonic() - t1
+        rc, oom = m.run("grep -ciE 'out of memory|oom-kill|invoked oom' %s" % CONSOLE_LOG,
+                        timeout=30)
+        check(oom.strip() == "0", "no OOM kill in the guest", clog)
+        check(high_kb - low_kb >= FILL_MIB * 1024 * 9 // 10,
+              "the daemon grew the guest ahead of its demand (%d -> %d MiB)"
+              % (low_kb >> 10, high_kb >> 10))
+        print("FIGURE balloond_grow_s=%.1f grown_mib=%d peak_mib=%d fill_mib=%d hypervisor=tern"
+              % (grown, (high_kb - low_kb) >> 10, high_kb >> 10, FILL_MIB), flush=True)
+        m.run_ok("kill $(cat /tmp/balloond.pid)", timeout=30)
+        m.run_ok("tern destroy bd", timeout=120)
+        m.poweroff()
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except HarnessError as e:
+        print("FAIL: %s" % e)
+        sys.exit(1)
