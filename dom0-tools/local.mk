@@ -61,6 +61,9 @@ TOOLS_CLI_SRCS = \
 	dom0-tools/tern/cmd_disk.c \
 	dom0-tools/tern/balloon.c \
 	dom0-tools/tern/balloon_read.c
+# tern top (dom0-tools/top: samples, xentop's layout; docs/monitoring.md)
+TOOLS_CLI_SRCS += dom0-tools/top/stats.c dom0-tools/top/stats_read.c dom0-tools/top/topfmt.c \
+	dom0-tools/top/topargs.c dom0-tools/tern/cmd_top.c
 TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/events.c \
 	dom0-tools/console/consoled.c
 TOOLS_HDRS = \
@@ -74,6 +77,7 @@ TOOLS_HDRS = \
 	dom0-tools/tern/devices_nodes.h \
 	dom0-tools/tern/balloon.h dom0-tools/tern/balloon_read.h \
 	dom0-tools/console/ring.h dom0-tools/console/events.h
+TOOLS_HDRS += dom0-tools/top/stats.h dom0-tools/top/stats_read.h dom0-tools/top/topfmt.h
 
 # ---------------------------------------------------------------- host (CC)
 noinst_LIBRARIES += dom0-tools/libtern_xen.a dom0-tools/libtern_linux.a \
@@ -117,7 +121,8 @@ tests_unit_dom0_tools_check_dom0_tools_SOURCES = \
 	tests/unit/dom0-tools/test_xs_batch.c \
 	tests/unit/dom0-tools/test_devspec.c \
 	tests/unit/dom0-tools/test_devices.c \
-	tests/unit/dom0-tools/test_balloon.c
+	tests/unit/dom0-tools/test_balloon.c \
+	tests/unit/dom0-tools/test_top.c
 tests_unit_dom0_tools_check_dom0_tools_CPPFLAGS = $(TOOLS_CPPFLAGS) \
 	-I$(srcdir)/dom0-tools/tern -I$(srcdir)/dom0-tools/console
 tests_unit_dom0_tools_check_dom0_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
