@@ -226,3 +226,26 @@ tests_unit_dom0_tools_check_netback_SOURCES = tests/unit/dom0-tools/check_netbac
 tests_unit_dom0_tools_check_netback_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_LDADD = $(CHECK_LIBS)
+# ---------------------------------------------------------------- monitoring (issue 11)
+# tern-metricsd (dom0-tools/metricsd): /metrics in Prometheus text format and the live
+# graphs page (web/, with Debian's libjs-dygraphs); docs/monitoring.md.
+METRICSD_SRCS = dom0-tools/metricsd/prom.c dom0-tools/metricsd/history.c \
+	dom0-tools/metricsd/http.c
+METRICSD_HDRS = dom0-tools/metricsd/prom.h dom0-tools/metricsd/history.h \
+	dom0-tools/metricsd/http.h
+EXTRA_DIST += $(METRICSD_SRCS) $(METRICSD_HDRS) dom0-tools/metricsd/metricsd.c \
+	dom0-tools/metricsd/web/index.html dom0-tools/metricsd/web/monitor.js docs/monitoring.md
+aarch64/bin/tern-metricsd: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(METRICSD_SRCS) \
+		$(METRICSD_HDRS) dom0-tools/metricsd/metricsd.c)
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) $(TOOLS_A64_FLAGS) -o $@ \
+		$(addprefix $(srcdir)/,$(METRICSD_SRCS) dom0-tools/metricsd/metricsd.c) \
+		$(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) $(AARCH64_LIBZ) -lpthread
+AARCH64_OUTPUTS += aarch64/bin/tern-metricsd
+check_PROGRAMS += tests/unit/dom0-tools/check_metricsd
+TESTS += tests/unit/dom0-tools/check_metricsd
+tests_unit_dom0_tools_check_metricsd_SOURCES = tests/unit/dom0-tools/check_metricsd.c \
+	$(METRICSD_SRCS) $(METRICSD_HDRS) dom0-tools/top/stats.c
+tests_unit_dom0_tools_check_metricsd_CPPFLAGS = -I$(srcdir)/dom0-tools/metricsd
+tests_unit_dom0_tools_check_metricsd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -D_GNU_SOURCE
+tests_unit_dom0_tools_check_metricsd_LDADD = $(CHECK_LIBS)
