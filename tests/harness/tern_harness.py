@@ -43,7 +43,7 @@ GUEST_MODULES = []
 # networking's address (host port P reaches dom0's port 80).
 DOM0_NET_MODULES = ["virtio_net"]
 DOM0_NET_UP = ("for i in $(seq 100); do [ -e /sys/class/net/eth0 ] && break; sleep 0.1; done; "
-               "ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && "
+               "ip link set lo up && ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && "
                "ip route add default via 10.0.2.2")
 XEN_TOOLS = ["usr/lib/xen-4.17/bin/xl", "usr/lib/xen-4.17/bin/xenstored",
              "usr/lib/xen-4.17/bin/xenconsoled", "usr/lib/xen-4.17/bin/xen-init-dom0",

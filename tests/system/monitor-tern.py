@@ -70,6 +70,8 @@ def http(port, path, method="GET"):
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
+    except (ConnectionError, urllib.error.URLError) as e:
+        return None, str(e)
 
 
 def chromium(args, port, timeout=180):
@@ -127,7 +129,11 @@ def check_top(m):
 
 def check_metrics(m, port, guest_domid):
     status, text = http(port, "/metrics")
-    check(status == 200, "GET /metrics from the host: HTTP %d" % status, text[:300])
+    if status is None:
+        rc, out = m.run("ip addr show eth0; ip route; grep -i virtio /proc/interrupts; "
+                        "cat /tmp/metricsd.log", timeout=60)
+        print(out)
+    check(status == 200, "GET /metrics from the host: HTTP %s" % status, text[:300])
     fams = {f.name: f for f in text_string_to_metric_families(text)}
     print("metric families: %s" % ", ".join(sorted(fams)))
     for name in ("tern_host_memory_total_bytes", "tern_host_memory_free_bytes",
@@ -189,6 +195,9 @@ def main():
               "the guest's agent publishes data/meminfo_used")
         check_top(m)
         m.run_ok("tern-metricsd -p 80 >/tmp/metricsd.log 2>&1 &", timeout=30)
+        rc, out = m.run("for i in $(seq 50); do grep -q listening /tmp/metricsd.log && break; "
+                        "sleep 0.2; done; cat /tmp/metricsd.log", timeout=60)
+        check("listening on 0.0.0.0:80" in out, "tern-metricsd listens", out)
         check_metrics(m, port, d)
         first, n_dom = page_points(port)
         check(first is not None and n_dom == 2, "the page draws host + 2 domains from %s points"
