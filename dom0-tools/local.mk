@@ -61,6 +61,9 @@ TOOLS_CLI_SRCS = \
 	dom0-tools/tern/cmd_disk.c \
 	dom0-tools/tern/balloon.c \
 	dom0-tools/tern/balloon_read.c
+# tern top (dom0-tools/top: samples, xentop's layout; docs/monitoring.md)
+TOOLS_CLI_SRCS += dom0-tools/top/stats.c dom0-tools/top/stats_read.c dom0-tools/top/topfmt.c \
+	dom0-tools/top/topargs.c dom0-tools/tern/cmd_top.c
 TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/events.c \
 	dom0-tools/console/consoled.c
 TOOLS_HDRS = \
@@ -74,6 +77,7 @@ TOOLS_HDRS = \
 	dom0-tools/tern/devices_nodes.h \
 	dom0-tools/tern/balloon.h dom0-tools/tern/balloon_read.h \
 	dom0-tools/console/ring.h dom0-tools/console/events.h
+TOOLS_HDRS += dom0-tools/top/stats.h dom0-tools/top/stats_read.h dom0-tools/top/topfmt.h
 
 # ---------------------------------------------------------------- host (CC)
 noinst_LIBRARIES += dom0-tools/libtern_xen.a dom0-tools/libtern_linux.a \
@@ -117,7 +121,8 @@ tests_unit_dom0_tools_check_dom0_tools_SOURCES = \
 	tests/unit/dom0-tools/test_xs_batch.c \
 	tests/unit/dom0-tools/test_devspec.c \
 	tests/unit/dom0-tools/test_devices.c \
-	tests/unit/dom0-tools/test_balloon.c
+	tests/unit/dom0-tools/test_balloon.c \
+	tests/unit/dom0-tools/test_top.c
 tests_unit_dom0_tools_check_dom0_tools_CPPFLAGS = $(TOOLS_CPPFLAGS) \
 	-I$(srcdir)/dom0-tools/tern -I$(srcdir)/dom0-tools/console
 tests_unit_dom0_tools_check_dom0_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -262,3 +267,26 @@ tests_unit_dom0_tools_check_netback_ring_SOURCES = tests/unit/dom0-tools/check_n
 tests_unit_dom0_tools_check_netback_ring_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_ring_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_ring_LDADD = $(CHECK_LIBS)
+# ---------------------------------------------------------------- monitoring (issue 11)
+# tern-metricsd (dom0-tools/metricsd): /metrics in Prometheus text format and the live
+# graphs page (web/, with Debian's libjs-dygraphs); docs/monitoring.md.
+METRICSD_SRCS = dom0-tools/metricsd/prom.c dom0-tools/metricsd/history.c \
+	dom0-tools/metricsd/http.c
+METRICSD_HDRS = dom0-tools/metricsd/prom.h dom0-tools/metricsd/history.h \
+	dom0-tools/metricsd/http.h
+EXTRA_DIST += $(METRICSD_SRCS) $(METRICSD_HDRS) dom0-tools/metricsd/metricsd.c \
+	dom0-tools/metricsd/web/index.html dom0-tools/metricsd/web/monitor.js docs/monitoring.md
+aarch64/bin/tern-metricsd: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(METRICSD_SRCS) \
+		$(METRICSD_HDRS) dom0-tools/metricsd/metricsd.c)
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) $(TOOLS_A64_FLAGS) -o $@ \
+		$(addprefix $(srcdir)/,$(METRICSD_SRCS) dom0-tools/metricsd/metricsd.c) \
+		$(TOOLS_A64_COMMON) $(AARCH64_LIBFDT) $(AARCH64_LIBZ) -lpthread
+AARCH64_OUTPUTS += aarch64/bin/tern-metricsd
+check_PROGRAMS += tests/unit/dom0-tools/check_metricsd
+TESTS += tests/unit/dom0-tools/check_metricsd
+tests_unit_dom0_tools_check_metricsd_SOURCES = tests/unit/dom0-tools/check_metricsd.c \
+	$(METRICSD_SRCS) $(METRICSD_HDRS) dom0-tools/top/stats.c
+tests_unit_dom0_tools_check_metricsd_CPPFLAGS = -I$(srcdir)/dom0-tools/metricsd
+tests_unit_dom0_tools_check_metricsd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -D_GNU_SOURCE
+tests_unit_dom0_tools_check_metricsd_LDADD = $(CHECK_LIBS)

@@ -34,6 +34,17 @@ const struct tern_cmd tern_cmd_table[] = {
      "Set the maximum amount reservation for a domain (units b/k/m/g, default KiB)."},
     {"vcpu-list", cmd_vcpu_list, TERN_NEED_XC | TERN_NEED_XS, "[Domain...]",
      "List the VCPUs for all/some domains."},
+    {"top", cmd_top, TERN_NEED_XC | TERN_NEED_XS, "[-b] [-d S] [-i N] [-v] [-m] [-r] [-f] [-z]",
+     "Monitor domains in xentop's columns (interactive keys: d v r s m q).\n"
+     "  -b  batch mode: print the table every S seconds, no keys\n"
+     "  -d  seconds between updates (default 3)\n"
+     "  -i  number of updates before exiting (default: until q or a signal)\n"
+     "  -v  a VCPUs(sec) line per domain\n"
+     "  -m  a memory line per domain: balloon target, guest used/cache/available, balloon\n"
+     "      state (the guest agent's and tern-balloond's xenstore keys)\n"
+     "  -r  repeat the header before each domain\n"
+     "  -f  full domain names\n"
+     "  -z  Domain-0 first"},
     {"info", cmd_info, TERN_NEED_XC, "", "Get information about Xen host."},
     {"dmesg", cmd_dmesg, TERN_NEED_XC, "[-c]",
      "Read and/or clear dmesg buffer.\n  -c  clear dmesg buffer as well as printing it"},

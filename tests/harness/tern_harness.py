@@ -39,9 +39,16 @@ DOM0_MODULES = ["xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenf
                 "crc32c_generic",
                 "virtio_mmio", "virtio_blk", "ext4"]
 GUEST_MODULES = []
+# Machine(net_port=P): dom0's virtio-net needs these; DOM0_NET_UP gives it QEMU user
+# networking's address (host port P reaches dom0's port 80).
+DOM0_NET_MODULES = ["virtio_net"]
+DOM0_NET_UP = ("for i in $(seq 100); do [ -e /sys/class/net/eth0 ] && break; sleep 0.1; done; "
+               "ip link set lo up && ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && "
+               "ip route add default via 10.0.2.2")
 XEN_TOOLS = ["usr/lib/xen-4.17/bin/xl", "usr/lib/xen-4.17/bin/xenstored",
              "usr/lib/xen-4.17/bin/xenconsoled", "usr/lib/xen-4.17/bin/xen-init-dom0",
              "usr/lib/xen-4.17/bin/xenconsole", "usr/bin/xenstore",
+             "usr/lib/xen-4.17/bin/xentop",
              # glibc dlopens libgcc_s for pthread_cancel (xl uses it)
              "lib/aarch64-linux-gnu/libgcc_s.so.1"]
 XENSTORE_CMDS = ["read", "write", "ls", "rm", "list", "exists", "chmod", "watch", "control"]
@@ -185,7 +192,7 @@ class Machine:
 
     def __init__(self, hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=None, disk=None,
                  timeout=600, log=None, hv_args=None, dom0_args="", icount=False,
-                 harness_console=True, extra_qemu=(), hv_image=None):
+                 harness_console=True, extra_qemu=(), hv_image=None, net_port=None):
         self.hv = hv
         self.smp, self.mem, self.dom0_mem = smp, mem, dom0_mem
         self.initrd = initrd
@@ -197,6 +204,7 @@ class Machine:
         self.harness_console = harness_console
         self.extra_qemu = list(extra_qemu)
         self.hv_image = hv_image
+        self.net_port = net_port  # host TCP port forwarded to dom0's port 80 (virtio-net)
         os.makedirs(OUT, exist_ok=True)
         self.log_path = log or os.path.join(OUT, "console-%s-%d.log" % (hv, os.getpid()))
         self.proc = None
@@ -262,6 +270,9 @@ class Machine:
         if self.disk:
             cmd += ["-drive", "if=none,id=hd0,format=raw,file=%s" % self.disk,
                     "-device", "virtio-blk-device,drive=hd0"]
+        if self.net_port:
+            cmd += ["-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:%d-:80" % self.net_port,
+                    "-device", "virtio-net-device,netdev=net0"]
         return cmd + self.extra_qemu
 
     # ---------------------------------------------------------------- lifecycle
