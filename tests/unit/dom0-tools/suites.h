@@ -14,5 +14,6 @@ Suite *xs_batch_suite(void);
 Suite *devspec_suite(void);
 Suite *devices_suite(void);
 Suite *balloon_suite(void);
+Suite *sched_suite(void);
 
 #endif
