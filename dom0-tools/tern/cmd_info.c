@@ -174,6 +174,8 @@ static const char *sched_name(int id)
         return "rtds";
     case XEN_SCHEDULER_NULL:
         return "null";
+    case 0x7272: /* Tern's round-robin, sched=rr (TERN_SCHEDULER_RR, hv/scheduler.h) */
+        return "rr";
     default:
         return "unknown";
     }
