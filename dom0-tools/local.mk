@@ -20,7 +20,8 @@ TOOLS_CORE_SRCS = \
 	dom0-tools/libs/ctrl/xc_domain.c \
 	dom0-tools/libs/ctrl/xc_misc.c \
 	dom0-tools/libs/ctrl/xc_memory.c \
-	dom0-tools/libs/ctrl/xc_evtchn_hvm.c
+	dom0-tools/libs/ctrl/xc_evtchn_hvm.c \
+	dom0-tools/libs/ctrl/xc_sched.c
 TOOLS_LINUX_SRCS = \
 	dom0-tools/libs/call/linux.c \
 	dom0-tools/libs/evtchn/linux.c \
@@ -60,7 +61,10 @@ TOOLS_CLI_SRCS = \
 	dom0-tools/tern/cmd_net.c \
 	dom0-tools/tern/cmd_disk.c \
 	dom0-tools/tern/balloon.c \
-	dom0-tools/tern/balloon_read.c
+	dom0-tools/tern/balloon_read.c \
+	dom0-tools/tern/cpumap.c \
+	dom0-tools/tern/cmd_vcpu.c \
+	dom0-tools/tern/cmd_sched.c
 # tern top (dom0-tools/top: samples, xentop's layout; docs/monitoring.md)
 TOOLS_CLI_SRCS += dom0-tools/top/stats.c dom0-tools/top/stats_read.c dom0-tools/top/topfmt.c \
 	dom0-tools/top/topargs.c dom0-tools/tern/cmd_top.c
@@ -76,6 +80,7 @@ TOOLS_HDRS = \
 	dom0-tools/tern/xs_batch.h dom0-tools/tern/devspec.h dom0-tools/tern/devices.h \
 	dom0-tools/tern/devices_nodes.h \
 	dom0-tools/tern/balloon.h dom0-tools/tern/balloon_read.h \
+	dom0-tools/tern/cpumap.h \
 	dom0-tools/console/ring.h dom0-tools/console/events.h
 TOOLS_HDRS += dom0-tools/top/stats.h dom0-tools/top/stats_read.h dom0-tools/top/topfmt.h
 
@@ -122,7 +127,8 @@ tests_unit_dom0_tools_check_dom0_tools_SOURCES = \
 	tests/unit/dom0-tools/test_devspec.c \
 	tests/unit/dom0-tools/test_devices.c \
 	tests/unit/dom0-tools/test_balloon.c \
-	tests/unit/dom0-tools/test_top.c
+	tests/unit/dom0-tools/test_top.c \
+	tests/unit/dom0-tools/test_sched.c
 tests_unit_dom0_tools_check_dom0_tools_CPPFLAGS = $(TOOLS_CPPFLAGS) \
 	-I$(srcdir)/dom0-tools/tern -I$(srcdir)/dom0-tools/console
 tests_unit_dom0_tools_check_dom0_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

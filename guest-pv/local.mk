@@ -29,7 +29,8 @@ gpv_tg_sources = \
 	$(GPV_TG)/kernel/fuzz.c \
 	$(GPV_TG)/blkfront.c \
 	$(GPV_TG)/blkfront_attacks.c \
-	$(GPV_TG)/blkfront_modes.c
+	$(GPV_TG)/blkfront_modes.c \
+	$(GPV_TG)/kernel/spin.c
 # Every case file is picked up: adding a case needs no build change.
 gpv_tg_cases = $(sort $(wildcard $(srcdir)/tests/guest/*.c))
 gpv_tg_headers = $(wildcard $(GPV_TG)/include/tg/*.h) $(GPV_TG)/blkfront.h

@@ -1,4 +1,5 @@
-/* Read-only commands: list, info, dmesg, domid, domname, uptime, vcpu-list (xl's output). */
+/* Read-only commands: list, info, dmesg, domid, domname, uptime (xl's output); vcpu-list is
+ * in cmd_vcpu.c. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -173,6 +174,8 @@ static const char *sched_name(int id)
         return "rtds";
     case XEN_SCHEDULER_NULL:
         return "null";
+    case 0x7272: /* Tern's round-robin, sched=rr (TERN_SCHEDULER_RR, hv/scheduler.h) */
+        return "rr";
     default:
         return "unknown";
     }
@@ -349,36 +352,6 @@ int cmd_uptime(struct tern_ctx *ctx, int argc, char **argv)
             printf("%-33s %4u ", name ? name : "", info[i].domain);
         print_uptime(up > 0 ? (unsigned long)up : 0, short_mode);
         putchar('\n');
-        free(name);
-    }
-    free(info);
-    return 0;
-}
-
-int cmd_vcpu_list(struct tern_ctx *ctx, int argc, char **argv)
-{
-    xc_domaininfo_t *info;
-    int n = select_domains(ctx, "vcpu-list", argc - 1, argv + 1, &info);
-
-    if (n < 0)
-        return 1;
-    printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)",
-           "Affinity (Hard / Soft)");
-    for (int i = 0; i < n; i++) {
-        char *name = tern_domain_name(ctx, info[i].domain);
-
-        for (uint32_t v = 0; v <= info[i].max_vcpu_id; v++) {
-            xc_vcpuinfo_t vi;
-            char cpu[8], state[4];
-
-            if (xc_vcpu_getinfo(ctx->xch, info[i].domain, v, &vi) < 0)
-                continue;
-            snprintf(cpu, sizeof(cpu), vi.online ? "%u" : "-", vi.cpu);
-            snprintf(state, sizeof(state), "%c%c%c", vi.running ? 'r' : '-', vi.blocked ? 'b' : '-',
-                     vi.online ? '-' : 'p');
-            printf("%-32s %5u %5u %5s %5s %9.1f  all / all\n", name ? name : "", info[i].domain, v,
-                   cpu, state, (double)vi.cpu_time / 1e9);
-        }
         free(name);
     }
     free(info);

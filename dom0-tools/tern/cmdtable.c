@@ -45,6 +45,20 @@ const struct tern_cmd tern_cmd_table[] = {
      "  -r  repeat the header before each domain\n"
      "  -f  full domain names\n"
      "  -z  Domain-0 first"},
+    {"vcpu-pin", cmd_vcpu_pin, TERN_NEED_XC | TERN_NEED_XS,
+     "<Domain> <VCPU|all> <Hard affinity|-> [Soft affinity|-]",
+     "Set which CPUs a VCPU can use (CPU lists as xl: all, N, N-M, ^N, comma-separated)."},
+    {"sched-credit", cmd_sched_credit, TERN_NEED_XC | TERN_NEED_XS,
+     "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-t TSLICE] [-r RATELIMIT] [-m DELAY]] [-p Pool-0]",
+     "Get/set credit scheduler parameters.\n"
+     "  -d, --domain=DOMAIN       domain to modify\n"
+     "  -w, --weight=WEIGHT       weight (int, 1-65535)\n"
+     "  -c, --cap=CAP             cap in percent of one CPU (0 = none)\n"
+     "  -s, --schedparam          query or set the scheduler's parameters\n"
+     "  -t, --tslice_ms=TSLICE    time slice (fixed in Tern: 30)\n"
+     "  -r, --ratelimit_us=RLIMIT rate limit (fixed in Tern: 1000)\n"
+     "  -m, --migration_delay_us=D migration delay (fixed in Tern: 0)\n"
+     "  -p, --cpupool=CPUPOOL     the cpupool (Pool-0 only)"},
     {"info", cmd_info, TERN_NEED_XC, "", "Get information about Xen host."},
     {"dmesg", cmd_dmesg, TERN_NEED_XC, "[-c]",
      "Read and/or clear dmesg buffer.\n  -c  clear dmesg buffer as well as printing it"},

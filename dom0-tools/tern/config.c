@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "config.h"
+#include "cpumap.h"
 
 #define MAX_LIST   TERN_MAX_DEVICES
 #define MAX_STRING 1024
@@ -308,6 +309,35 @@ static int apply_vif(struct tern_config *cfg, const struct value *v, char *err, 
     return 0;
 }
 
+static int apply_cpu_weight(struct tern_config *cfg, const struct value *v, char *err,
+                            size_t errlen)
+{
+    if (range(v->num, 1, 65535, "cpu_weight", err, errlen) < 0)
+        return -1;
+    cfg->cpu_weight = (unsigned int)v->num;
+    return 0;
+}
+
+static int apply_cap(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    if (range(v->num, 0, 65534, "cap", err, errlen) < 0)
+        return -1;
+    cfg->cap = (unsigned int)v->num;
+    return 0;
+}
+
+static int apply_cpus(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    cfg->has_cpus = 1;
+    return tern_cpumap_parse(v->str, 64, &cfg->cpus, err, errlen);
+}
+
+static int apply_cpus_soft(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
+{
+    cfg->has_cpus_soft = 1;
+    return tern_cpumap_parse(v->str, 64, &cfg->cpus_soft, err, errlen);
+}
+
 /* Keys xl accepts that have no effect on an Arm PV-style guest here. */
 static int apply_ignored(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
 {
@@ -335,6 +365,10 @@ static const struct key_rule {
     {"on_crash", V_STRING, apply_on_crash},
     {"disk", V_LIST, apply_disk},
     {"vif", V_LIST, apply_vif},
+    {"cpu_weight", V_NUMBER, apply_cpu_weight},
+    {"cap", V_NUMBER, apply_cap},
+    {"cpus", V_STRING, apply_cpus},
+    {"cpus_soft", V_STRING, apply_cpus_soft},
     {"acpi", V_NUMBER, apply_ignored},
     {"type", V_STRING, apply_ignored},
     {"gic_version", V_STRING, apply_ignored},

@@ -31,6 +31,12 @@ struct tern_config {
     unsigned int nr_disks;
     struct tern_vif vifs[TERN_MAX_DEVICES];
     unsigned int nr_vifs;
+    /* Scheduling (cpumap.h, applied by tern_sched_apply): cpu_weight 0 = Xen's default
+     * (256), cap percent of one pCPU (0 = none); cpus / cpus_soft as xl's CPU list, one
+     * mask for every vCPU ("all" = every CPU), used when has_cpus / has_cpus_soft. */
+    unsigned int cpu_weight, cap;
+    uint64_t cpus, cpus_soft;
+    int has_cpus, has_cpus_soft;
 };
 
 /* Parses text (named file for messages) into cfg, which the caller zero-initialises with
@@ -44,6 +50,12 @@ int tern_config_load(struct tern_config *cfg, const char *path, char *const over
                      int nr_overrides, char *err, size_t errlen, void (*warn)(const char *msg));
 /* Checks cross-key rules (required keys, maxmem >= memory ...). */
 int tern_config_validate(const struct tern_config *cfg, char *err, size_t errlen);
+
+/* Applies cfg's cpu_weight, cap, cpus and cpus_soft to domain domid (its max_vcpus
+ * vCPUs made), before it first runs (cmd_sched.c); -1 with err filled on failure. */
+struct xc_interface_core;
+int tern_sched_apply(struct xc_interface_core *xch, uint32_t domid, const struct tern_config *cfg,
+                     unsigned int max_vcpus, char *err, size_t errlen);
 
 const char *tern_action_name(enum tern_action a);
 int tern_action_parse(const char *s, enum tern_action *a);

@@ -534,6 +534,10 @@ int tern_domain_create(struct tern_ctx *ctx, const struct tern_config *cfg, bool
         rc = fail(&c, errno, "set %u vCPUs of domain %u", create.max_vcpus, domid);
         goto fail;
     }
+    if (tern_sched_apply(ctx->xch, domid, cfg, create.max_vcpus, c.err, c.errlen) < 0) {
+        rc = -EINVAL; /* c.err: which setting and why (cmd_sched.c) */
+        goto fail;
+    }
     /* The P2M page-table pool (Arm; XEN_DOMCTL_set_paging_mempool_size since XSA-409),
      * sized as libxl's libxl_get_required_shadow_memory: 1 MiB per vCPU + 8 KiB per MiB of
      * RAM. Too small a pool makes the guest balloon driver's decrease_reservation fail when

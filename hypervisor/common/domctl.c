@@ -19,6 +19,7 @@
 #include <hv/grant_table.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/sched_ctl.h>
 #include <hv/string.h>
 #include <hv/toolstack.h>
 
@@ -330,6 +331,12 @@ static long domctl_on(struct vcpu *cur, struct domain *d, struct xen_domctl *op,
         op->u.paging_mempool.size = d->paging_mempool_size;
         *copyback = true;
         return 0;
+    case XEN_DOMCTL_scheduler_op: /* common/sched_ctl.c */
+        return sched_ctl_adjust(d, &op->u.scheduler_op, copyback);
+    case XEN_DOMCTL_setvcpuaffinity:
+    case XEN_DOMCTL_getvcpuaffinity:
+        return sched_ctl_affinity(d, op->cmd == XEN_DOMCTL_setvcpuaffinity, &op->u.vcpuaffinity,
+                                  copyback);
     default:
         return -ENOSYS;
     }

@@ -30,7 +30,8 @@ HV_COMMON_HDRS = hypervisor/common/event_internal.h
 # without them.
 HV_COMMON_TOOLSTACK = $(HV_COMMON_TOOLSTACK_SRCS)
 HV_COMMON_TOOLSTACK_SRCS = hypervisor/common/domctl.c hypervisor/common/sysctl.c \
-	hypervisor/common/cpupool.c hypervisor/common/topology.c hypervisor/common/keyhandler.c
+	hypervisor/common/cpupool.c hypervisor/common/topology.c hypervisor/common/keyhandler.c \
+	hypervisor/common/sched_ctl.c
 HV_COMMON_CPPFLAGS = -I$(srcdir)/hypervisor/include
 
 EXTRA_DIST += $(HV_COMMON_CORE_SRCS) $(HV_COMMON_HDRS) $(HV_COMMON_TOOLSTACK_SRCS) \
@@ -50,7 +51,8 @@ tests_unit_hypervisor_test_hv_common_SOURCES = \
 	tests/unit/hypervisor/test_fuzz.c tests/unit/hypervisor/test_toolstack.c \
 	tests/unit/hypervisor/test_sched.c tests/unit/hypervisor/test_conring.c \
 	tests/unit/hypervisor/test_hardening.c \
-	tests/unit/hypervisor/test_sched_credit.c
+	tests/unit/hypervisor/test_sched_credit.c \
+	tests/unit/hypervisor/test_sched_ctl.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the
 # arm64 sysroot's, read with the Arm layout (host_xen_arm.h).
 tests_unit_hypervisor_test_hv_common_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \

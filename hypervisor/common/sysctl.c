@@ -13,6 +13,7 @@
 #include <hv/errno.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/sched_ctl.h>
 #include <hv/scheduler.h>
 #include <hv/string.h>
 #include <hv/sysctl_ops.h>
@@ -89,8 +90,11 @@ long hc_sysctl(struct vcpu *v, const uint64_t a[5])
     case XEN_SYSCTL_debug_keys:
         rc = debug_keys(&op.u.debug_keys);
         break;
+    case XEN_SYSCTL_scheduler_op: /* common/sched_ctl.c */
+        rc = sched_ctl_global(&op.u.scheduler_op, &copyback);
+        break;
     default:
-        /* scheduler_op, pcitopoinfo, livepatch, ...: not in Tern. */
+        /* pcitopoinfo, livepatch, ...: not in Tern. */
         rc = -ENOSYS;
     }
     spin_unlock(&toolstack_lock);

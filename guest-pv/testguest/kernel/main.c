@@ -16,6 +16,7 @@
 void run_all_cases(const char *filter);
 void fuzz_run(unsigned long calls, unsigned long seed);
 void blkfront_run(const char *mode, unsigned long devid); /* blkfront_modes.c */
+void spin_run(unsigned long iterations);
 
 static char bootargs[512];
 
@@ -100,6 +101,9 @@ void guest_main(uint64_t fdt_pa)
     printk("TERN-GUEST ready domid=%d role=%c peer=%d\n", tg_env.self_known ? tg_env.self : -1,
            tg_env.role ? tg_env.role : '-', tg_env.peer_known ? tg_env.peer : -1);
 
+    if (cmdline_get(bootargs, "tern.spin", v, sizeof(v)) && parse_ulong(v, strlen(v), &calls) &&
+        calls)
+        spin_run(calls); /* kernel/spin.c: never returns */
     if (cmdline_get(bootargs, "tern.fuzz", v, sizeof(v)) && parse_ulong(v, strlen(v), &calls)) {
         if (!cmdline_get(bootargs, "tern.seed", v, sizeof(v)) || !parse_ulong(v, strlen(v), &seed))
             seed = 1;

@@ -612,6 +612,14 @@ int vcpu_request_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
     return rc;
 }
 
+void vcpu_sched_affinity_changed(struct vcpu *v)
+{
+    struct pcpu *p = rq_lock_of(v);
+
+    spin_unlock(&p->rq.lock);
+    pcpu_poke(p); /* a pass of its scheduler moves it if it may not run there */
+}
+
 /* WFI from v: it blocks until it has an interrupt to take (leave_hypervisor). */
 void vcpu_wait_for_interrupt(struct vcpu *v)
 {

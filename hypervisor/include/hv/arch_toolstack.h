@@ -40,6 +40,10 @@ void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c);
 /* The physical CPU v runs on (or last ran on / is queued on): getvcpuinfo's cpu. */
 unsigned int arch_vcpu_pcpu(const struct vcpu *v);
 
+/* v's hard or soft affinity (v->sched) changed: its pCPU re-schedules at once, moving
+ * it to a pCPU it may run on (common/sched_ctl.c). */
+void vcpu_sched_affinity_changed(struct vcpu *v);
+
 /* Time v has spent running, in ns (getvcpuinfo / getdomaininfo cpu_time). */
 uint64_t arch_vcpu_runtime_ns(const struct vcpu *v);
 

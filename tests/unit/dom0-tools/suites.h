@@ -15,5 +15,6 @@ Suite *devspec_suite(void);
 Suite *devices_suite(void);
 Suite *balloon_suite(void);
 Suite *top_suite(void);
+Suite *sched_suite(void);
 
 #endif

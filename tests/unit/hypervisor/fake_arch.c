@@ -421,6 +421,11 @@ unsigned int arch_vcpu_pcpu(const struct vcpu *v)
     return v->vcpu_id; /* the fake pins vCPU n to pCPU n */
 }
 
+void vcpu_sched_affinity_changed(struct vcpu *v)
+{
+    v->arch.kicks++; /* the real arch pokes v's pCPU */
+}
+
 void arch_physinfo(struct xen_sysctl_physinfo *pi)
 {
     pi->nr_cpus = 2;
