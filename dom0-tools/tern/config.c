@@ -1,10 +1,13 @@
-/* xl.cfg parser: `key = value` lines, values are "strings", 'strings', integers or
- * [ lists of strings ] (which may span lines); '#' starts a comment. Each key is one row in
- * key_rules[] with its type and how it is applied. Errors name file:line. */
+/* xl.cfg parser, libxlu's grammar: statements `key = value` or `key += value` (append to
+ * the key's list, or join strings), each ended by a newline or ';'; values are "strings",
+ * 'strings', integers or [ lists of strings and numbers ] (which may span lines and end
+ * with a ','); '#' starts a comment.  Each key is one row in key_rules[] with its type and
+ * how it is applied. Errors name file:line. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,13 +461,26 @@ static int parse_value(struct parser *ps, struct value *v)
                 ps->p++;
                 return 0;
             }
-            if (*ps->p != '"' && *ps->p != '\'')
+            if (*ps->p == '[')
+                return perr(ps, "lists inside lists are not supported");
+            if (*ps->p != '"' && *ps->p != '\'' && !isdigit((unsigned char)*ps->p))
                 return perr(ps, *ps->p ? "expected a string or ']' in list"
                                        : "list not closed with ']'");
             if (v->nr_items == MAX_LIST)
                 return perr(ps, "more than %d list items", MAX_LIST);
-            if (parse_string(ps, v->items[v->nr_items], sizeof(v->items[0])) < 0)
+            if (isdigit((unsigned char)*ps->p)) {
+                /* A number is an atom like a string (libxlu): kept as its text. */
+                size_t n = 0;
+
+                while (isalnum((unsigned char)*ps->p) || *ps->p == '.') {
+                    if (n + 1 >= sizeof(v->items[0]))
+                        return perr(ps, "list item too long");
+                    v->items[v->nr_items][n++] = *ps->p++;
+                }
+                v->items[v->nr_items][n] = '\0';
+            } else if (parse_string(ps, v->items[v->nr_items], sizeof(v->items[0])) < 0) {
                 return -1;
+            }
             v->nr_items++;
             skip_space(ps, 1);
             if (*ps->p == ',')
@@ -478,91 +494,180 @@ static int parse_value(struct parser *ps, struct value *v)
 
 static const char *const type_names[] = {"a string", "a number", "a list"};
 
+/* One setting of a text: the last `key = value` of that key, with what `key += value`
+ * statements appended (libxlu keeps every statement; its readers see the last). */
+struct setting {
+    char key[64];
+    int line; /* of the statement that last changed it */
+    struct value *v;
+};
+
+#define MAX_SETTINGS 128
+
+/* key += value (libxlu's XLU_OP_ADDITION): lists are concatenated and strings joined;
+ * a number is a string of digits there, so 1 += 2 is 12. */
+static int append_value(struct parser *ps, const char *key, struct value *prev,
+                        const struct value *add)
+{
+    if ((prev->type == V_LIST) != (add->type == V_LIST))
+        return perr(ps, "'%s' += : can't add [list] to \"string\" or vice versa", key);
+    if (prev->type == V_LIST) {
+        if (prev->nr_items + add->nr_items > MAX_LIST)
+            return perr(ps, "more than %d list items", MAX_LIST);
+        memcpy(prev->items[prev->nr_items], add->items, add->nr_items * sizeof(add->items[0]));
+        prev->nr_items += add->nr_items;
+        return 0;
+    }
+    if (strlen(prev->str) + strlen(add->str) >= sizeof(prev->str))
+        return perr(ps, "string longer than %zu characters", sizeof(prev->str) - 1);
+    strcat(prev->str, add->str);
+    if (prev->type == V_NUMBER && add->type == V_NUMBER) {
+        char *end;
+
+        errno = 0;
+        prev->num = strtoll(prev->str, &end, 0);
+        if (errno || *end)
+            return perr(ps, "malformed number");
+    } else {
+        prev->type = V_STRING;
+    }
+    return 0;
+}
+
+/* One statement: key = value or key += value, ended by a newline, ';' or the end of the
+ * text (libxlu's grammar: endstmt is NEWLINE or ';').  Returns 1 when one was read, 0 at
+ * the end of the text, -1 on error. */
+static int parse_statement(struct parser *ps, char *key, size_t keysize, bool *append,
+                           struct value *v, int *line)
+{
+    size_t n = 0;
+
+    for (;;) {
+        skip_space(ps, 1);
+        if (*ps->p != ';')
+            break;
+        ps->p++; /* an empty statement */
+    }
+    if (!*ps->p)
+        return 0;
+    *line = ps->line;
+    if (!isalpha((unsigned char)*ps->p) && *ps->p != '_')
+        return perr(ps, "expected a key name");
+    while (isalnum((unsigned char)*ps->p) || *ps->p == '_') {
+        if (n + 1 >= keysize)
+            return perr(ps, "key name too long");
+        key[n++] = *ps->p++;
+    }
+    key[n] = '\0';
+    skip_space(ps, 0);
+    *append = ps->p[0] == '+' && ps->p[1] == '=';
+    if (*append)
+        ps->p++;
+    if (*ps->p != '=')
+        return perr(ps, "expected '=' or '+=' after '%s'", key);
+    ps->p++;
+    skip_space(ps, 0);
+    memset(v, 0, sizeof(*v));
+    if (parse_value(ps, v) < 0)
+        return -1;
+    skip_space(ps, 0);
+    if (*ps->p == ';')
+        ps->p++;
+    else if (*ps->p && *ps->p != '\n')
+        return perr(ps,
+                    "unexpected text after the value of '%s' (a statement ends at a "
+                    "newline or ';')",
+                    key);
+    return 1;
+}
+
+static int apply_setting(struct parser *ps, struct tern_config *cfg, const struct setting *s,
+                         void (*warn)(const char *msg))
+{
+    const struct key_rule *rule = NULL;
+    char aerr[400];
+
+    for (size_t i = 0; i < sizeof(key_rules) / sizeof(key_rules[0]); i++)
+        if (!strcmp(key_rules[i].key, s->key))
+            rule = &key_rules[i];
+    ps->line = s->line;
+    if (!rule) {
+        if (warn) {
+            char msg[200];
+
+            snprintf(msg, sizeof(msg), "%s:%d: warning: unknown key '%s' ignored", ps->file,
+                     s->line, s->key);
+            warn(msg);
+        }
+        return 0;
+    }
+    if (rule->type != s->v->type)
+        return perr(ps, "'%s' must be %s, not %s", s->key, type_names[rule->type],
+                    type_names[s->v->type]);
+    if (rule->apply(cfg, s->v, aerr, sizeof(aerr)) < 0)
+        return perr(ps, "%s: %s", s->key, aerr);
+    return 0;
+}
+
+/* Read every statement of the text first (so += sees what came before), then apply each
+ * setting in the order its key first appeared. */
 int tern_config_parse(struct tern_config *cfg, const char *file, const char *text, char *err,
                       size_t errlen, void (*warn)(const char *msg))
 {
     struct parser ps = {.file = file, .p = text, .line = 1, .err = err, .errlen = errlen};
+    struct setting *set = calloc(MAX_SETTINGS, sizeof(*set));
     struct value *v = malloc(sizeof(*v));
-    int rc = -1;
+    unsigned int nr = 0, i;
+    int rc = -1, r;
 
-    if (!v) {
+    if (!set || !v) {
         snprintf(err, errlen, "%s: out of memory", file);
-        return -1;
+        goto out;
     }
     for (;;) {
         char key[64];
-        size_t n = 0;
-        int key_line;
-        const struct key_rule *rule = NULL;
+        bool append = false;
+        int line = 0;
+        struct setting *s = NULL;
 
-        skip_space(&ps, 1);
-        if (!*ps.p)
+        r = parse_statement(&ps, key, sizeof(key), &append, v, &line);
+        if (r < 0)
+            goto out;
+        if (r == 0)
             break;
-        if (*ps.p == ';') {
-            ps.p++;
-            continue;
-        }
-        if (!isalpha((unsigned char)*ps.p) && *ps.p != '_') {
-            perr(&ps, "expected a key name");
-            goto out;
-        }
-        while (isalnum((unsigned char)*ps.p) || *ps.p == '_') {
-            if (n + 1 >= sizeof(key)) {
-                perr(&ps, "key name too long");
+        for (i = 0; i < nr && !s; i++)
+            if (!strcmp(set[i].key, key))
+                s = &set[i];
+        if (s && append) {
+            if (append_value(&ps, key, s->v, v) < 0)
+                goto out;
+        } else if (s) {
+            memcpy(s->v, v, sizeof(*v));
+        } else {
+            if (nr == MAX_SETTINGS) {
+                perr(&ps, "more than %d different keys", MAX_SETTINGS);
                 goto out;
             }
-            key[n++] = *ps.p++;
-        }
-        key[n] = '\0';
-        key_line = ps.line;
-        skip_space(&ps, 0);
-        if (*ps.p != '=') {
-            perr(&ps, "expected '=' after '%s'", key);
-            goto out;
-        }
-        ps.p++;
-        skip_space(&ps, 0);
-        memset(v, 0, sizeof(*v));
-        if (parse_value(&ps, v) < 0)
-            goto out;
-        skip_space(&ps, 0);
-        if (*ps.p == ';')
-            ps.p++;
-        skip_space(&ps, 0);
-        if (*ps.p && *ps.p != '\n') {
-            perr(&ps, "unexpected text after the value of '%s'", key);
-            goto out;
-        }
-        for (size_t i = 0; i < sizeof(key_rules) / sizeof(key_rules[0]); i++)
-            if (!strcmp(key_rules[i].key, key))
-                rule = &key_rules[i];
-        if (!rule) {
-            if (warn) {
-                char msg[200];
-
-                snprintf(msg, sizeof(msg), "%s:%d: warning: unknown key '%s' ignored", file,
-                         key_line, key);
-                warn(msg);
-            }
-            continue;
-        }
-        if (rule->type != v->type) {
-            ps.line = key_line;
-            perr(&ps, "'%s' must be %s, not %s", key, type_names[rule->type], type_names[v->type]);
-            goto out;
-        }
-        {
-            char aerr[400];
-
-            if (rule->apply(cfg, v, aerr, sizeof(aerr)) < 0) {
-                ps.line = key_line;
-                perr(&ps, "%s: %s", key, aerr);
+            s = &set[nr];
+            s->v = malloc(sizeof(*v));
+            if (!s->v) {
+                perr(&ps, "out of memory");
                 goto out;
             }
+            nr++;
+            snprintf(s->key, sizeof(s->key), "%s", key);
+            memcpy(s->v, v, sizeof(*v));
         }
+        s->line = line;
     }
+    for (i = 0; i < nr; i++)
+        if (apply_setting(&ps, cfg, &set[i], warn) < 0)
+            goto out;
     rc = 0;
 out:
+    for (i = 0; set && i < nr; i++)
+        free(set[i].v);
+    free(set);
     free(v);
     return rc;
 }

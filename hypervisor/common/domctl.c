@@ -21,6 +21,7 @@
 #include <hv/hypercall.h>
 #include <hv/sched_ctl.h>
 #include <hv/string.h>
+#include <hv/sysctl_ops.h>
 #include <hv/toolstack.h>
 
 #include <xen/domctl.h>
@@ -320,6 +321,9 @@ static long domctl_on(struct vcpu *cur, struct domain *d, struct xen_domctl *op,
         return 0;
     case XEN_DOMCTL_cacheflush:
         return cacheflush(d, &op->u.cacheflush);
+    case XEN_DOMCTL_setnodeaffinity: /* common/topology.c */
+    case XEN_DOMCTL_getnodeaffinity:
+        return nodeaffinity(op->cmd == XEN_DOMCTL_setnodeaffinity, &op->u.nodeaffinity.nodemap);
     case XEN_DOMCTL_set_paging_mempool_size:
         /* Tern takes stage-2 tables from the hypervisor heap as needed (no per-domain
          * pool to fill): the size is checked as Xen does and recorded for the getter. */

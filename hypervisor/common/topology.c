@@ -74,3 +74,16 @@ long numainfo(struct xen_sysctl_numainfo *ni, bool *copyback)
     }
     return 0;
 }
+
+long nodeaffinity(bool set, struct xenctl_bitmap *nodemap)
+{
+    uint8_t byte = 0;
+
+    if (!set)
+        return xenctl_bitmap_put(nodemap, 1); /* {0}: the only node holds every page */
+    /* As Xen on Arm (MAX_NUMNODES 1): only node 0's bit is read; the map must hold an
+     * online node.  With one node the domain's affinity is {0} whatever was asked. */
+    if (nodemap->nr_bits && copy_from_guest_va(&byte, nodemap->bitmap.q, 1))
+        return -EFAULT;
+    return byte & 1 ? 0 : -EINVAL;
+}

@@ -19,6 +19,9 @@ long cpupool_op(struct xen_sysctl_cpupool_op *op);
  * count written back, *copyback set) when the caller's array is too short. */
 long cputopoinfo(struct xen_sysctl_cputopoinfo *ti, bool *copyback);
 long numainfo(struct xen_sysctl_numainfo *ni, bool *copyback);
+/* XEN_DOMCTL_setnodeaffinity (set: the map must hold node 0, else -EINVAL) and
+ * getnodeaffinity (writes {0}) for the one node (common/topology.c). */
+long nodeaffinity(bool set, struct xenctl_bitmap *nodemap);
 /* common/keyhandler.c: the debug keys Tern handles. */
 long debug_keys(const struct xen_sysctl_debug_keys *k);
 

@@ -68,7 +68,15 @@ static const struct {
     {"on_crash = \"explode\"\n", "t.cfg:1: on_crash: 'explode' is not an action (destroy, "
                                  "restart, rename-restart, preserve, coredump-destroy, "
                                  "coredump-restart, soft-reset)"},
-    {"memory 128\n", "t.cfg:1: expected '=' after 'memory'"},
+    {"memory 128\n", "t.cfg:1: expected '=' or '+=' after 'memory'"},
+    {"memory = 64 vcpus = 1\n", "t.cfg:1: unexpected text after the value of 'memory' (a "
+                                "statement ends at a newline or ';')"},
+    {"name = \"a\"\ndisk = [ 'x' ]\ndisk += \"y\"\n",
+     "t.cfg:3: 'disk' += : can't add [list] to \"string\" or vice versa"},
+    {"disk = [ [ 'x' ] ]\n", "t.cfg:1: lists inside lists are not supported"},
+    {"memory = 64 ; memory += \"m\"\n", "t.cfg:1: 'memory' must be a number, not a string"},
+    {"vcpus = 1\nvcpus = 0 ; name = \"a\"\n", "t.cfg:2: vcpus: vcpus 0 out of range [1, 128]"},
+    {"memory + = 64\n", "t.cfg:1: expected '=' or '+=' after 'memory'"},
     {"disk = [ 'a,xvda'\nname=\"x\"\n", "t.cfg:2: expected ',' or ']' in list"},
     {"name = \"bad name\"\n",
      "t.cfg:1: name: name 'bad name': only letters, digits, '-', '_' and '.' allowed"},
@@ -107,6 +115,39 @@ START_TEST(test_defaults_and_unknown)
 }
 END_TEST
 
+/* libxlu's grammar: a statement ends at a newline or ';' (the last one may end the text),
+ * the last assignment of a key wins, and += appends to a list or joins strings. */
+START_TEST(test_statements)
+{
+    ck_assert_msg(parse("memory = 64 ; vcpus = 2;name='a';;\n kernel = \"/k\"") == 0, "%s", err);
+    ck_assert_uint_eq(cfg.memory_mib, 64);
+    ck_assert_uint_eq(cfg.vcpus, 2);
+    ck_assert_str_eq(cfg.name, "a");
+    ck_assert_str_eq(cfg.kernel, "/k");
+    ck_assert_msg(parse("memory = 64\nmemory = 96 # the last one wins\n") == 0, "%s", err);
+    ck_assert_uint_eq(cfg.memory_mib, 96);
+
+    ck_assert_msg(parse("disk = [ '/a,raw,xvda' ]\nname = 'g'\n"
+                        "disk += [ '/b,raw,xvdb',\n  '/c,raw,xvdc', ]; vif += [ 'bridge=br0' ]\n"
+                        "extra = \"console=hvc0\" ; extra += \" quiet\"\n") == 0,
+                  "%s", err);
+    ck_assert_uint_eq(cfg.nr_disks, 3);
+    ck_assert_str_eq(cfg.disks[0].target, "/a");
+    ck_assert_str_eq(cfg.disks[1].vdev, "xvdb");
+    ck_assert_str_eq(cfg.disks[2].target, "/c");
+    ck_assert_uint_eq(cfg.nr_vifs, 1); /* += with nothing before: a plain assignment */
+    ck_assert_str_eq(cfg.vifs[0].bridge, "br0");
+    ck_assert_str_eq(cfg.cmdline, "console=hvc0 quiet");
+    ck_assert_msg(parse("disk = [ '/a,raw,xvda' ]\ndisk = [ '/b,raw,xvdb' ]\n") == 0, "%s", err);
+    ck_assert_uint_eq(cfg.nr_disks, 1); /* = replaces the list */
+    ck_assert_str_eq(cfg.disks[0].target, "/b");
+    ck_assert_msg(parse("vcpus = 1\nvcpus += 2\n") == 0, "%s", err); /* numbers are text */
+    ck_assert_uint_eq(cfg.vcpus, 12);
+    ck_assert_msg(parse("vif = [ 'bridge=br0', ]\n") == 0, "%s", err);
+    ck_assert_uint_eq(cfg.nr_vifs, 1);
+}
+END_TEST
+
 START_TEST(test_sizes)
 {
     uint64_t kb;
@@ -135,6 +176,7 @@ Suite *config_suite(void)
     tcase_add_test(tc, test_validate);
     tcase_add_test(tc, test_defaults_and_unknown);
     tcase_add_test(tc, test_sizes);
+    tcase_add_test(tc, test_statements);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -362,6 +362,41 @@ END_TEST
 
 /* A toolstack call finding the lock taken (another dom0 vCPU in a domctl, perhaps
  * waiting for this vCPU to stop) does not spin: -ERESTART, the HVC is re-issued. */
+/* XEN_DOMCTL_setnodeaffinity / getnodeaffinity with Xen on Arm's one node: a map that
+ * holds node 0 is taken, one without it (or empty) is -EINVAL; get reports {0} over the
+ * caller's whole buffer. */
+START_TEST(node_affinity)
+{
+    struct xen_domctl op = {.cmd = XEN_DOMCTL_setnodeaffinity, .domain = 1};
+    uint8_t map[4] = {0xff, 0xff, 0xff, 0xff};
+
+    set_xen_guest_handle(op.u.nodeaffinity.nodemap.bitmap, (uint8_t *)(SCRATCH(dom0) + 2048));
+    op.u.nodeaffinity.nodemap.nr_bits = 32;
+    gput(dom0, SCRATCH(dom0) + 2048, map, sizeof(map));
+    ck_assert_int_eq(domctl(&op), 0); /* libxl's "all nodes" */
+    map[0] = 0x02;
+    gput(dom0, SCRATCH(dom0) + 2048, map, sizeof(map));
+    ck_assert_int_eq(domctl(&op), -EINVAL); /* node 1 only: not online */
+    op.u.nodeaffinity.nodemap.nr_bits = 0;
+    ck_assert_int_eq(domctl(&op), -EINVAL);
+    op.u.nodeaffinity.nodemap.nr_bits = 8;
+    set_xen_guest_handle(op.u.nodeaffinity.nodemap.bitmap, (uint8_t *)BAD_GVA);
+    ck_assert_int_eq(domctl(&op), -EFAULT);
+
+    op.cmd = XEN_DOMCTL_getnodeaffinity;
+    set_xen_guest_handle(op.u.nodeaffinity.nodemap.bitmap, (uint8_t *)(SCRATCH(dom0) + 2048));
+    op.u.nodeaffinity.nodemap.nr_bits = 20;
+    ck_assert_int_eq(domctl(&op), 0);
+    gget(dom0, SCRATCH(dom0) + 2048, map, sizeof(map));
+    ck_assert_uint_eq(map[0], 0x01);
+    ck_assert_uint_eq(map[1], 0);
+    ck_assert_uint_eq(map[2], 0);
+    ck_assert_uint_eq(map[3], 0xff); /* beyond the 3 bytes of 20 bits: untouched */
+    op.domain = 77;
+    ck_assert_int_eq(domctl(&op), -ESRCH);
+}
+END_TEST
+
 START_TEST(toolstack_lock_busy_restarts)
 {
     struct xen_domctl op = {.cmd = XEN_DOMCTL_getdomaininfo, .domain = 1};
@@ -389,5 +424,6 @@ TCase *tcase_toolstack(void)
     tcase_add_test(tc, destroy_while_in_hypercall);
     tcase_add_test(tc, no_self_pause);
     tcase_add_test(tc, toolstack_lock_busy_restarts);
+    tcase_add_test(tc, node_affinity);
     return tc;
 }
