@@ -25,7 +25,10 @@ census() {
 # one cycle: the guest must print its summary within 60 s
 cycle() {
     rm -f "$LOG"
-    $XL create -p /etc/xen/tg-solo.cfg 'extra="tern.cases=xen_version"' >/dev/null 2>&1 ||
+    # preserved when it powers off (xl's per-domain daemon and tern-consoled would destroy
+    # it themselves otherwise): the destroy below is the cycle's
+    $XL create -p /etc/xen/tg-solo.cfg 'extra="tern.cases=xen_version"' 'on_poweroff="preserve"' \
+        >/dev/null 2>&1 ||
         { echo "CYCLE-FAIL $1 create"; return 1; }
     id=$($XL domid tg-solo 2>/dev/null | tail -n 1)
     $XL unpause "$id" || { echo "CYCLE-FAIL $1 unpause d$id"; return 1; }
@@ -40,6 +43,12 @@ cycle() {
         sleep 0.1
     done
     $XL destroy "$id" || { echo "CYCLE-FAIL $1 destroy d$id"; return 1; }
+    i=0
+    while $XL domid tg-solo >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -gt 300 ] && { echo "CYCLE-FAIL $1 d$id still there after destroy"; return 1; }
+        sleep 0.1
+    done
     last=$id
 }
 

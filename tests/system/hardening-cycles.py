@@ -12,7 +12,7 @@ first (warm-up) cycle; the state before any guest is printed beside it.  Then do
 answers, a new guest runs its cases and poweroff is clean.
 
     tests/system/hardening-cycles.py                  # Tern, Debian's xenstored (make check)
-    TERN_CYCLES=1000 tests/system/hardening-cycles.py # the long run (default 150)
+    TERN_CYCLES=1000 tests/system/hardening-cycles.py # the long run (default 100)
     tests/system/hardening-cycles.py --xenstored lite # Tern's tern-xenstored + tern-consoled
     tests/system/hardening-cycles.py --hv xen         # the same on Xen 4.17 with xl
 Prints FIGURE cycle_s=<seconds per cycle>; no timing is checked.
@@ -134,7 +134,7 @@ def main():
     ap.add_argument("--xenstored", default="xen", choices=("xen", "lite"),
                     help="Debian's xenstored+xenconsoled, or Tern's tern-xenstored+tern-consoled")
     ap.add_argument("-n", "--cycles", type=int,
-                    default=int(os.environ.get("TERN_CYCLES", "150")))
+                    default=int(os.environ.get("TERN_CYCLES", "100")))
     args = ap.parse_args()
     if args.hv == "xen" and args.xenstored == "lite":
         ap.error("--xenstored lite is for Tern")
