@@ -2,7 +2,8 @@
 /*
  * XEN_SYSCTL_debug_keys (`xl debug-keys`; Xen: xen/common/keyhandler.c, 4.17): each key
  * runs its handler, whose output goes to the hypervisor console (and so to `xl dmesg`).
- * Tern handles 'h' (the list of keys) and 'q' (the domains: id, pages, vCPUs, state);
+ * Tern handles 'h' (the list of keys) and 'q' (the domains: id, pages, vCPUs, stage-2
+ * table pages, state);
  * a key without a handler is ignored, as Xen ignores unregistered keys.
  */
 #ifndef __XEN_TOOLS__
@@ -22,9 +23,10 @@ static void dump_domains(void)
 {
     printk("'q' pressed -> dumping domain info\n");
     for (struct domain *d = domain_first(); d; d = domain_next(d))
-        printk("Domain %u: tot_pages=%llu max_pages=%llu max_vcpus=%u%s%s\n", d->domain_id,
-               (unsigned long long)d->tot_pages, (unsigned long long)d->max_pages, d->max_vcpus,
-               d->is_shutting_down ? " shutdown" : "", d->is_dying ? " dying" : "");
+        printk("Domain %u: tot_pages=%llu max_pages=%llu max_vcpus=%u p2m_tables=%lu%s%s\n",
+               d->domain_id, (unsigned long long)d->tot_pages, (unsigned long long)d->max_pages,
+               d->max_vcpus, p2m_table_pages(d), d->is_shutting_down ? " shutdown" : "",
+               d->is_dying ? " dying" : "");
 }
 
 static void show_keys(void);

@@ -12,6 +12,12 @@
  *                              process per dom0 vCPU; prints how they were answered.
  *                              Left out: only what legitimately stops dom0 or the machine,
  *                              or breaks dom0's own kernel (see fuzz_allowed()).
+ *   hv-fuzz-dom0 census        one line of what guests must give back when they go (the
+ *                              create/destroy cycles test, hardening-cycles.py): the
+ *                              hypervisor's free pages, the domains it still holds (dying
+ *                              ones included), dom0's event channels in use, by kind, and
+ *                              dom0's stage-2 table pages as the 'q' debug key shows them
+ *                              (Tern; "?" where the key does not show them, as on Xen).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -493,6 +499,103 @@ static int fuzz(long calls, unsigned long seed)
     return failed ? 1 : 0;
 }
 
+/* ------------------------------------------------------------------ census */
+
+/* dom0's stage-2 table pages from Tern's 'q' debug key output, read back from the console
+ * ring (XEN_SYSCTL_readconsole, not cleared); -1 if it does not show them. */
+static long dom0_p2m_tables(struct xen_sysctl *op)
+{
+    static const size_t size = 1 << 20;
+    char *ring = hcall_buffer(size + 1), *p, *last = NULL;
+    long n = -1;
+
+    memset(op, 0, sizeof(*op));
+    op->cmd = XEN_SYSCTL_debug_keys;
+    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    ring[0] = 'q'; /* in locked memory, as every buffer the hypervisor reads */
+    set_xen_guest_handle(op->u.debug_keys.keys, ring);
+    op->u.debug_keys.nr_keys = 1;
+    if (hcall(__HYPERVISOR_sysctl, (unsigned long)op, 0, 0, 0, 0))
+        goto out;
+    memset(op, 0, sizeof(*op));
+    op->cmd = XEN_SYSCTL_readconsole;
+    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    set_xen_guest_handle(op->u.readconsole.buffer, ring);
+    op->u.readconsole.count = size;
+    if (hcall(__HYPERVISOR_sysctl, (unsigned long)op, 0, 0, 0, 0))
+        goto out;
+    ring[op->u.readconsole.count] = 0;
+    for (p = ring; (p = strstr(p, "Domain 0: ")); p++)
+        last = p;
+    if (last && (p = strstr(last, "p2m_tables=")) && !memchr(last, '\n', p - last))
+        n = strtol(p + strlen("p2m_tables="), NULL, 10);
+out:
+    munmap(ring, size + 1);
+    return n;
+}
+
+static int census(void)
+{
+    static const char *const kind[] = {"closed", "unbound", "interdomain", "pirq", "virq", "ipi"};
+    struct xen_sysctl *op = hcall_buffer(4096);
+    struct xen_domctl_getdomaininfo *info = hcall_buffer(1024 * sizeof(*info));
+    struct evtchn_status *st = hcall_buffer(4096);
+    unsigned long by_kind[6] = {0}, in_use = 0, other = 0;
+    unsigned int dying = 0;
+    long rc;
+
+    memset(op, 0, sizeof(*op));
+    op->cmd = XEN_SYSCTL_physinfo;
+    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    if ((rc = hcall(__HYPERVISOR_sysctl, (unsigned long)op, 0, 0, 0, 0))) {
+        fprintf(stderr, "census: XEN_SYSCTL_physinfo: %s\n", strerror((int)-rc));
+        return 1;
+    }
+    uint64_t free_pages = op->u.physinfo.free_pages;
+
+    memset(op, 0, sizeof(*op));
+    op->cmd = XEN_SYSCTL_getdomaininfolist;
+    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    op->u.getdomaininfolist.first_domain = 0;
+    op->u.getdomaininfolist.max_domains = 1024;
+    set_xen_guest_handle(op->u.getdomaininfolist.buffer, info);
+    if ((rc = hcall(__HYPERVISOR_sysctl, (unsigned long)op, 0, 0, 0, 0))) {
+        fprintf(stderr, "census: XEN_SYSCTL_getdomaininfolist: %s\n", strerror((int)-rc));
+        return 1;
+    }
+    uint32_t domains = op->u.getdomaininfolist.num_domains;
+
+    for (uint32_t i = 0; i < domains; i++)
+        dying += !!(info[i].flags & XEN_DOMINF_dying);
+    /* Ports from 1 up to the first one the hypervisor calls invalid (its allocated range). */
+    for (evtchn_port_t port = 1; port < 65536; port++) {
+        memset(st, 0, sizeof(*st));
+        st->dom = DOMID_SELF;
+        st->port = port;
+        if (hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_status, (unsigned long)st, 0, 0, 0))
+            break;
+        if (st->status == EVTCHNSTAT_closed)
+            continue;
+        in_use++;
+        if (st->status < 6)
+            by_kind[st->status]++;
+        else
+            other++;
+    }
+    long p2m = dom0_p2m_tables(op);
+
+    printf("CENSUS free_pages=%llu domains=%u dying=%u dom0_evtchns=%lu",
+           (unsigned long long)free_pages, domains, dying, in_use);
+    for (int k = 1; k < 6; k++)
+        printf(" %s=%lu", kind[k], by_kind[k]);
+    printf(" other=%lu", other);
+    if (p2m < 0)
+        printf(" dom0_p2m_tables=?\n");
+    else
+        printf(" dom0_p2m_tables=%ld\n", p2m);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -505,6 +608,8 @@ int main(int argc, char **argv)
         return selfpause(strtol(argv[2], NULL, 0));
     if (argc == 4 && !strcmp(argv[1], "fuzz"))
         return fuzz(strtol(argv[2], NULL, 0), strtoul(argv[3], NULL, 0));
-    fprintf(stderr, "usage: hv-fuzz-dom0 selfpause ROUNDS | fuzz CALLS SEED\n");
+    if (argc == 2 && !strcmp(argv[1], "census"))
+        return census();
+    fprintf(stderr, "usage: hv-fuzz-dom0 selfpause ROUNDS | fuzz CALLS SEED | census\n");
     return 2;
 }

@@ -11,13 +11,17 @@
  * privileged hypercalls from a domU) but were not answered with an error code.
  *
  * Every argument is drawn from a pool that cannot hurt the guest itself, so the run lasts
- * to the end: pointers go to a scratch area at the top of RAM (anything the hypervisor
- * writes past it lands on the device tree or faults) or to unmapped addresses; frame
- * numbers are outside RAM, the grant-table region and the magic pages.  Calls that stop
- * or block the guest legitimately (SCHEDOP_shutdown, _shutdown_code, _block, _poll,
- * _watchdog; EVTCHNOP_reset; closing the console's port) are never issued.
+ * to the end: pointers go to a scratch area at the top of RAM, followed by a page given
+ * back to the hypervisor (anything read or written past scratch faults), or to unmapped
+ * addresses; frame numbers are outside RAM, the grant-table region and the magic pages.
+ * Calls that stop or block the guest legitimately (SCHEDOP_shutdown, _shutdown_code,
+ * _block, _poll, _watchdog; EVTCHNOP_reset; closing the console's port) are never
+ * issued, in a multicall batch neither: a batch ends at the end of scratch, so a count
+ * larger than its entries runs into the hole, never into stale bytes (which on Xen 4.17
+ * once made a SCHEDOP_block with the guest's interrupts masked: blocked for good).
  */
 #include <tg/arch.h>
+#include <tg/balloon.h>
 #include <tg/console.h>
 #include <tg/lib.h>
 #include <tg/mm.h>
@@ -213,17 +217,23 @@ static void pick(struct call *c, bool in_batch)
     } while (!allowed(c));
 }
 
-/* A multicall batch in scratch: entries made by pick(), never nested; written after all
- * of them are picked (pick() scrambles scratch). */
+/* A multicall batch at the end of scratch: entries made by pick(), never nested; written
+ * after all of them are picked (pick() scrambles scratch), then checked again (an entry
+ * may lie where an earlier one's argument points); a count past the entries reaches the
+ * hole after scratch. */
 static void make_batch(struct call *c)
 {
     unsigned n = rnd() % (MAX_BATCH + 1);
-    struct multicall_entry *e = (struct multicall_entry *)(scratch + SCRATCH_SIZE / 2);
+    struct multicall_entry *e = (struct multicall_entry *)(scratch + SCRATCH_SIZE) - n;
     struct call sub[MAX_BATCH];
 
     for (unsigned i = 0; i < n; i++)
         pick(&sub[i], true);
     for (unsigned i = 0; i < n; i++) {
+        if (!allowed(&sub[i])) {
+            sub[i].nr = __HYPERVISOR_xen_version;
+            sub[i].a[0] = XENVER_version;
+        }
         e[i].op = sub[i].nr;
         e[i].result = 0;
         for (int j = 0; j < 5; j++)
@@ -252,11 +262,16 @@ void fuzz_run(unsigned long calls, unsigned long seed)
     local_irq_disable(); /* upcalls from ports the fuzzer binds are not needed */
     rng = seed * 0x9e3779b97f4a7c15UL + 1;
     ram_end = mm_ram_base + mm_ram_size;
-    /* The top of the allocator's pages: take them all, keep the last SCRATCH_PAGES. */
+    /* The top of the allocator's pages: take them all; the last one is given back (the
+     * hole), the SCRATCH_PAGES below it are scratch. */
     for (void *p; (p = alloc_page());)
         if ((uintptr_t)p >= (uintptr_t)scratch)
             scratch = p;
-    scratch -= SCRATCH_SIZE - PAGE_SIZE;
+    if (balloon_out(virt_to_gfn(scratch)) != 1) {
+        printk("TERN-FUZZ cannot give back the page after scratch\n");
+        return;
+    }
+    scratch -= SCRATCH_SIZE;
     printk("TERN-FUZZ start calls=%lu seed=%lu scratch=%#lx ram_end=%#lx\n", calls, seed,
            (unsigned long)(uintptr_t)scratch, (unsigned long)ram_end);
     t0 = read_cntvct();

@@ -39,18 +39,21 @@ static uint64_t *table_of(uint64_t desc)
     return (uint64_t *)(uintptr_t)(desc & DESC_ADDR_MASK);
 }
 
-static uint64_t *new_table(void)
+/* A zeroed table page for d's stage-2, counted in d->arch.p2m_tables. */
+static uint64_t *new_table(struct domain *d)
 {
     uint64_t *t = alloc_xenheap_pages(0);
 
-    if (t)
+    if (t) {
         memset(t, 0, PAGE_SIZE);
+        d->arch.p2m_tables++;
+    }
     return t;
 }
 
 int p2m_init(struct domain *d)
 {
-    d->arch.p2m_root = new_table();
+    d->arch.p2m_root = new_table(d);
     return d->arch.p2m_root ? 0 : -ENOMEM;
 }
 
@@ -67,6 +70,12 @@ void p2m_destroy(struct domain *d)
     if (d->arch.p2m_root)
         free_level(d->arch.p2m_root, 1);
     d->arch.p2m_root = NULL;
+    d->arch.p2m_tables = 0;
+}
+
+unsigned long p2m_table_pages(struct domain *d)
+{
+    return d->arch.p2m_tables;
 }
 
 uint64_t p2m_vtcr(void)
@@ -115,9 +124,9 @@ void p2m_flush_vmid(struct domain *d)
 }
 
 /* Replace a block descriptor at `level` by a table of the next level mapping the same. */
-static int split_block(uint64_t *slot, int level)
+static int split_block(struct domain *d, uint64_t *slot, int level)
 {
-    uint64_t *t = new_table();
+    uint64_t *t = new_table(d);
     uint64_t step = level == 1 ? (1UL << 21) : PAGE_SIZE;
     uint64_t attrs = *slot & ~DESC_ADDR_MASK & ~DESC_TABLE;
 
@@ -144,13 +153,13 @@ static uint64_t *walk(struct domain *d, gpaddr_t gpa, int target, bool create)
             uint64_t *n;
             if (!create)
                 return NULL;
-            if (!(n = new_table()))
+            if (!(n = new_table(d)))
                 return NULL;
             *slot = (uintptr_t)n | DESC_VALID | DESC_TABLE;
         } else if (!(*slot & DESC_TABLE)) {
             if (!create)
                 return slot; /* a block covers gpa */
-            if (split_block(slot, level))
+            if (split_block(d, slot, level))
                 return NULL;
         }
         t = table_of(*slot);

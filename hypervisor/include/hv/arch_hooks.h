@@ -52,6 +52,9 @@ mfn_t p2m_lookup(struct domain *d, gfn_t gfn, unsigned int *type);
 /* The highest gfn ever mapped in d's stage-2 (XENMEM_maximum_gpfn; as Xen's
  * p2m->max_mapped_gfn it never goes down), 0 if none. */
 gfn_t p2m_max_mapped_gfn(struct domain *d);
+/* Hypervisor pages holding d's stage-2 tables (the 'q' debug key shows them: they grow
+ * as blocks are split and are given back only with the domain). */
+unsigned long p2m_table_pages(struct domain *d);
 
 /* ------------------------------------------------------------------ memory */
 

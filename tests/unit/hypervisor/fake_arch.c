@@ -171,6 +171,12 @@ gfn_t p2m_max_mapped_gfn(struct domain *d)
     return d->arch.p2m->max_gfn;
 }
 
+unsigned long p2m_table_pages(struct domain *d)
+{
+    (void)d;
+    return 0; /* the fake p2m is a list, not tables */
+}
+
 int p2m_unmap(struct domain *d, gfn_t gfn)
 {
     struct fake_p2m *p = d->arch.p2m;

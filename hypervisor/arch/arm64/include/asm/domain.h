@@ -52,6 +52,8 @@ struct arch_domain {
     uint16_t vmid;      /* 8-bit VMID (VTCR_EL2.VS = 0), unique among live domains */
     uint64_t *p2m_root; /* stage-2 level-1 table */
     spinlock_t p2m_lock;
+    /* stage-2 table pages, the root included (under p2m_lock) */
+    unsigned long p2m_tables;
     gfn_t max_mapped_gfn; /* highest gfn ever mapped (XENMEM_maximum_gpfn) */
     uint64_t cntvoff;     /* CNTVOFF_EL2: the same virtual counter on every vCPU */
     struct vgic_dist vgic;
