@@ -263,6 +263,10 @@ aarch64/bin/net-stream: $(srcdir)/tests/system/net-stream.c
 	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) -o $@ $<
 AARCH64_OUTPUTS += aarch64/bin/net-stream
 EXTRA_DIST += tests/system/net-stream.c
+# tern-netback on Tern (~3 min of QEMU; passed twice in a row). The Xen variant is run by hand:
+# python3 tests/system/net-xen.py
+TESTS += tests/system/net-tern.py
+EXTRA_DIST += tests/system/net-tern.py tests/system/net-xen.py
 # ring.c against a simulated netfront (its grant copies, event channel and switch are fakes).
 check_PROGRAMS += tests/unit/dom0-tools/check_netback_ring
 TESTS += tests/unit/dom0-tools/check_netback_ring

@@ -1,26 +1,32 @@
 """The system `scripts/run-system` boots (README's first command): a hypervisor, Debian's
-dom0 running our tern-xenstored, tern-consoled and tern-blkback, and a small Debian domU
-named "guest" that our `tern create` starts in the background with one disk (xvda), a
-sparse image that `tern disk create` makes.  Shared by tests/harness/tern-qemu (for people)
-and tests/system/run-system-demo.py (which proves it works)."""
+dom0 running our tern-xenstored, tern-consoled, tern-blkback and tern-netback, and a small
+Debian domU named "guest" that our `tern create` starts in the background with one disk (xvda,
+a sparse image that `tern disk create` makes) and one vif on tern-netback's switch xenbr0,
+which is also dom0's interface 10.0.0.1.  Shared by tests/harness/tern-qemu (for people) and
+tests/system/run-system-demo.py (which proves it works)."""
 import os
 
-from tern_harness import GUEST_CFG, OUT, build_initramfs
+from tern_harness import DOM0_MODULES, GUEST_CFG, OUT, build_initramfs
 
 # Printed by dom0 when the guest is created (tests wait for it).
 GUEST_CREATED = "[tern] guest created"
 # The demo guest's disk: a thin-provisioned raw image in dom0 (its rootfs is a tmpfs).
 DISK_IMAGE = "/var/lib/tern/guest.img"
 DISK_SIZE = "256M"
-DEMO_GUEST_CFG = GUEST_CFG + ('disk = ["%s,raw,xvda,rw"]\n' % DISK_IMAGE).encode()
-# xen-blkfront is all the guest needs for /dev/xvda (busybox has dd, mke2fs, blkdiscard).
-DEMO_GUEST_MODULES = ["xen-blkfront"]
+# Only the demo's guest has a vif: the shared GUEST_CFG stays as the xl-based tests need it.
+DEMO_GUEST_CFG = GUEST_CFG + ('disk = ["%s,raw,xvda,rw"]\n' % DISK_IMAGE).encode() + \
+    b'vif = ["mac=00:16:3e:00:00:02"]\n'
+# xen-blkfront for /dev/xvda (busybox has dd, mke2fs, blkdiscard); xen-netfront for eth0.
+DEMO_GUEST_MODULES = ["xen-blkfront", "xen-netfront"]
 
 DEMO_RC = """#!/bin/sh
-echo "[tern] starting tern-xenstored, tern-consoled, tern-blkback and a guest (tern console guest; Ctrl-] returns)"
+echo "[tern] starting tern-xenstored, tern-consoled, tern-blkback, tern-netback and a guest (tern console guest; Ctrl-] returns)"
 if tern-xen-start --no-consoled --xenstored /usr/local/bin/tern-xenstored >/tmp/xen-start.log 2>&1 &&
    tern-consoled >>/tmp/xen-start.log 2>&1 && tern-blkback >>/tmp/xen-start.log 2>&1 &&
    mkdir -p %s && { [ -e %s ] || tern disk create %s %s >>/tmp/xen-start.log 2>&1; }; then
+    # the guest's network: tern-netback's switch xenbr0 is dom0's interface (docs/netback.md)
+    tern-netback >>/tmp/xen-start.log 2>&1 && sleep 1 &&
+        ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up >>/tmp/xen-start.log 2>&1
     (tern create /etc/xen/guest.cfg >/tmp/guest-create.log 2>&1 &&
      echo "%s: tern list / tern console guest" ||
      echo "[tern] tern create failed: see /tmp/guest-create.log") &
@@ -49,4 +55,5 @@ def demo_initramfs(hv, guest=True):
         extra["/etc/xen/guest.cfg"] = cfg  # replaces the harness's diskless one
     return build_initramfs("interactive", xen_tools=hv != "bare", guest=demo,
                            guest_modules=DEMO_GUEST_MODULES if demo else None,
+                           modules=DOM0_MODULES + ["tun"] if demo else None,
                            extra_files=extra, rc_local=DEMO_RC if demo else None)
