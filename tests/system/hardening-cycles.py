@@ -55,11 +55,10 @@ def checked(c):
     """What must come back.  dom0's stage-2 table pages grow as dom0's RAM blocks are split
     for the foreign and grant mappings of each new guest (Linux picks different frames over
     time), up to one page per 2 MiB of dom0, and come back only with dom0 (as on Xen): where
-    the hypervisor shows them (Tern's 'q' key) the free pages are counted with them."""
+    the hypervisor shows them (Tern's 'q' key) the free pages are counted with them; where
+    it does not (Xen) free pages cannot be told from that growth and are only printed."""
     out = {k: v for k, v in c.items() if k not in ("free_pages", "dom0_p2m_tables")}
-    if c.get("dom0_p2m_tables", "?") == "?":
-        out["free_pages"] = c["free_pages"]
-    else:
+    if c.get("dom0_p2m_tables", "?") != "?":
         out["free_pages+dom0_p2m_tables"] = str(int(c["free_pages"]) +
                                                 int(c["dom0_p2m_tables"]))
     return out
@@ -113,6 +112,9 @@ def campaign(tgr, hv, xenstored, n, log):
     for name, c in (("before any guest", before), ("after the warm-up", base),
                     ("after the cycles", after)):
         print("%s: census %-17s %s" % (label, name, " ".join("%s=%s" % kv for kv in c.items())))
+    if after.get("dom0_p2m_tables", "?") == "?":
+        print("%s: free pages not checked (dom0's stage-2 tables not shown): %s -> %s"
+              % (label, base["free_pages"], after["free_pages"]))
     leaks = differences(base, after)
     if leaks:
         raise tgr.HarnessError("%s: %d cycles did not give everything back: %s"
@@ -125,7 +127,7 @@ def campaign(tgr, hv, xenstored, n, log):
     if status != 0:
         raise tgr.HarnessError("%s: poweroff exit status %s" % (label, status))
     print("%s: free pages, domains, dom0's event channels and xenstore nodes back where they "
-          "were; alive afterwards (dom0 answers, a new guest ran, clean poweroff)" % label)
+          "were (as far as checked); alive afterwards (dom0 answers, a new guest ran, clean poweroff)" % label)
 
 
 def main():
