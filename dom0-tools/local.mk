@@ -249,3 +249,7 @@ tests_unit_dom0_tools_check_metricsd_SOURCES = tests/unit/dom0-tools/check_metri
 tests_unit_dom0_tools_check_metricsd_CPPFLAGS = -I$(srcdir)/dom0-tools/metricsd
 tests_unit_dom0_tools_check_metricsd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -D_GNU_SOURCE
 tests_unit_dom0_tools_check_metricsd_LDADD = $(CHECK_LIBS)
+# tern top against Debian's xentop, /metrics from the host, the page in headless chromium
+# (on Tern, one boot, about 1 min).
+TESTS += tests/system/monitor-tern.py
+EXTRA_DIST += tests/system/monitor-tern.py
