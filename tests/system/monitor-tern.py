@@ -33,12 +33,10 @@ except ImportError:  # Debian's python3-prometheus-client is for Debian's python
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from memory_lib import (Machine, HarnessError, build_initramfs, START_RC,  # noqa: E402
-                        skip_unless_ready, check, wait_xs, domid_of, list_mem, OUT, BUILDDIR,
-                        SRCDIR)
-from tern_harness import DOM0_MODULES, DOM0_NET_MODULES, DOM0_NET_UP  # noqa: E402
+                        skip_unless_ready, check, wait_xs, domid_of, list_mem, OUT)
+from tern_harness import (DOM0_MODULES, DOM0_NET_MODULES, DOM0_NET_UP,  # noqa: E402
+                          DYGRAPHS_DIR, monitor_web_files)
 
-DYGRAPHS = "/usr/share/javascript/dygraphs"
-WEB = os.path.join(SRCDIR, "dom0-tools", "metricsd", "web")
 XENTOP_FIELDS = 19
 
 
@@ -172,13 +170,11 @@ def check_metrics(m, port, guest_domid):
 
 def main(hv):
     skip_unless_ready(need_tern=hv == "tern")
-    if not shutil.which("chromium") or not os.path.isdir(DYGRAPHS):
+    if not shutil.which("chromium") or not os.path.isdir(DYGRAPHS_DIR):
         print("SKIP: chromium or libjs-dygraphs not installed (scripts/setup)")
         return 77
-    web = {"usr/share/tern/web/" + f: os.path.join(WEB, f) for f in ("index.html", "monitor.js")}
-    web.update({"usr/share/tern/web/" + f: os.path.join(DYGRAPHS, f)
-                for f in ("dygraph.min.js", "dygraph.min.css")})
-    initrd = build_initramfs("monitor", xen_tools=True, guest=True, extra_files=web,
+    initrd = build_initramfs("monitor", xen_tools=True, guest=True,
+                             extra_files=monitor_web_files(),
                              modules=DOM0_MODULES + DOM0_NET_MODULES, rc_local=START_RC)
     port = free_port()
     log = os.path.join(OUT, "monitor-%s.log" % hv)
