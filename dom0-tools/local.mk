@@ -63,7 +63,7 @@ TOOLS_CLI_SRCS = \
 	dom0-tools/tern/balloon_read.c
 # tern top (dom0-tools/top: samples, xentop's layout; docs/monitoring.md)
 TOOLS_CLI_SRCS += dom0-tools/top/stats.c dom0-tools/top/stats_read.c dom0-tools/top/topfmt.c \
-	dom0-tools/top/topargs.c dom0-tools/tern/cmd_top.c
+	dom0-tools/top/topargs.c dom0-tools/top/topkeys.c dom0-tools/tern/cmd_top.c
 TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/events.c \
 	dom0-tools/console/consoled.c
 TOOLS_HDRS = \
@@ -77,7 +77,8 @@ TOOLS_HDRS = \
 	dom0-tools/tern/devices_nodes.h \
 	dom0-tools/tern/balloon.h dom0-tools/tern/balloon_read.h \
 	dom0-tools/console/ring.h dom0-tools/console/events.h
-TOOLS_HDRS += dom0-tools/top/stats.h dom0-tools/top/stats_read.h dom0-tools/top/topfmt.h
+TOOLS_HDRS += dom0-tools/top/stats.h dom0-tools/top/stats_read.h dom0-tools/top/topfmt.h \
+	dom0-tools/top/topkeys.h
 
 # ---------------------------------------------------------------- host (CC)
 noinst_LIBRARIES += dom0-tools/libtern_xen.a dom0-tools/libtern_linux.a \
