@@ -13,6 +13,7 @@
 #include "cmdtable.h"
 #include "../top/stats_read.h"
 #include "../top/topfmt.h"
+#include "../top/topkeys.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -65,84 +66,7 @@ static int run_batch(struct tern_ctx *ctx, const struct top_opts *o)
 
 /* ---------------------------------------------------------------- interactive */
 
-struct screen {
-    struct top_opts opts;
-    bool quit;
-    bool prompting; /* reading a new delay after 'd' */
-    char prompt[8];
-    size_t prompt_len;
-};
-
-static void key_quit(struct screen *s)
-{
-    s->quit = true;
-}
-static void key_sort(struct screen *s)
-{
-    s->opts.sort = (s->opts.sort + 1) % TOP_NFIELDS;
-}
-static void key_vcpus(struct screen *s)
-{
-    s->opts.vcpus = !s->opts.vcpus;
-}
-static void key_repeat(struct screen *s)
-{
-    s->opts.repeat_header = !s->opts.repeat_header;
-}
-static void key_memory(struct screen *s)
-{
-    s->opts.memory = !s->opts.memory;
-}
-static void key_delay(struct screen *s)
-{
-    s->prompting = true;
-    s->prompt_len = 0;
-    s->prompt[0] = '\0';
-}
-
-static const struct {
-    char key;
-    void (*fn)(struct screen *s);
-} keys[] = {
-    {'q', key_quit},   {'Q', key_quit},  {'\033', key_quit}, {'s', key_sort},   {'S', key_sort},
-    {'v', key_vcpus},  {'V', key_vcpus}, {'r', key_repeat},  {'R', key_repeat}, {'m', key_memory},
-    {'M', key_memory}, {'d', key_delay}, {'D', key_delay},
-};
-
-static void prompt_key(struct screen *s, char c)
-{
-    if (c == '\r' || c == '\n') {
-        long v = atol(s->prompt);
-
-        if (v > 0 && v <= 86400)
-            s->opts.delay_s = (unsigned)v;
-        s->prompting = false;
-    } else if (c == '\033') {
-        s->prompting = false;
-    } else if ((c == 0x7f || c == '\b') && s->prompt_len) {
-        s->prompt[--s->prompt_len] = '\0';
-    } else if (c >= '0' && c <= '9' && s->prompt_len + 1 < sizeof(s->prompt)) {
-        s->prompt[s->prompt_len++] = c;
-        s->prompt[s->prompt_len] = '\0';
-    }
-}
-
-static void handle_input(struct screen *s, const char *buf, ssize_t n)
-{
-    if (n >= 3 && buf[0] == '\033' && buf[1] == '[')
-        return; /* cursor keys: no scrolling here */
-    for (ssize_t i = 0; i < n && !s->quit; i++) {
-        if (s->prompting) {
-            prompt_key(s, buf[i]);
-            continue;
-        }
-        for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-            if (keys[k].key == buf[i])
-                keys[k].fn(s);
-    }
-}
-
-static void draw(const struct screen *s, const struct tern_stats *st)
+static void draw(const struct top_screen *s, const struct tern_stats *st)
 {
     struct winsize ws = {0};
     char *text = NULL;
@@ -177,7 +101,7 @@ static void draw(const struct screen *s, const struct tern_stats *st)
 
 static int run_screen(struct tern_ctx *ctx, const struct top_opts *o)
 {
-    struct screen s = {.opts = *o};
+    struct top_screen s = {.opts = *o};
     struct tern_stats prev = {0}, cur = {0};
     struct termios saved, raw;
     unsigned shown = 0;
@@ -210,7 +134,7 @@ static int run_screen(struct tern_ctx *ctx, const struct top_opts *o)
             ssize_t n;
 
             if (poll(&pfd, 1, (int)wait_ms) > 0 && (n = read(STDIN_FILENO, buf, sizeof(buf))) > 0) {
-                handle_input(&s, buf, n);
+                top_keys_feed(&s, buf, (size_t)n);
                 draw(&s, &prev); /* answer a key at once, from the same sample */
             }
             clock_gettime(CLOCK_MONOTONIC, &t1);

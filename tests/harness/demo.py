@@ -6,7 +6,8 @@ which is also dom0's interface 10.0.0.1.  Shared by tests/harness/tern-qemu (for
 tests/system/run-system-demo.py (which proves it works)."""
 import os
 
-from tern_harness import DOM0_MODULES, GUEST_CFG, OUT, build_initramfs
+from tern_harness import (DOM0_MODULES, DOM0_NET_MODULES, DOM0_NET_UP, GUEST_CFG, OUT,
+                          build_initramfs, monitor_web_files)
 
 # Printed by dom0 when the guest is created (tests wait for it).
 GUEST_CREATED = "[tern] guest created"
@@ -36,9 +37,21 @@ fi
 """ % (os.path.dirname(DISK_IMAGE), DISK_IMAGE, DISK_IMAGE, DISK_SIZE, GUEST_CREATED)
 
 
-def demo_initramfs(hv, guest=True):
+# With a network device (tern-qemu --net-port): dom0 takes QEMU user networking's address and
+# serves tern-metricsd's /metrics and live graphs on its port 80 (docs/monitoring.md).
+USERSPACE_RC = """#!/bin/sh
+tern-xen-start --no-consoled --xenstored /usr/local/bin/tern-xenstored >/tmp/xen-start.log 2>&1 &&
+    tern-consoled >>/tmp/xen-start.log 2>&1
+"""
+NET_RC = """
+(%s) && tern-metricsd -p 80 >/var/log/tern-metricsd.log 2>&1 &
+""" % DOM0_NET_UP
+
+
+def demo_initramfs(hv, guest=True, net=False):
     """dom0's initramfs for hypervisor `hv` (xen | tern | bare): with the guest demo unless
-    guest=False or hv is bare (no hypervisor, no guests)."""
+    guest=False or hv is bare (no hypervisor, no guests); net=True adds dom0's network and
+    tern-metricsd (not with bare: it reads the hypervisor)."""
     demo = guest and hv != "bare"
     extra = {}
     if demo:
@@ -53,6 +66,12 @@ def demo_initramfs(hv, guest=True):
             with open(cfg, "wb") as f:
                 f.write(DEMO_GUEST_CFG)
         extra["/etc/xen/guest.cfg"] = cfg  # replaces the harness's diskless one
+    if net and hv != "bare":
+        return build_initramfs("interactive-net", xen_tools=True, guest=demo,
+                               guest_modules=DEMO_GUEST_MODULES if demo else None,
+                               modules=DOM0_MODULES + DOM0_NET_MODULES + (["tun"] if demo else []),
+                               extra_files=dict(extra, **monitor_web_files()),
+                               rc_local=(DEMO_RC if demo else USERSPACE_RC) + NET_RC)
     return build_initramfs("interactive", xen_tools=hv != "bare", guest=demo,
                            guest_modules=DEMO_GUEST_MODULES if demo else None,
                            modules=DOM0_MODULES + ["tun"] if demo else None,

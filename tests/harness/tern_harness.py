@@ -45,6 +45,16 @@ DOM0_NET_MODULES = ["virtio_net"]
 DOM0_NET_UP = ("for i in $(seq 100); do [ -e /sys/class/net/eth0 ] && break; sleep 0.1; done; "
                "ip link set lo up && ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && "
                "ip route add default via 10.0.2.2")
+DYGRAPHS_DIR = "/usr/share/javascript/dygraphs"  # Debian's libjs-dygraphs
+
+
+def monitor_web_files():
+    """tern-metricsd's page and Debian's dygraphs for dom0's /usr/share/tern/web."""
+    web = os.path.join(SRCDIR, "dom0-tools", "metricsd", "web")
+    files = {"usr/share/tern/web/" + f: os.path.join(web, f) for f in ("index.html", "monitor.js")}
+    files.update({"usr/share/tern/web/" + f: os.path.join(DYGRAPHS_DIR, f)
+                  for f in ("dygraph.min.js", "dygraph.min.css")})
+    return files
 XEN_TOOLS = ["usr/lib/xen-4.17/bin/xl", "usr/lib/xen-4.17/bin/xenstored",
              "usr/lib/xen-4.17/bin/xenconsoled", "usr/lib/xen-4.17/bin/xen-init-dom0",
              "usr/lib/xen-4.17/bin/xenconsole", "usr/bin/xenstore",

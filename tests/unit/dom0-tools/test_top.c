@@ -6,6 +6,7 @@
 #include <string.h>
 #include <xenctrl.h>
 #include "../../../dom0-tools/top/topfmt.h"
+#include "../../../dom0-tools/top/topkeys.h"
 #include "suites.h"
 
 /* xentop 4.17's batch header with its default widths, byte for byte. */
@@ -282,6 +283,45 @@ START_TEST(test_numbers)
 }
 END_TEST
 
+static void feed(struct top_screen *s, const char *keys)
+{
+    top_keys_feed(s, keys, strlen(keys));
+}
+
+START_TEST(test_keys)
+{
+    struct top_screen s = {.opts = {.delay_s = 3, .sort = TOP_NAME}};
+
+    feed(&s, "s");
+    ck_assert_int_eq(s.opts.sort, TOP_STATE);
+    for (int i = 0; i < TOP_NFIELDS - 1; i++)
+        feed(&s, "S");
+    ck_assert_int_eq(s.opts.sort, TOP_NAME); /* wraps round */
+    feed(&s, "vmr");
+    ck_assert(s.opts.vcpus && s.opts.memory && s.opts.repeat_header);
+    feed(&s, "VM");
+    ck_assert(!s.opts.vcpus && !s.opts.memory);
+    feed(&s, "d15\r");
+    ck_assert_uint_eq(s.opts.delay_s, 15);
+    ck_assert(!s.prompting);
+    feed(&s, "d0\r"); /* not a delay: unchanged */
+    ck_assert_uint_eq(s.opts.delay_s, 15);
+    feed(&s, "d7x\x7f\x7f"
+             "2\n"); /* x ignored, backspace twice, then 2 */
+    ck_assert_uint_eq(s.opts.delay_s, 2);
+    feed(&s, "d9\033"); /* Esc cancels the prompt, and does not quit */
+    ck_assert_uint_eq(s.opts.delay_s, 2);
+    ck_assert(!s.prompting && !s.quit);
+    feed(&s, "\033[A\033[B"); /* cursor keys */
+    ck_assert(!s.quit);
+    feed(&s, "qv"); /* nothing after quit */
+    ck_assert(s.quit && !s.opts.vcpus);
+    s.quit = false;
+    feed(&s, "\033");
+    ck_assert(s.quit);
+}
+END_TEST
+
 Suite *top_suite(void)
 {
     Suite *s = suite_create("top");
@@ -297,6 +337,7 @@ Suite *top_suite(void)
     tcase_add_test(tc, test_batch_screen);
     tcase_add_test(tc, test_args);
     tcase_add_test(tc, test_numbers);
+    tcase_add_test(tc, test_keys);
     suite_add_tcase(s, tc);
     return s;
 }
