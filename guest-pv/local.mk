@@ -95,5 +95,7 @@ tests_unit_guest_pv_check_memagent_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_guest_pv_check_memagent_LDADD = $(CHECK_LIBS)
 
 # ---------------------------------------------------------------- blkfront (issue 9)
-# The test guest's blkfront (tern.blk=good|hostile) against tern-blkback on Tern.
+# The test guest's blkfront (tern.blk=good|hostile) against tern-blkback on Tern
+# (passed twice in a row).
+TESTS += tests/system/block-hostile-tern.py
 EXTRA_DIST += tests/system/block-hostile-tern.py $(GPV_TG)/blkfront.h

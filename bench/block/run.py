@@ -13,8 +13,9 @@ are I/O through dom0 and the backend, which -icount would turn into instruction 
   tern        Tern + tern-blkback (`tern create`)
   xen         Debian's Xen 4.17 + tern-blkback (`tern create`)
   xen-kernel  the same Xen boot, tern-blkback stopped, Linux's xen-blkback module and
-              Debian's /etc/xen/scripts/block (run by `xl create`; it needs /bin/bash,
-              taken from Debian's bash arm64 package with `apt-get download`)
+              Debian's /etc/xen/scripts/block (run by `xl create`; it needs /bin/bash and
+              flock, taken from Debian's bash and util-linux arm64 packages with
+              `apt-get download`)
 The image is a sparse file in dom0's RAM filesystem (dom0 page cache; kernel blkback
 reaches it through the loop device Debian's block script sets up).  Prints a table and
 the ratios.  Not part of make check (figures, no thresholds).
@@ -58,15 +59,17 @@ def blkbench():
     return out
 
 
-def bash():
-    """/bin/bash for Debian's hotplug scripts: Debian's arm64 bash package, unpacked."""
-    exe = os.path.join(WORK, "bash-root", "bin", "bash")
+def debian_tool(pkg, path):
+    """A program Debian's hotplug scripts need and dom0's busybox lacks (bash, flock): from
+    Debian's arm64 package, fetched once with `apt-get download` and unpacked."""
+    root = os.path.join(WORK, pkg + "-root")
+    exe = os.path.join(root, path)
     if not os.path.exists(exe):
-        debs = glob.glob(os.path.join(WORK, "bash_*_arm64.deb"))
+        debs = glob.glob(os.path.join(WORK, "%s_*_arm64.deb" % pkg))
         if not debs:
-            subprocess.check_call(["apt-get", "download", "bash:arm64"], cwd=WORK)
-            debs = glob.glob(os.path.join(WORK, "bash_*_arm64.deb"))
-        subprocess.check_call(["dpkg-deb", "-x", debs[0], os.path.join(WORK, "bash-root")])
+            subprocess.check_call(["apt-get", "download", "%s:arm64" % pkg], cwd=WORK)
+            debs = glob.glob(os.path.join(WORK, "%s_*_arm64.deb" % pkg))
+        subprocess.check_call(["dpkg-deb", "-x", debs[0], root])
     return exe
 
 
@@ -84,7 +87,8 @@ def dom0_files(args, kernel_ref):
                                         "drivers", "block"))[0]
         files["/lib/modules-extra/xen-blkback.ko"] = os.path.join(moddir, "xen-blkback",
                                                                   "xen-blkback.ko")
-        files["/bin/bash"] = bash()
+        files["/bin/bash"] = debian_tool("bash", "bin/bash")
+        files["/usr/bin/flock"] = debian_tool("util-linux", "usr/bin/flock")
         libdir = os.path.join(CACHE, "xen-rootfs", "lib", "aarch64-linux-gnu")
         files["/lib/aarch64-linux-gnu/libtinfo.so.6"] = os.path.realpath(
             os.path.join(libdir, "libtinfo.so.6"))
