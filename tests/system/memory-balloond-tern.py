@@ -75,15 +75,21 @@ def main():
         rc, out = m.run("tern create /etc/xen/bd.cfg", timeout=120)
         check(rc == 0, "tern create bd (%d MiB, a disk from tern-blkback)" % GUEST_MIB, out)
         d = domid_of(m, "bd")
+        rc, out = m.run("for i in $(seq 90); do [ \"$(xenstore-read /local/domain/0/backend/vbd/"
+                        "%d/51712/state)\" = 4 ] && break; sleep 1; done; xenstore-read "
+                        "/local/domain/0/backend/vbd/%d/51712/state" % (d, d), timeout=150)
+        check(rc == 0 and out.strip().endswith("4"), "blkfront and tern-blkback connect", out)
         check(wait_xs(m, "/local/domain/%d/data/meminfo_total" % d) is not None,
               "the guest agent publishes its figures")
-        guest_do(m, "dd if=/dev/xvda of=/dev/null bs=1M count=%d; echo CACHE-READ-$((1+1))"
+        guest_do(m, "dd if=/dev/xvda of=/dev/null bs=1M count=%d && echo CACHE-READ-$((1+1))"
                  % CACHE_MIB, wait_s=2)
-        check(wait_console(m, "CACHE-READ-2", 180) is not None,
-              "the guest read %d MiB of its disk" % CACHE_MIB)
+        read = wait_console(m, "CACHE-READ-2", 180)
+        rc, clog = m.run("tail -c 1500 %s" % CONSOLE_LOG, timeout=30)
+        check(read is not None, "the guest read %d MiB of its disk" % CACHE_MIB, clog)
         time.sleep(2)
         cached = int(xs_read(m, "/local/domain/%d/data/meminfo_cached" % d) or 0) >> 10
-        check(cached >= CACHE_MIB * 9 // 10, "its page cache holds them (%d MiB cached)" % cached)
+        check(cached >= CACHE_MIB * 9 // 10, "its page cache holds them (%d MiB cached)" % cached,
+              clog)
         start_kb, _ = dom_kb(m, d)
 
         # The daemon: 1 s ticks, defaults otherwise (headroom max(64 MiB, 25 %), floor 96 MiB).
