@@ -123,7 +123,8 @@ def main():
         out = guest_do(m, "echo ALIVE-$((6*7))", wait_s=3)
         check("ALIVE-42" in out, "the guest's shell keeps answering", out)
 
-        # Demand: FILL_MIB of a ramfs (the guest's / is a size-limited tmpfs), 4 MiB every 0.2 s, in the background of the guest's shell.
+        # Demand: FILL_MIB of a ramfs (the guest's / is a size-limited tmpfs), 4 MiB every
+        # 0.2 s, in the background of the guest's shell.
         guest_do(m, "mkdir -p /fill; mount -t ramfs ramfs /fill; (i=0; while [ $i -lt %d ]; do dd if=/dev/zero of=/fill/$i "
                  "bs=1M count=4 2>/dev/null; i=$((i+1)); sleep 0.2; done; echo fill-done-$(du -sm "
                  "/fill | cut -f1)) >/tmp/fill.st &" % (FILL_MIB // 4), wait_s=2)
