@@ -8,3 +8,8 @@ TESTS += tests/format-check.sh tests/system/foundation-xen.py tests/system/run-s
 # Kernel module for dom0 used by tests/system/hypervisor-faults.py; the test builds it
 # against cache/kheaders (scripts/setup) into $(builddir)/tests/out/hv-module-<hash>/.
 EXTRA_DIST += tests/system/hv-module
+
+# Memory (issue 11): guest agent, mem-set -w and the CMA limit (passed twice in a row).
+EXTRA_DIST += tests/system/memory_lib.py tests/system/memory-balloon.py \
+	tests/system/memory-balloond-tern.py
+TESTS += tests/system/memory-balloon.py

@@ -168,6 +168,7 @@ static void tick(struct tern_ctx *ctx, const struct bd_params *p, uint64_t stall
             .floor_kb = xs_u64(ctx, d, "memory/tern-floor", NULL),
             .guest_total_kb = obs[n].guest_total_kb,
             .guest_avail_kb = obs[n].guest_avail_kb,
+            .lowest_kb = tern_balloon_safe_target(&obs[n], 0, NULL, 0),
         };
         sl[n++] = s;
     }

@@ -100,6 +100,8 @@ uint64_t bd_policy(const struct bd_params *p, struct bd_guest *g, size_t n, uint
             g[i].squeezed = true;
         }
         t = clamp(t, fl, g[i].ceiling_kb);
+        if (t < g[i].lowest_kb && t < g[i].actual_kb)
+            t = g[i].lowest_kb < g[i].actual_kb ? g[i].lowest_kb : g[i].actual_kb;
         g[i].new_target_kb = g[i].target_kb;
         if ((t > g[i].target_kb ? t - g[i].target_kb : g[i].target_kb - t) >= p->hysteresis_kb)
             g[i].new_target_kb = t;

@@ -12,6 +12,9 @@
  *             not fit, every guest keeps its floor and the rest is shared in proportion to
  *             what each wants above its floor (never more than it wants).
  *
+ * A shrinking target never goes below lowest_kb this tick (what the guest can give outside
+ * its CMA area, keeping a reserve): the guest is not driven into its OOM killer.
+ *
  * Guests that are switched off, or have no fresh agent figures, are left alone: their
  * targets are not touched (a guest we know nothing about is not driven anywhere). */
 #ifndef TERN_BALLOOND_POLICY_H
@@ -38,6 +41,7 @@ struct bd_guest {
     uint64_t floor_kb;       /* memory/tern-floor, 0 = default */
     uint64_t guest_total_kb; /* data/meminfo_total */
     uint64_t guest_avail_kb; /* data/meminfo_free (MemAvailable) */
+    uint64_t lowest_kb;      /* lowest safe target now (tern_balloon_safe_target), 0 = none */
     /* outputs */
     uint64_t want_kb;       /* used + headroom, within the bounds */
     uint64_t new_target_kb; /* what the policy sets (== target_kb: leave it) */

@@ -93,6 +93,40 @@ void tern_balloon_reason(const struct tern_balloon_obs *o, char *buf, size_t len
                  (unsigned long long)((o->guest_avail_kb - cma) >> 10));
 }
 
+uint64_t tern_balloon_giveable_kb(const struct tern_balloon_obs *o)
+{
+    uint64_t cma =
+        o->guest_cma_free_kb < o->guest_avail_kb ? o->guest_cma_free_kb : o->guest_avail_kb;
+    uint64_t outside = o->guest_avail_kb - cma;
+
+    return outside > TERN_BALLOON_KEEP_KB ? outside - TERN_BALLOON_KEEP_KB : 0;
+}
+
+uint64_t tern_balloon_safe_target(const struct tern_balloon_obs *o, uint64_t want_kb, char *buf,
+                                  size_t len)
+{
+    uint64_t give, lowest;
+
+    if (len)
+        buf[0] = '\0';
+    if (!o->have_agent || want_kb >= o->actual_kb)
+        return want_kb;
+    give = tern_balloon_giveable_kb(o);
+    lowest = o->actual_kb - (give < o->actual_kb ? give : o->actual_kb);
+    if (want_kb >= lowest)
+        return want_kb;
+    snprintf(buf, len,
+             "the guest can give only %llu MiB: %llu MiB available, %llu MiB of them in its CMA "
+             "area (its balloon driver cannot take those), %llu MiB kept so it does not run out "
+             "of memory; boot it with cma=0 or a smaller cma= to go lower (docs/memory.md)",
+             (unsigned long long)(give >> 10), (unsigned long long)(o->guest_avail_kb >> 10),
+             (unsigned long long)((o->guest_cma_free_kb < o->guest_avail_kb ? o->guest_cma_free_kb
+                                                                            : o->guest_avail_kb) >>
+                                  10),
+             (unsigned long long)(TERN_BALLOON_KEEP_KB >> 10));
+    return lowest;
+}
+
 const char *tern_balloon_state_name(enum tern_balloon_state s)
 {
     static const char *const names[] = {"moving", "reached", "stopped"};

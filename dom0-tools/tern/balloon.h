@@ -47,6 +47,20 @@ enum tern_balloon_state tern_balloon_track(struct tern_balloon_track *t, uint64_
 /* Why a balloon stopped short (one sentence, no trailing period) into buf. */
 void tern_balloon_reason(const struct tern_balloon_obs *o, char *buf, size_t len);
 
+/* What the guest can give without running out of memory: Linux's balloon driver takes
+ * unmovable pages, which only its memory outside a CMA area can supply, and guards with
+ * MemAvailable alone (CMA included): taken past that, the guest's own allocations fail and
+ * its OOM killer ends in "System is deadlocked on memory". The guest keeps
+ * TERN_BALLOON_KEEP_KB of its available memory outside CMA. */
+#define TERN_BALLOON_KEEP_KB (16 * 1024)
+uint64_t tern_balloon_giveable_kb(const struct tern_balloon_obs *o);
+
+/* The target to write for a requested one: the request, or -- when it would take more than
+ * the guest can give (figures from its agent) -- the lowest safe target, with why in buf.
+ * Returns the target; buf is "" when the request stands. */
+uint64_t tern_balloon_safe_target(const struct tern_balloon_obs *o, uint64_t want_kb, char *buf,
+                                  size_t len);
+
 const char *tern_balloon_state_name(enum tern_balloon_state s);
 
 #endif

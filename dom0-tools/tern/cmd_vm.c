@@ -214,13 +214,16 @@ static uint64_t now_ms(void)
 #define MEM_SET_POLL_US 100000
 
 /* mem-set -w: follows the balloon until it reaches the target or stops moving for stall_ms,
- * then says which (and why it stopped). Exit status 0 reached, 3 stopped short. */
-static int mem_set_wait(struct tern_ctx *ctx, long domid, uint64_t target_kb, uint64_t stall_ms)
+ * then says which (and why it stopped). target_kb is what was written; asked_kb what the user
+ * asked for (higher when the guest could not give that much: clamp says why). Exit status 0
+ * reached, 3 stopped short. */
+static int mem_set_wait(struct tern_ctx *ctx, long domid, uint64_t target_kb, uint64_t asked_kb,
+                        const char *clamp, uint64_t stall_ms)
 {
     struct tern_balloon_track track;
     struct tern_balloon_obs obs;
     uint64_t t0 = now_ms();
-    char why[320];
+    char why[400];
 
     tern_balloon_track_init(&track, stall_ms);
     for (;;) {
@@ -229,19 +232,22 @@ static int mem_set_wait(struct tern_ctx *ctx, long domid, uint64_t target_kb, ui
         if (tern_balloon_observe(ctx, (uint32_t)domid, &obs) < 0)
             return tern_error("mem-set: domain %ld: %s", domid, strerror(errno));
         st = tern_balloon_track(&track, target_kb, obs.actual_kb, now_ms());
-        if (st == TERN_BALLOON_REACHED) {
+        if (st == TERN_BALLOON_REACHED && target_kb == asked_kb) {
             printf("domain %ld: target %llu MiB reached: %llu MiB in %.2f s\n", domid,
                    (unsigned long long)(target_kb >> 10), (unsigned long long)(obs.actual_kb >> 10),
                    (double)(now_ms() - t0) / 1000.0);
             return 0;
         }
-        if (st == TERN_BALLOON_STOPPED) {
-            tern_balloon_reason(&obs, why, sizeof(why));
+        if (st != TERN_BALLOON_MOVING) {
+            if (st == TERN_BALLOON_REACHED)
+                snprintf(why, sizeof(why), "%s", clamp);
+            else
+                tern_balloon_reason(&obs, why, sizeof(why));
             printf("domain %ld: stopped at %llu MiB (target %llu MiB) after %.2f s: %s "
                    "[max_mem %llu MiB, host free %llu MiB]\n",
                    domid, (unsigned long long)(obs.actual_kb >> 10),
-                   (unsigned long long)(target_kb >> 10), (double)(track.last_ms - t0) / 1000.0,
-                   why, (unsigned long long)(obs.maxmem_kb >> 10),
+                   (unsigned long long)(asked_kb >> 10), (double)(track.last_ms - t0) / 1000.0, why,
+                   (unsigned long long)(obs.maxmem_kb >> 10),
                    (unsigned long long)(obs.host_free_kb >> 10));
             return 3;
         }
@@ -250,20 +256,26 @@ static int mem_set_wait(struct tern_ctx *ctx, long domid, uint64_t target_kb, ui
 }
 
 /* mem-set: the balloon target (memory/target) plus the hypervisor limit, as libxl's
- * libxl_set_memory_target with enforce; the size is in KiB unless suffixed (as xl.1 says). */
+ * libxl_set_memory_target with enforce; the size is in KiB unless suffixed (as xl.1 says).
+ * A target lower than the guest can give (figures from its agent: tern_balloon_safe_target)
+ * is raised to the lowest safe one and the reason printed, unless -f. */
 int cmd_mem_set(struct tern_ctx *ctx, int argc, char **argv)
 {
-    uint64_t kb, static_max, stall_s = 10;
-    bool wait = false;
-    char val[32], *end;
+    uint64_t kb, asked, static_max, stall_s = 10;
+    bool wait = false, force = false;
+    struct tern_balloon_obs obs;
+    char val[32], *end, clamp[400] = "";
     long domid;
     int opt;
 
     optind = 1;
-    while ((opt = getopt(argc, argv, "+wt:")) != -1) {
+    while ((opt = getopt(argc, argv, "+wft:")) != -1) {
         switch (opt) {
         case 'w':
             wait = true;
+            break;
+        case 'f':
+            force = true;
             break;
         case 't':
             stall_s = strtoull(optarg, &end, 10);
@@ -285,12 +297,19 @@ int cmd_mem_set(struct tern_ctx *ctx, int argc, char **argv)
     if (static_max && kb > static_max)
         return tern_error("mem-set: domain %ld: target %llu KiB above maxmem %llu KiB: %s", domid,
                           (unsigned long long)kb, (unsigned long long)static_max, strerror(EINVAL));
+    asked = kb;
+    if (domid != 0 && !force && tern_balloon_observe(ctx, (uint32_t)domid, &obs) == 0) {
+        kb = tern_balloon_safe_target(&obs, asked, clamp, sizeof(clamp));
+        if (kb != asked)
+            printf("domain %ld: target %llu MiB set to %llu MiB (-f to force): %s\n", domid,
+                   (unsigned long long)(asked >> 10), (unsigned long long)(kb >> 10), clamp);
+    }
     if (domid != 0 && xc_domain_setmaxmem(ctx->xch, (uint32_t)domid, kb + TERN_MAXMEM_SLACK_KB) < 0)
         return tern_error("mem-set: XEN_DOMCTL_max_mem of domain %ld: %s", domid, strerror(errno));
     snprintf(val, sizeof(val), "%llu", (unsigned long long)kb);
     if (!tern_xs_write(ctx, XBT_NULL, val, "/local/domain/%ld/memory/target", domid))
         return tern_error("mem-set: write memory/target of domain %ld: %s", domid, strerror(errno));
-    return wait ? mem_set_wait(ctx, domid, kb, stall_s * 1000) : 0;
+    return wait ? mem_set_wait(ctx, domid, kb, asked, clamp, stall_s * 1000) : 0;
 }
 
 int cmd_mem_max(struct tern_ctx *ctx, int argc, char **argv)

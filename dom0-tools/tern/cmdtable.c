@@ -25,10 +25,12 @@ const struct tern_cmd tern_cmd_table[] = {
     {"unpause", cmd_unpause, TERN_NEED_XC | TERN_NEED_XS, "<Domain>", "Unpause a paused domain."},
     {"console", cmd_console, TERN_NEED_XC | TERN_NEED_XS, "<Domain>",
      "Attach to domain's console (Ctrl-] detaches)."},
-    {"mem-set", cmd_mem_set, TERN_NEED_XC | TERN_NEED_XS, "[-w] [-t S] <Domain> <Mem>",
+    {"mem-set", cmd_mem_set, TERN_NEED_XC | TERN_NEED_XS, "[-w] [-f] [-t S] <Domain> <Mem>",
      "Set the current memory usage for a domain (units b/k/m/g/t, default KiB as xl).\n"
      "  -w  wait and report where the balloon ends: the target reached (exit 0), or where\n"
      "      it stopped short and why (exit 3)\n"
+     "  -f  write the target even below what the guest can give without running out of\n"
+     "      memory (by default it is raised to the lowest safe one, with the reason)\n"
      "  -t  seconds without progress after which -w calls it stopped (default 10)"},
     {"mem-max", cmd_mem_max, TERN_NEED_XC | TERN_NEED_XS, "<Domain> <MemKB>",
      "Set the maximum amount reservation for a domain (units b/k/m/g, default KiB)."},

@@ -34,6 +34,19 @@ START_TEST(test_idle_cache_returns)
 }
 END_TEST
 
+START_TEST(test_never_below_lowest)
+{
+    struct bd_params p;
+    struct bd_guest g = guest(1, 768, 768, 60, 700);
+
+    bd_params_default(&p);
+    g.lowest_kb = 600 * MIB; /* the guest can give only 168 MiB now */
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.want_kb, 192 * MIB);
+    ck_assert_uint_eq(g.new_target_kb, 600 * MIB);
+}
+END_TEST
+
 START_TEST(test_short_guest_grows_ahead)
 {
     struct bd_params p;
@@ -117,6 +130,7 @@ int main(void)
 
     tcase_add_test(tc, test_idle_cache_returns);
     tcase_add_test(tc, test_short_guest_grows_ahead);
+    tcase_add_test(tc, test_never_below_lowest);
     tcase_add_test(tc, test_unmanaged_left_alone);
     tcase_add_test(tc, test_pressure_fair_share);
     tcase_add_test(tc, test_hysteresis);

@@ -69,6 +69,37 @@ START_TEST(test_reasons)
 }
 END_TEST
 
+START_TEST(test_safe_target)
+{
+    /* the 128 MiB Debian guest: 84 MiB available, 62 of them CMA -> 22 outside, keep 16 */
+    struct tern_balloon_obs o = {.actual_kb = 131072,
+                                 .have_agent = true,
+                                 .guest_avail_kb = 84 * 1024,
+                                 .guest_cma_total_kb = 65536,
+                                 .guest_cma_free_kb = 62 * 1024};
+    char why[400];
+
+    ck_assert_uint_eq(tern_balloon_giveable_kb(&o), 6 * 1024);
+    ck_assert_uint_eq(tern_balloon_safe_target(&o, 98304, why, sizeof(why)), 122 * 1024);
+    ck_assert_ptr_nonnull(strstr(why, "can give only 6 MiB"));
+    ck_assert_ptr_nonnull(strstr(why, "62 MiB of them in its CMA"));
+    /* a target it can reach, growing, or no agent: the request stands */
+    ck_assert_uint_eq(tern_balloon_safe_target(&o, 126 * 1024, why, sizeof(why)), 126 * 1024);
+    ck_assert_str_eq(why, "");
+    ck_assert_uint_eq(tern_balloon_safe_target(&o, 262144, why, sizeof(why)), 262144);
+    o.have_agent = false;
+    ck_assert_uint_eq(tern_balloon_safe_target(&o, 98304, why, sizeof(why)), 98304);
+    /* cma=0: 84 MiB available, 68 can go */
+    o = (struct tern_balloon_obs){
+        .actual_kb = 131072, .have_agent = true, .guest_avail_kb = 84 * 1024};
+    ck_assert_uint_eq(tern_balloon_safe_target(&o, 98304, why, sizeof(why)), 98304);
+    ck_assert_uint_eq(tern_balloon_safe_target(&o, 32768, why, sizeof(why)), 60 * 1024);
+    /* nothing to give */
+    o.guest_avail_kb = 10 * 1024;
+    ck_assert_uint_eq(tern_balloon_safe_target(&o, 98304, why, sizeof(why)), 131072);
+}
+END_TEST
+
 START_TEST(test_floor_key)
 {
     struct tern_config cfg;
@@ -95,6 +126,7 @@ Suite *balloon_suite(void)
     tcase_add_test(tc, test_tolerance);
     tcase_add_test(tc, test_track_states);
     tcase_add_test(tc, test_reasons);
+    tcase_add_test(tc, test_safe_target);
     tcase_add_test(tc, test_floor_key);
     suite_add_tcase(s, tc);
     return s;
