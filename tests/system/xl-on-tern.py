@@ -154,9 +154,9 @@ def scenario(hv):
         step("vcpu-list rc", rc == 0, rc, out)
         step("vcpu-list rows", rows, [(r[2], " ".join(r[-3:])) for r in rows], out)
 
-        rc, out = m.run("xl mem-set g1 96; echo mem_set_rc=$?; xl-test memwait g1 96; "
+        rc, out = m.run("xl mem-set g1 120; echo mem_set_rc=$?; xl-test memwait g1 120; "
                         "xenstore-read /local/domain/$(xl domid g1)/memory/target", timeout=240)
-        step("mem-set: the balloon reaches the target", "mem_set_rc=0" in out and "mem=96" in out,
+        step("mem-set: the balloon reaches the target", "mem_set_rc=0" in out and "mem=120" in out,
              re.findall(r"mem=(\d*)", out), out)
 
         rc, out = m.run("xl pause g1 && xl-test statewait g1 p")
