@@ -84,9 +84,9 @@ def info_fields(out):
 
 def list_rows(out):
     rows = {}
-    for line in out.splitlines()[1:]:
+    for line in out.splitlines():  # xl list's rows among other output ("Domain 2 has shut down")
         f = line.split()
-        if len(f) >= 6 and f[1].isdigit():
+        if len(f) >= 6 and f[1].isdigit() and f[2].isdigit() and f[3].isdigit():
             rows[f[0]] = {"mem": int(f[2]), "vcpus": int(f[3]), "state": f[4]}
     return rows
 
