@@ -44,9 +44,12 @@ long conring_read(struct xen_sysctl_readconsole *r)
 
     spin_lock(&conring_lock);
     p = prod;
-    c = r->incremental ? r->index : cons;
-    if ((int32_t)(p - c) > CONRING_SIZE || (int32_t)(p - c) < 0)
-        c = p - CONRING_SIZE < cons ? cons : p - CONRING_SIZE; /* oldest byte kept */
+    /* As Xen's read_console_ring: the caller's index only when it lies after the consumer
+     * and at or before the producer; else from the consumer (so a read after a clear
+     * starts at the clear, and an index from before the oldest byte kept is moved up). */
+    c = cons;
+    if (r->incremental && (int32_t)(r->index - cons) > 0 && (int32_t)(p - r->index) >= 0)
+        c = r->index;
     while (c != p && sofar < r->count) {
         uint32_t len = p - c, off = c & (CONRING_SIZE - 1);
 

@@ -17,7 +17,7 @@
 const struct hypercall_row hypercall_table[HYPERCALL_NR_MAX] = {
     ROW(__HYPERVISOR_platform_op, hc_platform_op, 1, true),
     ROW(__HYPERVISOR_memory_op, hc_memory_op, 2, false),
-    NOSYS(__HYPERVISOR_multicall, 2, false),
+    ROW(__HYPERVISOR_multicall, hc_multicall, 2, false),
     ROW(__HYPERVISOR_xen_version, hc_xen_version, 2, false),
     ROW(__HYPERVISOR_console_io, hc_console_io, 3, true),
     ROW(__HYPERVISOR_grant_table_op, hc_grant_table_op, 3, false),

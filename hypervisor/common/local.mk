@@ -16,6 +16,7 @@ HV_COMMON_CORE_SRCS = \
 	hypervisor/common/hypercall.c \
 	hypervisor/common/memory.c \
 	hypervisor/common/misc_ops.c \
+	hypervisor/common/multicall.c \
 	hypervisor/common/sched_core.c \
 	hypervisor/common/sched_credit.c \
 	hypervisor/common/sched_op.c \

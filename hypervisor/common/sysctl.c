@@ -65,7 +65,8 @@ long hc_sysctl(struct vcpu *v, const uint64_t a[5])
         op.u.physinfo.capabilities =
             XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap | XEN_SYSCTL_PHYSCAP_gnttab_v1;
         arch_physinfo(&op.u.physinfo);
-        op.u.physinfo.cores_per_socket = op.u.physinfo.nr_cpus;
+        /* Xen on Arm: CPU 0's core mask holds CPU 0 only, so 1 (xl info on Xen 4.17). */
+        op.u.physinfo.cores_per_socket = 1;
         rc = 0;
         break;
     case XEN_SYSCTL_readconsole:

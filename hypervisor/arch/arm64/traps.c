@@ -90,9 +90,12 @@ static void trap_hvc(struct cpu_user_regs *regs, uint64_t esr)
         /* -ERESTART: the call is re-issued as it was (Xen's hypercall continuation on
          * Arm: the HVC again, its registers untouched), after a pass through the
          * scheduler.  Guests never see the code. */
-        if (rc == -ERESTART)
+        if (rc == -ERESTART) {
             regs->pc -= 4;
-        else
+            /* A call that resumes part-way (multicall) left its new arguments in a[]. */
+            for (unsigned int i = 0; i < 5; i++)
+                regs->x[i] = a[i];
+        } else
             regs->x[0] = rc;
     } else {
         /* Not a Xen hypercall: inject an UNDEF as Xen 4.17 does (do_trap_hypercall ->

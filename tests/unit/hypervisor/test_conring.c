@@ -59,6 +59,15 @@ START_TEST(conring_read_clear_incremental)
     r = (struct xen_sysctl_readconsole){.count = 512};
     ck_assert_int_eq(readconsole(&r, out), 0);
     ck_assert_uint_eq(r.count, 0);
+    /* xl dmesg after xl dmesg -c: incremental reads from index 0, before the clear, start
+     * at the clear (Xen uses an index only between the consumer and the producer). */
+    r = (struct xen_sysctl_readconsole){.count = 512, .incremental = 1, .index = 0};
+    ck_assert_int_eq(readconsole(&r, out), 0);
+    ck_assert_uint_eq(r.count, 0);
+    conring_put("new", 3);
+    r = (struct xen_sysctl_readconsole){.count = 512, .incremental = 1, .index = 0};
+    ck_assert_int_eq(readconsole(&r, out), 0);
+    ck_assert_str_eq(out, "new");
 }
 END_TEST
 

@@ -5,6 +5,8 @@
 
 #include "th.h"
 
+#include <hv/toolstack.h>
+
 START_TEST(dispatch_unknown_and_privileged)
 {
     struct vcpu *u0 = domu->vcpu[0];
@@ -13,9 +15,62 @@ START_TEST(dispatch_unknown_and_privileged)
     ck_assert_int_eq(hc(u0, 63, 0, 0, 0), -ENOSYS);
     ck_assert_int_eq(hc(u0, 1UL << 40, 0, 0, 0), -ENOSYS);
     ck_assert_int_eq(hc(u0, __HYPERVISOR_domctl, 0, 0, 0), -EPERM); /* dom0's */
-    ck_assert_int_eq(hc(u0, __HYPERVISOR_multicall, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_multicall, 0, 0, 0), 0);   /* an empty list */
     ck_assert_int_eq(hc(u0, __HYPERVISOR_console_io, CONSOLEIO_write, 3, SCRATCH(domu)), -EPERM);
     ck_assert_int_eq(hc(u0, __HYPERVISOR_platform_op, SCRATCH(domu), 0, 0), -EPERM);
+}
+END_TEST
+
+/* multicall: each entry runs as its hypercall, with the caller's permissions; results
+ * land in the entries; nesting is -EINVAL; -ERESTART resumes at the entry that got it. */
+START_TEST(multicall_entries)
+{
+    struct multicall_entry e[4];
+    struct xen_sysctl sc = {0};
+    uint64_t list = SCRATCH(domu) + 1024, a[5];
+
+    memset(e, 0, sizeof(e));
+    e[0].op = __HYPERVISOR_xen_version; /* XENVER_version */
+    e[1].op = __HYPERVISOR_domctl;      /* dom0's */
+    e[2].op = __HYPERVISOR_multicall;
+    e[3].op = 63;
+    for (int i = 0; i < 4; i++)
+        e[i].result = 0x5555;
+    gput(domu, list, e, sizeof(e));
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_multicall, list, 4, 0), 0);
+    gget(domu, list, e, sizeof(e));
+    ck_assert_int_eq((long)e[0].result, hc(domu->vcpu[0], __HYPERVISOR_xen_version, 0, 0, 0));
+    ck_assert_int_eq((long)e[1].result, -EPERM);
+    ck_assert_int_eq((long)e[2].result, -EINVAL);
+    ck_assert_int_eq((long)e[3].result, -ENOSYS);
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_multicall, list, 1, 0), 0);
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_multicall, BAD_GVA, 1, 0), -EFAULT);
+
+    /* dom0: xen_version, then a sysctl while the toolstack lock is held: -ERESTART with
+     * the arguments moved to the sysctl's entry, so the re-issue does not run entry 0
+     * again. */
+    list = SCRATCH(dom0) + 1024;
+    memset(e, 0, sizeof(e));
+    e[0].op = __HYPERVISOR_xen_version;
+    e[1].op = __HYPERVISOR_sysctl;
+    e[1].args[0] = SCRATCH(dom0) + 3072;
+    e[1].result = 0x5555;
+    sc.cmd = XEN_SYSCTL_physinfo;
+    sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    gput(dom0, SCRATCH(dom0) + 3072, &sc, sizeof(sc));
+    gput(dom0, list, e, 2 * sizeof(e[0]));
+    ck_assert(toolstack_lock_acquire());
+    a[0] = list;
+    a[1] = 2;
+    a[2] = a[3] = a[4] = 0;
+    fake_current = dom0->vcpu[0];
+    ck_assert_int_eq(hypercall_dispatch(dom0->vcpu[0], __HYPERVISOR_multicall, a), -ERESTART);
+    ck_assert_uint_eq(a[0], list + sizeof(e[0]));
+    ck_assert_uint_eq(a[1], 1);
+    spin_unlock(&toolstack_lock);
+    ck_assert_int_eq(hypercall_dispatch(dom0->vcpu[0], __HYPERVISOR_multicall, a), 0);
+    gget(dom0, list, e, 2 * sizeof(e[0]));
+    ck_assert_int_eq((long)e[1].result, 0);
 }
 END_TEST
 
@@ -302,6 +357,7 @@ TCase *tcase_misc(void)
     tcase_add_checked_fixture(tc, th_setup, th_teardown);
     tcase_add_test(tc, dispatch_unknown_and_privileged);
     tcase_add_test(tc, xen_version_features);
+    tcase_add_test(tc, multicall_entries);
     tcase_add_test(tc, console_write_read_virq);
     tcase_add_test(tc, vcpu_info_registration);
     tcase_add_test(tc, sched_ops);
