@@ -220,7 +220,7 @@ def main():
     initrd = build_initramfs("sched-credit", xen_tools=True, extra_files=files())
     log = os.path.join(OUT, "sched-credit.log")
     try:
-        with Machine(hv="tern", smp=2, initrd=initrd, icount=True, timeout=900, log=log) as m:
+        with Machine(hv="tern", smp=2, initrd=initrd, icount=True, timeout=1800, log=log) as m:
             run(m)
     except HarnessError as e:
         print("FAIL: %s (console: %s)" % (e, log))

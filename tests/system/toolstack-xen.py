@@ -239,10 +239,12 @@ with Machine(hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=
     check("tern pause / unpause", rc == 0 and re.search(r"^g1\s.*\s..p---\s", out, re.M) and
           len(re.findall(r"^g1", out, re.M)) == 2, out)
 
-    rc, out = m.run("tern mem-set g1 128m && tern-test memwait g1 le 130", timeout=120)
+    # 144 MiB, not 128: tern mem-set refuses targets below what the guest's balloon can give
+    # (256 MiB guest, 64 MiB CMA, 16 MiB kept; docs/memory.md) and raises them itself.
+    rc, out = m.run("tern mem-set g1 144m && tern-test memwait g1 le 146", timeout=120)
     row = list_row(m, "g1")
-    check("tern mem-set 128m: the balloon follows (tern list <= 130 MiB)",
-          rc == 0 and row is not None and row["mem"] <= 130 and "131072" in out, out)
+    check("tern mem-set 144m: the balloon follows (tern list <= 146 MiB)",
+          rc == 0 and row is not None and row["mem"] <= 146 and "147456" in out, out)
     rc, out = m.run("tern mem-set g1 256m && tern-test memwait g1 ge 255", timeout=120)
     row = list_row(m, "g1")
     check("tern mem-set 256m: memory comes back", rc == 0 and row and row["mem"] >= 255, out)
