@@ -9,8 +9,8 @@ xen-netfront, unmodified). One boot:
    then measure 4 Mb/s +-10 %. The direction measured is dom0 -> guest (RX), which the
    backend limits as well as guest -> dom0 (TX, what Xen's netback limits): under QEMU's TCG a
    guest sends at 5-11 Mb/s at best, too close to 8 Mb/s for the limit to be what is
-   measured, while dom0 -> guest reaches 32-50 Mb/s. TX is measured too, at 2Mb/s (a third
-   live change): 2 MiB guest -> dom0 measure 2 Mb/s +-10 %.
+   measured, while dom0 -> guest reaches 32-50 Mb/s. TX is measured too, at 1Mb/s (a third
+   live change): 1 MiB guest -> dom0 measure 1 Mb/s +-10 %.
 2. `tern network-stats` (table and --json): the counters grow by at least the bytes sent.
 3. `tern network-attach` on the running guest: a new eth1 on a second switch (bridge=xenbr1,
    TAP xenbr1 in dom0) pings dom0 through it; `tern network-list` shows both vifs;
@@ -154,9 +154,11 @@ def main():
         check(rc == 0 and "25000,50000" in out and "rate 25000 bytes per 50000 us" in out,
               "tern network-rate g1 0 4Mb/s reaches the running backend", out)
         slow = measure(m, 4, 5002, 500000, "network-rate 4Mb/s")
-        # the other direction, at a rate a guest under TCG can exceed
-        m.run_ok("tern network-rate g1 0 2Mb/s", timeout=30)
-        tx = measure(m, 2, 5003, 250000, "network-rate 2Mb/s", to_guest=False)
+        # the other direction, at a rate well below what a guest under TCG sends: its TCP
+        # keeps only a few frames on the ring (TCP small queues), so the guest must come back
+        # several times per refill interval, which it does at 2Mb/s only most of the time
+        m.run_ok("tern network-rate g1 0 1Mb/s", timeout=30)
+        tx = measure(m, 1, 5003, 125000, "network-rate 1Mb/s", to_guest=False)
         after = vif_states(m)
         check(before == after and before[:2] == ["4", "4"],
               "the rate changed without reconnecting (states, connections: %s)" % after,
@@ -174,7 +176,7 @@ def main():
         check(rc == 0 and out.count("removed") >= 2 and ".json" not in out,
               "destroy tears both vifs down", out)
         print("figures (Mb/s on the wire, goodput): RX 8Mb/s %.2f, %.2f; RX 4Mb/s %.2f, %.2f; "
-              "TX 2Mb/s %.2f, %.2f" % tuple(x * 8e-6 for x in fast + slow + tx))
+              "TX 1Mb/s %.2f, %.2f" % tuple(x * 8e-6 for x in fast + slow + tx))
         m.poweroff()
     return 0
 
