@@ -103,3 +103,25 @@ int nb_stats_parse(const char *json, unsigned *domid, unsigned *devid, char mac[
     *s = st;
     return 0;
 }
+
+int nb_stats_read(const char *dir, unsigned domid, unsigned devid, char mac[18],
+                  struct nb_vif_stats *s)
+{
+    char path[256], text[1024];
+    unsigned fdom, fdev;
+    struct nb_vif_stats st;
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%u.%u.json", dir, domid, devid);
+    f = fopen(path, "r");
+    if (!f)
+        return -1;
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    if (nb_stats_parse(text, &fdom, &fdev, mac, &st) < 0 || fdom != domid || fdev != devid)
+        return -1;
+    *s = st;
+    return 0;
+}

@@ -25,4 +25,9 @@ int nb_stats_json(char *buf, size_t len, unsigned domid, unsigned devid, const u
 int nb_stats_parse(const char *json, unsigned *domid, unsigned *devid, char mac[18],
                    struct nb_vif_stats *s);
 
+/* Reads vif domid/devid's file in dir (NB_STATS_DIR but in tests). Returns 0, or -1 if
+ * there is none (no backend running, the vif not served yet) or it is not that vif's. */
+int nb_stats_read(const char *dir, unsigned domid, unsigned devid, char mac[18],
+                  struct nb_vif_stats *s);
+
 #endif

@@ -13,27 +13,6 @@
 
 #define MAX_VIFS 64
 
-/* The counters of vif domid/devid, or -1 if tern-netback has not written them (not running,
- * the vif not served yet) or they cannot be read back. */
-static int read_counters(long domid, unsigned int devid, char mac[18], struct nb_vif_stats *st)
-{
-    char path[96], text[1024];
-    unsigned fdom, fdev;
-    size_t n;
-    FILE *f;
-
-    snprintf(path, sizeof(path), NB_STATS_DIR "/%ld.%u.json", domid, devid);
-    f = fopen(path, "r");
-    if (!f)
-        return -1;
-    n = fread(text, 1, sizeof(text) - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    if (nb_stats_parse(text, &fdom, &fdev, mac, st) < 0 || fdom != (unsigned)domid || fdev != devid)
-        return -1;
-    return 0;
-}
-
 int cmd_network_stats(struct tern_ctx *ctx, int argc, char **argv)
 {
     unsigned int ids[MAX_VIFS];
@@ -68,7 +47,7 @@ int cmd_network_stats(struct tern_ctx *ctx, int argc, char **argv)
         char mac[18], obj[512];
         uint8_t m[6];
 
-        if (read_counters(domid, ids[i], mac, &st) < 0) {
+        if (nb_stats_read(NB_STATS_DIR, (unsigned)domid, ids[i], mac, &st) < 0) {
             missing++;
             fprintf(stderr,
                     "tern: network-stats: vif %ld/%u has no counters (is tern-netback "

@@ -154,9 +154,9 @@ def main():
         check(rc == 0 and "25000,50000" in out and "rate 25000 bytes per 50000 us" in out,
               "tern network-rate g1 0 4Mb/s reaches the running backend", out)
         slow = measure(m, 4, 5002, 500000, "network-rate 4Mb/s")
-        # the other direction, at a rate well below what a guest under TCG sends: its TCP
-        # keeps only a few frames on the ring (TCP small queues), so the guest must come back
-        # several times per refill interval, which it does at 2Mb/s only most of the time
+        # the other direction, at a rate well below what a guest under TCG sends (at 2Mb/s one
+        # run measured 1.87 Mb/s: probably the guest, whose TCP keeps only a few frames on the
+        # ring, not coming back often enough within each refill interval)
         m.run_ok("tern network-rate g1 0 1Mb/s", timeout=30)
         tx = measure(m, 1, 5003, 125000, "network-rate 1Mb/s", to_guest=False)
         after = vif_states(m)

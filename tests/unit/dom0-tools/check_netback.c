@@ -7,7 +7,9 @@
  * (expected values computed independently, with Python, from RFC 1071). */
 #include <check.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "copyplan.h"
 #include "csum.h"
 #include "path.h"
@@ -332,6 +334,37 @@ START_TEST(test_stats_parse)
 }
 END_TEST
 
+START_TEST(test_stats_read)
+{
+    struct nb_vif_stats st = {1, 2, 3, 4, 5, 6, 7}, got = {0};
+    char dir[] = "/tmp/check_netback.XXXXXX", path[64], json[512], mac[18];
+    FILE *f;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(nb_stats_read(dir, 3, 0, mac, &got), -1); /* no file */
+    ck_assert_int_gt(nb_stats_json(json, sizeof(json), 3, 0, mac_a, &st), 0);
+    snprintf(path, sizeof(path), "%s/3.0.json", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%s\n", json);
+    fclose(f);
+    ck_assert_int_eq(nb_stats_read(dir, 3, 0, mac, &got), 0);
+    ck_assert_int_eq(memcmp(&got, &st, sizeof(st)), 0);
+    ck_assert_str_eq(mac, "00:16:3e:00:00:0a");
+    /* a file whose contents name another vif is not this one's */
+    snprintf(path, sizeof(path), "%s/3.1.json", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%s\n", json);
+    fclose(f);
+    ck_assert_int_eq(nb_stats_read(dir, 3, 1, mac, &got), -1);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/3.0.json", dir);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_vif_path)
 {
     struct nb_vif_path v;
@@ -501,6 +534,7 @@ int main(void)
     tcase_add_test(tc, test_tx_check);
     tcase_add_test(tc, test_stats_json);
     tcase_add_test(tc, test_stats_parse);
+    tcase_add_test(tc, test_stats_read);
     tcase_add_test(tc, test_vif_path);
     tcase_add_test(tc, test_copy_plan);
     tcase_add_test(tc, test_ring_pending);
