@@ -11,7 +11,8 @@ xen-netfront, unmodified). One boot:
    guest sends at 5-11 Mb/s at best, too close to 8 Mb/s for the limit to be what is
    measured, while dom0 -> guest reaches 32-50 Mb/s. TX is measured too, at 1Mb/s (a third
    live change): 1 MiB guest -> dom0 measure 1 Mb/s +-10 %.
-2. `tern network-stats` (table and --json): the counters grow by at least the bytes sent.
+2. `tern network-stats` (table and --json): the counters grow by at least the bytes sent;
+   `tern top`'s NETTX/NETRX columns are the same counters.
 3. `tern network-attach` on the running guest: a new eth1 on a second switch (bridge=xenbr1,
    TAP xenbr1 in dom0) pings dom0 through it; `tern network-list` shows both vifs;
    `tern network-detach` removes it: the guest's eth1 disappears, the xenstore directories
@@ -89,6 +90,25 @@ def measure(m, mib, port, bytes_per_s, label, to_guest=True):
     return wire, good
 
 
+def top_net(m):
+    """tern top's NETTX(k) and NETRX(k) of g1 against the counters of its one vif (read
+    before and after, should a stray frame pass meanwhile)."""
+    c0 = counters(m)
+    rc, out = m.run("tern top -b -i 1", timeout=60)
+    c1 = counters(m)
+    lines = out.splitlines()
+    head = [i for i, l in enumerate(lines) if "NETTX(k)" in l]
+    row = [l.split() for l in lines if l.split()[:1] == ["g1"]]
+    if not head or not row:
+        check(False, "tern top -b shows g1", out)
+    cols = lines[head[0]].split()
+    tx, rx = (int(row[0][cols.index(k)]) for k in ("NETTX(k)", "NETRX(k)"))
+    check(all(c0[k]["bytes"] // 1024 <= v <= c1[k]["bytes"] // 1024
+              for k, v in (("tx", tx), ("rx", rx))),
+          "tern top's NETTX/NETRX (%d k, %d k) are the vif's counters" % (tx, rx),
+          "%s\n%s\n%s" % (out, c0, c1))
+
+
 def vif_states(m, devid=0):
     """Backend and frontend states, and how many times the backend (re)connected the vif."""
     be = BE % (1, devid)
@@ -160,6 +180,7 @@ def main():
         m.run_ok("tern network-rate g1 0 1Mb/s", timeout=30)
         tx = measure(m, 1, 5003, 125000, "network-rate 1Mb/s", to_guest=False)
         after = vif_states(m)
+        top_net(m)
         check(before == after and before[:2] == ["4", "4"],
               "the rate changed without reconnecting (states, connections: %s)" % after,
               "%s -> %s" % (before, after))
