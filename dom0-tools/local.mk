@@ -68,6 +68,9 @@ TOOLS_CLI_SRCS = \
 # tern top (dom0-tools/top: samples, xentop's layout; docs/monitoring.md)
 TOOLS_CLI_SRCS += dom0-tools/top/stats.c dom0-tools/top/stats_read.c dom0-tools/top/topfmt.c \
 	dom0-tools/top/topargs.c dom0-tools/top/topkeys.c dom0-tools/tern/cmd_top.c
+# tern network-stats reads back tern-netback's counters files (docs/netback.md); netback/stats.c
+# reaches tern-netback through these too
+TOOLS_CLI_SRCS += dom0-tools/tern/cmd_netstats.c dom0-tools/netback/stats.c
 TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/events.c \
 	dom0-tools/console/consoled.c
 TOOLS_HDRS = \
@@ -237,7 +240,7 @@ tests_unit_dom0_tools_check_netback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_LDADD = $(CHECK_LIBS)
 # The daemon: tern-netback (one process for all vifs, with a supervisor; docs/netback.md).
 TOOLS_NETBACK_SRCS = dom0-tools/netback/rate.c dom0-tools/netback/switch.c \
-	dom0-tools/netback/txcheck.c dom0-tools/netback/stats.c dom0-tools/netback/path.c \
+	dom0-tools/netback/txcheck.c dom0-tools/netback/path.c \
 	dom0-tools/netback/copyplan.c dom0-tools/netback/ringidx.c dom0-tools/netback/csum.c \
 	dom0-tools/netback/tap.c dom0-tools/netback/bridge.c dom0-tools/netback/ring.c \
 	dom0-tools/netback/vif.c dom0-tools/netback/netback.c dom0-tools/console/events.c

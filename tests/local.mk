@@ -17,3 +17,8 @@ TESTS += tests/system/memory-balloon.py
 # Debian's xl drives Tern, step by step against Xen 4.17 (two boots, about 4 min).
 EXTRA_DIST += tests/system/xl-on-tern.py
 TESTS += tests/system/xl-on-tern.py
+
+# Network QoS, counters and hot-plug (issue 10): the rate measured both ways, live rate
+# changes, network-stats and tern top, attach/detach/list (one boot, ~4 min; passed twice in a row).
+EXTRA_DIST += tests/system/net_lib.py tests/system/net-qos-tern.py
+TESTS += tests/system/net-qos-tern.py

@@ -86,6 +86,17 @@ static bool v_vbds(const struct tern_dom_stats *d, double *v)
     return true;
 }
 
+static bool v_net_tx(const struct tern_dom_stats *d, double *v)
+{
+    *v = (double)d->net_tx_bytes;
+    return true;
+}
+static bool v_net_rx(const struct tern_dom_stats *d, double *v)
+{
+    *v = (double)d->net_rx_bytes;
+    return true;
+}
+
 static const struct dom_metric dom_metrics[] = {
     {"tern_domain_cpu_seconds_total", COUNTER, "CPU time the domain's vCPUs ran.", v_cpu},
     {"tern_domain_vcpus", GAUGE, "Online vCPUs.", v_vcpus},
@@ -107,6 +118,11 @@ static const struct dom_metric dom_metrics[] = {
      "MemAvailable in the guest (agent: data/meminfo_free).", v_guest_avail},
     {"tern_domain_nets", GAUGE, "Network devices (backend/vif).", v_nets},
     {"tern_domain_vbds", GAUGE, "Block devices (backend/vbd).", v_vbds},
+    {"tern_domain_net_sent_bytes_total", COUNTER,
+     "Bytes the domain's vifs sent (tern-netback's TX counters; frames, headers included).",
+     v_net_tx},
+    {"tern_domain_net_received_bytes_total", COUNTER,
+     "Bytes the domain's vifs received (tern-netback's RX counters).", v_net_rx},
 };
 
 void prom_label_value(FILE *f, const char *v)

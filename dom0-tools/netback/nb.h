@@ -48,13 +48,14 @@ struct nb_vif {
     struct nb_bridge *br;
     int port;
 
-    bool connected, broken, tx_held;
+    bool connected, broken, tx_held, rx_held;
     void *tx_sring, *rx_sring;
     netif_tx_back_ring_t tx;
     netif_rx_back_ring_t rx;
     evtchn_port_t remote_port, local_port;
-    struct nb_bucket bucket;
-    char rate_text[48]; /* the rate node as last applied */
+    struct nb_bucket bucket;    /* what the guest sends (TX), as Xen's netback */
+    struct nb_bucket rx_bucket; /* what it receives (RX): the same rate, ours only */
+    char rate_text[48];         /* the rate node as last applied */
 
     struct nb_rxq_frame *rxq;
     unsigned rxq_head, rxq_count;

@@ -89,18 +89,26 @@ static void evtchn_events(struct nb_daemon *d)
     }
 }
 
-/* Poll timeout: the next stats write, or the earliest refill of a vif held by its rate. */
+/* Poll timeout: the next stats write, or the earliest refill of a vif held by its rate (in
+ * either direction). */
 static int timeout_ms(struct nb_daemon *d)
 {
     uint64_t now = nb_now_us(), wait = STATS_MS * 1000ull;
 
-    for (struct nb_vif *v = d->vifs; v; v = v->next)
+    for (struct nb_vif *v = d->vifs; v; v = v->next) {
         if (v->tx_held) {
             uint64_t w = nb_bucket_wait(&v->bucket, now);
 
             if (w < wait)
                 wait = w;
         }
+        if (v->rx_held) {
+            uint64_t w = nb_bucket_wait(&v->rx_bucket, now);
+
+            if (w < wait)
+                wait = w;
+        }
+    }
     return (int)((wait + 999) / 1000);
 }
 

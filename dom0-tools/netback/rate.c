@@ -155,12 +155,21 @@ void nb_bucket_set(struct nb_bucket *b, const struct nb_rate *r, uint64_t now_us
         b->next_us = now_us + r->interval_us;
 }
 
+/* Refills at the interval's boundaries, keeping their phase: a refill served late (the
+ * daemon woke up after the boundary) gives the same credit and the next boundary stays where
+ * it was, so a late wake-up does not lower the rate. What was left unused carries over up to
+ * one frame's worth (NB_RATE_CARRY), so credit too small for the next frame is not lost. */
 static void refill(struct nb_bucket *b, uint64_t now_us)
 {
+    uint64_t late;
+
     if (now_us < b->next_us)
         return;
-    b->credit = b->rate.bytes_per_interval;
-    b->next_us = now_us + b->rate.interval_us;
+    late = (now_us - b->next_us) / b->rate.interval_us;
+    if (b->credit > NB_RATE_CARRY)
+        b->credit = NB_RATE_CARRY;
+    b->credit += b->rate.bytes_per_interval;
+    b->next_us += (late + 1) * b->rate.interval_us;
 }
 
 int nb_bucket_take(struct nb_bucket *b, uint64_t len, uint64_t now_us)
@@ -174,7 +183,7 @@ int nb_bucket_take(struct nb_bucket *b, uint64_t len, uint64_t now_us)
         b->credit -= len;
         return 1;
     }
-    if (b->credit == b->rate.bytes_per_interval) {
+    if (b->credit >= b->rate.bytes_per_interval) {
         b->credit = 0;
         return 1;
     }

@@ -1,9 +1,13 @@
 /* tern-netback QoS: xl's vif rate=RATE/s@INTERVAL parsed into a token bucket, and the bucket
- * itself (credit refilled once per interval, never above one interval's worth). */
+ * itself (credit refilled once per interval, to one interval's worth plus at most
+ * NB_RATE_CARRY left over). One bucket per direction of a vif. */
 #ifndef TERN_NETBACK_RATE_H
 #define TERN_NETBACK_RATE_H
 
 #include <stdint.h>
+
+/* Unused credit carried into the next interval, at most: about one frame (see rate.c). */
+#define NB_RATE_CARRY 2048u
 
 /* xl's default replenish interval when a rate has no @INTERVAL part. */
 #define NB_RATE_DEFAULT_INTERVAL_US 50000u

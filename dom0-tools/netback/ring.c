@@ -65,7 +65,7 @@ int nb_ring_map(struct nb_daemon *d, struct nb_vif *v, grant_ref_t tx_ref, grant
         BACK_RING_ATTACH(&v->rx, rs, adopt ? rs->rsp_prod : 0, NB_PAGE);
     }
     v->rxq_head = v->rxq_count = 0;
-    v->broken = v->tx_held = false;
+    v->broken = v->tx_held = v->rx_held = false;
     v->connected = true;
     return 0;
 fail:
@@ -303,6 +303,18 @@ static void rx_batch(struct nb_daemon *d, struct nb_vif *v, unsigned n)
     v->rxq_count -= n;
 }
 
+/* How many of the next n queued frames the vif's RX rate lets through now (their credit
+ * taken). */
+static unsigned rx_allowed(struct nb_vif *v, unsigned n)
+{
+    uint64_t now = nb_now_us();
+
+    for (unsigned i = 0; i < n; i++)
+        if (!nb_bucket_take(&v->rx_bucket, v->rxq[(v->rxq_head + i) % NB_RXQ_LEN].len, now))
+            return i;
+    return n;
+}
+
 void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v)
 {
     netif_rx_back_ring_t *r = &v->rx;
@@ -311,6 +323,7 @@ void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v)
 
     if (!v->connected || v->broken)
         return;
+    v->rx_held = false;
     while (v->rxq_count) {
         RING_IDX rp = r->sring->req_prod;
         long avail;
@@ -335,6 +348,11 @@ void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v)
             n = v->rxq_count;
         if (n > NB_RX_BATCH)
             n = NB_RX_BATCH;
+        n = rx_allowed(v, n);
+        if (n == 0) {
+            v->rx_held = true; /* over its rate: the frames wait in the queue for the refill */
+            break;
+        }
         rx_batch(d, v, n);
         answered = true;
     }

@@ -1,8 +1,12 @@
 /* tern-netback per-vif counters as JSON (see stats.h). */
 #include "stats.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int nb_stats_json(char *buf, size_t len, unsigned domid, unsigned devid, const uint8_t mac[6],
                   const struct nb_vif_stats *s)
@@ -22,4 +26,102 @@ int nb_stats_json(char *buf, size_t len, unsigned domid, unsigned devid, const u
         return -1;
     }
     return n;
+}
+
+/* The text after "key": inside the object that starts at obj (not in a nested object). */
+static const char *value_of(const char *obj, const char *key)
+{
+    size_t klen = strlen(key);
+    int depth = 0;
+
+    for (const char *p = obj; *p; p++) {
+        if (*p == '{')
+            depth++;
+        else if (*p == '}' && --depth == 0)
+            return NULL;
+        else if (*p == '"' && depth == 1 && !strncmp(p + 1, key, klen) && p[1 + klen] == '"') {
+            p += klen + 2;
+            while (isspace((unsigned char)*p))
+                p++;
+            return *p == ':' ? p + 1 : NULL;
+        }
+    }
+    return NULL;
+}
+
+static int number_of(const char *obj, const char *key, uint64_t *out)
+{
+    const char *v = value_of(obj, key);
+    char *end;
+
+    if (!v)
+        return -1;
+    while (isspace((unsigned char)*v))
+        v++;
+    if (!isdigit((unsigned char)*v))
+        return -1;
+    errno = 0;
+    *out = strtoull(v, &end, 10);
+    return errno ? -1 : 0;
+}
+
+static const char *object_of(const char *obj, const char *key)
+{
+    const char *v = value_of(obj, key);
+
+    while (v && isspace((unsigned char)*v))
+        v++;
+    return v && *v == '{' ? v : NULL;
+}
+
+int nb_stats_parse(const char *json, unsigned *domid, unsigned *devid, char mac[18],
+                   struct nb_vif_stats *s)
+{
+    const char *top = json ? strchr(json, '{') : NULL, *tx, *rx, *m;
+    uint64_t dom, dev;
+    struct nb_vif_stats st;
+
+    if (!top || number_of(top, "domid", &dom) || number_of(top, "devid", &dev) ||
+        dom > UINT32_MAX || dev > UINT32_MAX)
+        return -1;
+    tx = object_of(top, "tx");
+    rx = object_of(top, "rx");
+    m = value_of(top, "mac");
+    while (m && isspace((unsigned char)*m))
+        m++;
+    if (!tx || !rx || !m || *m != '"' || strlen(m) < 19 || m[18] != '"')
+        return -1;
+    if (number_of(tx, "packets", &st.tx_packets) || number_of(tx, "bytes", &st.tx_bytes) ||
+        number_of(tx, "drops", &st.tx_drops) || number_of(tx, "spoofed", &st.tx_spoofed) ||
+        number_of(rx, "packets", &st.rx_packets) || number_of(rx, "bytes", &st.rx_bytes) ||
+        number_of(rx, "drops", &st.rx_drops))
+        return -1;
+    *domid = (unsigned)dom;
+    *devid = (unsigned)dev;
+    memcpy(mac, m + 1, 17);
+    mac[17] = '\0';
+    *s = st;
+    return 0;
+}
+
+int nb_stats_read(const char *dir, unsigned domid, unsigned devid, char mac[18],
+                  struct nb_vif_stats *s)
+{
+    char path[256], text[1024];
+    unsigned fdom, fdev;
+    struct nb_vif_stats st;
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%u.%u.json", dir, domid, devid);
+    f = fopen(path, "r");
+    if (!f)
+        return -1;
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    if (nb_stats_parse(text, &fdom, &fdev, mac, &st) < 0 || fdom != domid || fdev != devid)
+        return -1;
+    *s = st;
+    return 0;
 }

@@ -1,10 +1,13 @@
-/* tern-netback per-vif counters and their JSON form (what `tern-netback --stats` and the
- * files under /run/tern/netback/ are to show). TX = from the guest, RX = to the guest. */
+/* tern-netback per-vif counters and their JSON form (the files under /run/tern/netback/,
+ * which `tern network-stats` reads back). TX = from the guest, RX = to the guest. */
 #ifndef TERN_NETBACK_STATS_H
 #define TERN_NETBACK_STATS_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* One file per vif: NB_STATS_DIR "/<domid>.<devid>.json", rewritten at most once a second. */
+#define NB_STATS_DIR "/run/tern/netback"
 
 struct nb_vif_stats {
     uint64_t tx_packets, tx_bytes, tx_drops; /* tx_drops: bad requests and unroutable */
@@ -16,5 +19,15 @@ struct nb_vif_stats {
  * or -1 if buf is too small (then buf holds no partial object). */
 int nb_stats_json(char *buf, size_t len, unsigned domid, unsigned devid, const uint8_t mac[6],
                   const struct nb_vif_stats *s);
+
+/* Reads back what nb_stats_json wrote (keys in any order; spaces and a final newline
+ * allowed). Returns 0, or -1 if a counter is missing or not a number (*s then unchanged). */
+int nb_stats_parse(const char *json, unsigned *domid, unsigned *devid, char mac[18],
+                   struct nb_vif_stats *s);
+
+/* Reads vif domid/devid's file in dir (NB_STATS_DIR but in tests). Returns 0, or -1 if
+ * there is none (no backend running, the vif not served yet) or it is not that vif's. */
+int nb_stats_read(const char *dir, unsigned domid, unsigned devid, char mac[18],
+                  struct nb_vif_stats *s);
 
 #endif

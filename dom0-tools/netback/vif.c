@@ -13,7 +13,6 @@
 #include "nb.h"
 #include "path.h"
 
-#define STATS_DIR      "/run/tern/netback"
 #define TOKEN_FRONTEND "tern-netback:frontend"
 
 static void vlog(const struct nb_vif *v, const char *fmt, ...)
@@ -58,6 +57,14 @@ static void set_state(struct nb_daemon *d, struct nb_vif *v, int state)
     v->state = state;
 }
 
+static void set_bucket(struct nb_bucket *b, const struct nb_rate *r)
+{
+    if (b->rate.bytes_per_interval)
+        nb_bucket_set(b, r, nb_now_us()); /* a live change */
+    else
+        nb_bucket_init(b, r, nb_now_us()); /* from unlimited: a full bucket */
+}
+
 /* The rate node, as libxl writes it: "BYTES,MICROSECONDS" (absent: unlimited). Applied to a
  * live bucket, so a changed rate takes effect without reconnecting. */
 static void apply_rate(struct nb_daemon *d, struct nb_vif *v)
@@ -83,10 +90,8 @@ static void apply_rate(struct nb_daemon *d, struct nb_vif *v)
         r.bytes_per_interval = bytes;
         r.interval_us = us;
     }
-    if (v->bucket.rate.bytes_per_interval)
-        nb_bucket_set(&v->bucket, &r, nb_now_us()); /* a live change */
-    else
-        nb_bucket_init(&v->bucket, &r, nb_now_us()); /* from unlimited: a full bucket */
+    set_bucket(&v->bucket, &r);
+    set_bucket(&v->rx_bucket, &r);
     snprintf(v->rate_text, sizeof(v->rate_text), "%s", text);
     if (*text)
         vlog(v, "rate %" PRIu64 " bytes per %" PRIu32 " us", r.bytes_per_interval, r.interval_us);
@@ -183,7 +188,7 @@ struct nb_vif *nb_vif_by_port(struct nb_daemon *d, evtchn_port_t local_port)
 
 static void stats_path(const struct nb_vif *v, char *out, size_t len)
 {
-    snprintf(out, len, STATS_DIR "/%u.%u.json", v->domid, v->devid);
+    snprintf(out, len, NB_STATS_DIR "/%u.%u.json", v->domid, v->devid);
 }
 
 static void drop(struct nb_daemon *d, struct nb_vif *v)
@@ -239,6 +244,7 @@ static struct nb_vif *track(struct nb_daemon *d, uint32_t domid, uint32_t devid)
         v->fe_token[0] = '\0';
     }
     nb_bucket_init(&v->bucket, &(struct nb_rate){0, NB_RATE_DEFAULT_INTERVAL_US}, nb_now_us());
+    v->rx_bucket = v->bucket;
     v->st_dirty = true;
     v->next = d->vifs;
     d->vifs = v;
@@ -370,7 +376,7 @@ void nb_vif_write_stats(struct nb_daemon *d)
         if (nb_stats_json(json, sizeof(json), v->domid, v->devid, v->mac, &v->st) < 0)
             continue;
         mkdir("/run/tern", 0755);
-        mkdir(STATS_DIR, 0755);
+        mkdir(NB_STATS_DIR, 0755);
         stats_path(v, path, sizeof(path));
         snprintf(tmp, sizeof(tmp), "%s.tmp", path);
         f = fopen(tmp, "w");

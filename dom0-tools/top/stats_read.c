@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "../netback/stats.h"
 #include "stats_read.h"
 
 #define MAX_DOMAINS 1024
@@ -30,6 +31,28 @@ static unsigned xs_count(struct tern_ctx *ctx, const char *kind, uint32_t domid)
     return list ? n : 0;
 }
 
+/* xentop's NETTX/NETRX: the bytes the domain's vifs sent and received, from tern-netback's
+ * counters files (vifs without one count nothing). */
+static void read_net_counters(struct tern_ctx *ctx, struct tern_dom_stats *d)
+{
+    char path[64], mac[18];
+    unsigned n = 0;
+    char **list;
+
+    snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u", d->domid);
+    list = xs_directory(ctx->xsh, XBT_NULL, path, &n);
+    for (unsigned i = 0; list && i < n; i++) {
+        struct nb_vif_stats st;
+
+        if (nb_stats_read(NB_STATS_DIR, d->domid, (unsigned)strtoul(list[i], NULL, 10), mac, &st) ==
+            0) {
+            d->net_tx_bytes += st.tx_bytes;
+            d->net_rx_bytes += st.rx_bytes;
+        }
+    }
+    free(list);
+}
+
 static void read_xenstore(struct tern_ctx *ctx, struct tern_dom_stats *d)
 {
     char *name = tern_domain_name(ctx, d->domid);
@@ -45,6 +68,7 @@ static void read_xenstore(struct tern_ctx *ctx, struct tern_dom_stats *d)
     d->guest_cached_kb = xs_number(ctx, d->domid, "data/meminfo_cached");
     d->agent_uptime_s = xs_number(ctx, d->domid, "data/tern_agent_uptime");
     d->nets = xs_count(ctx, "vif", d->domid);
+    read_net_counters(ctx, d);
     d->vbds = xs_count(ctx, "vbd", d->domid);
     state = tern_xs_read(ctx, XBT_NULL, "/local/domain/0/tern-balloond/%u/state", d->domid);
     snprintf(d->balloon_state, sizeof(d->balloon_state), "%s", state ? state : "");

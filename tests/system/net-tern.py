@@ -8,7 +8,7 @@ frame with a spoofed source MAC does not get through (dom0 sees only the honest 
 counted in the vif's counters (/run/tern/netback/D.N.json); a killed backend is restarted
 and dom0 pings both guests again; `tern destroy` tears the vifs down.
 
-Exit status: 0 pass, 1 fail, 77 skipped."""
+Exit status: 0 pass, 1 fail, 77 skipped. Its helpers are in net_lib.py."""
 import os
 import re
 import sys
@@ -16,83 +16,32 @@ import sys
 SRCDIR = os.environ.get("TERN_SRCDIR", os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
 sys.path.insert(0, os.path.join(SRCDIR, "tests", "harness"))
-from tern_harness import (Machine, HarnessError, build_initramfs, build_guest_initramfs,  # noqa: E402
-                          DOM0_MODULES, OUT, BUILDDIR)
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "system"))
+from tern_harness import Machine, HarnessError, OUT  # noqa: E402
+from net_lib import (MACHINE, check, guest, hashes, images, missing_binaries,  # noqa: E402
+                     start_backend, wait_connected)
 
 HV = os.environ.get("TERN_NET_HV", "tern")
 MAC = {1: "00:16:3e:00:00:11", 2: "00:16:3e:00:00:12"}
-CFG = """name = "g%(n)d"
-kernel = "/guest/vmlinuz"
-ramdisk = "/guest/net.gz"
-extra = "console=hvc0 rdinit=/init quiet"
-memory = 128
-vcpus = 1
-vif = ["mac=%(mac)s"]
-"""
-STREAM = os.path.join(BUILDDIR, "aarch64", "bin", "net-stream")
-STATE = "/local/domain/0/backend/vif/%d/0/state"
 MIB = int(os.environ.get("TERN_NET_MIB", "64"))  # a smaller transfer when debugging
-DIAG = "; cat /run/tern/netback/*.json; tail -20 /var/log/tern/netback.log"
-
-
-MACHINE = []
-
-
-def check(ok, what, detail=""):
-    print("%s: %s" % ("PASS" if ok else "FAIL", what), flush=True)
-    if not ok:
-        print(detail[-3000:])
-        if MACHINE:
-            print(MACHINE[0].run("true" + DIAG, timeout=30)[1])
-        sys.exit(1)
-
-
-def guest(m, name, cmds, wait_s=8, timeout=60):
-    """Types one command line into a guest's console (tern console) and returns what it
-    printed in the next wait_s seconds."""
-    rc, out = m.run("(sleep 2; echo '%s'; sleep %d) | timeout %d tern console %s"
-                    % (cmds, wait_s, wait_s + 20, name), timeout=timeout + wait_s)
-    return out.replace("\r", "")
 
 
 def connect(m, n):
-    rc, out = m.run("tern create /etc/tern/g%d.cfg 2>&1; for i in $(seq 90); do "
-                    "[ \"$(xenstore-read %s)\" = 4 ] && break; sleep 1; done; "
-                    "xenstore-read %s; tail -5 /var/log/tern/netback.log"
-                    % (n, STATE % n, STATE % n), timeout=150)
-    check(rc == 0 and "\n4\n" in "\n" + out, "netfront of g%d and tern-netback connect" % n, out)
-
-
-def hashes(text):
-    return re.findall(r"bytes=(\d+) hash=([0-9a-f]{16}) seconds=([0-9.]+)", text)
+    wait_connected(m, n, 0, "netfront of g%d and tern-netback connect" % n,
+                   before="tern create /etc/tern/g%d.cfg 2>&1;" % n)
 
 
 def main():
-    for f in ("tern-netback", "net-stream"):
-        if not os.path.exists(os.path.join(BUILDDIR, "aarch64", "bin", f)):
-            print("SKIP: aarch64/bin/%s not built" % f)
-            return 77
-    os.makedirs(OUT, exist_ok=True)
-    extra = {}
-    for n in (1, 2):
-        cfg = os.path.join(OUT, "net-g%d.cfg" % n)
-        with open(cfg, "w") as f:
-            f.write(CFG % {"n": n, "mac": MAC[n]})
-        extra["/etc/tern/g%d.cfg" % n] = cfg
-    gi = build_guest_initramfs(modules=["xen-netfront"],
-                               extra_files={"usr/bin/net-stream": STREAM})
-    extra["/guest/net.gz"] = gi
-    initrd = build_initramfs("net", xen_tools=True, guest=True, extra_files=extra,
-                             modules=DOM0_MODULES + ["tun"])
+    missing = missing_binaries()
+    if missing:
+        print("SKIP: aarch64/bin/%s not built" % missing[0])
+        return 77
+    initrd = images("net", {n: "mac=%s" % MAC[n] for n in (1, 2)})
     with Machine(hv=HV, initrd=initrd, timeout=900,
                  log=os.path.join(OUT, "net-%s.log" % HV)) as m:
         MACHINE.append(m)
         m.wait_for_shell(timeout=300)
-        m.run_ok("tern-xen-start --no-consoled >/tmp/xs.log 2>&1 && tern-consoled && "
-                 "tern-netback", timeout=120)
-        rc, out = m.run("sleep 1; ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up && "
-                        "ip link show xenbr0", timeout=30)
-        check(rc == 0 and "xenbr0" in out, "dom0 has the switch's TAP port xenbr0", out)
+        start_backend(m)
 
         connect(m, 1)
         out = guest(m, "g1", "ifconfig eth0 10.0.0.2 netmask 255.255.255.0 up && "

@@ -1,12 +1,15 @@
 /* tern-netback unit tests: xl's rate=RATE/s@INTERVAL syntax and the token bucket that
- * enforces it (refill per interval, live rate change, oversized frames, bad input); the
+ * enforces it (refill per interval, live rate change, oversized frames, bad input, the rate
+ * kept under late wake-ups); the
  * learning switch (learn, forward, flood, age, unplug) and the anti-spoofing check; TX request
  * validation (chains, page bounds, slot count, extra info); the counters' JSON; watch paths;
  * grant-copy plans for TX and RX; ring index sanity; checksum completion of csum_blank frames
  * (expected values computed independently, with Python, from RFC 1071). */
 #include <check.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "copyplan.h"
 #include "csum.h"
 #include "path.h"
@@ -86,6 +89,44 @@ START_TEST(test_bucket_live_change)
     nb_bucket_set(&b, &none, 5);
     ck_assert_int_eq(nb_bucket_take(&b, 1u << 30, 6), 1);
     ck_assert_uint_eq(nb_bucket_wait(&b, 6), 0);
+}
+END_TEST
+
+/* The bytes a bucket lets through in duration_us when the daemon takes frames of len bytes
+ * until refused, then sleeps until the refill and wakes up late by 0, 1, .. 9 times
+ * late_step_us in turn (a loaded dom0), as netback.c's poll loop does. */
+static uint64_t simulate(const struct nb_rate *r, unsigned len, uint64_t duration_us,
+                         uint64_t late_step_us)
+{
+    struct nb_bucket b;
+    uint64_t t = 0, passed = 0;
+    unsigned wake = 0;
+
+    nb_bucket_init(&b, r, 0);
+    while (t < duration_us) {
+        while (nb_bucket_take(&b, len, t))
+            passed += len;
+        t += nb_bucket_wait(&b, t) + (wake++ % 10) * late_step_us;
+    }
+    return passed;
+}
+
+START_TEST(test_bucket_steady_rate)
+{
+    struct nb_rate mbps8 = {.bytes_per_interval = 50000, .interval_us = 50000}; /* 8Mb/s */
+    struct nb_rate small = {.bytes_per_interval = 3000, .interval_us = 1000};
+    uint64_t got;
+
+    /* late wake-ups neither lose credit nor shift the refills: 10 s give 10 MB (plus the
+     * first, full bucket), not the 9.2 MB a refill restarting its interval when served gives */
+    got = simulate(&mbps8, 1514, 10000000, 1000);
+    ck_assert_uint_ge(got, 9950000);
+    ck_assert_uint_le(got, 10000000 + 50000 + 2 * 1514);
+    /* credit too small for a frame carries over: 1400-byte frames at 3000 bytes per interval
+     * get 3000 bytes per interval on average, not 2800 */
+    got = simulate(&small, 1400, 1000000, 0);
+    ck_assert_uint_ge(got, 2980000);
+    ck_assert_uint_le(got, 3000000 + 3000 + NB_RATE_CARRY);
 }
 END_TEST
 
@@ -242,6 +283,85 @@ START_TEST(test_stats_json)
     ck_assert_str_eq(buf, want);
     ck_assert_int_eq(nb_stats_json(tiny, sizeof(tiny), 7, 0, mac_a, &st), -1);
     ck_assert_str_eq(tiny, "");
+}
+END_TEST
+
+START_TEST(test_stats_parse)
+{
+    struct nb_vif_stats st = {1, 2, 3, 4, 5, 18446744073709551615ull, 7}, got;
+    unsigned domid = 0, devid = 0;
+    char buf[512], mac[18];
+    static const char *bad[] = {
+        "",
+        "{}",
+        "{\"domid\":1,\"devid\":0,\"mac\":\"00:16:3e:00:00:0a\",\"tx\":{\"packets\":1,"
+        "\"bytes\":1,\"drops\":1},\"rx\":{\"packets\":1,\"bytes\":1,\"drops\":1}}",
+        "{\"domid\":1,\"devid\":0,\"mac\":\"00:16:3e:00:00:0a\",\"tx\":{\"packets\":-1,"
+        "\"bytes\":1,\"drops\":1,\"spoofed\":0},\"rx\":{\"packets\":1,\"bytes\":1,\"drops\":1}}",
+        "{\"domid\":1,\"devid\":0,\"mac\":\"00:16\",\"tx\":{\"packets\":1,"
+        "\"bytes\":1,\"drops\":1,\"spoofed\":0},\"rx\":{\"packets\":1,\"bytes\":1,\"drops\":1}}",
+        "{\"domid\":1,\"devid\":0,\"mac\":\"00:16:3e:00:00:0a\",\"tx\":{\"packets\":1,"
+        "\"bytes\":99999999999999999999,\"drops\":1,\"spoofed\":0},\"rx\":{\"packets\":1,"
+        "\"bytes\":1,\"drops\":1}}",
+    };
+
+    ck_assert_int_gt(nb_stats_json(buf, sizeof(buf), 7, 2, mac_a, &st), 0);
+    strcat(buf, "\n");
+    ck_assert_int_eq(nb_stats_parse(buf, &domid, &devid, mac, &got), 0);
+    ck_assert_uint_eq(domid, 7);
+    ck_assert_uint_eq(devid, 2);
+    ck_assert_str_eq(mac, "00:16:3e:00:00:0a");
+    ck_assert_int_eq(memcmp(&got, &st, sizeof(st)), 0);
+    /* another order, spaces: the keys are found by name, the nested ones in their object */
+    ck_assert_int_eq(nb_stats_parse("{ \"rx\" : {\"drops\": 9, \"bytes\": 8, \"packets\": 7},"
+                                    " \"tx\": {\"spoofed\": 4, \"drops\": 3, \"bytes\": 2,"
+                                    " \"packets\": 1}, \"mac\": \"00:16:3e:00:00:0b\","
+                                    " \"devid\": 1, \"domid\": 3 }",
+                                    &domid, &devid, mac, &got),
+                     0);
+    ck_assert_uint_eq(got.tx_packets, 1);
+    ck_assert_uint_eq(got.tx_spoofed, 4);
+    ck_assert_uint_eq(got.rx_packets, 7);
+    ck_assert_uint_eq(got.rx_drops, 9);
+    ck_assert_uint_eq(domid, 3);
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        got = st;
+        ck_assert_msg(nb_stats_parse(bad[i], &domid, &devid, mac, &got) == -1, "accepted %s",
+                      bad[i]);
+        ck_assert_int_eq(memcmp(&got, &st, sizeof(st)), 0);
+    }
+    ck_assert_int_eq(nb_stats_parse(NULL, &domid, &devid, mac, &got), -1);
+}
+END_TEST
+
+START_TEST(test_stats_read)
+{
+    struct nb_vif_stats st = {1, 2, 3, 4, 5, 6, 7}, got = {0};
+    char dir[] = "/tmp/check_netback.XXXXXX", path[64], json[512], mac[18];
+    FILE *f;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(nb_stats_read(dir, 3, 0, mac, &got), -1); /* no file */
+    ck_assert_int_gt(nb_stats_json(json, sizeof(json), 3, 0, mac_a, &st), 0);
+    snprintf(path, sizeof(path), "%s/3.0.json", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%s\n", json);
+    fclose(f);
+    ck_assert_int_eq(nb_stats_read(dir, 3, 0, mac, &got), 0);
+    ck_assert_int_eq(memcmp(&got, &st, sizeof(st)), 0);
+    ck_assert_str_eq(mac, "00:16:3e:00:00:0a");
+    /* a file whose contents name another vif is not this one's */
+    snprintf(path, sizeof(path), "%s/3.1.json", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%s\n", json);
+    fclose(f);
+    ck_assert_int_eq(nb_stats_read(dir, 3, 1, mac, &got), -1);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/3.0.json", dir);
+    unlink(path);
+    rmdir(dir);
 }
 END_TEST
 
@@ -403,6 +523,7 @@ int main(void)
     tcase_add_test(tc, test_parse_errors);
     tcase_add_test(tc, test_bucket);
     tcase_add_test(tc, test_bucket_live_change);
+    tcase_add_test(tc, test_bucket_steady_rate);
     suite_add_tcase(s, tc);
     tc = tcase_create("switch");
     tcase_add_test(tc, test_switch_learn_forward);
@@ -412,6 +533,8 @@ int main(void)
     tc = tcase_create("tx");
     tcase_add_test(tc, test_tx_check);
     tcase_add_test(tc, test_stats_json);
+    tcase_add_test(tc, test_stats_parse);
+    tcase_add_test(tc, test_stats_read);
     tcase_add_test(tc, test_vif_path);
     tcase_add_test(tc, test_copy_plan);
     tcase_add_test(tc, test_ring_pending);

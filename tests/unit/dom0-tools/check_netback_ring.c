@@ -2,7 +2,8 @@
  * pages and grant copies, the event channel and the switch are fakes defined here, the ring
  * code is the daemon's own. Good packets, spoofed source MACs, grants the guest does not own,
  * malformed packets, a hostile req_prod, an endless slot chain, the rate holding packets on
- * the ring, checksum completion, and RX into posted buffers (with and without buffers). */
+ * the ring, checksum completion, RX into posted buffers (with and without buffers), and the
+ * RX rate holding frames in the queue. */
 #include <check.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -120,6 +121,7 @@ static void setup(void)
     v.connected = true;
     v.rxq = calloc(NB_RXQ_LEN, sizeof(*v.rxq));
     nb_bucket_init(&v.bucket, &(struct nb_rate){0, NB_RATE_DEFAULT_INTERVAL_US}, now_us);
+    v.rx_bucket = v.bucket;
 }
 
 static void teardown(void)
@@ -384,6 +386,38 @@ START_TEST(test_rx_queue_bounds)
 }
 END_TEST
 
+START_TEST(test_rx_rate_holds)
+{
+    struct nb_rate r = {.bytes_per_interval = 1000, .interval_us = 50000};
+    uint8_t f[800];
+
+    memset(f, 0, sizeof(f));
+    memcpy(f, MAC, 6);
+    nb_bucket_init(&v.rx_bucket, &r, now_us);
+    for (uint16_t i = 0; i < 4; i++)
+        rx_post(i, 4 + i);
+    for (unsigned i = 0; i < 3; i++)
+        nb_ring_rx_push(&d, &v, f, sizeof(f));
+    nb_ring_rx_flush(&d, &v);
+    ck_assert_uint_eq(frx.sring->rsp_prod, 1); /* one frame's worth of credit */
+    ck_assert(v.rx_held);
+    ck_assert_uint_eq(v.rxq_count, 2); /* the others wait in the queue, not dropped */
+    ck_assert_uint_eq(v.st.rx_drops, 0);
+    nb_ring_rx_flush(&d, &v); /* before the refill: nothing more */
+    ck_assert_uint_eq(frx.sring->rsp_prod, 1);
+    now_us += 50000;
+    nb_ring_rx_flush(&d, &v); /* 200 bytes left over + 1000: one more */
+    ck_assert_uint_eq(frx.sring->rsp_prod, 2);
+    now_us += 50000;
+    nb_ring_rx_flush(&d, &v);
+    ck_assert_uint_eq(frx.sring->rsp_prod, 3);
+    ck_assert_uint_eq(v.rxq_count, 0);
+    ck_assert_uint_eq(v.st.rx_packets, 3);
+    /* the TX bucket is separate: the guest's own sending is not charged for what it got */
+    ck_assert_uint_eq(v.bucket.rate.bytes_per_interval, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback-ring");
@@ -401,6 +435,7 @@ int main(void)
     tcase_add_test(tc, test_tx_csum_blank);
     tcase_add_test(tc, test_rx_posted_buffers);
     tcase_add_test(tc, test_rx_queue_bounds);
+    tcase_add_test(tc, test_rx_rate_holds);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
