@@ -59,15 +59,22 @@ def measure(hv):
         consoles = tgr.run_in(m, "solo", "bench", toolstack=toolstack)
         consoles.update(tgr.run_in(m, "pair", "pair_0,pair_5", toolstack=toolstack))
         m.poweroff()
+    rounds = {}
     for label, text in consoles.items():
         for mt in BENCH_RX.finditer(text):
             op, iters, ticks, freq = mt.group(1), int(mt.group(2)), int(mt.group(3)), \
                 int(mt.group(4))
             if iters == 0:
                 continue
-            ns_per_tick = 1e9 / freq
-            out[op] = {"iters": iters, "ticks": ticks, "cntfrq": freq,
-                       "instructions_per_op": round(ticks * ns_per_tick / iters, 1)}
+            rounds.setdefault(op, []).append(
+                {"iters": iters, "ticks": ticks, "cntfrq": freq,
+                 "instructions_per_op": round(ticks * (1e9 / freq) / iters, 1)})
+    # Each loop runs several rounds; the least is the operation itself (another round may
+    # include dom0 or a scheduler pass on the one CPU).  All rounds go to the JSON.
+    for op, rs in rounds.items():
+        best = min(rs, key=lambda r: r["instructions_per_op"])
+        out[op] = dict(best, rounds=len(rs),
+                       all_rounds=[r["instructions_per_op"] for r in rs])
         for r in tgr.parse_results(text)[0]:
             if r["result"] != "PASS":
                 print("warning: %s: %s guest case %s: %s %s" % (hv, label, r["case"],
@@ -83,7 +90,7 @@ def table(results):
     """The figures side by side; with both hypervisors, Tern / Xen per operation."""
     hvs = [hv for hv in ("xen", "tern") if hv in results]
     lines = ["hypercall benchmarks (QEMU -icount shift=0,sleep=off, one emulated CPU, "
-             "xsm=dummy; instructions per operation)",
+             "xsm=dummy; instructions per operation, least of the rounds)",
              "  %-18s" % "op" + "".join("%12s" % hv for hv in hvs)
              + ("%10s  %s" % ("tern/xen", "goal <= 1.0") if len(hvs) == 2 else "")]
     for op in OPS:
@@ -92,7 +99,7 @@ def table(results):
         for hv in hvs:
             f = results[hv].get(op)
             vals.append(f["instructions_per_op"] if f else None)
-            row += "%12.1f" % vals[-1] if f else "%12s" % "missing"
+            row += ("%12.1f" % vals[-1]) if f else ("%12s" % "missing")
         if len(hvs) == 2 and None not in vals:
             ratio = vals[1] / vals[0]
             verdict = ("met" if ratio <= 1.0 else "NOT met") if op in GOAL_OPS else "(info)"
