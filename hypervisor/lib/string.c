@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The C library subset the hypervisor and Debian's static libfdt.a use (checked with
- * `nm libfdt.a | grep ' U '`).  Byte loops: small, and safe with -mstrict-align.
+ * `nm libfdt.a | grep ' U '`).  Byte loops (small, safe with -mstrict-align), but for
+ * memcpy of 8-byte-aligned buffers: 64 bytes a turn (unit test:
+ * tests/unit/hypervisor/test_string.c).
  */
 #include <hv/lib.h>
 
