@@ -80,6 +80,7 @@ TESTS += tests/system/hypervisor-boot.py tests/system/hypervisor-faults.py \
 # printed and explained in docs/conformance.md).
 TESTS += tests/system/guest-conformance-tern.py
 EXTRA_DIST += tests/system/guest-conformance-tern.py tests/guest/expected/tern.txt
+EXTRA_DIST += tests/guest/expected/tern-xsm-dummy.txt
 # Credit scheduler under -icount (issue 12, docs/hypervisor/scheduler.md): weights, a
 # run-time weight change, cap, pinning (about 4 min of QEMU).
 TESTS += tests/system/sched-credit.py

@@ -38,11 +38,6 @@ struct domain *domain_lookup_any(struct vcpu *v, domid_t id)
     return domain_lookup(id);
 }
 
-bool silo_allows(struct vcpu *cur, const struct domain *a, const struct domain *b)
-{
-    return cur->domain->is_privileged || a->is_privileged || b->is_privileged || a == b;
-}
-
 struct domain *hardware_domain(void)
 {
     return hwdom;

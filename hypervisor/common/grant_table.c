@@ -19,6 +19,7 @@
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/string.h>
+#include <hv/xsm.h>
 
 #include <xen/grant_table.h>
 #include <xen/memory.h>
@@ -290,7 +291,7 @@ static void map_grant_ref(struct vcpu *cur, struct gnttab_map_grant_ref *op)
         op->status = GNTST_bad_domain;
         return;
     }
-    if (!silo_allows(cur, ld, rd)) {
+    if (xsm_grant_mapref(cur, ld, rd)) {
         op->status = GNTST_permission_denied;
         return;
     }
@@ -479,29 +480,40 @@ struct copy_side {
     void *va;
 };
 
-static int16_t copy_acquire(struct vcpu *cur, const struct gnttab_copy_ptr *p, bool is_ref,
-                            bool write, struct copy_side *s)
+/* The domain one side of a copy names, as Xen resolves both before any grant is touched:
+ * a gfn must be the caller's own (GNTST_permission_denied), a ref names the granter
+ * (GNTST_bad_domain when there is none). */
+static int16_t copy_domain(struct vcpu *cur, const struct gnttab_copy_ptr *p, bool is_ref,
+                           struct copy_side *s)
 {
     struct domain *ld = cur->domain;
-    gfn_t gfn;
 
     s->by_ref = is_ref;
     s->pinned = false;
     if (!is_ref) {
-        /* A frame of the caller's own memory (domid must be DOMID_SELF or its id). */
         if (p->domid != DOMID_SELF && p->domid != ld->domain_id)
             return GNTST_permission_denied;
         s->rd = ld;
+        return GNTST_okay;
+    }
+    s->rd = domain_lookup_any(cur, p->domid);
+    return s->rd ? GNTST_okay : GNTST_bad_domain;
+}
+
+/* After copy_domain: the page itself, a granted frame pinned for the copy. */
+static int16_t copy_acquire(struct vcpu *cur, const struct gnttab_copy_ptr *p, bool write,
+                            struct copy_side *s)
+{
+    struct domain *ld = cur->domain;
+    gfn_t gfn;
+
+    if (!s->by_ref) {
         gfn = p->u.gmfn;
     } else {
-        struct grant_table *gt;
+        struct grant_table *gt = s->rd->grant.gt;
         struct active_grant *act;
         int16_t st;
 
-        s->rd = domain_lookup_any(cur, p->domid);
-        if (!s->rd)
-            return GNTST_bad_domain;
-        gt = s->rd->grant.gt;
         if (p->u.ref >= nr_entries(gt))
             return GNTST_bad_gntref;
         s->ref = p->u.ref;
@@ -542,11 +554,16 @@ static void gnttab_copy_one(struct vcpu *cur, struct gnttab_copy *op)
         op->status = GNTST_bad_copy_arg;
         return;
     }
-    st = copy_acquire(cur, &op->source, op->flags & GNTCOPY_source_gref, false, &src);
+    st = copy_domain(cur, &op->source, op->flags & GNTCOPY_source_gref, &src);
     if (st == GNTST_okay)
-        st = copy_acquire(cur, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
-    if (st == GNTST_okay && !silo_allows(cur, src.rd, dst.rd))
+        st = copy_domain(cur, &op->dest, op->flags & GNTCOPY_dest_gref, &dst);
+    /* The policy (hv/xsm.h) before any grant is pinned, as Xen. */
+    if (st == GNTST_okay && xsm_grant_copy(cur, src.rd, dst.rd))
         st = GNTST_permission_denied;
+    if (st == GNTST_okay)
+        st = copy_acquire(cur, &op->source, false, &src);
+    if (st == GNTST_okay)
+        st = copy_acquire(cur, &op->dest, true, &dst);
     if (st == GNTST_okay)
         memmove((char *)dst.va + op->dest.offset, (char *)src.va + op->source.offset, op->len);
     copy_release(&dst);

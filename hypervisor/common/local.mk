@@ -25,6 +25,8 @@ HV_COMMON_CORE_SRCS = \
 	hypervisor/common/version.c \
 	hypervisor/common/ratelimit.c \
 	hypervisor/common/watchdog.c
+# The inter-domain policy modules (xsm=dummy|silo; hv/xsm.h).
+HV_COMMON_CORE_SRCS += hypervisor/common/xsm.c
 HV_COMMON_HDRS = hypervisor/common/event_internal.h
 # domctl/sysctl need the arch hooks of hv/arch_toolstack.h (arch/arm64/toolstack.c,
 # vcpu.c).  toolstack_none.c (domctl/sysctl: -ENOSYS) is the variant for an arch
@@ -54,6 +56,8 @@ tests_unit_hypervisor_test_hv_common_SOURCES = \
 	tests/unit/hypervisor/test_hardening.c \
 	tests/unit/hypervisor/test_sched_credit.c \
 	tests/unit/hypervisor/test_sched_ctl.c
+tests_unit_hypervisor_test_hv_common_SOURCES += tests/unit/hypervisor/test_xsm.c \
+	tests/unit/hypervisor/test_string.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the
 # arm64 sysroot's, read with the Arm layout (host_xen_arm.h).
 tests_unit_hypervisor_test_hv_common_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The C library subset the hypervisor and Debian's static libfdt.a use (checked with
- * `nm libfdt.a | grep ' U '`).  Byte loops: small, and safe with -mstrict-align.
+ * `nm libfdt.a | grep ' U '`).  Byte loops (small, safe with -mstrict-align), but for
+ * memcpy of 8-byte-aligned buffers: 64 bytes a turn (unit test:
+ * tests/unit/hypervisor/test_string.c).
  */
 #include <hv/lib.h>
 
@@ -13,8 +15,20 @@ void *memcpy(void *dst, const void *src, size_t n)
     if ((((uintptr_t)d | (uintptr_t)s | n) & 7) == 0) {
         uint64_t *d8 = dst;
         const uint64_t *s8 = src;
-        for (size_t i = 0; i < n / 8; i++)
-            d8[i] = s8[i];
+        size_t w = n / 8;
+
+        /* 64 bytes a turn (ldp/stp pairs): a page is 64 turns, not 512 (grant copy,
+         * guest copies).  Each block is read whole before it is written, so memmove's
+         * forward case (dst below src, overlapping) stays correct. */
+        for (; w >= 8; w -= 8, d8 += 8, s8 += 8) {
+            uint64_t a0 = s8[0], a1 = s8[1], a2 = s8[2], a3 = s8[3];
+            uint64_t a4 = s8[4], a5 = s8[5], a6 = s8[6], a7 = s8[7];
+
+            d8[0] = a0, d8[1] = a1, d8[2] = a2, d8[3] = a3;
+            d8[4] = a4, d8[5] = a5, d8[6] = a6, d8[7] = a7;
+        }
+        while (w--)
+            *d8++ = *s8++;
         return dst;
     }
     while (n--)

@@ -61,17 +61,20 @@ def initramfs(name="guest-conformance"):
     return build_initramfs(name, xen_tools=True, extra_files=files)
 
 
-# Xen's command line as the harness gives it, for runs that add options (xsm=dummy).
-XEN_ARGS = ("dom0_mem=512M console=dtuart dtuart=/pl011@9000000 loglvl=all "
-            "guest_loglvl=all")
+# Each hypervisor's command line as the harness gives it, for runs that add options
+# (xsm=dummy: both take Xen's spelling).
+HV_ARGS = {"xen": "dom0_mem=512M console=dtuart dtuart=/pl011@9000000 loglvl=all "
+                  "guest_loglvl=all",
+           "tern": "dom0_mem=512M"}
+XEN_ARGS = HV_ARGS["xen"]
 
 
 def machine(hv="xen", log=None, icount=False, timeout=1200, initrd=None, hv_extra="", smp=2):
     hv_args = None
     if hv_extra:
-        if hv != "xen":
-            raise HarnessError("hypervisor options %r are for Xen" % hv_extra)
-        hv_args = XEN_ARGS + " " + hv_extra
+        if hv not in HV_ARGS:
+            raise HarnessError("no command line known for hypervisor %r" % hv)
+        hv_args = HV_ARGS[hv] + " " + hv_extra
     return Machine(hv=hv, smp=smp, mem=2048, dom0_mem="512M", initrd=initrd, timeout=timeout,
                    log=log, icount=icount, hv_args=hv_args)
 

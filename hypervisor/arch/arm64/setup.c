@@ -11,6 +11,7 @@
 #include <hv/uart.h>
 #include <hv/lib.h>
 #include <hv/scheduler.h>
+#include <hv/xsm.h>
 #include <asm/gic.h>
 #include <asm/percpu.h>
 #include <asm/setup.h>
@@ -181,6 +182,8 @@ static void parse_cmdline(const void *fdt)
             hv_loglvl = parse_loglvl(p + 7);
         else if (!strncmp(p, "sched=", 6) && sched_select(p + 6, word_len(p + 6)))
             printk("sched=: unknown scheduler, using %s\n", scheduler->name);
+        else if (!strncmp(p, "xsm=", 4))
+            xsm_select(p + 4, word_len(p + 4)); /* logs a refused name itself */
         while (*p && *p != ' ')
             p++;
     }
@@ -303,6 +306,7 @@ void start_hypervisor(const void *fdt)
     setup_console(fdt);
     printk("Tern hypervisor starting on CPU0 (MPIDR %lx)\n", pcpus[0].mpidr);
     parse_cmdline(fdt);
+    xsm_report();
     boot_phase("console and command line");
     setup_memory(fdt);
     find_modules(fdt);

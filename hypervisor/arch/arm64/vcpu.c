@@ -88,6 +88,33 @@ static bool vcpu_may_run(const struct vcpu *v)
     return !v->pause_count && domain_may_run(v->domain);
 }
 
+/* The guest's PSTATE.I: its registers are in this pCPU's frame while it is loaded here. */
+static bool vcpu_irqs_masked(struct vcpu *v)
+{
+    const struct cpu_user_regs *r =
+        v->arch.running && v == current_vcpu() ? top_frame() : &v->arch.ctx.regs;
+
+    return r->cpsr & PSR_I_BIT;
+}
+
+/* A vCPU blocked in SCHEDOP_poll resumes as on Xen: on a polled port (evtchn code) or a
+ * kick (vcpu_kick: a new upcall, a virtual interrupt), both of which set poll_woken; on
+ * an upcall it can take (interrupts unmasked; Xen's local_events_need_delivery); or on
+ * its timer.  Not on an upcall left pending while it polls with interrupts masked, as a
+ * guest waiting on one port does: that would return at once, again and again, and keep
+ * its peer off the pCPU.  The poll is over once it resumes. */
+static bool vcpu_poll_should_end(struct vcpu *v)
+{
+    uint64_t deadline;
+    bool end = __atomic_exchange_n(&v->poll_woken, false, __ATOMIC_SEQ_CST) ||
+               (vcpu_event_pending(v) && !vcpu_irqs_masked(v)) ||
+               (!v->arch.running && vcpu_context_timer_due(v, &deadline));
+
+    if (end)
+        __atomic_store_n(&v->poll_evtchn, 0, __ATOMIC_SEQ_CST);
+    return end;
+}
+
 /* A blocked vCPU has something to take: an event upcall or a fired SCHEDOP_poll port
  * (vcpu_wake_pending, which consumes the poll wake-up), a virtual interrupt, or (while
  * not loaded, its timer stopped) a virtual timer deadline that passed. */
@@ -95,6 +122,8 @@ static bool vcpu_should_wake(struct vcpu *v)
 {
     uint64_t deadline;
 
+    if (__atomic_load_n(&v->poll_evtchn, __ATOMIC_SEQ_CST))
+        return vcpu_poll_should_end(v);
     if (vcpu_wake_pending(v) || vgic_vcpu_pending(v))
         return true;
     return !v->arch.running && vcpu_context_timer_due(v, &deadline);
@@ -642,7 +671,11 @@ void vcpu_kick(struct vcpu *v)
 {
     struct pcpu *p, *q = NULL;
 
-    if (!v || v == current_vcpu() || (!v->online && !v->arch.power_on))
+    if (!v)
+        return;
+    if (__atomic_load_n(&v->poll_evtchn, __ATOMIC_SEQ_CST)) /* ends a SCHEDOP_poll, as Xen */
+        __atomic_store_n(&v->poll_woken, true, __ATOMIC_SEQ_CST);
+    if (v == current_vcpu() || (!v->online && !v->arch.power_on))
         return;
     p = rq_lock_of(v);
     if (!v->arch.running) {

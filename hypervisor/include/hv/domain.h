@@ -44,10 +44,6 @@ bool domid_in_use(domid_t id);
 /* domain_lookup() (hv/sched.h) plus DOMID_SELF -> v's domain, as Xen's
  * rcu_lock_domain_by_any_id.  NULL when there is no such domain. */
 struct domain *domain_lookup_any(struct vcpu *v, domid_t id);
-/* Xen's XSM SILO policy, the default on Arm (Debian's Xen 4.17 runs it): an event
- * channel or grant between domains a and b needs the caller, a or b to be privileged,
- * or a == b.  Unprivileged domains never talk to each other unmediated. */
-bool silo_allows(struct vcpu *cur, const struct domain *a, const struct domain *b);
 /* The privileged domain created first (dom0), or NULL. */
 struct domain *hardware_domain(void);
 /* Iterate over all domains. */

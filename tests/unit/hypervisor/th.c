@@ -120,6 +120,8 @@ int main(void)
     suite_add_tcase(s, tcase_conring());
     suite_add_tcase(s, tcase_hardening());
     suite_add_tcase(s, tcase_sched_ctl());
+    suite_add_tcase(s, tcase_xsm());
+    suite_add_tcase(s, tcase_string());
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

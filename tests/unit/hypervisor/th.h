@@ -50,5 +50,7 @@ TCase *tcase_sched_credit(void);
 TCase *tcase_conring(void);
 TCase *tcase_hardening(void);
 TCase *tcase_sched_ctl(void);
+TCase *tcase_xsm(void);
+TCase *tcase_string(void);
 
 #endif
