@@ -11,6 +11,7 @@ HV_COMMON_CORE_SRCS = \
 	hypervisor/common/domain.c \
 	hypervisor/common/event_2l.c \
 	hypervisor/common/event_channel.c \
+	hypervisor/common/event_fifo.c \
 	hypervisor/common/grant_table.c \
 	hypervisor/common/hvm.c \
 	hypervisor/common/hypercall.c \

@@ -8,6 +8,7 @@
 
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/event.h>
 #include <hv/uart.h>
 #include <hv/lib.h>
 #include <hv/scheduler.h>
@@ -181,6 +182,8 @@ static void parse_cmdline(const void *fdt)
             hv_loglvl = parse_loglvl(p + 7);
         else if (!strncmp(p, "sched=", 6) && sched_select(p + 6, word_len(p + 6)))
             printk("sched=: unknown scheduler, using %s\n", scheduler->name);
+        else if (!strncmp(p, "evtchn=", 7) && evtchn_abi_select(p + 7, word_len(p + 7)))
+            printk("evtchn=: unknown event-channel ABI, using %s\n", evtchn_abi_name());
         while (*p && *p != ' ')
             p++;
     }
