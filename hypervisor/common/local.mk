@@ -54,7 +54,8 @@ tests_unit_hypervisor_test_hv_common_SOURCES = \
 	tests/unit/hypervisor/test_sched.c tests/unit/hypervisor/test_conring.c \
 	tests/unit/hypervisor/test_hardening.c \
 	tests/unit/hypervisor/test_sched_credit.c \
-	tests/unit/hypervisor/test_sched_ctl.c
+	tests/unit/hypervisor/test_sched_ctl.c \
+	tests/unit/hypervisor/test_fifo.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the
 # arm64 sysroot's, read with the Arm layout (host_xen_arm.h).
 tests_unit_hypervisor_test_hv_common_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \

@@ -50,5 +50,6 @@ TCase *tcase_sched_credit(void);
 TCase *tcase_conring(void);
 TCase *tcase_hardening(void);
 TCase *tcase_sched_ctl(void);
+TCase *tcase_fifo(void);
 
 #endif
