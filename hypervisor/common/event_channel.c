@@ -495,24 +495,42 @@ static int evtchn_set_priority(struct vcpu *cur, uint32_t port, uint32_t priorit
     return rc;
 }
 
+/* init_control and expand_array map guest pages: d's physmap lock (taken first, see
+ * domain.c) keeps decrease_reservation from freeing them meanwhile. */
 static int evtchn_init_control(struct vcpu *cur, struct evtchn_init_control *c)
 {
+    struct domain *d = cur->domain;
     int rc;
 
+    spin_lock(&d->domain_lock);
     spin_lock(&evtchn_lock);
-    rc = evtchn_fifo_init_control(cur->domain, c);
+    rc = evtchn_fifo_init_control(d, c);
     spin_unlock(&evtchn_lock);
+    spin_unlock(&d->domain_lock);
     return rc;
 }
 
 static int evtchn_expand_array(struct vcpu *cur, uint64_t array_gfn)
 {
+    struct domain *d = cur->domain;
     int rc;
 
+    spin_lock(&d->domain_lock);
     spin_lock(&evtchn_lock);
-    rc = evtchn_fifo_expand_array(cur->domain, array_gfn);
+    rc = evtchn_fifo_expand_array(d, array_gfn);
     spin_unlock(&evtchn_lock);
+    spin_unlock(&d->domain_lock);
     return rc;
+}
+
+bool evtchn_uses_frame(struct domain *d, mfn_t mfn)
+{
+    bool used;
+
+    spin_lock(&evtchn_lock);
+    used = evtchn_fifo_uses_frame(d, mfn);
+    spin_unlock(&evtchn_lock);
+    return used;
 }
 
 /* ------------------------------------------------------------------ VIRQs */

@@ -19,7 +19,8 @@
  * Every entry point runs with evtchn_lock held (event_channel.c), so the queues need no
  * lock of their own.  Guest pages are reached only through map_guest_frame(), after
  * checking that the gfn is writable RAM owned by the domain; they stay mapped until
- * EVTCHNOP_reset or domain destruction (evtchn_fifo_destroy).
+ * EVTCHNOP_reset or domain destruction (evtchn_fifo_destroy), and decrease_reservation
+ * refuses to free them meanwhile (evtchn_uses_frame; Xen holds a page reference).
  */
 #include <hv/arch_hooks.h>
 #include <hv/domain.h>
@@ -338,6 +339,22 @@ int evtchn_fifo_expand_array(struct domain *d, uint64_t array_gfn)
             fifo_set_pending(d, chn, port);
     }
     return 0;
+}
+
+bool evtchn_fifo_uses_frame(struct domain *d, mfn_t mfn)
+{
+    struct evtchn_fifo_domain *f = d->evtchn.fifo;
+    unsigned int i;
+
+    if (!f)
+        return false;
+    for (i = 0; i < MAX_VIRT_CPUS; i++)
+        if (f->vcpu[i].cb && virt_to_mfn(f->vcpu[i].cb) == mfn)
+            return true;
+    for (i = 0; i < f->nr_pages; i++)
+        if (virt_to_mfn(f->array[i]) == mfn)
+            return true;
+    return false;
 }
 
 void evtchn_fifo_destroy(struct domain *d)

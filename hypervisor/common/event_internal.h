@@ -50,5 +50,7 @@ int evtchn_fifo_expand_array(struct domain *d, uint64_t array_gfn);
 /* Back to the 2-level ABI: control blocks and event array pages unmapped, FIFO state
  * freed (EVTCHNOP_reset and domain destruction, after every port is closed). */
 void evtchn_fifo_destroy(struct domain *d);
+/* Is mfn one of d's control blocks or event-array pages? */
+bool evtchn_fifo_uses_frame(struct domain *d, mfn_t mfn);
 
 #endif /* COMMON_EVENT_INTERNAL_H */

@@ -97,6 +97,10 @@ int evtchn_abi_select(const char *name, size_t len);
 /* The ABI guests may switch to: "fifo" or "2l". */
 const char *evtchn_abi_name(void);
 
+/* Does d's FIFO ABI use frame mfn (a control block or event-array page)?  The caller
+ * holds d->domain_lock: decrease_reservation must not free such a page. */
+bool evtchn_uses_frame(struct domain *d, mfn_t mfn);
+
 /* EVTCHNOP_* dispatch (hypercall 32). */
 long do_event_channel_op(struct vcpu *v, unsigned long cmd, uint64_t arg);
 

@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include <xen/event_channel.h>
+#include <xen/memory.h>
 
 #include "th.h"
 
@@ -345,6 +346,34 @@ START_TEST(switch_keeps_pending_ports_and_reset)
 }
 END_TEST
 
+/* decrease_reservation of one gfn as the domain itself: extents done (0 or 1). */
+static long balloon_out(struct vcpu *v, xen_pfn_t gfn)
+{
+    struct xen_memory_reservation r = {.nr_extents = 1, .domid = DOMID_SELF};
+    struct domain *d = v->domain;
+
+    set_xen_guest_handle(r.extent_start, (xen_pfn_t *)(SCRATCH(d) + 256));
+    gput(d, SCRATCH(d), &r, sizeof(r));
+    gput(d, SCRATCH(d) + 256, &gfn, sizeof(gfn));
+    return hc(v, __HYPERVISOR_memory_op, XENMEM_decrease_reservation, SCRATCH(d), 0);
+}
+
+/* A page the hypervisor writes events to cannot be given back while it does. */
+START_TEST(event_pages_stay_while_used)
+{
+    struct vcpu *u0 = domu->vcpu[0];
+
+    fifo_on();
+    ck_assert_int_eq(balloon_out(u0, CB_GFN), 0);
+    ck_assert_int_eq(balloon_out(u0, ARRAY_GFN), 0);
+    ck_assert_int_eq(balloon_out(u0, ARRAY_GFN + 1), 1);  /* an ordinary page */
+    ck_assert_int_eq(expand(u0, ARRAY_GFN + 1), -EINVAL); /* ...now a hole */
+    ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_reset, DOMID_SELF), 0);
+    ck_assert_int_eq(balloon_out(u0, CB_GFN), 1);
+    ck_assert_int_eq(balloon_out(u0, ARRAY_GFN), 1);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ concurrency */
 
 #define RACE_PORTS 8
@@ -418,6 +447,7 @@ TCase *tcase_fifo(void)
     tcase_add_test(tc, mask_unmask_and_priorities);
     tcase_add_test(tc, busy_tail_and_other_vcpu);
     tcase_add_test(tc, switch_keeps_pending_ports_and_reset);
+    tcase_add_test(tc, event_pages_stay_while_used);
     tcase_add_test(tc, concurrent_guest_loses_no_event);
     return tc;
 }
