@@ -50,8 +50,8 @@ struct evtchn_fifo_domain {
     struct fifo_vcpu vcpu[MAX_VIRT_CPUS];
 };
 
-/* Default: the 2-level ABI only (init_control -ENOSYS) until `evtchn=fifo`. */
-static bool fifo_allowed;
+/* Default: FIFO offered, as Xen; `evtchn=2l` refuses init_control (-ENOSYS). */
+static bool fifo_allowed = true;
 
 int evtchn_abi_select(const char *name, size_t len)
 {
