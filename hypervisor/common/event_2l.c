@@ -60,7 +60,7 @@ static void evtchn_2l_notify(struct vcpu *v, unsigned int port)
 }
 
 /* Wake vCPUs of d blocked in SCHEDOP_poll on this port (or on any port). */
-static void evtchn_check_pollers(struct domain *d, unsigned int port)
+void evtchn_check_pollers(struct domain *d, unsigned int port)
 {
     unsigned int i;
 
@@ -77,9 +77,14 @@ static void evtchn_check_pollers(struct domain *d, unsigned int port)
     }
 }
 
-void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, unsigned int port)
+static void evtchn_2l_init(struct domain *d, struct evtchn *chn, uint32_t port)
+{
+}
+
+static void evtchn_2l_set_pending(struct domain *d, struct evtchn *chn, uint32_t port)
 {
     struct shared_info *s = d->shared_info;
+    unsigned int vcpu_id = chn->notify_vcpu_id;
     struct vcpu *v = vcpu_id < d->max_vcpus ? d->vcpu[vcpu_id] : NULL;
 
     if (test_and_set(s->evtchn_pending, port))
@@ -90,21 +95,38 @@ void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, unsigned int 
     evtchn_check_pollers(d, port);
 }
 
-void evtchn_2l_clear_pending(struct domain *d, unsigned int port)
+static void evtchn_2l_clear_pending(struct domain *d, uint32_t port)
 {
     test_and_clear(d->shared_info->evtchn_pending, port);
 }
 
-void evtchn_2l_unmask(struct domain *d, unsigned int vcpu_id, unsigned int port)
+static void evtchn_2l_unmask(struct domain *d, struct evtchn *chn, uint32_t port)
 {
     struct shared_info *s = d->shared_info;
+    unsigned int vcpu_id = chn->notify_vcpu_id;
     struct vcpu *v = vcpu_id < d->max_vcpus ? d->vcpu[vcpu_id] : NULL;
 
     if (test_and_clear(s->evtchn_mask, port) && test(s->evtchn_pending, port) && v)
         evtchn_2l_notify(v, port);
 }
 
-bool evtchn_2l_is_pending(struct domain *d, unsigned int port)
+static bool evtchn_2l_is_pending(struct domain *d, uint32_t port)
 {
     return test(d->shared_info->evtchn_pending, port);
 }
+
+static bool evtchn_2l_is_busy(struct domain *d, uint32_t port)
+{
+    return false;
+}
+
+const struct evtchn_port_ops evtchn_port_ops_2l = {
+    .name = "2-level",
+    .init = evtchn_2l_init,
+    .set_pending = evtchn_2l_set_pending,
+    .clear_pending = evtchn_2l_clear_pending,
+    .unmask = evtchn_2l_unmask,
+    .is_pending = evtchn_2l_is_pending,
+    .is_busy = evtchn_2l_is_busy,
+    .set_priority = NULL, /* no priorities in the 2-level ABI: -ENOSYS */
+};

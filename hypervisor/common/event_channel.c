@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Event channels: port allocation, binding, sending, closing (Xen:
- * xen/common/event_channel.c, 4.17 semantics, 2-level ABI only).
+ * xen/common/event_channel.c, 4.17 semantics).  Delivery goes through the domain's port
+ * operations (event_internal.h): 2-level (event_2l.c) until the guest switches to FIFO
+ * (event_fifo.c).
  *
  * Locking: evtchn_lock (global) serialises every change of port state and every send,
  * so an interdomain peer cannot be closed or freed under a sender.  Delivery itself
- * (event_2l.c) is lock-free atomics on the shared pages.  Callees under the lock:
+ * (event_2l.c, event_fifo.c) is atomics on the guest's pages.  Callees under the lock:
  * vcpu_kick() only (the arch must not call back into event code from it).
  */
 #include <hv/arch_hooks.h>
@@ -30,6 +32,11 @@ static struct evtchn *evtchn_from_port(struct domain *d, uint32_t port)
     return &d->evtchn.bucket[port / EVTCHNS_PER_BUCKET][port % EVTCHNS_PER_BUCKET];
 }
 
+struct evtchn *evtchn_lookup(struct domain *d, uint32_t port)
+{
+    return evtchn_from_port(d, port);
+}
+
 bool evtchn_port_is_valid(struct domain *d, uint32_t port)
 {
     return evtchn_from_port(d, port) != NULL;
@@ -37,7 +44,13 @@ bool evtchn_port_is_valid(struct domain *d, uint32_t port)
 
 bool evtchn_port_is_pending(struct domain *d, uint32_t port)
 {
-    return evtchn_port_is_valid(d, port) && evtchn_2l_is_pending(d, port);
+    bool pending;
+
+    /* Locked: a FIFO event array may be torn down by EVTCHNOP_reset meanwhile. */
+    spin_lock(&evtchn_lock);
+    pending = evtchn_port_is_valid(d, port) && d->evtchn.ops->is_pending(d, port);
+    spin_unlock(&evtchn_lock);
+    return pending;
 }
 
 static bool virq_is_global(unsigned int virq)
@@ -75,7 +88,8 @@ static int evtchn_allocate_port(struct domain *d, uint32_t port)
     if (port > e->max_port || port >= EVTCHN_2L_PORTS)
         return -ENOSPC;
     if (port < e->nr_ports)
-        return evtchn_from_port(d, port)->state == ECS_FREE ? 0 : -EBUSY;
+        return evtchn_from_port(d, port)->state == ECS_FREE && !e->ops->is_busy(d, port) ? 0
+                                                                                         : -EBUSY;
     while (port >= e->nr_ports) {
         struct evtchn *b = hv_zalloc(EVTCHNS_PER_BUCKET * sizeof(*b));
 
@@ -111,6 +125,7 @@ static void evtchn_bind(struct domain *d, uint32_t port, uint8_t state, uint16_t
 
     chn->state = state;
     chn->notify_vcpu_id = vcpu;
+    d->evtchn.ops->init(d, chn, port);
     d->evtchn.active++;
 }
 
@@ -118,14 +133,14 @@ static void evtchn_free(struct domain *d, uint32_t port)
 {
     struct evtchn *chn = evtchn_from_port(d, port);
 
-    evtchn_2l_clear_pending(d, port);
-    memset(chn, 0, sizeof(*chn));
+    d->evtchn.ops->clear_pending(d, port);
+    memset(chn, 0, offsetof(struct evtchn, fifo)); /* the FIFO part outlives the binding */
     d->evtchn.active--;
 }
 
 static void evtchn_set_pending(struct domain *d, struct evtchn *chn, uint32_t port)
 {
-    evtchn_2l_set_pending(d, chn->notify_vcpu_id, port);
+    d->evtchn.ops->set_pending(d, chn, port);
 }
 
 int evtchn_domain_init(struct domain *d)
@@ -133,6 +148,7 @@ int evtchn_domain_init(struct domain *d)
     int rc;
 
     d->evtchn.max_port = EVTCHN_2L_PORTS - 1;
+    d->evtchn.ops = &evtchn_port_ops_2l;
     rc = evtchn_allocate_port(d, 0);
     if (rc)
         return rc;
@@ -186,6 +202,7 @@ void evtchn_domain_destroy(struct domain *d)
     spin_lock(&evtchn_lock);
     for (port = 1; port < d->evtchn.nr_ports; port++)
         evtchn_close_locked(d, port);
+    evtchn_fifo_destroy(d);
     for (i = 0; i < EVTCHN_NR_BUCKETS; i++) {
         buckets[i] = d->evtchn.bucket[i];
         d->evtchn.bucket[i] = NULL;
@@ -438,7 +455,7 @@ static int evtchn_unmask(struct vcpu *cur, uint32_t port)
     spin_lock(&evtchn_lock);
     chn = evtchn_from_port(d, port);
     if (chn)
-        evtchn_2l_unmask(d, chn->notify_vcpu_id, port);
+        d->evtchn.ops->unmask(d, chn, port);
     spin_unlock(&evtchn_lock);
     return chn ? 0 : -EINVAL;
 }
@@ -455,8 +472,67 @@ static int evtchn_reset(struct vcpu *cur, domid_t dom)
     spin_lock(&evtchn_lock);
     for (port = 1; port < d->evtchn.nr_ports; port++)
         evtchn_close_locked(d, port);
+    evtchn_fifo_destroy(d); /* back to 2-level (Xen) */
     spin_unlock(&evtchn_lock);
     return 0;
+}
+
+/* ------------------------------------------------------------------ FIFO sub-ops */
+
+static int evtchn_set_priority(struct vcpu *cur, uint32_t port, uint32_t priority)
+{
+    struct domain *d = cur->domain;
+    struct evtchn *chn;
+    int rc;
+
+    spin_lock(&evtchn_lock);
+    chn = evtchn_from_port(d, port);
+    if (!chn || chn->state == ECS_FREE)
+        rc = -EINVAL;
+    else if (!d->evtchn.ops->set_priority)
+        rc = -ENOSYS;
+    else
+        rc = d->evtchn.ops->set_priority(d, chn, priority);
+    spin_unlock(&evtchn_lock);
+    return rc;
+}
+
+/* init_control and expand_array map guest pages: d's physmap lock (taken first, see
+ * domain.c) keeps decrease_reservation from freeing them meanwhile. */
+static int evtchn_init_control(struct vcpu *cur, struct evtchn_init_control *c)
+{
+    struct domain *d = cur->domain;
+    int rc;
+
+    spin_lock(&d->domain_lock);
+    spin_lock(&evtchn_lock);
+    rc = evtchn_fifo_init_control(d, c);
+    spin_unlock(&evtchn_lock);
+    spin_unlock(&d->domain_lock);
+    return rc;
+}
+
+static int evtchn_expand_array(struct vcpu *cur, uint64_t array_gfn)
+{
+    struct domain *d = cur->domain;
+    int rc;
+
+    spin_lock(&d->domain_lock);
+    spin_lock(&evtchn_lock);
+    rc = evtchn_fifo_expand_array(d, array_gfn);
+    spin_unlock(&evtchn_lock);
+    spin_unlock(&d->domain_lock);
+    return rc;
+}
+
+bool evtchn_uses_frame(struct domain *d, mfn_t mfn)
+{
+    bool used;
+
+    spin_lock(&evtchn_lock);
+    used = evtchn_fifo_uses_frame(d, mfn);
+    spin_unlock(&evtchn_lock);
+    return used;
 }
 
 /* ------------------------------------------------------------------ VIRQs */
@@ -531,9 +607,14 @@ long do_event_channel_op(struct vcpu *v, unsigned long cmd, uint64_t arg)
         EVTCHN_OP(evtchn_unmask, evtchn_unmask(v, op.port), false);
     case EVTCHNOP_reset:
         EVTCHN_OP(evtchn_reset, evtchn_reset(v, op.dom), false);
+    case EVTCHNOP_init_control:
+        EVTCHN_OP(evtchn_init_control, evtchn_init_control(v, &op), true);
+    case EVTCHNOP_expand_array:
+        EVTCHN_OP(evtchn_expand_array, evtchn_expand_array(v, op.array_gfn), false);
+    case EVTCHNOP_set_priority:
+        EVTCHN_OP(evtchn_set_priority, evtchn_set_priority(v, op.port, op.priority), false);
     default:
-        /* bind_pirq (x86), FIFO init_control/expand_array/set_priority, reset_cont:
-         * Linux falls back to the 2-level ABI on init_control failure. */
+        /* bind_pirq (x86), reset_cont (internal to Xen). */
         return -ENOSYS;
     }
 }

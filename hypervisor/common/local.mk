@@ -11,6 +11,7 @@ HV_COMMON_CORE_SRCS = \
 	hypervisor/common/domain.c \
 	hypervisor/common/event_2l.c \
 	hypervisor/common/event_channel.c \
+	hypervisor/common/event_fifo.c \
 	hypervisor/common/grant_table.c \
 	hypervisor/common/hvm.c \
 	hypervisor/common/hypercall.c \
@@ -55,7 +56,8 @@ tests_unit_hypervisor_test_hv_common_SOURCES = \
 	tests/unit/hypervisor/test_sched.c tests/unit/hypervisor/test_conring.c \
 	tests/unit/hypervisor/test_hardening.c \
 	tests/unit/hypervisor/test_sched_credit.c \
-	tests/unit/hypervisor/test_sched_ctl.c
+	tests/unit/hypervisor/test_sched_ctl.c \
+	tests/unit/hypervisor/test_fifo.c
 tests_unit_hypervisor_test_hv_common_SOURCES += tests/unit/hypervisor/test_xsm.c \
 	tests/unit/hypervisor/test_string.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the

@@ -107,6 +107,8 @@ static int remove_page(struct domain *d, gfn_t gfn)
         return -EINVAL;
     if (!is_ram(t) || !mfn_owned_by(d, mfn))
         return -ENXIO; /* grant/foreign/MMIO entries and xenheap frames are not RAM of d */
+    if (evtchn_uses_frame(d, mfn))
+        return -EBUSY; /* a FIFO event page: the hypervisor still writes to it */
     p2m_unmap(d, gfn);
     if (!is_domain_direct_mapped(d)) {
         free_domheap_page(d, mfn);

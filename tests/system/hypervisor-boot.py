@@ -4,6 +4,8 @@
 For each CPU count (the first without any hypervisor command line): dom0 reaches its init and shell, /sys/hypervisor/type reads "xen",
 /proc/cpuinfo lists every vCPU, the last vCPU can be taken offline and brought back
 (PSCI CPU_OFF / CPU_ON), and dom0's poweroff ends QEMU with status 0.
+Event channels: dom0's Linux takes the FIFO ABI (the default), and with `evtchn=2l` on the
+hypervisor command line (the -smp 4 boot) falls back to the 2-level ABI.
 """
 import os
 import sys
@@ -16,12 +18,17 @@ SKIP = 77
 
 def check(smp, initrd):
     # -smp 1 runs with no hypervisor command line at all (no -append): the defaults boot.
-    with Machine(hv="tern", smp=smp, initrd=initrd, timeout=300,
-                 hv_args="" if smp == 1 else None) as m:
+    hv_args = {1: "", 2: None, 4: "dom0_mem=512M evtchn=2l"}[smp]
+    want_abi = "2-level" if smp == 4 else "FIFO-based"
+    with Machine(hv="tern", smp=smp, initrd=initrd, timeout=300, hv_args=hv_args) as m:
         m.wait_for_shell()
         hv = m.run_ok("cat /sys/hypervisor/type").strip()
         if hv != "xen":
             raise HarnessError("smp=%d: /sys/hypervisor/type is %r, not 'xen'" % (smp, hv))
+        abi = m.run_ok("dmesg | grep -o 'Using [A-Za-z0-9-]* ABI'").strip()
+        if abi != "Using %s ABI" % want_abi:
+            raise HarnessError("smp=%d: dom0's event channels: %r, not the %s ABI"
+                               % (smp, abi, want_abi))
         n = int(m.run_ok("grep -c ^processor /proc/cpuinfo").strip())
         if n != smp:
             raise HarnessError("smp=%d: /proc/cpuinfo lists %d CPUs" % (smp, n))
@@ -40,8 +47,8 @@ def check(smp, initrd):
         rc = m.poweroff()
         if rc != 0:
             raise HarnessError("smp=%d: QEMU exit status %d after poweroff" % (smp, rc))
-        print("smp=%d: dom0 up, hypervisor=%s, %d CPUs (online %s), poweroff rc=0"
-              % (smp, hv, n, online))
+        print("smp=%d: dom0 up, hypervisor=%s, %d CPUs (online %s), %s, poweroff rc=0"
+              % (smp, hv, n, online, abi))
 
 
 def main():

@@ -25,7 +25,7 @@ LOG = "/var/log/tern/console/guest.log"
 # cannot match it.
 GUEST_DISK_CMDS = ("cat /sys/block/xvda/size; printf TERN-DEMO-DISK | dd of=/dev/xvda conv=fsync "
                    "2>/dev/null; echo 3 >/proc/sys/vm/drop_caches; head -c 14 /dev/xvda; echo; "
-                   "echo DISK-DONE-$((6*7))")
+                   "dmesg | grep -o \"Using [A-Za-z0-9-]* ABI\"; echo DISK-DONE-$((6*7))")
 # Runs the guest commands through `tern console guest` until the marker is printed (60 s).
 DOM0_GUEST_RUN = ("(sleep 2; echo '%s'; for i in $(seq 60); do grep -q DISK-DONE-42 /tmp/gd.out "
                   "&& break; sleep 1; done) | tern console guest >/tmp/gd.out 2>&1; "
@@ -77,6 +77,8 @@ def main():
         sectors = (int(DISK_SIZE[:-1]) << 20) // 512
         check("\n%d\n" % sectors in out, "the guest's /dev/xvda has %d sectors" % sectors, out)
         check("\nTERN-DEMO-DISK\n" in out, "the guest reads back what it wrote to /dev/xvda",
+              out)
+        check("\nUsing FIFO-based ABI\n" in out, "the guest's event channels use the FIFO ABI",
               out)
         rc, out = m.run("head -c 14 %s; echo" % DISK_IMAGE, timeout=60)
         check("TERN-DEMO-DISK" in out, "dom0 finds the guest's write in %s" % DISK_IMAGE, out)

@@ -8,6 +8,7 @@
 
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/event.h>
 #include <hv/uart.h>
 #include <hv/lib.h>
 #include <hv/scheduler.h>
@@ -184,6 +185,8 @@ static void parse_cmdline(const void *fdt)
             printk("sched=: unknown scheduler, using %s\n", scheduler->name);
         else if (!strncmp(p, "xsm=", 4))
             xsm_select(p + 4, word_len(p + 4)); /* logs a refused name itself */
+        else if (!strncmp(p, "evtchn=", 7) && evtchn_abi_select(p + 7, word_len(p + 7)))
+            printk("evtchn=: unknown event-channel ABI, using %s\n", evtchn_abi_name());
         while (*p && *p != ' ')
             p++;
     }

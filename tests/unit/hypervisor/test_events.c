@@ -69,6 +69,7 @@ END_TEST
 START_TEST(hostile_ports)
 {
     struct vcpu *u0 = domu->vcpu[0];
+    const char *abi = evtchn_abi_name();
     uint32_t p;
 
     ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_send, 0), -EINVAL);    /* reserved port 0 */
@@ -94,10 +95,14 @@ START_TEST(hostile_ports)
     fake_current = u0;
     ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_send, BAD_GVA, 0), -EFAULT);
     ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_alloc_unbound, BAD_GVA, 0), -EFAULT);
-    /* FIFO is not offered: Linux falls back to 2-level. */
+    /* With evtchn=2l FIFO is not offered (Linux falls back to 2-level); expand_array
+     * before a switch is Xen's -EOPNOTSUPP, set_priority of the 2-level ABI -ENOSYS. */
+    ck_assert_int_eq(evtchn_abi_select("2l", 2), 0);
     ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_init_control, SCRATCH(domu), 0), -ENOSYS);
-    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_expand_array, SCRATCH(domu), 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_expand_array, SCRATCH(domu), 0), -EOPNOTSUPP);
+    ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_set_priority, p), -ENOSYS);
     ck_assert_int_eq(hc(u0, EVOP, 999, SCRATCH(domu), 0), -ENOSYS);
+    ck_assert_int_eq(evtchn_abi_select(abi, strlen(abi)), 0);
 }
 END_TEST
 

@@ -122,6 +122,7 @@ int main(void)
     suite_add_tcase(s, tcase_sched_ctl());
     suite_add_tcase(s, tcase_xsm());
     suite_add_tcase(s, tcase_string());
+    suite_add_tcase(s, tcase_fifo());
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

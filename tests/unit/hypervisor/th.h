@@ -52,5 +52,6 @@ TCase *tcase_hardening(void);
 TCase *tcase_sched_ctl(void);
 TCase *tcase_xsm(void);
 TCase *tcase_string(void);
+TCase *tcase_fifo(void);
 
 #endif
