@@ -17,3 +17,10 @@ TESTS += tests/system/memory-balloon.py
 # Debian's xl drives Tern, step by step against Xen 4.17 (two boots, about 4 min).
 EXTRA_DIST += tests/system/xl-on-tern.py
 TESTS += tests/system/xl-on-tern.py
+
+# tern-memhog: the guest process allocating memory in memory-balloond-tern.py (issue 11).
+aarch64/guest/tern-memhog: $(srcdir)/tests/system/memory-hog.c
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) -Os -s -o $@ $(srcdir)/tests/system/memory-hog.c
+AARCH64_OUTPUTS += aarch64/guest/tern-memhog
+EXTRA_DIST += tests/system/memory-hog.c

@@ -10,7 +10,39 @@ void bd_params_default(struct bd_params *p)
         .headroom_pct = 25,
         .reserve_kb = 128 * MIB,
         .hysteresis_kb = 4 * MIB,
+        .lookahead_s = 4,
     };
+}
+
+uint64_t bd_demand_rate(struct bd_trend *t, uint64_t used_kb, uint64_t now_ms)
+{
+    uint64_t dt;
+
+    if (!t->started || now_ms < t->ms) {
+        *t = (struct bd_trend){.used_kb = used_kb, .ms = now_ms, .started = true};
+        return 0;
+    }
+    dt = now_ms - t->ms;
+    if (used_kb > t->used_kb && dt) {
+        uint64_t inst = (used_kb - t->used_kb) * 1000 / dt;
+
+        t->rate_kb_s = inst > t->rate_kb_s ? inst : (t->rate_kb_s + inst) / 2;
+    } else if (dt < 1000) {
+        return t->rate_kb_s; /* no growth yet: judge over a second */
+    } else {
+        t->rate_kb_s >>= dt / 1000 < 63 ? dt / 1000 : 63;
+    }
+    t->used_kb = used_kb;
+    t->ms = now_ms;
+    return t->rate_kb_s;
+}
+
+uint64_t bd_headroom_kb(const struct bd_params *p, uint64_t used_kb, uint64_t demand_kb_s)
+{
+    uint64_t head = used_kb * p->headroom_pct / 100, ahead = demand_kb_s * p->lookahead_s;
+
+    head = head > p->headroom_min_kb ? head : p->headroom_min_kb;
+    return head > ahead ? head : ahead;
 }
 
 uint64_t bd_default_floor_kb(uint64_t ceiling_kb)
@@ -37,13 +69,17 @@ static uint64_t want_of(const struct bd_params *p, const struct bd_guest *g)
 {
     uint64_t used =
         g->guest_total_kb > g->guest_avail_kb ? g->guest_total_kb - g->guest_avail_kb : 0;
-    uint64_t head = used * p->headroom_pct / 100;
+    uint64_t head = bd_headroom_kb(p, used, g->demand_kb_s);
 
     /* What the guest kernel keeps outside MemTotal (its image, struct pages, reserved
      * areas): targets count it, the guest's figures do not. */
     uint64_t kernel = g->actual_kb > g->guest_total_kb ? g->actual_kb - g->guest_total_kb : 0;
 
-    head = head > p->headroom_min_kb ? head : p->headroom_min_kb;
+    if (g->silent_short) { /* starved and silent: one headroom more than it has */
+        uint64_t grow = g->actual_kb + p->headroom_min_kb;
+
+        return clamp(grow > g->target_kb ? grow : g->target_kb, floor_of(g), g->ceiling_kb);
+    }
     if (g->guest_avail_kb < head) /* short now: grow ahead of the demand */
         head *= 2;
     return clamp(kernel + used + head, floor_of(g), g->ceiling_kb);
