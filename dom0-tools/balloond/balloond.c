@@ -190,7 +190,11 @@ static void tick(struct tern_ctx *ctx, const struct bd_params *p, uint64_t stall
                    ? obs[n].guest_total_kb - obs[n].guest_avail_kb
                    : 0;
         if (fresh) {
-            uint64_t rate = bd_demand_rate(&s->trend, used, t);
+            /* The trend from the agent's own used figure when it has one: total and free
+             * are separate keys, read between two writes they make a false jump. */
+            bool have_used;
+            uint64_t u = xs_u64(ctx, d, "data/meminfo_used", &have_used);
+            uint64_t rate = bd_demand_rate(&s->trend, have_used ? u : used, t);
 
             s->short_when_heard = obs[n].guest_avail_kb < bd_headroom_kb(p, used, rate);
         }

@@ -23,7 +23,9 @@ uint64_t bd_demand_rate(struct bd_trend *t, uint64_t used_kb, uint64_t now_ms)
         return 0;
     }
     dt = now_ms - t->ms;
-    if (used_kb > t->used_kb && dt) {
+    if (dt < BD_RATE_WINDOW_MS)
+        return t->rate_kb_s; /* a shorter window is noise (4 MiB steps, unsynchronised keys) */
+    if (used_kb > t->used_kb) {
         uint64_t inst = (used_kb - t->used_kb) * 1000 / dt;
 
         t->rate_kb_s = inst > t->rate_kb_s ? inst : (t->rate_kb_s + inst) / 2;
@@ -43,6 +45,17 @@ uint64_t bd_headroom_kb(const struct bd_params *p, uint64_t used_kb, uint64_t de
 
     head = head > p->headroom_min_kb ? head : p->headroom_min_kb;
     return head > ahead ? head : ahead;
+}
+
+/* The headroom of a guest: its base doubled when MemAvailable is below it (short now), and
+ * at least lookahead_s of its demand. */
+static uint64_t headroom_of(const struct bd_params *p, const struct bd_guest *g, uint64_t used)
+{
+    uint64_t base = bd_headroom_kb(p, used, 0), ahead = g->demand_kb_s * p->lookahead_s;
+
+    if (g->guest_avail_kb < base)
+        base *= 2;
+    return base > ahead ? base : ahead;
 }
 
 uint64_t bd_default_floor_kb(uint64_t ceiling_kb)
@@ -69,7 +82,7 @@ static uint64_t want_of(const struct bd_params *p, const struct bd_guest *g)
 {
     uint64_t used =
         g->guest_total_kb > g->guest_avail_kb ? g->guest_total_kb - g->guest_avail_kb : 0;
-    uint64_t head = bd_headroom_kb(p, used, g->demand_kb_s);
+    uint64_t head = headroom_of(p, g, used);
 
     /* What the guest kernel keeps outside MemTotal (its image, struct pages, reserved
      * areas): targets count it, the guest's figures do not. */
@@ -80,8 +93,6 @@ static uint64_t want_of(const struct bd_params *p, const struct bd_guest *g)
 
         return clamp(grow > g->target_kb ? grow : g->target_kb, floor_of(g), g->ceiling_kb);
     }
-    if (g->guest_avail_kb < head) /* short now: grow ahead of the demand */
-        head *= 2;
     return clamp(kernel + used + head, floor_of(g), g->ceiling_kb);
 }
 
@@ -113,6 +124,9 @@ uint64_t bd_policy(const struct bd_params *p, struct bd_guest *g, size_t n, uint
         fl = floor_of(&g[i]);
         if (wants <= budget) {
             t = g[i].want_kb;
+            /* Grow fast, shrink when quiet: no lower target while the demand still grows. */
+            if (t < g[i].target_kb && g[i].demand_kb_s >= BD_QUIET_KB_S)
+                t = g[i].target_kb;
         } else {
             /* Fair share under pressure: floors first, the rest in proportion to demand. */
             t = fl + (above ? (unsigned __int128)(g[i].want_kb - fl) * extra / above : 0);

@@ -4,9 +4,10 @@
  *   want    = kernel + used + headroom, where used = MemTotal - MemAvailable from the guest
  *             agent, kernel = actual - MemTotal (what the guest kernel keeps outside MemTotal:
  *             a target counts it) and headroom = max(headroom_min, used * headroom_pct / 100);
- *             at least what the guest's demand (growth of used) would take in lookahead_s
- *             at its recent rate (bd_demand_rate); doubled when the guest is short
- *             (MemAvailable below the headroom) so it grows ahead of its demand;
+ *             doubled when the guest is short (MemAvailable below it), and at least what
+ *             the guest's demand (growth of used) takes in lookahead_s at its recent rate
+ *             (bd_demand_rate), so it grows ahead of its demand;
+ *   shrink  = only when the demand is quiet (below BD_QUIET_KB_S): grow fast, shrink slowly;
  *   bounds  = [floor, ceiling]: floor from memory/tern-floor (default max(64 MiB, ceiling/4)),
  *             ceiling = memory/static-max;
  *   budget  = host free + what managed guests hold now - dom0's reserve; when the wants do
@@ -44,6 +45,8 @@ struct bd_trend {
     bool started;
 };
 uint64_t bd_demand_rate(struct bd_trend *t, uint64_t used_kb, uint64_t now_ms);
+#define BD_RATE_WINDOW_MS 500  /* the rate is measured over at least this */
+#define BD_QUIET_KB_S     1024 /* below this demand a guest's target may shrink */
 
 struct bd_guest {
     /* inputs */

@@ -133,14 +133,24 @@ START_TEST(test_demand_rate)
     ck_assert_uint_eq(bd_demand_rate(&t, 110 * MIB, 2500), 10 * MIB); /* a quiet second */
     ck_assert_uint_eq(bd_demand_rate(&t, 110 * MIB, 4500), 10 * MIB / 4);
     ck_assert_uint_eq(bd_demand_rate(&t, 90 * MIB, 6500), 10 * MIB / 16); /* freed: decays */
-    /* The headroom covers lookahead_s (4 s) of the demand: 30 MiB/s -> 120 MiB, doubled
-     * when MemAvailable (80) is below it. */
+    /* The headroom covers lookahead_s (4 s) of the demand: 30 MiB/s -> 120 MiB (only the
+     * base headroom is doubled when MemAvailable is below it). */
     bd_params_default(&p);
     ck_assert_uint_eq(bd_headroom_kb(&p, 100 * MIB, 0), 64 * MIB);
     ck_assert_uint_eq(bd_headroom_kb(&p, 100 * MIB, 30 * MIB), 120 * MIB);
     g.demand_kb_s = 30 * MIB;
     bd_policy(&p, &g, 1, 1024 * MIB);
-    ck_assert_uint_eq(g.want_kb, (20 + 100 + 240) * MIB);
+    ck_assert_uint_eq(g.want_kb, (20 + 100 + 120) * MIB);
+    ck_assert_uint_eq(g.new_target_kb, 240 * MIB);
+    /* Grow fast, shrink when quiet: a guest wanting less keeps its target while its demand
+     * grows, and gets the lower one once the demand is quiet. */
+    g = guest(1, 768, 400, 100, 280);
+    g.demand_kb_s = BD_QUIET_KB_S;
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.new_target_kb, 400 * MIB);
+    g.demand_kb_s = BD_QUIET_KB_S - 1;
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.new_target_kb, 192 * MIB); /* 20 + 100 + 64 = 184, floor 192 */
 }
 END_TEST
 
