@@ -26,9 +26,9 @@ CACHE_MIB = 400
 HOG_MIB = 300
 HOG = os.path.join(BUILDDIR, "aarch64", "guest", "tern-memhog")
 # dom0 samples the guest's size every 0.5 s: "uptime MiB target-KiB" lines.
-SAMPLER = ("(while :; do echo $(cut -d' ' -f1 /proc/uptime) $(tern list bd | awk '$1==\"bd\""
+SAMPLER = ("((while :; do echo $(cut -d' ' -f1 /proc/uptime) $(tern list bd | awk '$1==\"bd\""
            "{print $3}') $(xenstore-read /local/domain/%d/memory/target); sleep 0.5; done)"
-           " >/tmp/samples 2>&1 & echo $! >/tmp/sampler.pid")
+           " >/tmp/samples 2>&1 & echo $! >/tmp/sampler.pid)")
 
 
 def guest_do(m, cmd, wait_s=4, timeout=120):
@@ -125,7 +125,9 @@ def main():
 
         # The daemon: 1 s ticks and agent-driven ones, defaults otherwise (headroom max(64 MiB,
         # 25 %), floor max(64 MiB, ceiling / 4) = 192 MiB).
-        m.run_ok("tern-balloond >/tmp/balloond.log 2>&1 & echo $! >/tmp/balloond.pid; "
+        # In subshells: jobs of the interactive shell would print "Terminated" into the
+        # harness's next command when killed.
+        m.run_ok("(tern-balloond >/tmp/balloond.log 2>&1 & echo $! >/tmp/balloond.pid); "
                  + SAMPLER % d, timeout=30)
         t0 = time.monotonic()
         settled = None

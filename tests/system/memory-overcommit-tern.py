@@ -26,9 +26,9 @@ from tern_harness import build_guest_initramfs  # noqa: E402
 NAMES = ("g1", "g2", "g3")
 RESERVE_MIB = 128  # tern-balloond's default
 HOG = os.path.join(BUILDDIR, "aarch64", "guest", "tern-memhog")
-SAMPLER = ("(while :; do echo S $(cut -d' ' -f1 /proc/uptime) $(tern info | awk '$1==\"free_memory\""
+SAMPLER = ("((while :; do echo S $(cut -d' ' -f1 /proc/uptime) $(tern info | awk '$1==\"free_memory\""
            "{print $3}') $(tern list | awk '$1 ~ /^g[123]$/ {printf \"%s=%s \", $1, $3}'); "
-           "sleep 0.5; done) >/tmp/oc.samples 2>&1 & echo $! >/tmp/sampler.pid")
+           "sleep 0.5; done) >/tmp/oc.samples 2>&1 & echo $! >/tmp/sampler.pid)")
 
 
 def free_mib(m):
@@ -90,7 +90,9 @@ def main():
         check(3 * maxmem > host_free, "the ceilings (%d MiB) exceed the host's free memory (%d MiB)"
               % (3 * maxmem, host_free))
 
-        m.run_ok("tern-balloond >/tmp/balloond.log 2>&1 & echo $! >/tmp/balloond.pid; " + SAMPLER,
+        # In subshells: jobs of the interactive shell would print "Terminated" into the
+        # harness's next command when killed.
+        m.run_ok("(tern-balloond >/tmp/balloond.log 2>&1 & echo $! >/tmp/balloond.pid); " + SAMPLER,
                  timeout=30)
         t0 = time.monotonic()
         freed = None
