@@ -196,7 +196,7 @@ static void tick(struct tern_ctx *ctx, const struct bd_params *p, uint64_t stall
             uint64_t u = xs_u64(ctx, d, "data/meminfo_used", &have_used);
             uint64_t rate = bd_demand_rate(&s->trend, have_used ? u : used, t);
 
-            s->short_when_heard = obs[n].guest_avail_kb < bd_headroom_kb(p, used, rate);
+            s->short_when_heard = obs[n].guest_avail_kb < bd_headroom_kb(p, used, rate) / 2;
         }
         g[n] = (struct bd_guest){
             .domid = d,

@@ -47,13 +47,15 @@ uint64_t bd_headroom_kb(const struct bd_params *p, uint64_t used_kb, uint64_t de
     return head > ahead ? head : ahead;
 }
 
-/* The headroom of a guest: its base doubled when MemAvailable is below it (short now), and
+/* The headroom of a guest: its base doubled when MemAvailable is below half of it, and
  * at least lookahead_s of its demand. */
 static uint64_t headroom_of(const struct bd_params *p, const struct bd_guest *g, uint64_t used)
 {
     uint64_t base = bd_headroom_kb(p, used, 0), ahead = g->demand_kb_s * p->lookahead_s;
 
-    if (g->guest_avail_kb < base)
+    /* Short: MemAvailable below half of it (a guest at its want has about the headroom
+     * available; a threshold at the headroom itself would flip on every small dip). */
+    if (g->guest_avail_kb < base / 2)
         base *= 2;
     return base > ahead ? base : ahead;
 }

@@ -4,7 +4,7 @@
  *   want    = kernel + used + headroom, where used = MemTotal - MemAvailable from the guest
  *             agent, kernel = actual - MemTotal (what the guest kernel keeps outside MemTotal:
  *             a target counts it) and headroom = max(headroom_min, used * headroom_pct / 100);
- *             doubled when the guest is short (MemAvailable below it), and at least what
+ *             doubled when the guest is short (MemAvailable below half of it), at least what
  *             the guest's demand (growth of used) takes in lookahead_s at its recent rate
  *             (bd_demand_rate), so it grows ahead of its demand;
  *   shrink  = only when the demand is quiet (below BD_QUIET_KB_S): grow fast, shrink slowly;

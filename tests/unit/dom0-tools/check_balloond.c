@@ -56,6 +56,9 @@ START_TEST(test_short_guest_grows_ahead)
     bd_policy(&p, &g, 1, 1024 * MIB);
     /* headroom 25 % = 70, doubled; + the 10 MiB the kernel keeps outside MemTotal */
     ck_assert_uint_eq(g.want_kb, (10 + 280 + 140) * MIB);
+    g = guest(1, 768, 400, 280, 40); /* 40 MiB available: above half the headroom (35) */
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.want_kb, (80 + 280 + 70) * MIB);
     ck_assert_uint_eq(g.new_target_kb, 430 * MIB);
     ck_assert(!g.squeezed);
     g = guest(1, 400, 300, 280, 10); /* the ceiling bounds it */
