@@ -24,3 +24,8 @@ aarch64/guest/tern-memhog: $(srcdir)/tests/system/memory-hog.c
 	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) -Os -s -o $@ $(srcdir)/tests/system/memory-hog.c
 AARCH64_OUTPUTS += aarch64/guest/tern-memhog
 EXTRA_DIST += tests/system/memory-hog.c
+
+# tern-balloond, the vStack scenario (768 MiB guest, 400 MiB page cache back to the
+# hypervisor, then a 300 MiB process grown in time; passed twice in a row, ~90 s of QEMU).
+TESTS += tests/system/memory-balloond-tern.py
+EXTRA_DIST += tests/system/memory-overcommit-tern.py tests/system/memory-memset-xen-tern.py
