@@ -136,6 +136,13 @@ def main():
               "at %d MiB or more (reserve %d MiB)" % (min_free, RESERVE_MIB))
         check(sum(peak.values()) > 3 * floor + 16, "the guests grew under their demand (peaks %s)"
               % peak)
+        # What the guests' processes got (their consoles are logged by tern-consoled): under
+        # pressure a guest's OOM killer may take its process, which is the guest's business.
+        for n in NAMES:
+            guest_run(m, n, "echo $(cat /tmp/hog.st) oom-kills-$(dmesg | grep -c \"Out of memory\")")
+            rc, out = m.run("tail -c 400 /var/log/tern/console/%s.log | grep -a oom-kills- | tail -1"
+                            % n, timeout=30)
+            print("%s: %s" % (n, out.strip()), flush=True)
         rc, out = m.run("tern list", timeout=60)
         states = {n: re.search(r"^%s\s+\d+\s+\d+\s+\d+\s+(\S+)" % n, out, re.M) for n in NAMES}
         check(all(s and "c" not in s.group(1) for s in states.values()),
