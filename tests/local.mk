@@ -29,3 +29,7 @@ EXTRA_DIST += tests/system/memory-hog.c
 # hypervisor, then a 300 MiB process grown in time; passed twice in a row, ~90 s of QEMU).
 TESTS += tests/system/memory-balloond-tern.py
 EXTRA_DIST += tests/system/memory-overcommit-tern.py tests/system/memory-memset-xen-tern.py
+
+# Overcommit under tern-balloond: three guests (maxmem 2 x memory) whose ceilings are twice the
+# host's free memory; floors and dom0's reserve under pressure (passed twice in a row, ~100 s).
+TESTS += tests/system/memory-overcommit-tern.py

@@ -140,8 +140,8 @@ def main():
         # pressure a guest's OOM killer may take its process, which is the guest's business.
         for n in NAMES:
             guest_run(m, n, "echo $(cat /tmp/hog.st) oom-kills-$(dmesg | grep -c \"Out of memory\")")
-            rc, out = m.run("tail -c 400 /var/log/tern/console/%s.log | grep -a oom-kills- | tail -1"
-                            % n, timeout=30)
+            rc, out = m.run("grep -a 'oom-kills-[0-9]' /var/log/tern/console/%s.log | tail -1" % n,
+                            timeout=30)
             print("%s: %s" % (n, out.strip()), flush=True)
         rc, out = m.run("tern list", timeout=60)
         states = {n: re.search(r"^%s\s+\d+\s+\d+\s+\d+\s+(\S+)" % n, out, re.M) for n in NAMES}
