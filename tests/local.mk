@@ -22,3 +22,22 @@ TESTS += tests/system/xl-on-tern.py
 # changes, network-stats and tern top, attach/detach/list (one boot, ~4 min; passed twice in a row).
 EXTRA_DIST += tests/system/net_lib.py tests/system/net-qos-tern.py
 TESTS += tests/system/net-qos-tern.py
+# tern-memhog: the guest process allocating memory in memory-balloond-tern.py (issue 11).
+aarch64/guest/tern-memhog: $(srcdir)/tests/system/memory-hog.c
+	@mkdir -p $(@D)
+	$(AM_V_CCLD)$(AARCH64_PROGRAM_LINK) -Os -s -o $@ $(srcdir)/tests/system/memory-hog.c
+AARCH64_OUTPUTS += aarch64/guest/tern-memhog
+EXTRA_DIST += tests/system/memory-hog.c
+
+# tern-balloond, the vStack scenario (768 MiB guest, 400 MiB page cache back to the
+# hypervisor, then a 300 MiB process grown in time; passed twice in a row, ~90 s of QEMU).
+TESTS += tests/system/memory-balloond-tern.py
+EXTRA_DIST += tests/system/memory-overcommit-tern.py tests/system/memory-memset-xen-tern.py
+
+# Overcommit under tern-balloond: three guests (maxmem 2 x memory) whose ceilings are twice the
+# host's free memory; floors and dom0's reserve under pressure (passed twice in a row, ~100 s).
+TESTS += tests/system/memory-overcommit-tern.py
+
+# tern mem-set of a 1 GiB guest to 50 % and back against xl mem-set on Xen 4.17 (two boots,
+# ~100 s of QEMU; prints the times; passed twice in a row).
+TESTS += tests/system/memory-memset-xen-tern.py

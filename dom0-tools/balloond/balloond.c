@@ -2,13 +2,17 @@
  *
  *   tern-balloond [-i MS] [-r RESERVE_MIB] [-H HEADROOM_MIB] [-p PCT] [-s STALL_S] [-n TICKS]
  *
- * Every tick (default 1 s) it reads each guest's agent figures (data/meminfo_*), bounds
+ * Every tick (default 1 s), and at once (at most every MIN_GAP_MS) when a guest's agent
+ * publishes a new MemAvailable (a xenstore watch on data/meminfo_free: the agent publishes
+ * between its seconds when it moved by 4 MiB), it reads each guest's agent figures
+ * (data/meminfo_*), bounds
  * (memory/static-max, memory/tern-floor) and switch (memory/tern-balloon = on | off, default
  * on), computes targets, writes memory/target (raising the hypervisor's max_mem first when
  * a guest grows), and watches every balloon's progress: one that stops short is reported
  * once with the reason. Its view per guest goes to /local/domain/0/tern-balloond/D/ (state,
  * want, floor, reason) for tern top and tern-metricsd. -n: stop after that many ticks. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +25,8 @@
 
 #define MAX_GUESTS 128
 #define FRESH_MS   5000
+#define MIN_GAP_MS 100 /* ticks on agent figures are at least this far apart */
+#define WATCH_KEY  "data/meminfo_free"
 #define STATUS_DIR "/local/domain/0/tern-balloond"
 
 struct slot {
@@ -28,8 +34,11 @@ struct slot {
     uint32_t domid;
     uint64_t agent_stamp, stamp_ms; /* data/tern_agent_uptime and when it last changed */
     struct tern_balloon_track track;
+    struct bd_trend trend; /* the guest's demand (bd_demand_rate) */
+    bool short_when_heard; /* the last fresh figures showed the guest short of memory */
+    bool watched;          /* a watch on its WATCH_KEY */
     enum tern_balloon_state state;
-    char status[64], floor[32], reason[320];
+    char status[64], floor[32], want[32], reason[320];
 };
 
 static struct slot slots[MAX_GUESTS];
@@ -58,6 +67,21 @@ static void logmsg(const char *fmt, ...)
     vfprintf(stderr, fmt, al);
     va_end(al);
     fputc('\n', stderr);
+}
+
+static void watch_agent(struct tern_ctx *ctx, struct slot *s, bool on)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "/local/domain/%u/" WATCH_KEY, s->domid);
+    if (on && !s->watched && !xs_watch(ctx->xsh, path, "agent"))
+        logmsg("watch %s: %s (polling every tick only)", path, strerror(errno));
+    else if (on && !s->watched)
+        s->watched = true;
+    else if (!on && s->watched) {
+        xs_unwatch(ctx->xsh, path, "agent");
+        s->watched = false;
+    }
 }
 
 static struct slot *slot_of(uint32_t domid, uint64_t stall_ms)
@@ -138,14 +162,15 @@ static void tick(struct tern_ctx *ctx, const struct bd_params *p, uint64_t stall
         for (int j = 0; j < nd && slots[i].used; j++)
             alive |= info[j].domain == slots[i].domid;
         if (slots[i].used && !alive) {
+            watch_agent(ctx, &slots[i], false);
             forget(ctx, slots[i].domid);
             slots[i].used = false;
         }
     }
     for (int j = 0; j < nd; j++) {
         uint32_t d = info[j].domain;
-        bool have_stamp;
-        uint64_t stamp;
+        bool have_stamp, fresh, on;
+        uint64_t stamp, used;
         struct slot *s;
 
         if (info[j].flags & (XEN_DOMINF_dying | XEN_DOMINF_shutdown))
@@ -153,15 +178,31 @@ static void tick(struct tern_ctx *ctx, const struct bd_params *p, uint64_t stall
         s = slot_of(d, stall_ms);
         if (!s || tern_balloon_observe(ctx, d, &obs[n]) < 0)
             continue;
+        watch_agent(ctx, s, true);
         stamp = xs_u64(ctx, d, "data/tern_agent_uptime", &have_stamp);
         if (have_stamp && stamp != s->agent_stamp) {
             s->agent_stamp = stamp;
             s->stamp_ms = t;
         }
+        on = switched_on(ctx, d);
+        fresh = obs[n].have_agent && have_stamp && s->stamp_ms && t - s->stamp_ms < FRESH_MS;
+        used = obs[n].guest_total_kb > obs[n].guest_avail_kb
+                   ? obs[n].guest_total_kb - obs[n].guest_avail_kb
+                   : 0;
+        if (fresh) {
+            /* The trend from the agent's own used figure when it has one: total and free
+             * are separate keys, read between two writes they make a false jump. */
+            bool have_used;
+            uint64_t u = xs_u64(ctx, d, "data/meminfo_used", &have_used);
+            uint64_t rate = bd_demand_rate(&s->trend, have_used ? u : used, t);
+
+            s->short_when_heard = obs[n].guest_avail_kb < bd_headroom_kb(p, used, rate) / 2;
+        }
         g[n] = (struct bd_guest){
             .domid = d,
-            .managed = switched_on(ctx, d) && obs[n].have_agent && have_stamp && s->stamp_ms &&
-                       t - s->stamp_ms < FRESH_MS,
+            .managed = on && (fresh || (obs[n].have_agent && s->short_when_heard)),
+            .silent_short = on && !fresh && obs[n].have_agent && s->short_when_heard,
+            .demand_kb_s = s->trend.rate_kb_s,
             .actual_kb = obs[n].actual_kb,
             .target_kb = obs[n].target_kb,
             .ceiling_kb = obs[n].static_max_kb,
@@ -200,12 +241,14 @@ static void tick(struct tern_ctx *ctx, const struct bd_params *p, uint64_t stall
         }
         s->state = st;
         snprintf(val, sizeof(val), "%s%s",
-                 !g[i].managed ? (obs[i].have_agent ? "off:" : "no-agent:") : "",
+                 !g[i].managed       ? (obs[i].have_agent ? "off:" : "no-agent:")
+                 : g[i].silent_short ? "silent:"
+                                     : "",
                  tern_balloon_state_name(st));
         publish(ctx, g[i].domid, "state", val, s->status, sizeof(s->status));
         if (g[i].managed) {
             snprintf(val, sizeof(val), "%llu", (unsigned long long)g[i].want_kb);
-            publish(ctx, g[i].domid, "want", val, NULL, 0);
+            publish(ctx, g[i].domid, "want", val, s->want, sizeof(s->want));
         }
         snprintf(val, sizeof(val), "%llu",
                  (unsigned long long)(g[i].floor_kb ? g[i].floor_kb
@@ -277,9 +320,26 @@ int main(int argc, char **argv)
            (unsigned long long)(p.reserve_kb >> 10), (unsigned long long)(p.headroom_min_kb >> 10),
            p.headroom_pct);
     for (unsigned long long i = 0; !stop && (!ticks || i < ticks); i++) {
+        uint64_t last = now_ms();
+        bool agent = false;
+
         tick(&ctx, &p, stall * 1000);
-        if (!ticks || i + 1 < ticks)
-            usleep((useconds_t)(interval * 1000));
+        if (ticks && i + 1 >= ticks)
+            break;
+        /* Next tick: after the interval, or MIN_GAP_MS after the tick if an agent published. */
+        while (!stop) {
+            uint64_t t = now_ms(), due = last + (agent ? MIN_GAP_MS : interval);
+            struct pollfd pfd = {.fd = xs_fileno(ctx.xsh), .events = POLLIN};
+            char **ev;
+
+            if (t >= due)
+                break;
+            if (poll(&pfd, pfd.fd >= 0 ? 1 : 0, (int)(due - t)) > 0)
+                while ((ev = xs_check_watch(ctx.xsh))) {
+                    agent = true;
+                    free(ev);
+                }
+        }
     }
     tern_ctx_close(&ctx);
     return 0;

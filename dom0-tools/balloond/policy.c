@@ -10,7 +10,54 @@ void bd_params_default(struct bd_params *p)
         .headroom_pct = 25,
         .reserve_kb = 128 * MIB,
         .hysteresis_kb = 4 * MIB,
+        .lookahead_s = 4,
     };
+}
+
+uint64_t bd_demand_rate(struct bd_trend *t, uint64_t used_kb, uint64_t now_ms)
+{
+    uint64_t dt;
+
+    if (!t->started || now_ms < t->ms) {
+        *t = (struct bd_trend){.used_kb = used_kb, .ms = now_ms, .started = true};
+        return 0;
+    }
+    dt = now_ms - t->ms;
+    if (dt < BD_RATE_WINDOW_MS)
+        return t->rate_kb_s; /* a shorter window is noise (4 MiB steps, unsynchronised keys) */
+    if (used_kb > t->used_kb) {
+        uint64_t inst = (used_kb - t->used_kb) * 1000 / dt;
+
+        t->rate_kb_s = inst > t->rate_kb_s ? inst : (t->rate_kb_s + inst) / 2;
+    } else if (dt < 1000) {
+        return t->rate_kb_s; /* no growth yet: judge over a second */
+    } else {
+        t->rate_kb_s >>= dt / 1000 < 63 ? dt / 1000 : 63;
+    }
+    t->used_kb = used_kb;
+    t->ms = now_ms;
+    return t->rate_kb_s;
+}
+
+uint64_t bd_headroom_kb(const struct bd_params *p, uint64_t used_kb, uint64_t demand_kb_s)
+{
+    uint64_t head = used_kb * p->headroom_pct / 100, ahead = demand_kb_s * p->lookahead_s;
+
+    head = head > p->headroom_min_kb ? head : p->headroom_min_kb;
+    return head > ahead ? head : ahead;
+}
+
+/* The headroom of a guest: its base doubled when MemAvailable is below half of it, and
+ * at least lookahead_s of its demand. */
+static uint64_t headroom_of(const struct bd_params *p, const struct bd_guest *g, uint64_t used)
+{
+    uint64_t base = bd_headroom_kb(p, used, 0), ahead = g->demand_kb_s * p->lookahead_s;
+
+    /* Short: MemAvailable below half of it (a guest at its want has about the headroom
+     * available; a threshold at the headroom itself would flip on every small dip). */
+    if (g->guest_avail_kb < base / 2)
+        base *= 2;
+    return base > ahead ? base : ahead;
 }
 
 uint64_t bd_default_floor_kb(uint64_t ceiling_kb)
@@ -37,15 +84,17 @@ static uint64_t want_of(const struct bd_params *p, const struct bd_guest *g)
 {
     uint64_t used =
         g->guest_total_kb > g->guest_avail_kb ? g->guest_total_kb - g->guest_avail_kb : 0;
-    uint64_t head = used * p->headroom_pct / 100;
+    uint64_t head = headroom_of(p, g, used);
 
     /* What the guest kernel keeps outside MemTotal (its image, struct pages, reserved
      * areas): targets count it, the guest's figures do not. */
     uint64_t kernel = g->actual_kb > g->guest_total_kb ? g->actual_kb - g->guest_total_kb : 0;
 
-    head = head > p->headroom_min_kb ? head : p->headroom_min_kb;
-    if (g->guest_avail_kb < head) /* short now: grow ahead of the demand */
-        head *= 2;
+    if (g->silent_short) { /* starved and silent: one headroom more than it has */
+        uint64_t grow = g->actual_kb + p->headroom_min_kb;
+
+        return clamp(grow > g->target_kb ? grow : g->target_kb, floor_of(g), g->ceiling_kb);
+    }
     return clamp(kernel + used + head, floor_of(g), g->ceiling_kb);
 }
 
@@ -77,6 +126,9 @@ uint64_t bd_policy(const struct bd_params *p, struct bd_guest *g, size_t n, uint
         fl = floor_of(&g[i]);
         if (wants <= budget) {
             t = g[i].want_kb;
+            /* Grow fast, shrink when quiet: no lower target while the demand still grows. */
+            if (t < g[i].target_kb && g[i].demand_kb_s >= BD_QUIET_KB_S)
+                t = g[i].target_kb;
         } else {
             /* Fair share under pressure: floors first, the rest in proportion to demand. */
             t = fl + (above ? (unsigned __int128)(g[i].want_kb - fl) * extra / above : 0);

@@ -4,8 +4,10 @@
  *   want    = kernel + used + headroom, where used = MemTotal - MemAvailable from the guest
  *             agent, kernel = actual - MemTotal (what the guest kernel keeps outside MemTotal:
  *             a target counts it) and headroom = max(headroom_min, used * headroom_pct / 100);
- *             doubled when the guest is short (MemAvailable below the headroom) so it grows
- *             ahead of its demand;
+ *             doubled when the guest is short (MemAvailable below half of it), at least what
+ *             the guest's demand (growth of used) takes in lookahead_s at its recent rate
+ *             (bd_demand_rate), so it grows ahead of its demand;
+ *   shrink  = only when the demand is quiet (below BD_QUIET_KB_S): grow fast, shrink slowly;
  *   bounds  = [floor, ceiling]: floor from memory/tern-floor (default max(64 MiB, ceiling/4)),
  *             ceiling = memory/static-max;
  *   budget  = host free + what managed guests hold now - dom0's reserve; when the wants do
@@ -16,7 +18,10 @@
  * its CMA area, keeping a reserve): the guest is not driven into its OOM killer.
  *
  * Guests that are switched off, or have no fresh agent figures, are left alone: their
- * targets are not touched (a guest we know nothing about is not driven anywhere). */
+ * targets are not touched (a guest we know nothing about is not driven anywhere) -- except a
+ * guest whose agent went silent while it was short (silent_short): a starved guest's agent
+ * is the first to stall, so that silence is taken as pressure and the guest grows by one
+ * headroom (headroom_min) per tick while it stays silent, up to its ceiling. */
 #ifndef TERN_BALLOOND_POLICY_H
 #define TERN_BALLOOND_POLICY_H
 
@@ -29,12 +34,25 @@ struct bd_params {
     unsigned headroom_pct;    /* default 25 */
     uint64_t reserve_kb;      /* host memory kept free for dom0 and new domains (default 128 MiB) */
     uint64_t hysteresis_kb;   /* smaller changes are not written (default 4 MiB) */
+    unsigned lookahead_s;     /* the headroom covers this much of the demand's rate (4 s) */
 };
+
+/* The guest's demand: how fast its used memory (MemTotal - MemAvailable) grows, KiB/s.
+ * Balloon moves change MemTotal and MemAvailable alike, not used. A rise is taken at once,
+ * a quiet spell halves the rate every second. */
+struct bd_trend {
+    uint64_t used_kb, ms, rate_kb_s;
+    bool started;
+};
+uint64_t bd_demand_rate(struct bd_trend *t, uint64_t used_kb, uint64_t now_ms);
+#define BD_RATE_WINDOW_MS 500  /* the rate is measured over at least this */
+#define BD_QUIET_KB_S     1024 /* below this demand a guest's target may shrink */
 
 struct bd_guest {
     /* inputs */
     uint32_t domid;
-    bool managed;            /* switched on and fresh agent figures */
+    bool managed;            /* switched on and fresh agent figures (or silent_short) */
+    bool silent_short;       /* switched on, figures stale, and short when last heard */
     uint64_t actual_kb;      /* hypervisor tot_pages */
     uint64_t target_kb;      /* current memory/target */
     uint64_t ceiling_kb;     /* memory/static-max */
@@ -42,6 +60,7 @@ struct bd_guest {
     uint64_t guest_total_kb; /* data/meminfo_total */
     uint64_t guest_avail_kb; /* data/meminfo_free (MemAvailable) */
     uint64_t lowest_kb;      /* lowest safe target now (tern_balloon_safe_target), 0 = none */
+    uint64_t demand_kb_s;    /* bd_demand_rate */
     /* outputs */
     uint64_t want_kb;       /* used + headroom, within the bounds */
     uint64_t new_target_kb; /* what the policy sets (== target_kb: leave it) */
@@ -49,6 +68,8 @@ struct bd_guest {
 };
 
 void bd_params_default(struct bd_params *p);
+/* The headroom a guest using used_kb gets (before doubling when short). */
+uint64_t bd_headroom_kb(const struct bd_params *p, uint64_t used_kb, uint64_t demand_kb_s);
 uint64_t bd_default_floor_kb(uint64_t ceiling_kb);
 
 /* Computes want_kb and new_target_kb for every managed guest. Returns the budget (KiB) the

@@ -22,6 +22,7 @@ int tern_balloon_observe(struct tern_ctx *ctx, uint32_t domid, struct tern_ballo
     xc_domaininfo_t info;
     xc_physinfo_t phys = {0};
     bool total = false, avail = false;
+    uint64_t maxmem;
 
     *o = (struct tern_balloon_obs){0};
     if (xc_domain_getinfolist(ctx->xch, domid, 1, &info) != 1 || info.domain != domid) {
@@ -34,6 +35,10 @@ int tern_balloon_observe(struct tern_ctx *ctx, uint32_t domid, struct tern_ballo
         o->host_free_kb = phys.free_pages << (XC_PAGE_SHIFT - 10);
     o->target_kb = read_kb(ctx, domid, "memory/target", NULL);
     o->static_max_kb = read_kb(ctx, domid, "memory/static-max", NULL);
+    /* maxmem above the boot size (tern create, docs/memory.md): the ceiling. */
+    maxmem = read_kb(ctx, domid, "memory/tern-maxmem", NULL);
+
+    o->static_max_kb = maxmem > o->static_max_kb ? maxmem : o->static_max_kb;
     o->guest_total_kb = read_kb(ctx, domid, "data/meminfo_total", &total);
     o->guest_avail_kb = read_kb(ctx, domid, "data/meminfo_free", &avail);
     o->guest_cma_total_kb = read_kb(ctx, domid, "data/meminfo_cma_total", NULL);

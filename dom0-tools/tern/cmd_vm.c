@@ -261,7 +261,7 @@ static int mem_set_wait(struct tern_ctx *ctx, long domid, uint64_t target_kb, ui
  * is raised to the lowest safe one and the reason printed, unless -f. */
 int cmd_mem_set(struct tern_ctx *ctx, int argc, char **argv)
 {
-    uint64_t kb, asked, static_max, stall_s = 10;
+    uint64_t kb, asked, static_max, maxmem, stall_s = 10;
     bool wait = false, force = false;
     struct tern_balloon_obs obs;
     char val[32], *end, clamp[400] = "";
@@ -294,6 +294,8 @@ int cmd_mem_set(struct tern_ctx *ctx, int argc, char **argv)
     if (domid < 0)
         return 1;
     static_max = xs_read_u64(ctx, "/local/domain/%ld/memory/static-max", domid);
+    maxmem = xs_read_u64(ctx, "/local/domain/%ld/memory/tern-maxmem", domid); /* tern create */
+    static_max = maxmem > static_max ? maxmem : static_max;
     if (static_max && kb > static_max)
         return tern_error("mem-set: domain %ld: target %llu KiB above maxmem %llu KiB: %s", domid,
                           (unsigned long long)kb, (unsigned long long)static_max, strerror(EINVAL));

@@ -689,15 +689,6 @@ int tern_config_validate(const struct tern_config *cfg, char *err, size_t errlen
                  (unsigned long long)cfg->maxmem_mib, (unsigned long long)cfg->memory_mib);
         return -1;
     }
-    /* The guest would boot with maxmem and balloon down to memory; on Tern that initial
-     * balloon-down fails and the Arm guest hangs (seen 2026-12-05), so it is refused. */
-    if (cfg->maxmem_mib > cfg->memory_mib) {
-        snprintf(err, errlen,
-                 "%s: maxmem (%llu) above memory (%llu) is not supported (the guest cannot "
-                 "balloon down from maxmem at boot); set maxmem = memory",
-                 f, (unsigned long long)cfg->maxmem_mib, (unsigned long long)cfg->memory_mib);
-        return -1;
-    }
     if (cfg->mem_floor_mib && cfg->mem_floor_mib > cfg->memory_mib) {
         snprintf(err, errlen, "%s: tern_mem_floor (%llu) is more than memory (%llu)", f,
                  (unsigned long long)cfg->mem_floor_mib, (unsigned long long)cfg->memory_mib);

@@ -306,7 +306,14 @@ static bool post_nodes(struct creator *c, xs_transaction_t t)
 #define W(value, ...)                                                                              \
     (snprintf(path, sizeof(path), __VA_ARGS__), xs_node(c, t, path, value, NULL, 0))
 #define V(...) (snprintf(val, sizeof(val), __VA_ARGS__), val)
-    ok = ok && W(V("%llu", (unsigned long long)c->maxmem_kb), "%s/memory/static-max", dom);
+    /* An Arm guest's memory map is what it boots with (memory); Linux's balloon driver
+     * (non-PV) takes memory/static-max as that size and subtracts static-max - boot pages
+     * from every target, so libxl's static-max = maxmem would balloon a guest with maxmem >
+     * memory below its target. static-max is therefore the boot size, and the ceiling
+     * (maxmem) is the hypervisor's max_mem and memory/tern-maxmem (docs/memory.md). */
+    ok = ok && W(V("%llu", (unsigned long long)c->target_kb), "%s/memory/static-max", dom);
+    if (c->maxmem_kb > c->target_kb)
+        ok = ok && W(V("%llu", (unsigned long long)c->maxmem_kb), "%s/memory/tern-maxmem", dom);
     ok = ok && W(V("%llu", (unsigned long long)c->target_kb), "%s/memory/target", dom);
     ok = ok && W("0", "%s/memory/videoram", dom);
     if (cfg->mem_floor_mib)

@@ -68,3 +68,11 @@ void agent_meminfo_keys(const struct agent_meminfo *mi, uint64_t uptime_s,
         snprintf(kv[i].value, sizeof(kv[i].value), "%llu", (unsigned long long)list[i].value);
     }
 }
+
+int agent_publish_due(uint64_t last_avail_kb, uint64_t avail_kb, uint64_t since_ms,
+                      uint64_t interval_ms)
+{
+    uint64_t moved = last_avail_kb > avail_kb ? last_avail_kb - avail_kb : avail_kb - last_avail_kb;
+
+    return since_ms >= interval_ms || moved >= AGENT_NUDGE_KB;
+}

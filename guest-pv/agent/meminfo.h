@@ -29,4 +29,12 @@ struct agent_kv {
 void agent_meminfo_keys(const struct agent_meminfo *mi, uint64_t uptime_s,
                         struct agent_kv kv[AGENT_NR_KEYS]);
 
+/* Whether to publish now, between the regular publications: MemAvailable moved by at least
+ * AGENT_NUDGE_KB since the last one (a guest filling its memory is reported within one sample,
+ * not one interval, so dom0 can grow it ahead of its OOM killer). since_ms: time since the
+ * last publication; due when it reaches interval_ms. */
+#define AGENT_NUDGE_KB (4 * 1024)
+int agent_publish_due(uint64_t last_avail_kb, uint64_t avail_kb, uint64_t since_ms,
+                      uint64_t interval_ms);
+
 #endif

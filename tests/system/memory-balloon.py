@@ -59,6 +59,9 @@ def main():
               % (up, up2))
         rc, out = m.run("tern mem-set -w plain 128m", timeout=200)
         print(out)
+        if rc != 0:  # what the guest's kernel said (its console, logged by tern-consoled)
+            out += m.run("xenstore-ls /local/domain/%d/memory; tail -c 3000 "
+                         "/var/log/tern/console/plain.log" % d, timeout=60)[1]
         check(rc == 0 and "reached" in out, "mem-set -w plain 128m reaches the target again", out)
         m.run_ok("tern destroy plain", timeout=120)
 

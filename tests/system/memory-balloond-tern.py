@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""tern-balloond in dom0 against a stock Debian domU on Tern (one boot), the vStack scenario
-scaled to the harness (issue 11):
- - a 384 MiB guest (cma=0) with a disk served by tern-blkback reads 200 MiB of it with dd:
+"""tern-balloond in dom0 against a stock Debian domU on Tern (one boot): the vStack scenario
+of issue 11.
+ - a 768 MiB guest (cma=0) with a disk served by tern-blkback reads 400 MiB of it with dd:
    its page cache holds them (data/meminfo_cached, from the guest agent);
  - tern-balloond starts: it moves the guest's target toward what the guest uses plus a
-   headroom, the guest's balloon driver takes the pages (the kernel drops clean page cache
-   for them) and the hypervisor gets them back; the guest's shell keeps answering;
- - the guest then fills 200 MiB of its ramfs, 4 MiB every 0.2 s (memory nothing can reclaim
-   without swap, as a process's anonymous memory): the daemon grows the guest ahead of the
-   demand, the fill completes and the guest's kernel reports no OOM kill.
-Prints FIGURE lines (seconds, MiB reclaimed, the guest's peak). Exit: 0 pass, 1 fail, 77 skip."""
+   headroom (bounded by its floor), the guest's balloon driver takes the pages (the kernel
+   drops clean page cache for them) and the hypervisor gets them back, while a process in
+   the guest keeps counting and its shell keeps answering;
+ - a process in the guest (tern-memhog) then allocates 300 MiB, 8 MiB every 0.2 s, and
+   writes it (no swap: nothing can reclaim it): the daemon grows the guest ahead of the
+   demand, the process gets all of it and the guest's kernel reports no OOM kill.
+Prints FIGURE lines (seconds, MiB reclaimed and grown). Exit: 0 pass, 1 fail, 77 skip."""
 import os
 import re
 import sys
@@ -20,9 +21,14 @@ from memory_lib import (Machine, HarnessError, build_initramfs, START_RC, guest_
                         skip_unless_ready, check, xs_read, wait_xs, domid_of, OUT, BUILDDIR)
 from tern_harness import build_guest_initramfs  # noqa: E402
 
-GUEST_MIB = 384
-CACHE_MIB = 200
-FILL_MIB = 200
+GUEST_MIB = 768
+CACHE_MIB = 400
+HOG_MIB = 300
+HOG = os.path.join(BUILDDIR, "aarch64", "guest", "tern-memhog")
+# dom0 samples the guest's size every 0.5 s: "uptime MiB target-KiB" lines.
+SAMPLER = ("((while :; do echo $(cut -d' ' -f1 /proc/uptime) $(tern list bd | awk '$1==\"bd\""
+           "{print $3}') $(xenstore-read /local/domain/%d/memory/target); sleep 0.5; done)"
+           " >/tmp/samples 2>&1 & echo $! >/tmp/sampler.pid)")
 
 
 def guest_do(m, cmd, wait_s=4, timeout=120):
@@ -54,14 +60,32 @@ def dom_kb(m, d):
     return (int(row.group(1)) * 1024 if row else None, int(tgt) if tgt.isdigit() else None)
 
 
+def samples(m):
+    """The dom0 sampler's lines as (uptime s, MiB, target KiB)."""
+    rc, out = m.run("cat /tmp/samples", timeout=60)
+    rows = []
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and all(re.fullmatch(r"[\d.]+", x) for x in f):
+            rows.append((float(f[0]), int(f[1]), int(f[2])))
+    return rows
+
+
+def dom0_uptime(m):
+    rc, out = m.run("cut -d' ' -f1 /proc/uptime", timeout=30)
+    return float(out.strip().splitlines()[-1])
+
+
 def main():
     skip_unless_ready()
-    if not os.path.exists(os.path.join(BUILDDIR, "aarch64", "bin", "tern-blkback")):
-        print("SKIP: aarch64/bin/tern-blkback not built")
-        return 77
+    for need in ("bin/tern-blkback", "guest/tern-memhog"):
+        if not os.path.exists(os.path.join(BUILDDIR, "aarch64", need)):
+            print("SKIP: aarch64/%s not built" % need)
+            return 77
     cfg_dst, cfg_src = guest_cfg("bd", GUEST_MIB, extra="cma=0", ramdisk="/guest/blk.gz",
                                  disk="/root/d.img,raw,xvda,rw")
-    guest = build_guest_initramfs(modules=["xen-blkfront"])
+    guest = build_guest_initramfs(modules=["xen-blkfront"],
+                                  extra_files={"usr/bin/tern-memhog": HOG})
     initrd = build_initramfs("memory-balloond", xen_tools=True, guest=True,
                              extra_files={cfg_dst: cfg_src, "/guest/blk.gz": guest},
                              rc_local=START_RC)
@@ -83,8 +107,10 @@ def main():
         check(wait_xs(m, "/local/domain/%d/data/meminfo_total" % d) is not None,
               "the guest agent publishes its figures")
         # Linux drops a block device's page cache at its last close: a sleeper keeps it open.
-        guest_do(m, "sleep 100000 </dev/xvda & (dd if=/dev/xvda of=/dev/null bs=1M count=%d 2>/tmp/dd.err && echo "
-                 "cache-read-$((1+1)) || cat /tmp/dd.err) >/tmp/st &" % CACHE_MIB, wait_s=2)
+        # A counter shows the guest's processes keep running while its memory goes.
+        guest_do(m, "sleep 100000 </dev/xvda & (n=0; while :; do n=$((n+1)); echo tick-$n >/tmp/tick; "
+                 "sleep 0.5; done) & (dd if=/dev/xvda of=/dev/null bs=1M count=%d 2>/tmp/dd.err "
+                 "&& echo cache-read-$((1+1)) || cat /tmp/dd.err) >/tmp/st &" % CACHE_MIB, wait_s=2)
         read = wait_guest(m, "/tmp/st", r"cache-read-2|\n[^\n]*(error|no such)[^\n]*", 240)
         check(read == "cache-read-2", "the guest read %d MiB of its disk (%s)" % (CACHE_MIB, read))
         time.sleep(2)
@@ -95,14 +121,19 @@ def main():
         check(cached >= CACHE_MIB * 9 // 10, "its page cache holds them (%d MiB cached)" % cached,
               info + xs)
         start_kb, _ = dom_kb(m, d)
+        tick0 = wait_guest(m, "/tmp/tick", r"tick-\d+", 30)
 
-        # The daemon: 1 s ticks, defaults otherwise (headroom max(64 MiB, 25 %), floor 96 MiB).
-        m.run_ok("tern-balloond >/tmp/balloond.log 2>&1 & echo $! >/tmp/balloond.pid", timeout=30)
+        # The daemon: 1 s ticks and agent-driven ones, defaults otherwise (headroom max(64 MiB,
+        # 25 %), floor max(64 MiB, ceiling / 4) = 192 MiB).
+        # In subshells: jobs of the interactive shell would print "Terminated" into the
+        # harness's next command when killed.
+        m.run_ok("(tern-balloond >/tmp/balloond.log 2>&1 & echo $! >/tmp/balloond.pid); "
+                 + SAMPLER % d, timeout=30)
         t0 = time.monotonic()
         settled = None
         low_kb = start_kb
-        while time.monotonic() - t0 < 90:
-            time.sleep(2)
+        while time.monotonic() - t0 < 120:
+            time.sleep(1)
             act, tgt = dom_kb(m, d)
             if act is None or tgt is None:
                 continue
@@ -118,36 +149,38 @@ def main():
         print("FIGURE balloond_reclaim_s=%.1f reclaimed_mib=%d from_mib=%d to_mib=%d cache_mib=%d "
               "hypervisor=tern" % (settled, reclaimed, start_kb >> 10, low_kb >> 10, cached),
               flush=True)
-        check(reclaimed >= CACHE_MIB // 2, "%d MiB of idle page cache went back to the hypervisor"
-              % reclaimed)
-        out = guest_do(m, "echo ALIVE-$((6*7))", wait_s=3)
-        check("ALIVE-42" in out, "the guest's shell keeps answering", out)
+        check(reclaimed >= CACHE_MIB * 3 // 4, "%d MiB of idle page cache went back to the "
+              "hypervisor" % reclaimed)
+        tick1 = wait_guest(m, "/tmp/tick", r"tick-\d+", 30)
+        check(tick0 and tick1 and int(tick1[5:]) > int(tick0[5:]),
+              "the guest's processes kept running (counter %s -> %s)" % (tick0, tick1))
 
-        # Demand: FILL_MIB of a ramfs (the guest's / is a size-limited tmpfs), 4 MiB every
-        # 0.2 s, in the background of the guest's shell.
-        guest_do(m, "mkdir -p /fill; mount -t ramfs ramfs /fill; (i=0; while [ $i -lt %d ]; do dd if=/dev/zero of=/fill/$i "
-                 "bs=1M count=4 2>/dev/null; i=$((i+1)); sleep 0.2; done; echo fill-done-$(du -sm "
-                 "/fill | cut -f1)) >/tmp/fill.st &" % (FILL_MIB // 4), wait_s=2)
-        t1 = time.monotonic()
-        high_kb = 0
-        done = None
-        while done is None and time.monotonic() - t1 < 150:
-            act, _ = dom_kb(m, d)
-            high_kb = max(high_kb, act or 0)
-            out = guest_do(m, "cat /tmp/fill.st", wait_s=1)
-            hit = re.search(r"fill-done-\d+", out)
-            done = hit.group(0) if hit else None
-        check(done == "fill-done-%d" % FILL_MIB, "the guest's %d MiB fill completed (%s)"
-              % (FILL_MIB, done))
-        grown = time.monotonic() - t1
+        # Demand: a process allocates HOG_MIB, 8 MiB every 0.2 s.
+        hog_t = dom0_uptime(m)
+        guest_do(m, "tern-memhog %d 8 200 >/tmp/hog.st 2>&1 &" % HOG_MIB, wait_s=1)
+        done = wait_guest(m, "/tmp/hog.st", r"hog-done \d+ mib in [\d.]+ s|\n[^\n]*(error|"
+                          "fail|killed)[^\n]*", 150)
+        rows = samples(m)
+        rc, st = m.run("xenstore-ls /local/domain/0/tern-balloond/%d; cat /tmp/balloond.log; "
+                       "xenstore-ls /local/domain/%d/data" % (d, d), timeout=30)
+        print(st)
+        print("samples after the hog started (uptime MiB target-KiB):",
+              " ".join("%.1f:%d:%d" % r for r in rows if r[0] >= hog_t - 1))
+        check(done is not None and done.startswith("hog-done %d " % HOG_MIB),
+              "the guest's process got its %d MiB (%s)" % (HOG_MIB, done))
         out = guest_do(m, "echo oom-$(dmesg | grep -ciE \"out of memory|oom-kill\")-x", wait_s=2)
         check(re.search(r"oom-0-x", out) is not None, "no OOM kill in the guest", out)
-        check(high_kb - low_kb >= FILL_MIB * 1024 * 9 // 10,
-              "the daemon grew the guest ahead of its demand (%d -> %d MiB)"
-              % (low_kb >> 10, high_kb >> 10))
-        print("FIGURE balloond_grow_s=%.1f grown_mib=%d peak_mib=%d fill_mib=%d hypervisor=tern"
-              % (grown, (high_kb - low_kb) >> 10, high_kb >> 10, FILL_MIB), flush=True)
-        m.run_ok("kill $(cat /tmp/balloond.pid)", timeout=30)
+        after = [r for r in rows if r[0] >= hog_t]
+        peak = max([r[1] for r in after] or [0])
+        grown = peak - (low_kb >> 10)
+        check(grown >= HOG_MIB * 9 // 10, "the daemon grew the guest with its demand (%d -> %d "
+              "MiB)" % (low_kb >> 10, peak))
+        need = (low_kb >> 10) + HOG_MIB * 9 // 10
+        reach = next((r[0] - hog_t for r in after if r[1] >= need), None)
+        print("FIGURE balloond_grow_s=%.1f grown_mib=%d peak_mib=%d hog_mib=%d hog=\"%s\" "
+              "hypervisor=tern" % (reach if reach is not None else -1, grown, peak, HOG_MIB,
+                                   done), flush=True)
+        m.run_ok("kill $(cat /tmp/balloond.pid) $(cat /tmp/sampler.pid)", timeout=30)
         m.run_ok("tern destroy bd", timeout=120)
         m.poweroff()
     return 0

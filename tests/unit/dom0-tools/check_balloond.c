@@ -56,6 +56,9 @@ START_TEST(test_short_guest_grows_ahead)
     bd_policy(&p, &g, 1, 1024 * MIB);
     /* headroom 25 % = 70, doubled; + the 10 MiB the kernel keeps outside MemTotal */
     ck_assert_uint_eq(g.want_kb, (10 + 280 + 140) * MIB);
+    g = guest(1, 768, 400, 280, 40); /* 40 MiB available: above half the headroom (35) */
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.want_kb, (80 + 280 + 70) * MIB);
     ck_assert_uint_eq(g.new_target_kb, 430 * MIB);
     ck_assert(!g.squeezed);
     g = guest(1, 400, 300, 280, 10); /* the ceiling bounds it */
@@ -121,6 +124,58 @@ START_TEST(test_hysteresis)
 }
 END_TEST
 
+START_TEST(test_demand_rate)
+{
+    struct bd_trend t = {0};
+    struct bd_params p;
+    struct bd_guest g = guest(1, 768, 200, 100, 80);
+
+    ck_assert_uint_eq(bd_demand_rate(&t, 100 * MIB, 1000), 0);
+    ck_assert_uint_eq(bd_demand_rate(&t, 110 * MIB, 1500), 20 * MIB); /* 10 MiB in 0.5 s */
+    ck_assert_uint_eq(bd_demand_rate(&t, 110 * MIB, 1700), 20 * MIB); /* quiet < 1 s: kept */
+    ck_assert_uint_eq(bd_demand_rate(&t, 110 * MIB, 2500), 10 * MIB); /* a quiet second */
+    ck_assert_uint_eq(bd_demand_rate(&t, 110 * MIB, 4500), 10 * MIB / 4);
+    ck_assert_uint_eq(bd_demand_rate(&t, 90 * MIB, 6500), 10 * MIB / 16); /* freed: decays */
+    /* The headroom covers lookahead_s (4 s) of the demand: 30 MiB/s -> 120 MiB (only the
+     * base headroom is doubled when MemAvailable is below it). */
+    bd_params_default(&p);
+    ck_assert_uint_eq(bd_headroom_kb(&p, 100 * MIB, 0), 64 * MIB);
+    ck_assert_uint_eq(bd_headroom_kb(&p, 100 * MIB, 30 * MIB), 120 * MIB);
+    g.demand_kb_s = 30 * MIB;
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.want_kb, (20 + 100 + 120) * MIB);
+    ck_assert_uint_eq(g.new_target_kb, 240 * MIB);
+    /* Grow fast, shrink when quiet: a guest wanting less keeps its target while its demand
+     * grows, and gets the lower one once the demand is quiet. */
+    g = guest(1, 768, 400, 100, 280);
+    g.demand_kb_s = BD_QUIET_KB_S;
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.new_target_kb, 400 * MIB);
+    g.demand_kb_s = BD_QUIET_KB_S - 1;
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.new_target_kb, 192 * MIB); /* 20 + 100 + 64 = 184, floor 192 */
+}
+END_TEST
+
+START_TEST(test_silent_short_grows)
+{
+    struct bd_params p;
+    struct bd_guest g = guest(1, 384, 120, 80, 2); /* stale figures of a starved guest */
+
+    bd_params_default(&p);
+    g.silent_short = true;
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.new_target_kb, (120 + 64) * MIB); /* one headroom per tick */
+    g.target_kb = 300 * MIB; /* already growing past that: left as is */
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.new_target_kb, 300 * MIB);
+    g = guest(1, 150, 120, 80, 2); /* bounded by the ceiling */
+    g.silent_short = true;
+    bd_policy(&p, &g, 1, 1024 * MIB);
+    ck_assert_uint_eq(g.new_target_kb, 150 * MIB);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("balloond-policy");
@@ -134,6 +189,8 @@ int main(void)
     tcase_add_test(tc, test_unmanaged_left_alone);
     tcase_add_test(tc, test_pressure_fair_share);
     tcase_add_test(tc, test_hysteresis);
+    tcase_add_test(tc, test_demand_rate);
+    tcase_add_test(tc, test_silent_short_grows);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -61,6 +61,18 @@ START_TEST(test_parse_needs_available)
 }
 END_TEST
 
+START_TEST(test_publish_due)
+{
+    /* Regular publication every interval; between, only when MemAvailable moved enough. */
+    ck_assert_int_eq(agent_publish_due(100000, 100000, 999, 1000), 0);
+    ck_assert_int_eq(agent_publish_due(100000, 100000, 1000, 1000), 1);
+    ck_assert_int_eq(agent_publish_due(100000, 100000 - AGENT_NUDGE_KB + 1, 200, 1000), 0);
+    ck_assert_int_eq(agent_publish_due(100000, 100000 - AGENT_NUDGE_KB, 200, 1000), 1);
+    ck_assert_int_eq(agent_publish_due(100000, 100000 + AGENT_NUDGE_KB, 200, 1000), 1);
+    ck_assert_int_eq(agent_publish_due(0, AGENT_NUDGE_KB - 1, 0, 1000), 0);
+}
+END_TEST
+
 START_TEST(test_write_msg)
 {
     char buf[128];
@@ -122,6 +134,7 @@ int main(void)
 
     tcase_add_test(tc, test_parse_and_keys);
     tcase_add_test(tc, test_parse_needs_available);
+    tcase_add_test(tc, test_publish_due);
     tcase_add_test(tc, test_write_msg);
     tcase_add_test(tc, test_write_exchange);
     suite_add_tcase(s, tc);
