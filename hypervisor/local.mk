@@ -100,3 +100,6 @@ tests_unit_hypervisor_test_vgic_v2_CPPFLAGS = -I$(srcdir)/hypervisor/arch/arm64 
 	-I$(srcdir)/hypervisor/arch/arm64/include $(HV_COMMON_CPPFLAGS)
 tests_unit_hypervisor_test_vgic_v2_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_hypervisor_test_vgic_v2_LDADD = $(CHECK_LIBS)
+# GICv2 board (gic-version=2): dom0, a domU and the conformance suite in one boot.
+TESTS += tests/system/gicv2-tern.py
+EXTRA_DIST += tests/system/gicv2-tern.py
