@@ -24,16 +24,21 @@ HV_ARCH_SRCS = \
 	hypervisor/arch/arm64/vsysreg.c \
 	hypervisor/arch/arm64/mmio.c \
 	hypervisor/arch/arm64/irq.c \
+	hypervisor/arch/arm64/vgic.c \
 	hypervisor/arch/arm64/vgic-v3.c \
+	hypervisor/arch/arm64/vgic-v2.c \
+	hypervisor/arch/arm64/vgic-v2-dist.c \
 	hypervisor/arch/arm64/psci.c \
 	hypervisor/arch/arm64/vpsci.c \
 	hypervisor/drivers/char/pl011.c \
 	hypervisor/drivers/irqchip/gic-v3.c \
+	hypervisor/drivers/irqchip/gic-v2.c \
 	hypervisor/lib/string.c \
 	hypervisor/lib/vsnprintf.c \
 	hypervisor/lib/console.c
 HVIMG_HDRS = $(wildcard $(srcdir)/hypervisor/include/hv/*.h) \
-	$(wildcard $(srcdir)/hypervisor/arch/arm64/include/asm/*.h)
+	$(wildcard $(srcdir)/hypervisor/arch/arm64/include/asm/*.h) \
+	$(wildcard $(srcdir)/hypervisor/arch/arm64/*.h)
 
 # Freestanding EL2 code: no FP/SIMD (only fpsimd.S touches them, to switch vCPUs), no
 # unaligned accesses (early code runs with the MMU off), no libgcc atomics helpers.
@@ -85,3 +90,17 @@ EXTRA_DIST += tests/guest/expected/tern-xsm-dummy.txt
 # run-time weight change, cap, pinning (about 4 min of QEMU).
 TESTS += tests/system/sched-credit.py
 EXTRA_DIST += tests/system/sched-credit.py
+
+# GICv2 distributor register emulation, compiled on the host (Check).
+check_PROGRAMS += tests/unit/hypervisor/test_vgic_v2
+TESTS += tests/unit/hypervisor/test_vgic_v2
+tests_unit_hypervisor_test_vgic_v2_SOURCES = tests/unit/hypervisor/test_vgic_v2.c \
+	hypervisor/arch/arm64/vgic-v2-dist.c hypervisor/arch/arm64/vgic-v2-dist.h \
+	hypervisor/arch/arm64/include/asm/vgic-state.h
+tests_unit_hypervisor_test_vgic_v2_CPPFLAGS = -I$(srcdir)/hypervisor/arch/arm64 \
+	-I$(srcdir)/hypervisor/arch/arm64/include $(HV_COMMON_CPPFLAGS)
+tests_unit_hypervisor_test_vgic_v2_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_hypervisor_test_vgic_v2_LDADD = $(CHECK_LIBS)
+# GICv2 board (gic-version=2): dom0, a domU and the conformance suite in one boot.
+TESTS += tests/system/gicv2-tern.py
+EXTRA_DIST += tests/system/gicv2-tern.py

@@ -5,3 +5,8 @@ uint32_t tern_arch_clock_frequency(const struct xen_domctl_createdomain *create)
 {
     return create->arch.clock_frequency;
 }
+
+unsigned int tern_arch_gic_version(const struct xen_domctl_createdomain *create)
+{
+    return create->arch.gic_version;
+}

@@ -5,3 +5,8 @@ uint32_t tern_arch_clock_frequency(const struct xen_domctl_createdomain *create)
 {
     return 0;
 }
+
+unsigned int tern_arch_gic_version(const struct xen_domctl_createdomain *create)
+{
+    return 0;
+}

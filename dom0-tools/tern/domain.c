@@ -610,6 +610,7 @@ int tern_domain_create(struct tern_ctx *ctx, const struct tern_config *cfg, bool
         .store_port = (uint32_t)store_port,
         .console_port = (uint32_t)console_port,
         .clock_frequency = tern_arch_clock_frequency(&create),
+        .gic_version = tern_arch_gic_version(&create),
     };
     rc = tern_guest_build(ctx->xch, &bc, &res, berr, sizeof(berr));
     pthread_join(worker, NULL);

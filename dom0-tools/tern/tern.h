@@ -62,6 +62,8 @@ int tern_domain_destroy(struct tern_ctx *ctx, uint32_t domid, int timeout_ms, ch
 
 /* The timer frequency Xen reported in createdomain's arch output (arch_*.c), 0 if none. */
 uint32_t tern_arch_clock_frequency(const struct xen_domctl_createdomain *create);
+/* The GIC version createdomain chose (XEN_DOMCTL_CONFIG_GIC_*), 0 if none. */
+unsigned int tern_arch_gic_version(const struct xen_domctl_createdomain *create);
 
 /* Commands (cmd_*.c): argc/argv start at the command name; return the exit status. */
 typedef int tern_cmd_fn(struct tern_ctx *ctx, int argc, char **argv);

@@ -202,7 +202,7 @@ class Machine:
 
     def __init__(self, hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=None, disk=None,
                  timeout=600, log=None, hv_args=None, dom0_args="", icount=False,
-                 harness_console=True, extra_qemu=(), hv_image=None, net_port=None):
+                 harness_console=True, extra_qemu=(), hv_image=None, net_port=None, gic=None):
         self.hv = hv
         self.smp, self.mem, self.dom0_mem = smp, mem, dom0_mem
         self.initrd = initrd
@@ -215,6 +215,10 @@ class Machine:
         self.extra_qemu = list(extra_qemu)
         self.hv_image = hv_image
         self.net_port = net_port  # host TCP port forwarded to dom0's port 80 (virtio-net)
+        # QEMU's GIC: 3 or 2 (TERN_GIC in the environment runs a whole suite on either)
+        self.gic = int(gic or os.environ.get("TERN_GIC") or 3)
+        if self.gic not in (2, 3):
+            raise HarnessError("gic=%r: QEMU virt has gic-version 2 or 3" % self.gic)
         os.makedirs(OUT, exist_ok=True)
         self.log_path = log or os.path.join(OUT, "console-%s-%d.log" % (hv, os.getpid()))
         self.proc = None
@@ -242,7 +246,7 @@ class Machine:
 
     def qemu_cmd(self):
         kernel = os.path.join(CACHE, "boot", "vmlinuz")
-        machine = "virt,gic-version=3" + (",virtualization=on" if self.hv != "bare" else "")
+        machine = "virt,gic-version=%d" % self.gic + (",virtualization=on" if self.hv != "bare" else "")
         cmd = ["qemu-system-aarch64", "-M", machine, "-accel", "tcg", "-cpu", "cortex-a57",
                "-smp", str(self.smp), "-nographic", "-nic", "none", "-no-reboot"]
         if self.harness_console:

@@ -63,6 +63,7 @@ struct tern_dt_params {
     const char *bootargs; /* may be NULL */
     uint32_t clock_frequency;
     unsigned int xen_major, xen_minor;
+    unsigned int gic_version; /* XEN_DOMCTL_CONFIG_GIC_V2: a GICv2 node; else GICv3 */
 };
 /* Writes the guest DTB into buf (bufsize bytes). Returns its size or -errno. */
 int tern_dtb_build(void *buf, size_t bufsize, const struct tern_dt_params *p);
@@ -111,6 +112,7 @@ struct tern_build_config {
     uint32_t store_domid, console_domid;
     uint32_t store_port, console_port; /* unbound ports in the new domain */
     uint32_t clock_frequency;          /* from createdomain's arch config */
+    unsigned int gic_version;          /* idem (XEN_DOMCTL_CONFIG_GIC_*) */
 };
 struct tern_build_result {
     uint64_t store_gfn, console_gfn;

@@ -227,6 +227,7 @@ int tern_guest_build(xc_interface *xch, const struct tern_build_config *cfg,
                                   .layout = &layout,
                                   .bootargs = cfg->cmdline,
                                   .clock_frequency = cfg->clock_frequency,
+                                  .gic_version = cfg->gic_version,
                                   .xen_major = ver > 0 ? (unsigned)ver >> 16 : 4,
                                   .xen_minor = ver > 0 ? (unsigned)ver & 0xffff : 17};
     /* Page aligned: one grant copy operation per page. */

@@ -1,5 +1,6 @@
-/* The domU device tree, as libxl_arm.c makes it for a GICv3 guest (xen-arm-abi.md 5.5):
- * cpus, psci, memory, GICv3, timer, hypervisor node, chosen bootargs + initrd. */
+/* The domU device tree, as libxl_arm.c makes it (xen-arm-abi.md 5.5): cpus, psci, memory,
+ * the GIC createdomain reported (GICv3, or GICv2 on a GICv2 host), timer, hypervisor node,
+ * chosen bootargs + initrd. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -111,6 +112,24 @@ static int make_gicv3(void *fdt)
     return fdt_end_node(fdt);
 }
 
+/* GICv2 (libxl's make_gicv2_node): distributor and CPU interface of Xen's guest layout. */
+static int make_gicv2(void *fdt)
+{
+    uint64_t reg[4] = {GUEST_GICD_BASE, GUEST_GICD_SIZE, GUEST_GICC_BASE, GUEST_GICC_SIZE};
+    char name[48];
+
+    snprintf(name, sizeof(name), "interrupt-controller@%llx", (unsigned long long)GUEST_GICD_BASE);
+    FDT(fdt_begin_node(fdt, name));
+    FDT(fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic"));
+    FDT(fdt_property_cell(fdt, "#interrupt-cells", 3));
+    FDT(fdt_property_cell(fdt, "#address-cells", 0));
+    FDT(fdt_property(fdt, "interrupt-controller", NULL, 0));
+    FDT(prop_regs(fdt, "reg", reg, 4));
+    FDT(fdt_property_cell(fdt, "linux,phandle", GUEST_PHANDLE_GIC));
+    FDT(fdt_property_cell(fdt, "phandle", GUEST_PHANDLE_GIC));
+    return fdt_end_node(fdt);
+}
+
 static int make_timer(void *fdt, uint32_t clock_frequency)
 {
     static const unsigned int ppis[3] = {GUEST_TIMER_PHYS_S_PPI, GUEST_TIMER_PHYS_NS_PPI,
@@ -175,7 +194,8 @@ int tern_dtb_build(void *buf, size_t bufsize, const struct tern_dt_params *p)
     FDT(fdt_property_cell(buf, "#address-cells", GUEST_ROOT_ADDRESS_CELLS));
     FDT(fdt_property_cell(buf, "#size-cells", GUEST_ROOT_SIZE_CELLS));
     if ((rc = make_chosen(buf, p)) || (rc = make_cpus(buf, p->nr_vcpus)) || (rc = make_psci(buf)) ||
-        (rc = make_memory(buf, p->layout)) || (rc = make_gicv3(buf)) ||
+        (rc = make_memory(buf, p->layout)) ||
+        (rc = p->gic_version == XEN_DOMCTL_CONFIG_GIC_V2 ? make_gicv2(buf) : make_gicv3(buf)) ||
         (rc = make_timer(buf, p->clock_frequency)) || (rc = make_hypervisor(buf, p)))
         return rc < 0 && rc > -FDT_ERR_MAX ? rc : (rc == -FDT_ERR_NOSPACE ? -ENOSPC : -EINVAL);
     FDT(fdt_end_node(buf));

@@ -2,7 +2,7 @@
 /*
  * Saving and restoring a vCPU's state when its pCPU switches to another vCPU: general
  * registers (the trap frame), EL1/EL0 system registers, FP/SIMD, the EL1 virtual timer,
- * the GICv3 virtual CPU interface (list registers, VMCR, active priorities), and the EL2
+ * the GIC's virtual CPU interface (list registers, VMCR, active priorities), and the EL2
  * controls that are per domain (stage-2, VMID, CNTVOFF) or per vCPU (VMPIDR).
  *
  * The virtual timer's PPI is the one physical interrupt a vCPU may leave active on a
@@ -20,12 +20,6 @@
 #include <asm/p2m.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
-
-#define ICH_AP0R0_EL2 S3_4_C12_C8_0
-#define ICH_AP1R0_EL2 S3_4_C12_C9_0
-#define LR_STATE_MASK (3UL << 62)
-#define LR_HW         (1UL << 61)
-#define LR_PINTID     (0x3ffUL << 32)
 
 void fpsimd_save(uint64_t *fp);
 void fpsimd_restore(const uint64_t *fp);
@@ -99,9 +93,7 @@ void vcpu_context_save(struct vcpu *v, const struct cpu_user_regs *regs)
     isb();
 
     /* Virtual CPU interface. */
-    c->vmcr = READ_SYSREG(ICH_VMCR_EL2);
-    c->ap0r0 = READ_SYSREG(ICH_AP0R0_EL2);
-    c->ap1r0 = READ_SYSREG(ICH_AP1R0_EL2);
+    gic_hw->save_vif(c);
     for (unsigned int i = 0; i < 4; i++) {
         uint64_t lr = i < nlr ? gic_read_lr(i) : 0;
 
@@ -115,8 +107,7 @@ void vcpu_context_save(struct vcpu *v, const struct cpu_user_regs *regs)
             gic_write_lr(i, 0);
     }
     vgic_vcpu_unlink_timer(v); /* a timer PPI injected but not yet listed */
-    WRITE_SYSREG(ICH_HCR_EL2, 1);
-    isb();
+    gic_write_hcr(GIC_HCR_EN);
 }
 
 void vcpu_context_restore(struct vcpu *v, struct cpu_user_regs *regs)
@@ -150,9 +141,7 @@ void vcpu_context_restore(struct vcpu *v, struct cpu_user_regs *regs)
     WRITE_SYSREG(csselr_el1, c->csselr);
     WRITE_SYSREG(mdscr_el1, c->mdscr);
     fpsimd_restore(c->fp);
-    WRITE_SYSREG(ICH_VMCR_EL2, c->vmcr);
-    WRITE_SYSREG(ICH_AP0R0_EL2, c->ap0r0);
-    WRITE_SYSREG(ICH_AP1R0_EL2, c->ap1r0);
+    gic_hw->restore_vif(c);
     for (unsigned int i = 0; i < nlr; i++)
         gic_write_lr(i, c->lr[i]);
     WRITE_SYSREG(cntv_cval_el0, c->cntv_cval);

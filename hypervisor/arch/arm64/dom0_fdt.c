@@ -10,6 +10,7 @@
 #include <libfdt.h>
 
 #include <hv/lib.h>
+#include <asm/gic.h>
 #include <asm/p2m.h>
 #include <asm/setup.h>
 #include <hv/arch_hooks.h>
@@ -22,9 +23,9 @@
     } while (0)
 
 static const char *const removed_compatibles[] = {
-    "arm,psci",        "arm,psci-0.2",          "arm,psci-1.0",
-    "arm,armv8-pmuv3", "arm,armv7-pmu",         "arm,cortex-a15-pmu",
-    "arm,gic-v3-its",  "pci-host-ecam-generic", "multiboot,module",
+    "arm,psci",         "arm,psci-0.2",       "arm,psci-1.0",   "arm,armv8-pmuv3",
+    "arm,armv7-pmu",    "arm,cortex-a15-pmu", "arm,gic-v3-its", "pci-host-ecam-generic",
+    "multiboot,module", "arm,gic-v2m-frame",
 };
 
 static void delete_by_compatible(void *fdt, const char *compat)
@@ -46,6 +47,14 @@ static void delete_path(void *fdt, const char *path)
 static void set_u64_pair(void *fdt, int node, const char *name, uint64_t a, uint64_t b)
 {
     fdt64_t v[2] = {cpu_to_fdt64(a), cpu_to_fdt64(b)};
+
+    CHECK(fdt_setprop(fdt, node, name, v, sizeof(v)));
+}
+
+static void set_u64_quad(void *fdt, int node, const char *name, uint64_t a, uint64_t b, uint64_t c,
+                         uint64_t d)
+{
+    fdt64_t v[4] = {cpu_to_fdt64(a), cpu_to_fdt64(b), cpu_to_fdt64(c), cpu_to_fdt64(d)};
 
     CHECK(fdt_setprop(fdt, node, name, v, sizeof(v)));
 }
@@ -146,14 +155,30 @@ static void fix_timer(void *fdt)
     CHECK(fdt_setprop(fdt, node, "interrupts", irqs, sizeof(irqs)));
 }
 
+/* The host GIC node, whichever variant setup.c found (its first compatible match). */
+static int find_gic(const void *fdt)
+{
+    static const char *const compat[] = {"arm,gic-v3", "arm,gic-400", "arm,cortex-a15-gic"};
+    int node = -1;
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(compat) && node < 0; i++)
+        node = fdt_node_offset_by_compatible(fdt, -1, compat[i]);
+    return node;
+}
+
+/* The GIC keeps the host's addresses (dom0's vGIC emulates the host's layout, as Xen's
+ * does); its maintenance interrupt is ours.  A GICv2 node loses its GICH and GICV frames:
+ * dom0's GICC (8 KiB) is the hardware's virtual CPU interface. */
 static uint32_t fix_gic(void *fdt)
 {
-    int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+    int node = find_gic(fdt);
     uint32_t phandle;
 
     if (node < 0)
-        panic("host DT has no arm,gic-v3 node");
-    fdt_delprop(fdt, node, "interrupts"); /* the maintenance interrupt is ours */
+        panic("host DT has no GIC node");
+    fdt_delprop(fdt, node, "interrupts");
+    if (host_gic.version == 2)
+        set_u64_quad(fdt, node, "reg", host_gic.dist, 0x1000, host_gic.cpu, 0x2000);
     phandle = fdt_get_phandle(fdt, node);
     if (!phandle)
         panic("host DT GIC node has no phandle");
@@ -193,7 +218,8 @@ void dom0_build_fdt(void *buf, size_t buf_size, const struct dom0_dt_params *p)
 }
 
 /* Devices of dom0's DT: every top-level node with a reg, except memory, the GIC
- * (emulated) and /hypervisor (the grant-table region is not MMIO). */
+ * (emulated, its CPU interface mapped by vgic-v2.c) and /hypervisor (the grant-table
+ * region is not MMIO). */
 void dom0_map_devices(struct domain *d, const void *fdt)
 {
     int node;
@@ -206,7 +232,7 @@ void dom0_map_devices(struct domain *d, const void *fdt)
         int len;
 
         if ((type && !strcmp(type, "memory")) || !strncmp(name, "hypervisor", 10) ||
-            !fdt_node_check_compatible(fdt, node, "arm,gic-v3"))
+            node == find_gic(fdt))
             continue;
         reg = fdt_getprop(fdt, node, "reg", &len);
         for (int i = 0; reg && i + 16 <= len; i += 16) {

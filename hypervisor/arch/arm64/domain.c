@@ -16,14 +16,6 @@
 #include <xen/arch-arm.h>
 #include <xen/domctl.h>
 
-/* Host GIC layout, for the hardware domain's vGIC (set by setup.c). */
-paddr_t host_gicd, host_gicr;
-uint64_t host_gicr_size;
-unsigned int host_nr_irqs;
-
-/* domU interrupts: SGIs, PPIs and the SPIs of Xen's guest layout (vpl011, virtio). */
-#define GUEST_NR_IRQS 64
-
 /* 8-bit VMIDs (VTCR_EL2.VS = 0): one per live domain, 0 unused. */
 #define NR_VMIDS 256
 static uint64_t vmid_used[NR_VMIDS / 64] = {1};
@@ -69,10 +61,7 @@ int arch_domain_create(struct domain *d)
     }
     d->arch.cntvoff = READ_SYSREG(cntpct_el0);
     d->arch.evtchn_ppi = GUEST_EVTCHN_PPI;
-    rc = hwdom ? vgic_domain_init(d, host_gicd, host_gicr, host_gicr_size, host_nr_irqs, true)
-               : vgic_domain_init(d, GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICR0_BASE,
-                                  GUEST_GICV3_GICR0_SIZE, GUEST_NR_IRQS, false);
-    if (rc) {
+    if ((rc = vgic_domain_init(d, hwdom))) {
         p2m_destroy(d);
         vmid_free(d->arch.vmid);
         return -EINVAL;
@@ -80,18 +69,19 @@ int arch_domain_create(struct domain *d)
     /* What HVMOP_get_param(CALLBACK_IRQ) reports: the PPI of the DT's hypervisor node. */
     domain_set_callback_ppi(d, d->arch.evtchn_ppi);
     if (d->create_config) {
-        /* XEN_DOMCTL_createdomain's arch part: GICv3 (native) only, no more SPIs than
-         * the guest layout has, no TEE; report the GIC we chose, as Xen does. */
+        /* XEN_DOMCTL_createdomain's arch part: the host's GIC version (native) only, no
+         * more SPIs than the guest layout has, no TEE; report the GIC we chose, as Xen
+         * does. */
         struct xen_arch_domainconfig *a = &d->create_config->arch;
 
         if ((a->gic_version != XEN_DOMCTL_CONFIG_GIC_NATIVE &&
-             a->gic_version != XEN_DOMCTL_CONFIG_GIC_V3) ||
-            a->nr_spis > GUEST_NR_IRQS - 32 || a->tee_type != XEN_DOMCTL_CONFIG_TEE_NONE) {
+             a->gic_version != vgic_impl->xen_gic_version) ||
+            a->nr_spis > VGIC_GUEST_NR_IRQS - 32 || a->tee_type != XEN_DOMCTL_CONFIG_TEE_NONE) {
             p2m_destroy(d);
             vmid_free(d->arch.vmid);
             return -EINVAL;
         }
-        a->gic_version = XEN_DOMCTL_CONFIG_GIC_V3;
+        a->gic_version = vgic_impl->xen_gic_version;
     }
     return 0;
 }

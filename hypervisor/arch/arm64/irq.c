@@ -56,7 +56,7 @@ static void handle_one(unsigned int intid)
     if (intid == HYP_TIMER_PPI)
         hyp_timer_interrupt();         /* vcpu.c: slice end or a descheduled vCPU's timer */
     else if (intid == MAINTENANCE_PPI) /* underflow: refilled on the way back to the guest */
-        WRITE_SYSREG(ICH_HCR_EL2, READ_SYSREG(ICH_HCR_EL2) & ~(1UL << 1));
+        gic_write_hcr(gic_read_hcr() & ~GIC_HCR_UIE);
     else if (intid == uart_irq)
         console_rx_poll();
     gic_eoi(intid);

@@ -21,6 +21,8 @@
 #include <asm/vgic.h>
 
 struct boot_info boot;
+struct host_gic host_gic;
+const struct gic_ops *gic_hw;
 static const struct uart_driver *uart;
 extern char secondary_entry[];
 
@@ -239,15 +241,45 @@ static void find_modules(const void *fdt)
            boot.kernel.size, boot.initrd.start, boot.initrd.size);
 }
 
+/* The host GIC: its device-tree binding names the variant and its register frames
+ * (bindings/interrupt-controller/arm,gic.yaml, arm,gic-v3.yaml). */
+static const struct {
+    const char *compatible;
+    const struct gic_ops *ops;
+    const struct vgic_ops *vops;
+    unsigned int version;
+} gic_variants[] = {
+    {"arm,gic-v3", &gicv3_ops, &vgic_v3_ops, 3},
+    {"arm,gic-400", &gicv2_ops, &vgic_v2_ops, 2},
+    {"arm,cortex-a15-gic", &gicv2_ops, &vgic_v2_ops, 2},
+};
+
 static void setup_gic(const void *fdt)
 {
-    int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+    uint64_t size;
+    int node = -1;
+    unsigned int i;
 
-    if (node < 0 || !fdt_get_reg(fdt, node, 0, &host_gicd, &(uint64_t){0}) ||
-        !fdt_get_reg(fdt, node, 1, &host_gicr, &host_gicr_size))
-        panic("no GICv3 in the host device tree (QEMU: -M virt,gic-version=3)");
-    gic_init(host_gicd, host_gicr, host_gicr_size);
-    host_nr_irqs = ROUNDUP(gic_nr_irqs(), 32);
+    for (i = 0; i < ARRAY_SIZE(gic_variants); i++)
+        if ((node = fdt_node_offset_by_compatible(fdt, -1, gic_variants[i].compatible)) >= 0)
+            break;
+    if (node < 0)
+        panic("no GIC in the host device tree (QEMU: -M virt,gic-version=3 or 2)");
+    host_gic.version = gic_variants[i].version;
+    if (!fdt_get_reg(fdt, node, 0, &host_gic.dist, &size))
+        panic("host GIC node has no distributor in its reg");
+    if (host_gic.version == 3 && !fdt_get_reg(fdt, node, 1, &host_gic.rdist, &host_gic.rdist_size))
+        panic("host GICv3 node has no redistributor region in its reg");
+    if (host_gic.version == 2 && (!fdt_get_reg(fdt, node, 1, &host_gic.cpu, &size) ||
+                                  !fdt_get_reg(fdt, node, 2, &host_gic.hyp, &size) ||
+                                  !fdt_get_reg(fdt, node, 3, &host_gic.vcpu, &size)))
+        panic("host GICv2 node lacks GICC/GICH/GICV frames: no virtualisation extensions "
+              "(QEMU: -M virt,gic-version=2,virtualization=on)");
+    gic_hw = gic_variants[i].ops;
+    vgic_impl = gic_variants[i].vops;
+    gic_hw->init();
+    printk("%s: distributor at %lx, %u interrupts\n", gic_hw->name, host_gic.dist,
+           host_gic.nr_irqs);
 }
 
 static void percpu_irqs_init(void)

@@ -79,8 +79,8 @@ void trap_sysreg(struct cpu_user_regs *regs, uint64_t esr)
     unsigned int crm = ISS_CRM(esr), op2 = ISS_OP2(esr), rt = ISS_RT(esr);
     struct vcpu *v = current_vcpu();
 
-    if (op0 == 3 && op1 == 0 && crn == 12 && crm == 11 && op2 == 5 && !ISS_READ(esr)) {
-        vgic_send_sgi(v, get_reg(regs, rt)); /* ICC_SGI1R_EL1 */
+    if (op0 == 3 && op1 == 0 && crn == 12 && crm == 11 && op2 == 5 && !ISS_READ(esr) &&
+        vgic_send_sgi(v, get_reg(regs, rt))) { /* ICC_SGI1R_EL1 (GICv3 only) */
         regs->pc += 4;
         return;
     }

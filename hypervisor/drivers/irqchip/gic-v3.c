@@ -8,6 +8,7 @@
  */
 #include <hv/lib.h>
 #include <asm/config.h>
+#include <asm/domain.h>
 #include <asm/gic.h>
 #include <asm/percpu.h>
 #include <asm/sysregs.h>
@@ -32,7 +33,9 @@
 #define WAKER_PS   (1u << 1)
 #define WAKER_CA   (1u << 2)
 
-#define PRIO_DEFAULT 0xa0
+#define PRIO_DEFAULT  0xa0
+#define ICH_AP0R0_EL2 S3_4_C12_C8_0
+#define ICH_AP1R0_EL2 S3_4_C12_C9_0
 
 static uintptr_t gicd, gicr_region;
 static uint64_t gicr_size;
@@ -57,20 +60,23 @@ static inline void wr64(uintptr_t a, uint64_t v)
     *(volatile uint64_t *)a = v;
 }
 
+static void v3_write_lr(unsigned int n, uint64_t v);
+
 static void wait_rwp(void)
 {
     while (rd32(gicd + GICD_CTLR) & CTLR_RWP)
         ;
 }
 
-void gic_init(paddr_t dist, paddr_t rdist, uint64_t rdist_size)
+static void v3_init(void)
 {
     uint64_t me = READ_SYSREG(mpidr_el1);
 
-    gicd = dist;
-    gicr_region = rdist;
-    gicr_size = rdist_size;
+    gicd = host_gic.dist;
+    gicr_region = host_gic.rdist;
+    gicr_size = host_gic.rdist_size;
     nr_irqs = MIN(32 * ((rd32(gicd + GICD_TYPER) & 0x1f) + 1), 1020u);
+    host_gic.nr_irqs = ROUNDUP(nr_irqs, 32);
 
     wr32(gicd + GICD_CTLR, 0);
     wait_rwp();
@@ -89,11 +95,6 @@ void gic_init(paddr_t dist, paddr_t rdist, uint64_t rdist_size)
     wait_rwp();
 }
 
-unsigned int gic_nr_irqs(void)
-{
-    return nr_irqs;
-}
-
 static uintptr_t find_rdist(uint64_t mpidr)
 {
     uint64_t aff = mpidr_to_aff32(mpidr);
@@ -108,7 +109,7 @@ static uintptr_t find_rdist(uint64_t mpidr)
     panic("GICv3: no redistributor for MPIDR %lx", mpidr);
 }
 
-void gic_cpu_init(void)
+static void v3_cpu_init(void)
 {
     unsigned int cpu = smp_processor_id();
     uintptr_t r = find_rdist(READ_SYSREG(mpidr_el1));
@@ -132,20 +133,20 @@ void gic_cpu_init(void)
     isb();
     nr_lrs = MIN((unsigned int)(READ_SYSREG(ICH_VTR_EL2) & 0x1f) + 1, 4u);
     for (unsigned int i = 0; i < nr_lrs; i++)
-        gic_write_lr(i, 0);
+        v3_write_lr(i, 0);
     WRITE_SYSREG(ICH_VMCR_EL2, 0);
     WRITE_SYSREG(ICH_HCR_EL2, 1); /* En */
     isb();
 }
 
-void gic_ppi_enable(unsigned int intid)
+static void v3_ppi_enable(unsigned int intid)
 {
     unsigned int cpu = smp_processor_id();
 
     wr32(gicr_of_cpu[cpu] + GICR_SGI + GICD_ISENABLER, 1u << intid);
 }
 
-unsigned int gic_ack(void)
+static unsigned int v3_ack(void)
 {
     unsigned int intid = READ_SYSREG(ICC_IAR1_EL1) & 0xffffff;
 
@@ -153,19 +154,19 @@ unsigned int gic_ack(void)
     return intid;
 }
 
-void gic_eoi(unsigned int intid)
+static void v3_eoi(unsigned int intid)
 {
     WRITE_SYSREG(ICC_EOIR1_EL1, intid);
     isb();
 }
 
-void gic_deactivate(unsigned int intid)
+static void v3_deactivate(unsigned int intid)
 {
     WRITE_SYSREG(ICC_DIR_EL1, intid);
     isb();
 }
 
-void gic_send_sgi(uint64_t mpidr, unsigned int sgi)
+static void v3_send_sgi(uint64_t mpidr, unsigned int sgi)
 {
     uint64_t v = (1UL << (mpidr & 0xf)) | (((mpidr >> 8) & 0xff) << 16) | ((uint64_t)sgi << 24) |
                  (((mpidr >> 16) & 0xff) << 32) | (((mpidr >> 32) & 0xff) << 48);
@@ -175,7 +176,7 @@ void gic_send_sgi(uint64_t mpidr, unsigned int sgi)
     isb();
 }
 
-void gic_spi_enable(unsigned int intid, bool enable)
+static void v3_spi_enable(unsigned int intid, bool enable)
 {
     if (intid < 32 || intid >= nr_irqs)
         return;
@@ -184,13 +185,13 @@ void gic_spi_enable(unsigned int intid, bool enable)
         wait_rwp();
 }
 
-void gic_spi_route(unsigned int intid, uint64_t mpidr)
+static void v3_spi_route(unsigned int intid, uint64_t mpidr)
 {
     if (intid >= 32 && intid < nr_irqs)
         wr64(gicd + GICD_IROUTER + 8 * intid, mpidr & 0xff00ffffffUL);
 }
 
-void gic_spi_set_edge(unsigned int intid, bool edge)
+static void v3_spi_set_edge(unsigned int intid, bool edge)
 {
     uintptr_t reg = gicd + GICD_ICFGR + (intid / 16) * 4;
     unsigned int shift = (intid % 16) * 2 + 1;
@@ -200,12 +201,12 @@ void gic_spi_set_edge(unsigned int intid, bool edge)
     wr32(reg, (rd32(reg) & ~(1u << shift)) | ((uint32_t)edge << shift));
 }
 
-unsigned int gic_nr_lrs(void)
+static unsigned int v3_nr_lrs(void)
 {
     return nr_lrs;
 }
 
-uint64_t gic_read_lr(unsigned int n)
+static uint64_t v3_read_lr(unsigned int n)
 {
     switch (n) {
     case 0:
@@ -219,7 +220,7 @@ uint64_t gic_read_lr(unsigned int n)
     }
 }
 
-void gic_write_lr(unsigned int n, uint64_t v)
+static void v3_write_lr(unsigned int n, uint64_t v)
 {
     switch (n) {
     case 0:
@@ -236,3 +237,49 @@ void gic_write_lr(unsigned int n, uint64_t v)
         break;
     }
 }
+
+static uint32_t v3_read_hcr(void)
+{
+    return READ_SYSREG(ICH_HCR_EL2);
+}
+
+static void v3_write_hcr(uint32_t v)
+{
+    WRITE_SYSREG(ICH_HCR_EL2, v);
+    isb();
+}
+
+static void v3_save_vif(struct vcpu_context *c)
+{
+    c->vmcr = READ_SYSREG(ICH_VMCR_EL2);
+    c->ap0r0 = READ_SYSREG(ICH_AP0R0_EL2);
+    c->ap1r0 = READ_SYSREG(ICH_AP1R0_EL2);
+}
+
+static void v3_restore_vif(const struct vcpu_context *c)
+{
+    WRITE_SYSREG(ICH_VMCR_EL2, c->vmcr);
+    WRITE_SYSREG(ICH_AP0R0_EL2, c->ap0r0);
+    WRITE_SYSREG(ICH_AP1R0_EL2, c->ap1r0);
+}
+
+const struct gic_ops gicv3_ops = {
+    .name = "GICv3",
+    .init = v3_init,
+    .cpu_init = v3_cpu_init,
+    .ack = v3_ack,
+    .eoi = v3_eoi,
+    .deactivate = v3_deactivate,
+    .send_sgi = v3_send_sgi,
+    .spi_enable = v3_spi_enable,
+    .spi_route = v3_spi_route,
+    .spi_set_edge = v3_spi_set_edge,
+    .ppi_enable = v3_ppi_enable,
+    .nr_lrs = v3_nr_lrs,
+    .read_lr = v3_read_lr,
+    .write_lr = v3_write_lr,
+    .read_hcr = v3_read_hcr,
+    .write_hcr = v3_write_hcr,
+    .save_vif = v3_save_vif,
+    .restore_vif = v3_restore_vif,
+};

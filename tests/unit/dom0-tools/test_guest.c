@@ -9,6 +9,7 @@
 #include <zlib.h>
 #include "suites.h"
 #include "tern/guest.h"
+#include "../../../dom0-tools/libs/guest/arch_arm.h"
 
 static char err[256];
 
@@ -179,6 +180,20 @@ START_TEST(test_dtb)
                       65000);
     s = prop(buf, "/psci", "method", &len);
     ck_assert_str_eq(s, "hvc");
+    /* createdomain chose GICv2: Xen's GICv2 guest layout, the same phandle. */
+    p.gic_version = XEN_DOMCTL_CONFIG_GIC_V2;
+    ck_assert_int_gt(tern_dtb_build(buf, sizeof(buf), &p), 0);
+    s = prop(buf, "/interrupt-controller@3001000", "compatible", &len);
+    ck_assert_str_eq(s, "arm,cortex-a15-gic");
+    reg = prop(buf, "/interrupt-controller@3001000", "reg", &len);
+    ck_assert_int_eq(len, 32);
+    ck_assert_uint_eq(fdt64_to_cpu(reg[0]), GUEST_GICD_BASE);
+    ck_assert_uint_eq(fdt64_to_cpu(reg[1]), GUEST_GICD_SIZE);
+    ck_assert_uint_eq(fdt64_to_cpu(reg[2]), GUEST_GICC_BASE);
+    ck_assert_uint_eq(fdt64_to_cpu(reg[3]), GUEST_GICC_SIZE);
+    ck_assert_uint_eq(fdt_get_phandle(buf, fdt_path_offset(buf, "/interrupt-controller@3001000")),
+                      GUEST_PHANDLE_GIC);
+    p.gic_version = 0;
     /* Too small a buffer is an error, not a truncated tree. */
     ck_assert_int_lt(tern_dtb_build(buf, 256, &p), 0);
     p.nr_vcpus = 0;

@@ -20,15 +20,14 @@ static const char *const kind_names[16] = {
 
 static void handle_irq(void)
 {
-    uint64_t iar = READ_SYSREG(icc_iar1_el1);
-    uint32_t intid = iar & 0xffffff;
+    uint32_t iar = gic_ack();
+    uint32_t intid = gic_intid(iar);
 
     if (intid >= 1020) /* spurious / special INTIDs */
         return;
     if (arch_irq_handler)
         arch_irq_handler(intid);
-    WRITE_SYSREG(icc_eoir1_el1, iar);
-    isb();
+    gic_eoi(iar);
 }
 
 void trap_dispatch(struct trap_frame *f, unsigned long kind)

@@ -64,5 +64,9 @@ extern void (*arch_irq_handler)(uint32_t intid);
 
 /* GICv3 CPU interface + redistributor: enable one PPI as a group-1 interrupt. */
 int gic_enable_ppi(unsigned ppi);
+/* Acknowledge the highest-priority interrupt (its IAR value); end it with that value. */
+uint32_t gic_ack(void);
+uint32_t gic_intid(uint32_t iar);
+void gic_eoi(uint32_t iar);
 
 #endif

@@ -9,8 +9,8 @@
 #include <hv/types.h>
 #include <hv/spinlock.h>
 #include <asm/regs.h>
+#include <asm/vgic-state.h>
 
-#define VGIC_MAX_IRQS     1024
 #define MAX_MMIO_HANDLERS 4
 
 struct vcpu;
@@ -22,30 +22,6 @@ struct mmio_handler {
     uint64_t size;
     bool (*read)(struct vcpu *v, paddr_t off, unsigned int size, uint64_t *val);
     bool (*write)(struct vcpu *v, paddr_t off, unsigned int size, uint64_t val);
-};
-
-/* Virtual GICv3 distributor (arch/arm64/vgic-v3.c).  Bitmaps are indexed by INTID;
- * word 0 (SGIs/PPIs) lives per vCPU in struct vgic_cpu instead. */
-struct vgic_dist {
-    spinlock_t lock; /* the whole vGIC state of the domain, distributor and vCPUs */
-    uint32_t ctlr;
-    unsigned int nr_irqs; /* INTIDs 0..nr_irqs-1 (a multiple of 32) */
-    bool hw_spis;         /* SPIs are the host's, hardware-linked (dom0) */
-    paddr_t dbase;        /* GICD, 64 KiB */
-    paddr_t rbase;        /* first redistributor; vCPU n at rbase + n * 128 KiB */
-    uint64_t rsize;
-    uint32_t enabled[VGIC_MAX_IRQS / 32];
-    uint32_t pending[VGIC_MAX_IRQS / 32];
-    uint32_t icfgr[VGIC_MAX_IRQS / 16];
-    uint8_t prio[VGIC_MAX_IRQS];
-    uint64_t irouter[VGIC_MAX_IRQS];
-};
-
-struct vgic_cpu {
-    uint32_t enabled, pending;
-    uint32_t hw;     /* private INTIDs injected hardware-linked (the virtual timer) */
-    uint32_t icfgr1; /* PPI trigger configuration */
-    uint8_t prio[32];
 };
 
 struct arch_domain {
@@ -73,7 +49,8 @@ struct vcpu_context {
     uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr_el1, spsr_el1;
     uint64_t esr, far, afsr0, afsr1, par, cpacr, cntkctl, csselr, mdscr;
     uint64_t cntv_ctl, cntv_cval; /* EL1 virtual timer */
-    /* GICv3 virtual CPU interface (ICH_*_EL2). */
+    /* Virtual CPU interface: GICv3 ICH_VMCR/AP0R0/AP1R0_EL2; GICv2 GICH_VMCR and GICH_APR
+     * (in ap1r0); list registers in the ICH_LR layout (asm/gic.h). */
     uint64_t vmcr, ap0r0, ap1r0, lr[4];
     /* FP/SIMD: V0..V31 then FPSR, FPCR (fpsimd.S layout). */
     uint64_t fp[64] __attribute__((aligned(16)));

@@ -23,9 +23,6 @@ struct boot_info {
 };
 
 extern struct boot_info boot;
-extern paddr_t host_gicd, host_gicr;
-extern uint64_t host_gicr_size;
-extern unsigned int host_nr_irqs;
 extern char _start_image[], _end[];
 
 /* Record the end of a boot phase (counter value); print them all at loglvl=debug. */
