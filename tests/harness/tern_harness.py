@@ -61,6 +61,14 @@ XEN_TOOLS = ["usr/lib/xen-4.17/bin/xl", "usr/lib/xen-4.17/bin/xenstored",
              "usr/lib/xen-4.17/bin/xentop",
              # glibc dlopens libgcc_s for pthread_cancel (xl uses it)
              "lib/aarch64-linux-gnu/libgcc_s.so.1"]
+# build_initramfs(xen_hotplug=True): what Debian's /etc/xen/scripts (block, vif-bridge, run
+# by `xl create`) need beyond busybox, from the arm64 packages scripts/setup unpacks; the
+# kernel backends go to /lib/modules-extra (load order in /etc/tern/modules-extra), loaded
+# by hand: at boot they would claim the backend nodes tern-blkback/tern-netback serve.
+XEN_HOTPLUG_TOOLS = {"bin/bash": ("bash", "bin/bash"),
+                     "usr/bin/flock": ("util-linux", "usr/bin/flock")}
+XEN_HOTPLUG_MODULES = ["loop", "bridge"]
+XEN_HOTPLUG_LATE_MODULES = ["xen-blkback", "xen-netback"]
 XENSTORE_CMDS = ["read", "write", "ls", "rm", "list", "exists", "chmod", "watch", "control"]
 
 XL_CONF = b"""# written by the Tern harness
@@ -96,6 +104,26 @@ def _add_modules(cpio, names):
     for rel in order:
         cpio.copy("lib/modules/" + os.path.basename(rel), os.path.join(moddir, rel), 0o644)
     cpio.file("etc/tern/modules", "".join(os.path.basename(r) + "\n" for r in order).encode())
+
+
+def _add_xen_hotplug(cpio):
+    root = os.path.join(CACHE, "xen-rootfs")
+    for dst, (pkg, rel) in XEN_HOTPLUG_TOOLS.items():
+        src = os.path.join(CACHE, "extract", pkg, rel)
+        cpio.copy(dst, src, 0o755)
+        libs = ["lib/aarch64-linux-gnu/" + lib for lib in mkinitramfs._needed(src)
+                if not lib.startswith(("libc.so", "ld-linux"))]
+        mkinitramfs.add_elf_closure(cpio, root, libs)
+    scripts = os.path.join(root, "etc", "xen", "scripts")
+    for f in sorted(os.listdir(scripts)):
+        cpio.copy("etc/xen/scripts/" + f, os.path.join(scripts, f), 0o755)
+    cpio.dir("var/run/xen-hotplug")
+    kv, moddir = _moddir()
+    order = mkinitramfs.module_closure(moddir, XEN_HOTPLUG_LATE_MODULES)
+    for rel in order:
+        cpio.copy("lib/modules-extra/" + os.path.basename(rel), os.path.join(moddir, rel), 0o644)
+    cpio.file("etc/tern/modules-extra",
+              "".join(os.path.basename(r) + "\n" for r in order).encode())
 
 
 def build_guest_initramfs(modules=None, extra_files=None):
@@ -140,7 +168,7 @@ def _aarch64_bin_files():
 
 
 def build_initramfs(name, xen_tools=False, guest=False, extra_files=None, modules=None,
-                    guest_modules=None, rc_local=None):
+                    guest_modules=None, rc_local=None, xen_hotplug=False):
     """Build (or reuse) dom0's initramfs; returns its path (an uncompressed newc cpio:
     unpacking it costs dom0 no decompression under TCG).
 
@@ -151,6 +179,10 @@ def build_initramfs(name, xen_tools=False, guest=False, extra_files=None, module
     extra_files: {in-image path: host path}.
     modules:   dom0 kernel modules (default DOM0_MODULES), loaded at boot in order.
     rc_local:  shell text run by dom0's init before the shell (as /etc/tern/rc.local).
+    xen_hotplug: (with xen_tools) Debian's /etc/xen/scripts, bash and flock, the loop and
+               bridge modules (loaded at boot) and xen-blkback, xen-netback in
+               /lib/modules-extra (`for m in $(cat /etc/tern/modules-extra); do insmod
+               /lib/modules-extra/$m; done` once tern's backends are stopped).
     Everything in $TERN_BUILDDIR/aarch64/bin goes to /usr/local/bin.
     """
     modules = DOM0_MODULES if modules is None else modules
@@ -158,8 +190,15 @@ def build_initramfs(name, xen_tools=False, guest=False, extra_files=None, module
     inputs = [os.path.join(HERE, f) for f in ("dom0-init", "guest-init", "tern-xen-start",
                                               "mkinitramfs.py", "tern_harness.py")]
     inputs += _aarch64_bin_files() + list(extra_files.values())
+    if xen_hotplug:
+        if not xen_tools:
+            raise ValueError("build_initramfs: xen_hotplug needs xen_tools")
+        modules = modules + [m for m in XEN_HOTPLUG_MODULES if m not in modules]
+        for pkg, rel in XEN_HOTPLUG_TOOLS.values():
+            if not os.path.exists(os.path.join(CACHE, "extract", pkg, rel)):
+                raise HarnessError("cache/extract/%s/%s missing: run scripts/setup" % (pkg, rel))
     spec = json.dumps([name, xen_tools, guest, sorted(extra_files.items()), modules,
-                       guest_modules, rc_local, kernel_version()])
+                       guest_modules, rc_local, kernel_version(), xen_hotplug])
     key = hashlib.sha256((spec + _stamp(inputs)).encode()).hexdigest()[:12]
     out = os.path.join(OUT, "%s-%s.cpio" % (name, key))
     if os.path.exists(out):
@@ -181,6 +220,8 @@ def build_initramfs(name, xen_tools=False, guest=False, extra_files=None, module
         c.copy("usr/local/sbin/tern-xen-start", os.path.join(HERE, "tern-xen-start"), 0o755)
         for d in ("var/lib/xen", "var/lib/xenstored", "var/log/xen/console", "etc/xen/auto"):
             c.dir(d)
+    if xen_hotplug:
+        _add_xen_hotplug(c)
     if guest:
         c.copy("guest/vmlinuz", os.path.join(CACHE, "boot", "vmlinuz"))
         c.copy("guest/initrd.gz", build_guest_initramfs(guest_modules))
