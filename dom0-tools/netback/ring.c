@@ -25,8 +25,8 @@ static void notify(struct nb_daemon *d, struct nb_vif *v)
     xenevtchn_notify(d->xce, v->local_port);
 }
 
-/* A frontend that broke the ring protocol gets no more service (its vif stays attached but
- * silent; the other guests are unaffected). */
+/* A frontend that broke the ring protocol gets no more service (the other guests are
+ * unaffected); the main loop then disconnects the vif (nb_vif_close_broken). */
 static void set_broken(struct nb_vif *v, const char *why)
 {
     if (!v->broken)
