@@ -60,6 +60,7 @@ struct nb_vif {
     unsigned rxq_head, rxq_count;
     struct nb_vif_stats st;
     bool st_dirty;
+    struct nb_log_limit bad_log; /* lines about the guest's bad packets */
     struct nb_vif *next;
 };
 

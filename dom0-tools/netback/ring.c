@@ -204,10 +204,16 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
             }
             r->req_cons += used;
             if (verdict == NB_TX_BAD) {
-                char msg[160];
+                unsigned quiet;
 
-                snprintf(msg, sizeof(msg), "bad TX packet (%s): answered with an error", why);
-                vlog(v, msg);
+                if (nb_log_allow(&v->bad_log, nb_now_us(), &quiet)) {
+                    char msg[200];
+
+                    snprintf(msg, sizeof(msg),
+                             "bad TX packet (%s): answered with an error (%u more not logged)", why,
+                             quiet);
+                    vlog(v, msg);
+                }
                 v->st.tx_drops++;
                 v->st_dirty = true;
                 tx_flush(d, v, b); /* answers stay in ring order */

@@ -3,6 +3,7 @@
 #ifndef TERN_NETBACK_STATS_H
 #define TERN_NETBACK_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,5 +17,18 @@ struct nb_vif_stats {
  * or -1 if buf is too small (then buf holds no partial object). */
 int nb_stats_json(char *buf, size_t len, unsigned domid, unsigned devid, const uint8_t mac[6],
                   const struct nb_vif_stats *s);
+
+/* A per-vif limit on log lines about its guest's bad packets, so that a hostile frontend
+ * cannot fill dom0's log: at most NB_LOG_BURST lines per NB_LOG_WINDOW_US. */
+#define NB_LOG_BURST     5
+#define NB_LOG_WINDOW_US 10000000ull
+struct nb_log_limit {
+    uint64_t window_start_us;
+    unsigned logged, suppressed;
+};
+
+/* True if one more line may be logged at now_us; then *suppressed is how many lines were
+ * refused since the last one allowed (to be said in that line), and the count restarts. */
+bool nb_log_allow(struct nb_log_limit *l, uint64_t now_us, unsigned *suppressed);
 
 #endif

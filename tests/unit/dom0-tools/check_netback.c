@@ -16,6 +16,30 @@
 #include "switch.h"
 #include "txcheck.h"
 
+/* A hostile guest's stream of bad packets yields a bounded number of log lines, and the line
+ * after a quiet spell says how many were not logged. */
+START_TEST(test_log_limit)
+{
+    struct nb_log_limit l = {0};
+    unsigned quiet = 99, allowed = 0;
+    uint64_t t = 1000;
+
+    for (unsigned i = 0; i < 10000; i++)
+        allowed += nb_log_allow(&l, t + i, &quiet);
+    ck_assert_uint_eq(allowed, NB_LOG_BURST);
+    ck_assert_uint_eq(l.suppressed, 10000 - NB_LOG_BURST);
+    /* still inside the window: refused */
+    ck_assert(!nb_log_allow(&l, t + NB_LOG_WINDOW_US - 1, &quiet));
+    /* the next window: allowed, and told what was dropped */
+    ck_assert(nb_log_allow(&l, t + NB_LOG_WINDOW_US, &quiet));
+    ck_assert_uint_eq(quiet, 10000 - NB_LOG_BURST + 1);
+    ck_assert(nb_log_allow(&l, t + NB_LOG_WINDOW_US + 1, &quiet));
+    ck_assert_uint_eq(quiet, 0);
+    /* a clock that went backwards (wrapped difference) starts a new window, never blocks */
+    ck_assert(nb_log_allow(&l, t, &quiet));
+}
+END_TEST
+
 START_TEST(test_parse_units)
 {
     struct nb_rate r;
@@ -417,6 +441,7 @@ int main(void)
     tcase_add_test(tc, test_ring_pending);
     tcase_add_test(tc, test_csum_fill);
     tcase_add_test(tc, test_csum_refuses);
+    tcase_add_test(tc, test_log_limit);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
