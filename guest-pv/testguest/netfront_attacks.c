@@ -120,15 +120,17 @@ static long odd_grant(struct netfront *nf, domid_t to, bool readonly, bool revok
     nf_arp_frame(nf, 0, nf->mac, NF_SELF_IP, NF_DOM0_IP);
     memcpy(page, nf->txd[0], 64);
     ref = gnttab_grant_access(to, virt_to_gfn(page), readonly);
+    /* revoked in the table but kept reserved, so that no later grant (a ring) reuses the
+     * number; end_odd_grant releases it */
     if (ref >= 0 && revoke)
-        gnttab_end_access((grant_ref_t)ref);
+        __atomic_store_n(&gnttab_table[ref].flags, 0, __ATOMIC_SEQ_CST);
     return ref;
 }
 
 static void end_odd_grant(long ref)
 {
     if (ref >= 0)
-        gnttab_end_access((grant_ref_t)ref); /* (fails harmlessly if revoked already) */
+        gnttab_end_access((grant_ref_t)ref);
 }
 
 /* n slots of `each` bytes, all NETTXF_more_data but the last (unless endless). */
@@ -233,7 +235,6 @@ static struct outcome run_tx(struct netfront *nf, const void *arg)
     case T_GREF_REVOKED:
         odd = odd_grant(nf, nf->be_id, true, true);
         reqs[0].gref = (grant_ref_t)odd;
-        odd = -1;
         break;
     }
     nf_tx_push(nf, reqs, n);
@@ -292,7 +293,7 @@ static struct outcome run_rx(struct netfront *nf, const void *arg)
     while (!nf->rx_first_answered && now_ms() < deadline &&
            nf_backend_state(nf) == XenbusStateConnected)
         nf_arp_ping(nf, NF_SELF_IP, 1000);
-    if (k != X_REVOKED)
+    if (k != X_NEVER)
         end_odd_grant(ref);
     if (!nf->rx_first_answered)
         return state(nf_backend_state(nf));
