@@ -217,7 +217,16 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
                 v->st.tx_drops++;
                 v->st_dirty = true;
                 tx_flush(d, v, b); /* answers stay in ring order */
-                tx_respond(v, req, used, NETIF_RSP_ERROR);
+                {
+                    /* extra-info slots are answered NETIF_RSP_NULL (netif.h) */
+                    unsigned x = nb_tx_extras(req, used);
+
+                    tx_respond(v, req, 1, NETIF_RSP_ERROR);
+                    for (unsigned k = 1; k <= x && k < used; k++)
+                        tx_respond(v, &req[k], 1, NETIF_RSP_NULL);
+                    if (used > 1 + x)
+                        tx_respond(v, req + 1 + x, used - 1 - x, NETIF_RSP_ERROR);
+                }
                 continue;
             }
             {
