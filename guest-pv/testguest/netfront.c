@@ -14,6 +14,9 @@
 #define ETH_HLEN  14
 #define ARP_LEN   (ETH_HLEN + 28)
 #define MIN_FRAME 60
+/* how often the backend's state is read while waiting for it: the attacks are on the vif,
+ * not on xenstored (a read per yield would also load the xenstored every guest needs) */
+#define STATE_POLL_MS 10
 
 static long fe_write(const struct netfront *nf, const char *key, const char *val)
 {
@@ -46,10 +49,13 @@ int nf_wait_backend(const struct netfront *nf, int lo, int hi, unsigned ms)
     int s;
 
     for (;;) {
+        uint64_t next = now_ms() + STATE_POLL_MS;
+
         s = nf_backend_state(nf);
         if ((s >= lo && s <= hi) || now_ms() > deadline)
             return s;
-        xen_yield();
+        while (now_ms() < next)
+            xen_yield();
     }
 }
 

@@ -140,6 +140,10 @@ def main():
         out = guest(m, "kill -INT $(pidof ping); sleep 1; "
                     "grep -o \"seq=[0-9]*\" /tmp/p.txt | tr \"\\n\" \" \"; tail -4 /tmp/p.txt",
                     wait_s=6)
+        rc, diag = m.run("ip -s link show xenbr0; cat /proc/net/softnet_stat; "
+                         "grep Icmp: /proc/net/snmp; grep -c 'bad TX packet' "
+                         "/var/log/tern/netback.log", timeout=30)
+        print("dom0 diagnostics:\n%s" % diag.strip())
         for who, text in (("dom0 -> good guest", p0), ("good guest -> dom0", out)):
             seqs = sorted(set(int(x) for x in re.findall(r"seq=(\d+)", text)))
             gaps = [(a + 1, b - 1) for a, b in zip(seqs, seqs[1:]) if b > a + 1]
