@@ -138,9 +138,10 @@ def main():
 
         rc, p0 = m.run("kill -INT $(cat /tmp/p0.pid); sleep 1; cat /tmp/p0.txt")
         out = guest(m, "kill -INT $(pidof ping); sleep 1; "
-                    "grep -o \"seq=[0-9]*\" /tmp/p.txt | tr \"\\n\" \" \"; tail -4 /tmp/p.txt",
+                    "grep -o \"seq=[0-9]*\" /tmp/p.txt | tr \"\\n\" \" \"; tail -4 /tmp/p.txt; "
+                    "grep Icmp: /proc/net/snmp; cat /proc/net/raw; grep eth0 /proc/net/dev",
                     wait_s=6)
-        rc, diag = m.run("ip -s link show xenbr0; cat /proc/net/softnet_stat; "
+        rc, diag = m.run("cat /proc/net/softnet_stat; grep xenbr0 /proc/net/dev; "
                          "grep Icmp: /proc/net/snmp; grep -c 'bad TX packet' "
                          "/var/log/tern/netback.log", timeout=30)
         print("dom0 diagnostics:\n%s" % diag.strip())
