@@ -281,6 +281,7 @@ tests_unit_dom0_tools_check_netback_ring_SOURCES = tests/unit/dom0-tools/check_n
 tests_unit_dom0_tools_check_netback_ring_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_ring_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_ring_LDADD = $(CHECK_LIBS)
+tests_unit_dom0_tools_check_netback_ring_SOURCES += dom0-tools/netback/stats.c
 # ---------------------------------------------------------------- monitoring (issue 11)
 # tern-metricsd (dom0-tools/metricsd): /metrics in Prometheus text format and the live
 # graphs page (web/, with Debian's libjs-dygraphs); docs/monitoring.md.

@@ -30,10 +30,13 @@ gpv_tg_sources = \
 	$(GPV_TG)/blkfront.c \
 	$(GPV_TG)/blkfront_attacks.c \
 	$(GPV_TG)/blkfront_modes.c \
+	$(GPV_TG)/netfront.c \
+	$(GPV_TG)/netfront_attacks.c \
 	$(GPV_TG)/kernel/spin.c
 # Every case file is picked up: adding a case needs no build change.
 gpv_tg_cases = $(sort $(wildcard $(srcdir)/tests/guest/*.c))
-gpv_tg_headers = $(wildcard $(GPV_TG)/include/tg/*.h) $(GPV_TG)/blkfront.h
+gpv_tg_headers = $(wildcard $(GPV_TG)/include/tg/*.h) $(GPV_TG)/blkfront.h \
+	$(GPV_TG)/netfront.h
 GPV_TG_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-Wno-missing-field-initializers -ffreestanding -fno-builtin -nostdlib -static \
 	-fno-pie -no-pie -fno-stack-protector -fno-common -mgeneral-regs-only -mstrict-align \
@@ -99,3 +102,7 @@ tests_unit_guest_pv_check_memagent_LDADD = $(CHECK_LIBS)
 # (passed twice in a row).
 TESTS += tests/system/block-hostile-tern.py
 EXTRA_DIST += tests/system/block-hostile-tern.py $(GPV_TG)/blkfront.h
+
+# ---------------------------------------------------------------- netfront (issue 10)
+# The test guest's netfront (tern.net=hostile) against tern-netback on Tern.
+EXTRA_DIST += tests/system/net-hostile-tern.py

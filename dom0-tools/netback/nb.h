@@ -61,6 +61,7 @@ struct nb_vif {
     unsigned rxq_head, rxq_count;
     struct nb_vif_stats st;
     bool st_dirty;
+    struct nb_log_limit bad_log; /* lines about the guest's bad packets */
     struct nb_vif *next;
 };
 
@@ -110,6 +111,9 @@ void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v);
 void nb_vif_update(struct nb_daemon *d, uint32_t domid, uint32_t devid);
 void nb_vif_scan(struct nb_daemon *d);
 struct nb_vif *nb_vif_by_port(struct nb_daemon *d, evtchn_port_t local_port);
+/* A vif whose frontend broke its ring protocol (ring.c's broken) is disconnected and its
+ * backend goes to Closing, so the frontend sees it and can start over (as blkback does). */
+void nb_vif_close_broken(struct nb_daemon *d, struct nb_vif *v);
 /* Writes the counters of vifs whose counters changed under /run/tern/netback/. */
 void nb_vif_write_stats(struct nb_daemon *d);
 

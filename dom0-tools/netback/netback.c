@@ -169,6 +169,7 @@ static int serve(void)
                 nb_ring_tx(&d, v);
             if (v->rxq_count)
                 nb_ring_rx_flush(&d, v);
+            nb_vif_close_broken(&d, v);
         }
         if (now - last_stats >= STATS_MS * 1000ull) {
             nb_vif_write_stats(&d);

@@ -25,8 +25,8 @@ static void notify(struct nb_daemon *d, struct nb_vif *v)
     xenevtchn_notify(d->xce, v->local_port);
 }
 
-/* A frontend that broke the ring protocol gets no more service (its vif stays attached but
- * silent; the other guests are unaffected). */
+/* A frontend that broke the ring protocol gets no more service (the other guests are
+ * unaffected); the main loop then disconnects the vif (nb_vif_close_broken). */
 static void set_broken(struct nb_vif *v, const char *why)
 {
     if (!v->broken)
@@ -204,14 +204,29 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
             }
             r->req_cons += used;
             if (verdict == NB_TX_BAD) {
-                char msg[160];
+                unsigned quiet;
 
-                snprintf(msg, sizeof(msg), "bad TX packet (%s): answered with an error", why);
-                vlog(v, msg);
+                if (nb_log_allow(&v->bad_log, nb_now_us(), &quiet)) {
+                    char msg[200];
+
+                    snprintf(msg, sizeof(msg),
+                             "bad TX packet (%s): answered with an error (%u more not logged)", why,
+                             quiet);
+                    vlog(v, msg);
+                }
                 v->st.tx_drops++;
                 v->st_dirty = true;
                 tx_flush(d, v, b); /* answers stay in ring order */
-                tx_respond(v, req, used, NETIF_RSP_ERROR);
+                {
+                    /* extra-info slots are answered NETIF_RSP_NULL (netif.h) */
+                    unsigned x = nb_tx_extras(req, used);
+
+                    tx_respond(v, req, 1, NETIF_RSP_ERROR);
+                    for (unsigned k = 1; k <= x && k < used; k++)
+                        tx_respond(v, &req[k], 1, NETIF_RSP_NULL);
+                    if (used > 1 + x)
+                        tx_respond(v, req + 1 + x, used - 1 - x, NETIF_RSP_ERROR);
+                }
                 continue;
             }
             {

@@ -125,3 +125,19 @@ int nb_stats_read(const char *dir, unsigned domid, unsigned devid, char mac[18],
     *s = st;
     return 0;
 }
+
+bool nb_log_allow(struct nb_log_limit *l, uint64_t now_us, unsigned *suppressed)
+{
+    if (l->logged == 0 || now_us - l->window_start_us >= NB_LOG_WINDOW_US) {
+        l->window_start_us = now_us;
+        l->logged = 0;
+    }
+    if (l->logged >= NB_LOG_BURST) {
+        l->suppressed++;
+        return false;
+    }
+    l->logged++;
+    *suppressed = l->suppressed;
+    l->suppressed = 0;
+    return true;
+}

@@ -3,6 +3,7 @@
 #ifndef TERN_NETBACK_STATS_H
 #define TERN_NETBACK_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,5 +30,18 @@ int nb_stats_parse(const char *json, unsigned *domid, unsigned *devid, char mac[
  * there is none (no backend running, the vif not served yet) or it is not that vif's. */
 int nb_stats_read(const char *dir, unsigned domid, unsigned devid, char mac[18],
                   struct nb_vif_stats *s);
+
+/* A per-vif limit on log lines about its guest's bad packets, so that a hostile frontend
+ * cannot fill dom0's log: at most NB_LOG_BURST lines per NB_LOG_WINDOW_US. */
+#define NB_LOG_BURST     5
+#define NB_LOG_WINDOW_US 10000000ull
+struct nb_log_limit {
+    uint64_t window_start_us;
+    unsigned logged, suppressed;
+};
+
+/* True if one more line may be logged at now_us; then *suppressed is how many lines were
+ * refused since the last one allowed (to be said in that line), and the count restarts. */
+bool nb_log_allow(struct nb_log_limit *l, uint64_t now_us, unsigned *suppressed);
 
 #endif

@@ -6,6 +6,23 @@ static int slot_fits(const netif_tx_request_t *r)
     return (unsigned)r->offset + r->size <= NB_TX_PAGE;
 }
 
+unsigned nb_tx_extras(const netif_tx_request_t *req, unsigned n)
+{
+    unsigned k = 0;
+
+    if (n == 0 || !(req[0].flags & NETTXF_extra_info))
+        return 0;
+    while (1 + k < n) {
+        /* the slot read as what it is: a netif_extra_info */
+        uint8_t flags = ((const uint8_t *)&req[1 + k])[offsetof(struct netif_extra_info, flags)];
+
+        k++;
+        if (!(flags & XEN_NETIF_EXTRA_FLAG_MORE))
+            return k;
+    }
+    return n; /* the last one produced still says more */
+}
+
 enum nb_tx_verdict nb_tx_check(const netif_tx_request_t *req, unsigned n, unsigned *used,
                                const char **why)
 {
@@ -15,6 +32,22 @@ enum nb_tx_verdict nb_tx_check(const netif_tx_request_t *req, unsigned n, unsign
     *used = 0;
     if (n == 0)
         return NB_TX_INCOMPLETE;
+    if (req[0].flags & NETTXF_extra_info) {
+        /* refused (no GSO is advertised), but its slots are counted as netif.h lays them
+         * out: extra-info slots after the first, then the chain's other fragments */
+        i = 1 + nb_tx_extras(req, n);
+        if (i >= n + 1)
+            return NB_TX_INCOMPLETE;
+        i--; /* the last extra-info slot */
+        if (req[0].flags & NETTXF_more_data)
+            do {
+                if (++i >= n)
+                    return NB_TX_INCOMPLETE;
+            } while (req[i].flags & NETTXF_more_data);
+        *used = i + 1;
+        *why = "extra-info descriptor (no GSO is advertised)";
+        return NB_TX_BAD;
+    }
     /* Walk the chain first, so the slot count is known even for a bad packet. */
     while (req[i].flags & NETTXF_more_data) {
         if (++i >= n)
@@ -25,10 +58,6 @@ enum nb_tx_verdict nb_tx_check(const netif_tx_request_t *req, unsigned n, unsign
     *used = i + 1;
     if (fault)
         goto bad;
-    if (req[0].flags & NETTXF_extra_info) {
-        fault = "extra-info descriptor (no GSO is advertised)";
-        goto bad;
-    }
     if ((unsigned)req[0].size < NB_TX_MIN_FRAME) {
         fault = "packet shorter than an Ethernet header";
         goto bad;

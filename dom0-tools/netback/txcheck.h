@@ -21,6 +21,11 @@ enum nb_tx_verdict {
 /* Checks the packet starting at req[0], with n requests produced after it (inclusive).
  * Sets *used to the slots the packet occupies (also for NB_TX_BAD, so each is answered) and
  * *why on NB_TX_BAD. Extra-info descriptors are refused: we advertise no GSO. */
+/* The extra-info slots after req[0] (0 if it has no NETTXF_extra_info), of the n produced;
+ * n if the last one produced still has XEN_NETIF_EXTRA_FLAG_MORE. They are answered with
+ * NETIF_RSP_NULL. */
+unsigned nb_tx_extras(const netif_tx_request_t *req, unsigned n);
+
 enum nb_tx_verdict nb_tx_check(const netif_tx_request_t *req, unsigned n, unsigned *used,
                                const char **why);
 

@@ -339,6 +339,15 @@ void nb_vif_update(struct nb_daemon *d, uint32_t domid, uint32_t devid)
     }
 }
 
+void nb_vif_close_broken(struct nb_daemon *d, struct nb_vif *v)
+{
+    if (!v->broken || !v->connected)
+        return;
+    disconnect(d, v);
+    set_state(d, v, XenbusStateClosing);
+    vlog(v, "broke its ring: Closing until the frontend starts over");
+}
+
 void nb_vif_scan(struct nb_daemon *d)
 {
     unsigned nd = 0, nn;

@@ -16,6 +16,7 @@
 void run_all_cases(const char *filter);
 void fuzz_run(unsigned long calls, unsigned long seed);
 void blkfront_run(const char *mode, unsigned long devid); /* blkfront_modes.c */
+void netfront_run(const char *mode, unsigned long devid); /* netfront_attacks.c */
 void spin_run(unsigned long iterations);
 
 static char bootargs[512];
@@ -115,6 +116,13 @@ void guest_main(uint64_t fdt_pa)
         if (cmdline_get(bootargs, "tern.blkdev", d, sizeof(d)))
             parse_ulong(d, strlen(d), &dev);
         blkfront_run(v, dev); /* blkfront_modes.c, instead of the cases */
+    } else if (cmdline_get(bootargs, "tern.net", v, sizeof(v))) {
+        unsigned long dev = 0;
+        char d[16];
+
+        if (cmdline_get(bootargs, "tern.netdev", d, sizeof(d)))
+            parse_ulong(d, strlen(d), &dev);
+        netfront_run(v, dev); /* netfront_attacks.c, instead of the cases */
     } else {
         run_all_cases(filter);
     }

@@ -19,6 +19,30 @@
 #include "switch.h"
 #include "txcheck.h"
 
+/* A hostile guest's stream of bad packets yields a bounded number of log lines, and the line
+ * after a quiet spell says how many were not logged. */
+START_TEST(test_log_limit)
+{
+    struct nb_log_limit l = {0};
+    unsigned quiet = 99, allowed = 0;
+    uint64_t t = 1000;
+
+    for (unsigned i = 0; i < 10000; i++)
+        allowed += nb_log_allow(&l, t + i, &quiet);
+    ck_assert_uint_eq(allowed, NB_LOG_BURST);
+    ck_assert_uint_eq(l.suppressed, 10000 - NB_LOG_BURST);
+    /* still inside the window: refused */
+    ck_assert(!nb_log_allow(&l, t + NB_LOG_WINDOW_US - 1, &quiet));
+    /* the next window: allowed, and told what was dropped */
+    ck_assert(nb_log_allow(&l, t + NB_LOG_WINDOW_US, &quiet));
+    ck_assert_uint_eq(quiet, 10000 - NB_LOG_BURST + 1);
+    ck_assert(nb_log_allow(&l, t + NB_LOG_WINDOW_US + 1, &quiet));
+    ck_assert_uint_eq(quiet, 0);
+    /* a clock that went backwards (wrapped difference) starts a new window, never blocks */
+    ck_assert(nb_log_allow(&l, t, &quiet));
+}
+END_TEST
+
 START_TEST(test_parse_units)
 {
     struct nb_rate r;
@@ -253,9 +277,38 @@ START_TEST(test_tx_check)
     ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_BAD);
     req(&r[0], 4000, 200, 0);
     ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_BAD);
+    /* extra info: refused, its slots counted as netif.h lays them out (first fragment,
+     * extra-info slots while XEN_NETIF_EXTRA_FLAG_MORE, then the other fragments) */
     req(&r[0], 0, 100, NETTXF_extra_info);
-    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_BAD);
+    memset(&r[1], 0, sizeof(r[1]));
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_INCOMPLETE);
+    ck_assert_int_eq(nb_tx_check(r, 2, &used, &why), NB_TX_BAD);
     ck_assert_ptr_nonnull(why);
+    ck_assert_uint_eq(used, 2);
+    ck_assert_uint_eq(nb_tx_extras(r, 2), 1);
+    {
+        struct netif_extra_info *x1 = (void *)&r[1], *x2 = (void *)&r[2];
+
+        r[0].flags = NETTXF_extra_info | NETTXF_more_data;
+        x1->type = XEN_NETIF_EXTRA_TYPE_GSO;
+        x1->flags = XEN_NETIF_EXTRA_FLAG_MORE;
+        memset(x2, 0, sizeof(*x2));
+        x2->type = 0x7f; /* unknown type: still one slot */
+        req(&r[3], 0, 50, NETTXF_more_data);
+        req(&r[4], 0, 50, 0);
+        ck_assert_uint_eq(nb_tx_extras(r, 5), 2);
+        ck_assert_int_eq(nb_tx_check(r, 5, &used, &why), NB_TX_BAD);
+        ck_assert_uint_eq(used, 5);
+        ck_assert_int_eq(nb_tx_check(r, 4, &used, &why), NB_TX_INCOMPLETE);
+        /* extra-info slots that never stop saying MORE: never complete */
+        for (int i = 1; i < 24; i++) {
+            struct netif_extra_info more = {.flags = XEN_NETIF_EXTRA_FLAG_MORE};
+
+            memcpy(&r[i], &more, sizeof(more));
+        }
+        ck_assert_uint_eq(nb_tx_extras(r, 24), 24);
+        ck_assert_int_eq(nb_tx_check(r, 24, &used, &why), NB_TX_INCOMPLETE);
+    }
     /* too many slots: refused, and every slot of it is accounted */
     for (int i = 0; i < 20; i++)
         req(&r[i], 0, 100, i < 19 ? NETTXF_more_data : 0);
@@ -540,6 +593,7 @@ int main(void)
     tcase_add_test(tc, test_ring_pending);
     tcase_add_test(tc, test_csum_fill);
     tcase_add_test(tc, test_csum_refuses);
+    tcase_add_test(tc, test_log_limit);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
