@@ -10,6 +10,7 @@
 #define __XEN_TOOLS__ 1
 #endif
 
+#include <hv/arch_hooks.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest_access.h>
