@@ -243,8 +243,10 @@ class Machine:
 
     def __init__(self, hv="xen", smp=2, mem=2048, dom0_mem="512M", initrd=None, disk=None,
                  timeout=600, log=None, hv_args=None, dom0_args="", icount=False,
-                 harness_console=True, extra_qemu=(), hv_image=None, net_port=None, gic=None):
+                 harness_console=True, extra_qemu=(), hv_image=None, net_port=None, gic=None,
+                 hv_extra=""):
         self.hv = hv
+        self.hv_extra = hv_extra
         self.smp, self.mem, self.dom0_mem = smp, mem, dom0_mem
         self.initrd = initrd
         self.disk = disk
@@ -315,6 +317,8 @@ class Machine:
                 raise HarnessError("hypervisor image %s missing (run make / scripts/setup)" % image)
             if self.hv_args is not None:
                 hv_args = self.hv_args
+            if self.hv_extra:
+                hv_args = (hv_args + " " + self.hv_extra).strip()
             cmd += ["-m", str(self.mem), "-kernel", image]
             if hv_args:
                 cmd += ["-append", hv_args]
