@@ -32,11 +32,12 @@ gpv_tg_sources = \
 	$(GPV_TG)/blkfront_modes.c \
 	$(GPV_TG)/netfront.c \
 	$(GPV_TG)/netfront_attacks.c \
+	$(GPV_TG)/xenbus_fe.c \
 	$(GPV_TG)/kernel/spin.c
 # Every case file is picked up: adding a case needs no build change.
 gpv_tg_cases = $(sort $(wildcard $(srcdir)/tests/guest/*.c))
 gpv_tg_headers = $(wildcard $(GPV_TG)/include/tg/*.h) $(GPV_TG)/blkfront.h \
-	$(GPV_TG)/netfront.h
+	$(GPV_TG)/netfront.h $(GPV_TG)/xenbus_fe.h
 GPV_TG_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-Wno-missing-field-initializers -ffreestanding -fno-builtin -nostdlib -static \
 	-fno-pie -no-pie -fno-stack-protector -fno-common -mgeneral-regs-only -mstrict-align \

@@ -11,49 +11,26 @@
 #include <xen/io/protocols.h>
 #include <xen/io/xenbus.h>
 #include "blkfront.h"
+#include "xenbus_fe.h"
 
 static long fe_write(const struct blkfront *bf, const char *key, const char *val)
 {
-    char path[96];
-
-    tg_snprintf(path, sizeof(path), "%s/%s", bf->fe, key);
-    return xs_write(path, val);
+    return xbfe_write(bf->fe, key, val);
 }
 
 static long fe_write_ulong(const struct blkfront *bf, const char *key, unsigned long v)
 {
-    char val[24];
-
-    tg_snprintf(val, sizeof(val), "%lu", v);
-    return fe_write(bf, key, val);
-}
-
-static bool be_read_ulong(const struct blkfront *bf, const char *key, unsigned long *v)
-{
-    char path[128];
-
-    tg_snprintf(path, sizeof(path), "%s/%s", bf->be, key);
-    return xs_read_ulong(path, v);
+    return xbfe_write_ulong(bf->fe, key, v);
 }
 
 int bf_backend_state(const struct blkfront *bf)
 {
-    unsigned long s;
-
-    return be_read_ulong(bf, "state", &s) ? (int)s : -1;
+    return xbfe_backend_state(bf->be);
 }
 
 int bf_wait_backend(const struct blkfront *bf, int lo, int hi, unsigned ms)
 {
-    uint64_t deadline = now_ms() + ms;
-    int s;
-
-    for (;;) {
-        s = bf_backend_state(bf);
-        if ((s >= lo && s <= hi) || now_ms() > deadline)
-            return s;
-        xen_yield();
-    }
+    return xbfe_wait_backend(bf->be, lo, hi, ms, 0);
 }
 
 int bf_init(struct blkfront *bf, unsigned long devid)
@@ -127,7 +104,7 @@ int bf_connect(struct blkfront *bf, const struct bf_publish *pub, unsigned ms)
     s = bf_wait_backend(bf, XenbusStateConnected, XenbusStateClosed, ms);
     if (s != XenbusStateConnected)
         return s;
-    if (!be_read_ulong(bf, "sectors", &bf->sectors))
+    if (!xbfe_read_ulong(bf->be, "sectors", &bf->sectors))
         bf->sectors = 0;
     fe_write_ulong(bf, "state", XenbusStateConnected);
     bf->connected = true;

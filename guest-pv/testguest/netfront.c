@@ -10,6 +10,7 @@
 #include <tg/xenstore.h>
 #include <xen/io/xenbus.h>
 #include "netfront.h"
+#include "xenbus_fe.h"
 
 #define ETH_HLEN  14
 #define ARP_LEN   (ETH_HLEN + 28)
@@ -20,43 +21,22 @@
 
 static long fe_write(const struct netfront *nf, const char *key, const char *val)
 {
-    char path[96];
-
-    tg_snprintf(path, sizeof(path), "%s/%s", nf->fe, key);
-    return xs_write(path, val);
+    return xbfe_write(nf->fe, key, val);
 }
 
 static long fe_write_ulong(const struct netfront *nf, const char *key, unsigned long v)
 {
-    char val[24];
-
-    tg_snprintf(val, sizeof(val), "%lu", v);
-    return fe_write(nf, key, val);
+    return xbfe_write_ulong(nf->fe, key, v);
 }
 
 int nf_backend_state(const struct netfront *nf)
 {
-    char path[128];
-    unsigned long s;
-
-    tg_snprintf(path, sizeof(path), "%s/state", nf->be);
-    return xs_read_ulong(path, &s) ? (int)s : -1;
+    return xbfe_backend_state(nf->be);
 }
 
 int nf_wait_backend(const struct netfront *nf, int lo, int hi, unsigned ms)
 {
-    uint64_t deadline = now_ms() + ms;
-    int s;
-
-    for (;;) {
-        uint64_t next = now_ms() + STATE_POLL_MS;
-
-        s = nf_backend_state(nf);
-        if ((s >= lo && s <= hi) || now_ms() > deadline)
-            return s;
-        while (now_ms() < next)
-            xen_yield();
-    }
+    return xbfe_wait_backend(nf->be, lo, hi, ms, STATE_POLL_MS);
 }
 
 static int hexval(char c)

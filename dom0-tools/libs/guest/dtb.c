@@ -93,16 +93,16 @@ static int make_memory(void *fdt, const struct tern_layout *l)
     return 0;
 }
 
-static int make_gicv3(void *fdt)
+/* The interrupt controller node of Xen's guest layout; only the compatible and the two
+ * register ranges differ between GICv3 (distributor, redistributors) and GICv2 (distributor,
+ * CPU interface; libxl's make_gicv2_node). */
+static int make_gic(void *fdt, const char *compatible, const uint64_t reg[4])
 {
-    uint64_t reg[4] = {GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICD_SIZE, GUEST_GICV3_GICR0_BASE,
-                       GUEST_GICV3_GICR0_SIZE};
     char name[48];
 
-    snprintf(name, sizeof(name), "interrupt-controller@%llx",
-             (unsigned long long)GUEST_GICV3_GICD_BASE);
+    snprintf(name, sizeof(name), "interrupt-controller@%llx", (unsigned long long)reg[0]);
     FDT(fdt_begin_node(fdt, name));
-    FDT(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+    FDT(fdt_property_string(fdt, "compatible", compatible));
     FDT(fdt_property_cell(fdt, "#interrupt-cells", 3));
     FDT(fdt_property_cell(fdt, "#address-cells", 0));
     FDT(fdt_property(fdt, "interrupt-controller", NULL, 0));
@@ -112,22 +112,20 @@ static int make_gicv3(void *fdt)
     return fdt_end_node(fdt);
 }
 
-/* GICv2 (libxl's make_gicv2_node): distributor and CPU interface of Xen's guest layout. */
+static int make_gicv3(void *fdt)
+{
+    static const uint64_t reg[4] = {GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICD_SIZE,
+                                    GUEST_GICV3_GICR0_BASE, GUEST_GICV3_GICR0_SIZE};
+
+    return make_gic(fdt, "arm,gic-v3", reg);
+}
+
 static int make_gicv2(void *fdt)
 {
-    uint64_t reg[4] = {GUEST_GICD_BASE, GUEST_GICD_SIZE, GUEST_GICC_BASE, GUEST_GICC_SIZE};
-    char name[48];
+    static const uint64_t reg[4] = {GUEST_GICD_BASE, GUEST_GICD_SIZE, GUEST_GICC_BASE,
+                                    GUEST_GICC_SIZE};
 
-    snprintf(name, sizeof(name), "interrupt-controller@%llx", (unsigned long long)GUEST_GICD_BASE);
-    FDT(fdt_begin_node(fdt, name));
-    FDT(fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic"));
-    FDT(fdt_property_cell(fdt, "#interrupt-cells", 3));
-    FDT(fdt_property_cell(fdt, "#address-cells", 0));
-    FDT(fdt_property(fdt, "interrupt-controller", NULL, 0));
-    FDT(prop_regs(fdt, "reg", reg, 4));
-    FDT(fdt_property_cell(fdt, "linux,phandle", GUEST_PHANDLE_GIC));
-    FDT(fdt_property_cell(fdt, "phandle", GUEST_PHANDLE_GIC));
-    return fdt_end_node(fdt);
+    return make_gic(fdt, "arm,cortex-a15-gic", reg);
 }
 
 static int make_timer(void *fdt, uint32_t clock_frequency)
