@@ -53,5 +53,6 @@ TCase *tcase_sched_ctl(void);
 TCase *tcase_xsm(void);
 TCase *tcase_string(void);
 TCase *tcase_fifo(void);
+TCase *tcase_claim(void);
 
 #endif
