@@ -7,6 +7,7 @@
  * domain_lock, then evtchn.lock / grant lock (smaller domid first when two).
  */
 #include <hv/arch_hooks.h>
+#include <hv/claim.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/event.h>
@@ -229,6 +230,7 @@ int domain_destroy(struct domain *d)
     bool was_dying = d->is_dying;
 
     d->is_dying = true;
+    claim_set(d, 0); /* a dying domain's claim goes back to the pool, as Xen's domain_kill */
     evtchn_domain_destroy(d);
     grant_table_release_mappings(d);
     if (grant_table_in_use(d)) {

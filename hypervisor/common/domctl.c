@@ -95,7 +95,8 @@ void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
                   XEN_DOMINF_hap | ((uint32_t)d->shutdown_code << XEN_DOMINF_shutdownshift);
     info->tot_pages = d->tot_pages;
     info->max_pages = d->max_pages;
-    info->shared_info_frame = d->shared_info_mfn; /* Arm: mfn_to_gmfn is the identity */
+    info->outstanding_pages = d->outstanding_pages; /* XENMEM_claim_pages (common/claim.c) */
+    info->shared_info_frame = d->shared_info_mfn;   /* Arm: mfn_to_gmfn is the identity */
     memcpy(info->handle, d->handle, sizeof(info->handle));
     info->gpaddr_bits = d->gpaddr_bits ? d->gpaddr_bits : 40;
 }

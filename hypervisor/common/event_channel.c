@@ -23,6 +23,12 @@
 
 #include "event_internal.h"
 
+/* Xen's public header names it for __XEN__ only (the continuation of EVTCHNOP_reset),
+ * but any guest can issue it. */
+#ifndef EVTCHNOP_reset_cont
+#define EVTCHNOP_reset_cont 14
+#endif
+
 static spinlock_t evtchn_lock = SPINLOCK_INIT;
 
 static struct evtchn *evtchn_from_port(struct domain *d, uint32_t port)
@@ -330,6 +336,38 @@ static int evtchn_bind_ipi(struct vcpu *cur, struct evtchn_bind_ipi *b)
     return port < 0 ? port : 0;
 }
 
+/* Xen on Arm gives every domain NR_IRQS (1024) PIRQs, and bind_pirq on an HVM domain
+ * only records the binding: the port exists and reports the PIRQ, nothing raises it
+ * (no physical IRQ routing on Arm).  -EINVAL beyond the range, -EEXIST bound twice. */
+#define NR_PIRQS 1024
+
+static int evtchn_bind_pirq(struct vcpu *cur, struct evtchn_bind_pirq *b)
+{
+    struct domain *d = cur->domain;
+    uint32_t p;
+    int port;
+
+    if (b->pirq >= NR_PIRQS)
+        return -EINVAL;
+    spin_lock(&evtchn_lock);
+    for (p = 1; p < d->evtchn.nr_ports; p++) {
+        const struct evtchn *chn = evtchn_from_port(d, p);
+
+        if (chn->state == ECS_PIRQ && chn->u.pirq == b->pirq) {
+            spin_unlock(&evtchn_lock);
+            return -EEXIST;
+        }
+    }
+    port = get_free_port(d);
+    if (port >= 0) {
+        evtchn_bind(d, port, ECS_PIRQ, 0);
+        evtchn_from_port(d, port)->u.pirq = b->pirq;
+        b->port = port;
+    }
+    spin_unlock(&evtchn_lock);
+    return port < 0 ? port : 0;
+}
+
 static int evtchn_close(struct vcpu *cur, uint32_t port)
 {
     int rc;
@@ -406,6 +444,10 @@ static int evtchn_status(struct vcpu *cur, struct evtchn_status *st)
     case ECS_IPI:
         st->status = EVTCHNSTAT_ipi;
         break;
+    case ECS_PIRQ:
+        st->status = EVTCHNSTAT_pirq;
+        st->u.pirq = chn->u.pirq;
+        break;
     default:
         st->status = EVTCHNSTAT_closed;
         break;
@@ -437,6 +479,7 @@ static int evtchn_bind_vcpu(struct vcpu *cur, uint32_t port, uint32_t vcpu)
             break;
         case ECS_UNBOUND:
         case ECS_INTERDOMAIN:
+        case ECS_PIRQ:
             chn->notify_vcpu_id = vcpu;
             break;
         default:
@@ -460,7 +503,11 @@ static int evtchn_unmask(struct vcpu *cur, uint32_t port)
     return chn ? 0 : -EINVAL;
 }
 
-static int evtchn_reset(struct vcpu *cur, domid_t dom)
+/* EVTCHNOP_reset and reset_cont: the domain (-ESRCH), the caller may act on it (-EPERM),
+ * another domain must be paused by the toolstack (-EINVAL), as Xen.  Tern finishes a
+ * reset in one call (no continuation), so a reset is never in progress when reset_cont
+ * comes: -EBUSY, Xen's answer then. */
+static int evtchn_reset(struct vcpu *cur, domid_t dom, bool resuming)
 {
     struct domain *d = domain_lookup_any(cur, dom);
     uint32_t port;
@@ -469,6 +516,10 @@ static int evtchn_reset(struct vcpu *cur, domid_t dom)
         return -ESRCH;
     if (!may_target(cur, d))
         return -EPERM;
+    if (d != cur->domain && !d->controller_pause_count)
+        return -EINVAL;
+    if (resuming)
+        return -EBUSY;
     spin_lock(&evtchn_lock);
     for (port = 1; port < d->evtchn.nr_ports; port++)
         evtchn_close_locked(d, port);
@@ -606,7 +657,11 @@ long do_event_channel_op(struct vcpu *v, unsigned long cmd, uint64_t arg)
     case EVTCHNOP_unmask:
         EVTCHN_OP(evtchn_unmask, evtchn_unmask(v, op.port), false);
     case EVTCHNOP_reset:
-        EVTCHN_OP(evtchn_reset, evtchn_reset(v, op.dom), false);
+        EVTCHN_OP(evtchn_reset, evtchn_reset(v, op.dom, false), false);
+    case EVTCHNOP_reset_cont:
+        EVTCHN_OP(evtchn_reset, evtchn_reset(v, op.dom, true), false);
+    case EVTCHNOP_bind_pirq:
+        EVTCHN_OP(evtchn_bind_pirq, evtchn_bind_pirq(v, &op), true);
     case EVTCHNOP_init_control:
         EVTCHN_OP(evtchn_init_control, evtchn_init_control(v, &op), true);
     case EVTCHNOP_expand_array:
@@ -614,8 +669,7 @@ long do_event_channel_op(struct vcpu *v, unsigned long cmd, uint64_t arg)
     case EVTCHNOP_set_priority:
         EVTCHN_OP(evtchn_set_priority, evtchn_set_priority(v, op.port, op.priority), false);
     default:
-        /* bind_pirq (x86), reset_cont (internal to Xen). */
-        return -ENOSYS;
+        return -ENOSYS; /* as Xen: no other sub-op */
     }
 }
 

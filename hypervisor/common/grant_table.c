@@ -363,7 +363,7 @@ fail:
     op->status = st;
 }
 
-static void unmap_grant_ref(struct vcpu *cur, struct gnttab_unmap_grant_ref *op)
+static void unmap_common(struct vcpu *cur, struct gnttab_unmap_grant_ref *op, uint64_t new_addr)
 {
     struct domain *ld = cur->domain, *rd;
     struct grant_table *lgt = ld->grant.gt;
@@ -384,6 +384,10 @@ static void unmap_grant_ref(struct vcpu *cur, struct gnttab_unmap_grant_ref *op)
         return;
     }
     act = active_entry(rd->grant.gt, m->ref);
+    if (op->host_addr && new_addr) {
+        op->status = GNTST_general_error; /* no replacement on Arm, as Xen */
+        return;
+    }
     if (op->host_addr) {
         /* Xen on Arm: the IPA must hold this very grant mapping. */
         if (p2m_lookup(ld, gfn, &p2mt) != act->mfn ||
@@ -400,6 +404,45 @@ static void unmap_grant_ref(struct vcpu *cur, struct gnttab_unmap_grant_ref *op)
         put_maptrack_handle(lgt, op->handle);
     }
     op->status = GNTST_okay;
+}
+
+/* GNTTABOP_unmap_and_replace: Xen on Arm cannot put another frame in the unmapped
+ * slot (replace_grant_host_mapping), so new_addr != 0 is GNTST_general_error once the
+ * handle is found good (and leaves the mapping); new_addr == 0 is a plain unmap. */
+static void unmap_and_replace(struct vcpu *cur, struct gnttab_unmap_and_replace *op)
+{
+    struct gnttab_unmap_grant_ref u = {.host_addr = op->host_addr, .handle = op->handle};
+
+    unmap_common(cur, &u, op->new_addr);
+    op->status = u.status;
+}
+
+/* GNTTABOP_swap_grant_ref: exchange two entries of the caller's own table.  Refs are
+ * checked first (GNTST_bad_gntref), a ref with itself is a no-op, an entry mapped by
+ * someone is GNTST_eagain (Xen: the active entry is pinned). */
+static int16_t swap_grant_ref(struct vcpu *cur, uint32_t ref_a, uint32_t ref_b)
+{
+    struct grant_table *gt = cur->domain->grant.gt;
+    const struct active_grant *aa, *ab;
+    grant_entry_v1_t tmp;
+
+    if (ref_a >= nr_entries(gt) || ref_b >= nr_entries(gt))
+        return GNTST_bad_gntref;
+    if (ref_a == ref_b)
+        return GNTST_okay;
+    aa = active_entry(gt, ref_a);
+    ab = active_entry(gt, ref_b);
+    if (aa->rd_pins || aa->wr_pins || ab->rd_pins || ab->wr_pins)
+        return GNTST_eagain;
+    tmp = *shared_entry(gt, ref_a);
+    *shared_entry(gt, ref_a) = *shared_entry(gt, ref_b);
+    *shared_entry(gt, ref_b) = tmp;
+    return GNTST_okay;
+}
+
+static void unmap_grant_ref(struct vcpu *cur, struct gnttab_unmap_grant_ref *op)
+{
+    unmap_common(cur, op, 0);
 }
 
 /* Unmap everything d has mapped (domain destruction): the granters see their
@@ -773,6 +816,13 @@ long do_grant_table_op(struct vcpu *v, unsigned long cmd, uint64_t uop, unsigned
         GNTTAB_ARRAY(gnttab_unmap_grant_ref, unmap_grant_ref(v, &op));
     case GNTTABOP_copy:
         GNTTAB_ARRAY(gnttab_copy, gnttab_copy_one(v, &op));
+    case GNTTABOP_unmap_and_replace:
+        GNTTAB_ARRAY(gnttab_unmap_and_replace, unmap_and_replace(v, &op));
+    case GNTTABOP_swap_grant_ref:
+        GNTTAB_ARRAY(gnttab_swap_grant_ref, op.status = swap_grant_ref(v, op.ref_a, op.ref_b));
+    case GNTTABOP_transfer:
+        /* Xen has grant transfer only with CONFIG_PV (x86): -EOPNOTSUPP on Arm. */
+        return -EOPNOTSUPP;
     case GNTTABOP_setup_table:
         return gnttab_setup_table(v, uop, count);
     case GNTTABOP_query_size:
@@ -801,7 +851,7 @@ long do_grant_table_op(struct vcpu *v, unsigned long cmd, uint64_t uop, unsigned
         return 0;
     }
     default:
-        /* dump_table, transfer, unmap_and_replace, swap_grant_ref: not on Arm/Tern. */
+        /* dump_table is gone from Xen (no case in its switch): -ENOSYS, as Xen. */
         return -ENOSYS;
     }
 }

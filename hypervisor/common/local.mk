@@ -6,6 +6,7 @@
 HV_COMMON_SRCS = $(HV_COMMON_CORE_SRCS) $(HV_COMMON_TOOLSTACK)
 HV_COMMON_CORE_SRCS = \
 	hypervisor/common/alloc.c \
+	hypervisor/common/claim.c \
 	hypervisor/common/conring.c \
 	hypervisor/common/console.c \
 	hypervisor/common/domain.c \
@@ -60,7 +61,7 @@ tests_unit_hypervisor_test_hv_common_SOURCES = \
 	tests/unit/hypervisor/test_sched_ctl.c \
 	tests/unit/hypervisor/test_fifo.c tests/unit/hypervisor/test_page_release.c
 tests_unit_hypervisor_test_hv_common_SOURCES += tests/unit/hypervisor/test_xsm.c \
-	tests/unit/hypervisor/test_string.c
+	tests/unit/hypervisor/test_string.c tests/unit/hypervisor/test_claim.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the
 # arm64 sysroot's, read with the Arm layout (host_xen_arm.h).
 tests_unit_hypervisor_test_hv_common_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \

@@ -3,14 +3,20 @@
  * memory_op (Xen: xen/common/memory.c, xen/arch/arm/mm.c xenmem_add_to_physmap_one).
  *
  * Accounting: d->tot_pages counts the RAM pages assigned to d, exactly; it changes only
- * here (populate/increase: +1 per page allocated), in page_release.c (decrease: -1 per
- * page freed, after the batch's TLB flush) and at dom0 build.  Direct-mapped dom0 never frees on
+ * here (populate/increase: +1 per page allocated, through common/claim.c, which keeps claims
+ * in step), in page_release.c (decrease: -1 per page freed after the batch's TLB flush, also
+ * through claim.c) and at dom0 build.  Direct-mapped dom0 never frees on
  * decrease_reservation: its frames keep their owner so populate_physmap can bring the same gfn ==
  * mfn back (Xen).
  *
  * The reservation ops return the number of extents done (never an error), as Xen.
  */
+#ifndef __XEN_TOOLS__
+#define __XEN_TOOLS__ 1 /* XENMEM_reserved_device_memory_map's struct */
+#endif
+
 #include <hv/arch_hooks.h>
+#include <hv/claim.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/grant_table.h>
@@ -57,14 +63,14 @@ static bool alloc_extent(struct domain *d, gfn_t gfn, unsigned int order)
         return false;
     }
     for (j = 0; j < n; j++) {
-        mfn = alloc_domheap_page(d);
+        mfn = claim_alloc_page(d); /* tot_pages + 1 */
         if (mfn == INVALID_MFN)
             break;
         if (gfn != INVALID_GFN && p2m_map(d, gfn + j, mfn, P2M_RAM_RW)) {
             free_domheap_page(d, mfn);
+            claim_adjust_tot_pages(d, -1);
             break;
         }
-        d->tot_pages++;
     }
     if (j < n) {
         /* Undo this extent's pages. */
@@ -74,7 +80,7 @@ static bool alloc_extent(struct domain *d, gfn_t gfn, unsigned int order)
                 p2m_unmap(d, gfn + j);
                 free_domheap_page(d, mfn);
             }
-            d->tot_pages--;
+            claim_adjust_tot_pages(d, -1);
         }
         spin_unlock(&d->domain_lock);
         return false;
@@ -408,6 +414,117 @@ static long reservation_query(struct vcpu *cur, int op, unsigned long start, uin
     return op == XENMEM_current_reservation ? (long)d->tot_pages : (long)d->max_pages;
 }
 
+/* ------------------------------------------------------------------ ops Xen on Arm refuses */
+
+/* The NUMA node in mem_flags, as Xen's propagate_node with one node (Xen 4.17 on Arm has
+ * no NUMA): none given is fine; dom0 may name node 0 only; a domU may name any node
+ * unless it asks for that node exactly. */
+static bool node_ok(struct vcpu *cur, unsigned int mem_flags)
+{
+    unsigned int node = XENMEMF_get_node(mem_flags);
+
+    if (node == 0xff) /* NUMA_NO_NODE */
+        return true;
+    if (cur->domain->is_privileged)
+        return node < 1;
+    return !(mem_flags & XENMEMF_exact_node_request);
+}
+
+/* XENMEM_exchange: Xen checks the request, then fails at the first input page, whose
+ * steal_page is -EOPNOTSUPP on Arm (-EINVAL when the gfn holds no page).  The same
+ * checks in the same order here; nr_exchanged is written back as Xen does. */
+static long memory_exchange(struct vcpu *cur, unsigned long start, uint64_t arg)
+{
+    struct xen_memory_exchange x;
+    unsigned int in_chunk, order, t;
+    struct domain *d;
+    xen_pfn_t gfn;
+    long rc;
+
+    if (start)
+        return -EINVAL;
+    if (copy_from_guest_va(&x, arg, sizeof(x)))
+        return -EFAULT;
+    order = x.in.extent_order > x.out.extent_order ? x.in.extent_order : x.out.extent_order;
+    if (order > max_order(cur->domain)) {
+        rc = -EPERM;
+        goto out;
+    }
+    if (x.nr_exchanged > x.in.nr_extents || x.in.domid != x.out.domid ||
+        (~0UL >> x.in.extent_order) < x.in.nr_extents ||
+        (~0UL >> x.out.extent_order) < x.out.nr_extents ||
+        (x.in.nr_extents << x.in.extent_order) != (x.out.nr_extents << x.out.extent_order)) {
+        rc = -EINVAL;
+        goto out;
+    }
+    if (x.nr_exchanged == x.in.nr_extents)
+        return 0;
+    if (!node_ok(cur, x.out.mem_flags)) {
+        rc = -EINVAL;
+        goto out;
+    }
+    d = domain_lookup_any(cur, x.in.domid);
+    if (!d) {
+        rc = -ESRCH;
+        goto out;
+    }
+    if (!may_target(cur, d)) {
+        rc = -EPERM;
+        goto out;
+    }
+    in_chunk = x.in.extent_order < x.out.extent_order ? x.out.extent_order - x.in.extent_order : 0;
+    x.nr_exchanged = (x.nr_exchanged >> in_chunk) << in_chunk;
+    if (copy_from_guest_va(&gfn, x.in.extent_start.q + x.nr_exchanged * sizeof(gfn), sizeof(gfn)))
+        rc = -EFAULT;
+    else if (p2m_lookup(d, gfn, &t) == INVALID_MFN || t == P2M_MMIO)
+        rc = -EINVAL;
+    else
+        rc = -EOPNOTSUPP; /* Xen on Arm: steal_page */
+out:
+    if (copy_to_guest_va(arg + offsetof(struct xen_memory_exchange, nr_exchanged), &x.nr_exchanged,
+                         sizeof(x.nr_exchanged)))
+        rc = -EFAULT;
+    return rc;
+}
+
+/* XENMEM_get_vnumainfo: no domain has a virtual NUMA topology (Tern has no
+ * XEN_DOMCTL_setvnumainfo; Xen on Arm's libxl sets none), so -EOPNOTSUPP after Xen's
+ * checks. */
+static long get_vnumainfo(struct vcpu *cur, unsigned long start, uint64_t arg)
+{
+    struct xen_vnuma_topology_info t;
+    struct domain *d;
+
+    if (start)
+        return -EINVAL;
+    if (copy_from_guest_va(&t, arg, sizeof(t)))
+        return -EFAULT;
+    if (t.pad)
+        return -EINVAL;
+    d = domain_lookup_any(cur, t.domid);
+    if (!d)
+        return -ESRCH;
+    if (!may_target(cur, d))
+        return -EPERM;
+    return -EOPNOTSUPP;
+}
+
+/* XENMEM_reserved_device_memory_map: Xen on Arm (HAS_PASSTHROUGH, no IOMMU op that lists
+ * regions) has none to report: any caller gets 0 with nr_entries 0 written back. */
+static long reserved_device_memory_map(unsigned long start, uint64_t arg)
+{
+    struct xen_reserved_device_memory_map m;
+
+    if (start)
+        return -EINVAL;
+    if (copy_from_guest_va(&m, arg, sizeof(m)))
+        return -EFAULT;
+    if (m.flags & ~XENMEM_RDM_ALL)
+        return -EINVAL;
+    m.nr_entries = 0;
+    return copy_to_guest_va(arg, &m, sizeof(m)) ? -EFAULT : 0;
+}
+
 long hc_memory_op(struct vcpu *v, const uint64_t a[5])
 {
     unsigned long start = a[0] >> MEMOP_EXTENT_SHIFT;
@@ -433,9 +550,22 @@ long hc_memory_op(struct vcpu *v, const uint64_t a[5])
         return start ? -EINVAL : remove_from_physmap(v, arg);
     case XENMEM_acquire_resource:
         return acquire_resource(v, start, arg);
+    case XENMEM_claim_pages:
+        return claim_pages_op(v, start, arg); /* common/claim.c */
+    case XENMEM_exchange:
+        return memory_exchange(v, start, arg);
+    case XENMEM_get_vnumainfo:
+        return get_vnumainfo(v, start, arg);
+    case XENMEM_reserved_device_memory_map:
+        return reserved_device_memory_map(start, arg);
     default:
-        /* exchange, machphys ops, claim_pages, vnuma,
-         * sharing/paging: not yet in Tern (docs/hypervisor/hypercalls.md). */
+        /* Xen hands the whole cmd, cut to an int, to arch_memory_op: on Arm the two
+         * sharing counters are 0 ("memsharing not working yet"), only with no
+         * continuation bits; everything else (x86's machphys, PoD, sharing/paging ops,
+         * access_op) is -ENOSYS (docs/hypervisor/hypercalls.md). */
+        if ((int)a[0] == XENMEM_get_sharing_freed_pages ||
+            (int)a[0] == XENMEM_get_sharing_shared_pages)
+            return 0;
         return -ENOSYS;
     }
 }

@@ -7,6 +7,7 @@
  * dropped only after the p2m's TLB flush).
  */
 #include <hv/arch_hooks.h>
+#include <hv/claim.h>
 #include <hv/page_release.h>
 #include <hv/sched.h>
 
@@ -40,7 +41,7 @@ void page_release_flush(struct page_release *r)
     p2m_flush_vmid(r->d);
     for (i = 0; i < r->nr; i++) {
         free_domheap_page(r->d, r->mfn[i]);
-        r->d->tot_pages--;
+        claim_adjust_tot_pages(r->d, -1); /* keeps claims in step (claim.c) */
     }
     r->unmapped = 0;
     r->nr = 0;

@@ -91,8 +91,12 @@ long hc_sched_op(struct vcpu *v, const uint64_t a[5])
         domain_begin_shutdown(d, (uint8_t)s.reason);
         return 0;
     }
+    case SCHEDOP_pin_override:
+        /* Xen: the hardware domain only (-EPERM for others, before reading the
+         * argument); Tern has no temporary affinity override for dom0 (-ENOSYS). */
+        return v->domain->is_privileged ? -ENOSYS : -EPERM;
     default:
-        /* watchdog needs timers, pin_override is x86 debugging: not in Tern yet. */
+        /* watchdog needs a hypervisor timer: not in Tern yet (Xen implements it). */
         return -ENOSYS;
     }
 }

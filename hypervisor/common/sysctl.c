@@ -8,6 +8,7 @@
 #endif
 
 #include <hv/arch_toolstack.h>
+#include <hv/claim.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -65,6 +66,7 @@ long hc_sysctl(struct vcpu *v, const uint64_t a[5])
         op.u.physinfo.capabilities =
             XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap | XEN_SYSCTL_PHYSCAP_gnttab_v1;
         arch_physinfo(&op.u.physinfo);
+        op.u.physinfo.outstanding_pages = claim_outstanding_total(); /* common/claim.c */
         /* Xen on Arm: CPU 0's core mask holds CPU 0 only, so 1 (xl info on Xen 4.17). */
         op.u.physinfo.cores_per_socket = 1;
         rc = 0;

@@ -129,6 +129,11 @@ void free_xenheap_pages(void *va, unsigned int order)
         free_frames_at(virt_to_mfn(va), order);
 }
 
+unsigned long avail_domheap_pages(void)
+{
+    return free_frames;
+}
+
 mfn_t alloc_domheap_page(struct domain *d)
 {
     mfn_t mfn = alloc_frames(0);

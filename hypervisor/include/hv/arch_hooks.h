@@ -77,6 +77,8 @@ void *mfn_to_virt(mfn_t mfn);
  * table); INVALID_MFN when none is free.  Accounting (d->tot_pages) is done by common
  * code (common/memory.c), which calls these and only these for domain RAM. */
 mfn_t alloc_domheap_page(struct domain *d);
+/* Pages in the free pool alloc_domheap_page() takes from (claims: common/claim.c). */
+unsigned long avail_domheap_pages(void);
 /* Return a page allocated by alloc_domheap_page(d) to the free pool. */
 void free_domheap_page(struct domain *d, mfn_t mfn);
 /* True if mfn is RAM assigned to d (by alloc_domheap_page or at dom0 build time).

@@ -69,6 +69,8 @@ struct domain {
     /* Pages owned by the domain: exact accounting (XENMEM_current_reservation). */
     uint64_t tot_pages;
     uint64_t max_pages;
+    /* XENMEM_claim_pages: pages of the free pool kept for this domain (common/claim.c). */
+    uint64_t outstanding_pages;
 
     /* SCHEDOP_shutdown: reason (SHUTDOWN_*) once the guest asked, else -1. */
     int shutdown_code;

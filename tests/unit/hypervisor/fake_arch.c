@@ -97,6 +97,11 @@ void free_xenheap_pages(void *va, unsigned int order)
         owner[mfn - FAKE_MFN_BASE + j] = NULL;
 }
 
+unsigned long avail_domheap_pages(void)
+{
+    return fake_free_frames();
+}
+
 mfn_t alloc_domheap_page(struct domain *d)
 {
     unsigned int i;

@@ -4,6 +4,9 @@
 #include "th.h"
 
 #define EVOP __HYPERVISOR_event_channel_op
+#ifndef EVTCHNOP_reset_cont
+#define EVTCHNOP_reset_cont 14 /* __XEN__ only in the public header */
+#endif
 
 START_TEST(interdomain_send_pending_mask_unmask)
 {
@@ -188,6 +191,68 @@ START_TEST(ipi_bind_vcpu_and_reset)
 }
 END_TEST
 
+START_TEST(pirq_and_reset_cont)
+{
+    struct vcpu *u0 = domu->vcpu[0], *d0 = dom0->vcpu[0];
+    struct evtchn_bind_pirq bp = {.pirq = 5};
+    struct evtchn_status st = {.dom = DOMID_SELF};
+    struct evtchn_bind_vcpu bv;
+    struct evtchn_reset r = {.dom = DOMID_SELF};
+    uint32_t port;
+
+    /* bind_pirq as Xen on Arm: a port bound to the PIRQ (0..1023), never raised. */
+    gput(domu, SCRATCH(domu), &bp, sizeof(bp));
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_bind_pirq, SCRATCH(domu), 0), 0);
+    gget(domu, SCRATCH(domu), &bp, sizeof(bp));
+    port = bp.port;
+    ck_assert_uint_gt(port, 0);
+    st.port = port;
+    gput(domu, SCRATCH(domu), &st, sizeof(st));
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_status, SCRATCH(domu), 0), 0);
+    gget(domu, SCRATCH(domu), &st, sizeof(st));
+    ck_assert_uint_eq(st.status, EVTCHNSTAT_pirq);
+    ck_assert_uint_eq(st.u.pirq, 5);
+    gput(domu, SCRATCH(domu), &bp, sizeof(bp));
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_bind_pirq, SCRATCH(domu), 0), -EEXIST);
+    bp.pirq = 1024;
+    gput(domu, SCRATCH(domu), &bp, sizeof(bp));
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_bind_pirq, SCRATCH(domu), 0), -EINVAL);
+    bp.pirq = 1023;
+    gput(domu, SCRATCH(domu), &bp, sizeof(bp));
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_bind_pirq, SCRATCH(domu), 0), 0);
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_bind_pirq, BAD_GVA, 0), -EFAULT);
+    bv = (struct evtchn_bind_vcpu){.port = port, .vcpu = 1};
+    gput(domu, SCRATCH(domu), &bv, sizeof(bv));
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_bind_vcpu, SCRATCH(domu), 0), 0);
+    ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_send, port), -EINVAL);
+    ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_close, port), 0);
+    ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_close, port), -EINVAL);
+    bp.pirq = 5; /* free again */
+    gput(domu, SCRATCH(domu), &bp, sizeof(bp));
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_bind_pirq, SCRATCH(domu), 0), 0);
+
+    /* reset_cont with no reset under way: -EBUSY after the domain checks. */
+    gput(domu, SCRATCH(domu), &r, sizeof(r));
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_reset_cont, SCRATCH(domu), 0), -EBUSY);
+    r.dom = 0;
+    gput(domu, SCRATCH(domu), &r, sizeof(r));
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_reset_cont, SCRATCH(domu), 0), -EPERM);
+    r.dom = 77;
+    gput(domu, SCRATCH(domu), &r, sizeof(r));
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_reset_cont, SCRATCH(domu), 0), -ESRCH);
+    ck_assert_int_eq(hc(u0, EVOP, EVTCHNOP_reset_cont, BAD_GVA, 0), -EFAULT);
+    /* dom0 resetting a domU: only while the toolstack has it paused (-EINVAL else). */
+    ck_assert_int_eq(ev_port_op(d0, EVTCHNOP_reset, 1), -EINVAL);
+    ck_assert_int_eq(ev_port_op(d0, EVTCHNOP_reset_cont, 1), -EINVAL);
+    domu->controller_pause_count = 1;
+    ck_assert_int_eq(ev_port_op(d0, EVTCHNOP_reset_cont, 1), -EBUSY);
+    ck_assert_int_eq(ev_port_op(d0, EVTCHNOP_reset, 1), 0);
+    domu->controller_pause_count = 0;
+    ck_assert_int_eq(ev_port_op(u0, EVTCHNOP_close, bp.port), -EINVAL);
+    ck_assert_int_eq(hc(u0, EVOP, 15, SCRATCH(domu), 0), -ENOSYS);
+}
+END_TEST
+
 START_TEST(ports_run_out)
 {
     struct vcpu *u0 = domu->vcpu[0];
@@ -214,6 +279,7 @@ TCase *tcase_events(void)
     tcase_add_test(tc, hostile_ports);
     tcase_add_test(tc, virq_bind_send_close);
     tcase_add_test(tc, ipi_bind_vcpu_and_reset);
+    tcase_add_test(tc, pirq_and_reset_cont);
     tcase_add_test(tc, ports_run_out);
     return tc;
 }

@@ -268,6 +268,10 @@ START_TEST(sched_ops)
         -ESRCH);
     ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_shutdown, BAD_GVA, 0), -EFAULT);
     ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_watchdog, SCRATCH(domu), 0), -ENOSYS);
+    /* pin_override: hardware domain only, as Xen; dom0 has no override in Tern. */
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_pin_override, BAD_GVA, 0), -EPERM);
+    ck_assert_int_eq(
+        hc(dom0->vcpu[0], __HYPERVISOR_sched_op, SCHEDOP_pin_override, SCRATCH(dom0), 0), -ENOSYS);
 }
 END_TEST
 

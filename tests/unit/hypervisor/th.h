@@ -54,5 +54,6 @@ TCase *tcase_xsm(void);
 TCase *tcase_string(void);
 TCase *tcase_fifo(void);
 TCase *tcase_page_release(void);
+TCase *tcase_claim(void);
 
 #endif
