@@ -48,6 +48,7 @@ struct sched_entity {
     bool boost;                        /* woken while not running: runs before the others */
     bool parked;                       /* credit: capped out until its credit is >= 0 */
     bool active;                       /* credit: ran during this accounting period */
+    bool filled;                       /* credit: took all it can of this period's credit */
     int64_t credit;                    /* credit: ticks it may still run at UNDER */
     uint64_t charged_at;               /* credit: time up to which it has paid */
     uint64_t slice_start;              /* credit: when it was last picked */
@@ -62,6 +63,7 @@ struct sched_rq {
     unsigned int nr;    /* entities queued */
     uint64_t slice_end; /* time the picked entity's slice ends (pick sets it) */
     uint64_t acct_next; /* credit: next accounting (0: not started) */
+    uint64_t cap_end;   /* credit: when the running capped entity is parked (0: none) */
 };
 
 /* The arch's answer to "may e run now?" (online, not paused, not blocked or woken). */

@@ -238,6 +238,81 @@ START_TEST(credit_boost_lasts_one_tick)
 }
 END_TEST
 
+/* Like run(), with ent[2] a light vCPU: it wakes every `every` ticks (as on a timer or an
+ * event), runs `burst` ticks and blocks again.  It earns a share of each period it is
+ * active in but uses little of it. */
+static struct sched_entity *run_with_light(struct sched_entity *cur, uint64_t until, uint64_t every,
+                                           uint64_t burst)
+{
+    uint64_t next_wake = now + every, used = 0;
+    bool rotate = false;
+
+    can_run[2] = false;
+    while (now < until) {
+        uint64_t d, before = ent[2].ticks;
+
+        cur = pick(cur, rotate);
+        d = cs->deadline(&rq, runnable, NULL);
+        ck_assert_uint_gt(d, now);
+        if (cur == &ent[2] && now + (burst - used) < d)
+            d = now + (burst - used);
+        if (!can_run[2] && next_wake < d)
+            d = next_wake;
+        if (d > until)
+            d = until;
+        rotate = false;
+        now = d;
+        if (cur == &ent[2]) {
+            cur = pick(cur, false); /* charge it up to now */
+            used += ent[2].ticks - before;
+            if (used >= burst) {
+                can_run[2] = false;
+                used = 0;
+                cur = pick(cur, false);
+            }
+        }
+        if (!can_run[2] && now >= next_wake) {
+            can_run[2] = true;
+            cs->wake(&rq, &ent[2]);
+            next_wake += every;
+        }
+        rotate = cur && now >= rq.slice_end;
+    }
+    return pick(cur, false);
+}
+
+START_TEST(credit_hand_out_redistributes_a_light_entitys_credit)
+{
+    /* 512:256 hogs next to a vCPU that wakes every 10 ms for 0.5 ms (5 % of the pCPU,
+     * far under its third of each period): what it cannot use goes to the hogs by
+     * weight, so they still split the rest 2:1. */
+    par[0].weight = 512;
+    par[1].weight = 256;
+    par[2].weight = 256;
+    run_with_light(NULL, 20000 * TPM, 10 * TPM, TPM / 2);
+    ck_assert_uint_ge(ent[2].ticks, 20000 * TPM / 20 - 20 * TPM);
+    ck_assert_uint_ge(ratio_milli(&ent[0], &ent[1]), 1980);
+    ck_assert_uint_le(ratio_milli(&ent[0], &ent[1]), 2020);
+}
+END_TEST
+
+START_TEST(credit_hand_out_redistributes_a_capped_entitys_credit)
+{
+    /* 512:256 hogs next to a hog capped at 10 %: it gets its 10 % and the others split
+     * the remaining 90 % 2:1 (the credit the cap withholds from it is theirs). */
+    can_run[2] = true;
+    par[0].weight = 512;
+    par[1].weight = 256;
+    par[2].weight = 256;
+    par[2].cap = 10;
+    run(NULL, 20000 * TPM);
+    ck_assert_uint_ge(ent[2].ticks, 2000 * TPM - SCHED_TSLICE_MS * TPM);
+    ck_assert_uint_le(ent[2].ticks, 2000 * TPM + SCHED_TSLICE_MS * TPM);
+    ck_assert_uint_ge(ratio_milli(&ent[0], &ent[1]), 1980);
+    ck_assert_uint_le(ratio_milli(&ent[0], &ent[1]), 2020);
+}
+END_TEST
+
 START_TEST(credit_idle_entity_does_not_hoard)
 {
     /* ent[1] sleeps 10 s, then both run: its credit is bounded by one period, so the
@@ -299,6 +374,8 @@ TCase *tcase_sched_credit(void)
     tcase_add_test(tc, credit_over_is_not_boosted);
     tcase_add_test(tc, credit_boost_lasts_one_tick);
     tcase_add_test(tc, credit_idle_entity_does_not_hoard);
+    tcase_add_test(tc, credit_hand_out_redistributes_a_light_entitys_credit);
+    tcase_add_test(tc, credit_hand_out_redistributes_a_capped_entitys_credit);
     tcase_add_test(tc, credit_idle_rq_has_no_deadline);
     tcase_add_test(tc, credit_remove_and_reinsert_keeps_credit);
     return tc;
