@@ -28,6 +28,7 @@
 #endif
 #include <hv/scheduler.h>
 
+#include <hv/string.h>
 #include <xen/domctl.h>
 
 #define ACCT_MAX_PERIODS 4 /* catching up after idle: enough to reach the bounds */
@@ -72,10 +73,33 @@ static void credit_remove(struct sched_rq *rq, struct sched_entity *e)
     }
 }
 
-/* Xen boosts a vCPU woken from blocking only when it is UNDER. */
+bool sched_credit_boost = true;
+
+int sched_credit_boost_select(const char *s, size_t len)
+{
+    static const char *const on[] = {"1", "yes", "true", "on", "enable"};
+    static const char *const off[] = {"0", "no", "false", "off", "disable"};
+
+    for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+        if (len == strlen(on[i]) && !memcmp(s, on[i], len)) {
+            sched_credit_boost = true;
+            return 0;
+        }
+        if (len == strlen(off[i]) && !memcmp(s, off[i], len)) {
+            sched_credit_boost = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* e woke from blocking (the arch calls this for nothing else: not for the running vCPU,
+ * a yield or a vCPU already runnable).  Xen boosts it only when it is UNDER; not at all
+ * with sched_credit_boost=0.  The entity being charged (picked, running) is never
+ * boosted. */
 static void credit_wake(struct sched_rq *rq, struct sched_entity *e)
 {
-    if (e->rq == rq && e->credit >= 0 && !e->parked)
+    if (sched_credit_boost && e->rq == rq && !e->charged_at && e->credit >= 0 && !e->parked)
         e->boost = true;
 }
 
@@ -277,6 +301,8 @@ static struct sched_entity *credit_pick(struct sched_rq *rq, struct sched_entity
         cur = NULL;
     if (cur)
         burn(cur, now);
+    if (cur && rotate)
+        cur->boost = false; /* a yield or a slice end: no longer ahead of the others */
     account(rq, now, runnable, arg);
     cur_ok = cur && can_run(cur, runnable, arg);
     best = best_other(rq, cur, runnable, arg);
