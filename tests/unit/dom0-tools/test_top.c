@@ -279,7 +279,9 @@ START_TEST(test_args)
     ck_assert_int_eq(parse("top -q", &o, err), -1);
     ck_assert_ptr_nonnull(strstr(err, "unknown option"));
     ck_assert_int_eq(parse("top -n", &o, err), -1);
-    ck_assert_ptr_nonnull(strstr(err, "no per-device counters"));
+    ck_assert_ptr_nonnull(strstr(err, "no per-device lines yet (per vif: tern network-stats"));
+    ck_assert_int_eq(parse("top -x", &o, err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "no per-device lines yet (per disk: tern block-stats"));
     ck_assert_int_eq(parse("top extra", &o, err), -1);
 }
 END_TEST
