@@ -72,6 +72,9 @@ TOOLS_CLI_SRCS += dom0-tools/top/stats.c dom0-tools/top/stats_read.c dom0-tools/
 # tern network-stats reads back tern-netback's counters files (docs/netback.md); netback/stats.c
 # reaches tern-netback through these too
 TOOLS_CLI_SRCS += dom0-tools/tern/cmd_netstats.c dom0-tools/netback/stats.c
+# tern block-stats, tern top and tern-metricsd read tern-blkback's counters files
+# (docs/blkback.md); blkback/stats.c reaches tern-blkback through these too
+TOOLS_CLI_SRCS += dom0-tools/tern/cmd_blockstats.c dom0-tools/blkback/stats.c
 TOOLS_CONSOLE_SRCS = dom0-tools/console/ring.c dom0-tools/console/events.c \
 	dom0-tools/console/consoled.c
 TOOLS_HDRS = \
@@ -87,6 +90,7 @@ TOOLS_HDRS = \
 	dom0-tools/tern/balloon.h dom0-tools/tern/balloon_read.h \
 	dom0-tools/tern/cpumap.h \
 	dom0-tools/console/ring.h dom0-tools/console/events.h
+TOOLS_HDRS += dom0-tools/blkback/stats.h
 TOOLS_HDRS += dom0-tools/top/stats.h dom0-tools/top/stats_read.h dom0-tools/top/topfmt.h \
 	dom0-tools/top/topkeys.h
 
@@ -186,7 +190,7 @@ dom0_tools_blkback_tern_blkback_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_li
 check_PROGRAMS += tests/unit/dom0-tools/check_blkback
 TESTS += tests/unit/dom0-tools/check_blkback
 tests_unit_dom0_tools_check_blkback_SOURCES = tests/unit/dom0-tools/check_blkback.c \
-	dom0-tools/blkback/req.c dom0-tools/blkback/paths.c
+	dom0-tools/blkback/req.c dom0-tools/blkback/paths.c dom0-tools/blkback/stats.c
 tests_unit_dom0_tools_check_blkback_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/blkback
 tests_unit_dom0_tools_check_blkback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_blkback_LDADD = $(CHECK_LIBS)

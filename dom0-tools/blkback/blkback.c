@@ -48,9 +48,18 @@ static void events(struct tern_ctx *ctx)
     }
 }
 
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 static int serve(void)
 {
     struct tern_ctx ctx;
+    struct blk_stats_pace pace = {0};
 
     signal(SIGPIPE, SIG_IGN);
     if (tern_ctx_open(&ctx, true) < 0)
@@ -60,23 +69,42 @@ static int serve(void)
         return 1;
     }
     blk_broken_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    blk_stats_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     blk_vbd_scan(&ctx);
-    for (;;) {
-        struct pollfd pfd[2] = {{.fd = xs_fileno(ctx.xsh), .events = POLLIN},
-                                {.fd = blk_broken_fd, .events = POLLIN}};
-        int rc = poll(pfd, blk_broken_fd >= 0 ? 2 : 1, FALLBACK_SCAN_MS);
-        uint64_t n;
+    uint64_t last_scan = now_ms();
 
+    for (;;) {
+        struct pollfd pfd[3] = {{.fd = xs_fileno(ctx.xsh), .events = POLLIN},
+                                {.fd = blk_broken_fd, .events = POLLIN},
+                                {.fd = blk_stats_fd, .events = POLLIN}};
+        uint64_t n, t = now_ms();
+        long stats_in = blk_stats_due_in(&pace, t);
+        long timeout =
+            t - last_scan >= FALLBACK_SCAN_MS ? 0 : (long)(FALLBACK_SCAN_MS - (t - last_scan));
+        int rc;
+
+        if (stats_in >= 0 && stats_in < timeout)
+            timeout = stats_in;
+        rc = poll(pfd, 3, (int)timeout);
         if (rc < 0 && errno != EINTR) {
             fprintf(stderr, "tern-blkback: poll: %s\n", strerror(errno));
             return 1;
         }
-        if (rc == 0)
-            blk_vbd_scan(&ctx);
-        else if (rc > 0 && (pfd[0].revents & POLLIN))
+        if (rc > 0 && (pfd[0].revents & POLLIN))
             events(&ctx);
         if (rc > 0 && (pfd[1].revents & POLLIN) && read(blk_broken_fd, &n, sizeof(n)) > 0)
             blk_vbd_scan(&ctx); /* disconnects the devices whose rings broke */
+        if (rc > 0 && (pfd[2].revents & POLLIN) && read(blk_stats_fd, &n, sizeof(n)) > 0)
+            blk_stats_changed(&pace);
+        t = now_ms();
+        if (t - last_scan >= FALLBACK_SCAN_MS) {
+            blk_vbd_scan(&ctx);
+            last_scan = t;
+        }
+        if (blk_stats_due_in(&pace, t) == 0) {
+            blk_vbd_write_stats();
+            blk_stats_written(&pace, t);
+        }
     }
 }
 

@@ -13,6 +13,66 @@
 #include "queue.h"
 
 int blk_broken_fd = -1;
+int blk_stats_fd = -1;
+
+void blk_stats_mark(struct blk_disk *disk)
+{
+    uint64_t one = 1;
+
+    if (!__atomic_exchange_n(&disk->stats_dirty, true, __ATOMIC_ACQ_REL) && blk_stats_fd >= 0 &&
+        write(blk_stats_fd, &one, sizeof(one)) < 0)
+        fprintf(stderr, "tern-blkback: cannot tell the main loop of new counters\n");
+}
+
+void blk_stats_snapshot(const struct blk_disk *disk, struct blk_vbd_stats *out)
+{
+    const struct blk_vbd_stats *s = &disk->stats;
+
+    out->rd_req = __atomic_load_n(&s->rd_req, __ATOMIC_RELAXED);
+    out->wr_req = __atomic_load_n(&s->wr_req, __ATOMIC_RELAXED);
+    out->f_req = __atomic_load_n(&s->f_req, __ATOMIC_RELAXED);
+    out->ds_req = __atomic_load_n(&s->ds_req, __ATOMIC_RELAXED);
+    out->rd_sect = __atomic_load_n(&s->rd_sect, __ATOMIC_RELAXED);
+    out->wr_sect = __atomic_load_n(&s->wr_sect, __ATOMIC_RELAXED);
+    out->errors = __atomic_load_n(&s->errors, __ATOMIC_RELAXED);
+    out->oo_req = __atomic_load_n(&s->oo_req, __ATOMIC_RELAXED);
+}
+
+static void bump(uint64_t *c, uint64_t n)
+{
+    __atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+}
+
+/* One answered request in the device's counters (stats.h): its operation (the response's,
+ * an indirect request's inner one), an error, or the sectors moved. */
+static void count(struct blk_queue *q, uint8_t op, int st)
+{
+    struct blk_vbd_stats *s = &q->disk->stats;
+    const struct blk_plan *p = q->plan;
+
+    switch (op) {
+    case BLKIF_OP_READ:
+        bump(&s->rd_req, 1);
+        break;
+    case BLKIF_OP_WRITE:
+        bump(&s->wr_req, 1);
+        break;
+    case BLKIF_OP_FLUSH_DISKCACHE:
+        bump(&s->f_req, 1);
+        break;
+    case BLKIF_OP_DISCARD:
+        bump(&s->ds_req, 1);
+        break;
+    default:
+        break;
+    }
+    if (st != BLKIF_RSP_OKAY)
+        bump(&s->errors, 1);
+    else if (p->kind == BLK_READ)
+        bump(&s->rd_sect, p->nr_sectors);
+    else if (p->kind == BLK_WRITE || p->kind == BLK_FLUSH)
+        bump(&s->wr_sect, p->nr_sectors);
+}
 
 static void qlog(struct blk_queue *q, const char *what)
 {
@@ -173,6 +233,9 @@ static int serve(struct blk_queue *q)
             qlog(q, "the frontend's req_prod is beyond the ring: ring no longer served");
             return -1;
         }
+        /* Every slot holds a request not yet answered: the frontend's next one waits. */
+        if (rp - r->rsp_prod_pvt >= RING_SIZE(r))
+            bump(&q->disk->stats.oo_req, 1);
         while (r->req_cons != rp) {
             struct blkif_request req;
             struct blkif_response *rsp;
@@ -182,6 +245,7 @@ static int serve(struct blk_queue *q)
             RING_COPY_REQUEST(r, r->req_cons, &req);
             r->req_cons++;
             st = handle(q, &req, &op);
+            count(q, op, st);
             rsp = RING_GET_RESPONSE(r, r->rsp_prod_pvt);
             rsp->id = req.id;
             rsp->operation = op;
@@ -190,6 +254,7 @@ static int serve(struct blk_queue *q)
             RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, notify);
             if (notify)
                 xenevtchn_notify(q->xce, q->local_port);
+            blk_stats_mark(q->disk);
         }
         RING_FINAL_CHECK_FOR_REQUESTS(r, more);
     } while (more);

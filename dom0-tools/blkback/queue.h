@@ -10,6 +10,7 @@
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include "req.h"
+#include "stats.h"
 
 /* ring.h's barriers: xenctrl.h defines them for tools; this file does not need xenctrl. */
 #ifndef xen_mb
@@ -30,6 +31,10 @@ struct blk_disk {
     uint64_t sectors; /* read and written with __atomic */
     bool readonly;
     bool discard;
+    /* The device's counters (stats.h): the queues' workers add with __atomic, the main
+     * thread reads them (blk_stats_snapshot) and writes the file when stats_dirty is set. */
+    struct blk_vbd_stats stats;
+    bool stats_dirty; /* __atomic */
 };
 
 struct blk_queue {
@@ -60,6 +65,14 @@ struct blk_queue {
 /* An eventfd the main loop polls (or -1): a worker that stops serving a ring the frontend
  * broke writes to it, so that the device is disconnected (blk_vbd_scan). */
 extern int blk_broken_fd;
+
+/* An eventfd the main loop polls (or -1): written when a device's counters change while
+ * its stats_dirty was clear (blk_stats_mark), so that the main loop writes the file. */
+extern int blk_stats_fd;
+/* Sets disk->stats_dirty and, if it was clear, tells the main loop. */
+void blk_stats_mark(struct blk_disk *disk);
+/* A consistent-enough copy of disk->stats (each counter read atomically). */
+void blk_stats_snapshot(const struct blk_disk *disk, struct blk_vbd_stats *out);
 
 /* Maps the ring, binds the event channel and starts serving from the ring's current
  * response index (so a restarted daemon continues where the last one answered). Returns 0,

@@ -250,6 +250,40 @@ static struct vbd *find(uint32_t domid, uint32_t devid)
     return NULL;
 }
 
+static void unlink_stats(const struct vbd *v)
+{
+    char path[160];
+
+    blk_stats_path(path, sizeof(path), BLK_STATS_DIR, v->domid, v->devid);
+    if (unlink(path) < 0 && errno != ENOENT)
+        vlog(v, "remove %s: %s", path, strerror(errno));
+}
+
+/* A device a previous daemon served (its state beyond Initialising) goes on from the counts
+ * in its file; a new one starts from zero (a file of an earlier device is stale). */
+static void load_stats(struct vbd *v)
+{
+    if (v->state > XenbusStateInitialising &&
+        blk_stats_read(BLK_STATS_DIR, v->domid, v->devid, &v->disk.stats) == 0)
+        vlog(v, "counters read back: %" PRIu64 " reads, %" PRIu64 " writes", v->disk.stats.rd_req,
+             v->disk.stats.wr_req);
+    else
+        unlink_stats(v);
+}
+
+void blk_vbd_write_stats(void)
+{
+    for (struct vbd *v = vbds; v; v = v->next) {
+        struct blk_vbd_stats st;
+
+        if (!__atomic_exchange_n(&v->disk.stats_dirty, false, __ATOMIC_ACQ_REL))
+            continue;
+        blk_stats_snapshot(&v->disk, &st);
+        if (blk_stats_write(BLK_STATS_DIR, v->domid, v->devid, &st) < 0)
+            vlog(v, "write counters to " BLK_STATS_DIR ": %s", strerror(errno));
+    }
+}
+
 static void drop(struct tern_ctx *ctx, struct vbd *v)
 {
     struct vbd **pp;
@@ -265,6 +299,7 @@ static void drop(struct tern_ctx *ctx, struct vbd *v)
     for (pp = &vbds; *pp != v; pp = &(*pp)->next)
         ;
     *pp = v->next;
+    unlink_stats(v); /* the device is gone: so are its counters */
     free(v);
 }
 
@@ -290,6 +325,8 @@ static struct vbd *track(struct tern_ctx *ctx, uint32_t domid, uint32_t devid)
     free(fe);
     v->fe_domid = (uint32_t)read_num(ctx, v->be, "frontend-id", domid);
     v->state = (int)read_num(ctx, v->be, "state", XenbusStateUnknown);
+    load_stats(v);
+    blk_stats_mark(&v->disk); /* the file exists (zeros for a new device) */
     blk_frontend_token(domid, devid, v->fe_token, sizeof(v->fe_token));
     snprintf(path, sizeof(path), "%s/state", v->fe);
     if (!xs_watch(ctx->xsh, path, v->fe_token)) {

@@ -14,4 +14,8 @@ void blk_vbd_update(struct tern_ctx *ctx, uint32_t domid, uint32_t devid);
  * re-adopted, connected ones from the rings' current positions; also drops vanished ones). */
 void blk_vbd_scan(struct tern_ctx *ctx);
 
+/* Writes the counters file of every device whose counters changed since its last write
+ * (stats.h; the caller paces the calls). */
+void blk_vbd_write_stats(void);
+
 #endif

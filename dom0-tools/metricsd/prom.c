@@ -2,6 +2,7 @@
  * then one sample per domain labelled domain="name",domid="N". A guest figure the agent
  * does not publish is left out, not written as 0. */
 #include <inttypes.h>
+#include <stddef.h>
 #include "prom.h"
 
 enum prom_type { GAUGE, COUNTER };
@@ -125,6 +126,33 @@ static const struct dom_metric dom_metrics[] = {
      "Bytes the domain's vifs received (tern-netback's RX counters).", v_net_rx},
 };
 
+/* Per disk: tern-blkback's counters (blkback/stats.h), labelled domain, domid, devid. */
+struct vbd_metric {
+    const char *name;
+    const char *help;
+    size_t off; /* of the counter in struct blk_vbd_stats */
+};
+
+static const struct vbd_metric vbd_metrics[] = {
+    {"tern_vbd_read_requests_total", "Read requests the disk's backend answered.",
+     offsetof(struct blk_vbd_stats, rd_req)},
+    {"tern_vbd_write_requests_total", "Write requests the disk's backend answered.",
+     offsetof(struct blk_vbd_stats, wr_req)},
+    {"tern_vbd_flush_requests_total", "Flush requests (with or without data) answered.",
+     offsetof(struct blk_vbd_stats, f_req)},
+    {"tern_vbd_discard_requests_total", "Discard requests answered.",
+     offsetof(struct blk_vbd_stats, ds_req)},
+    {"tern_vbd_read_sectors_total", "512-byte sectors read for the guest.",
+     offsetof(struct blk_vbd_stats, rd_sect)},
+    {"tern_vbd_write_sectors_total", "512-byte sectors written for the guest.",
+     offsetof(struct blk_vbd_stats, wr_sect)},
+    {"tern_vbd_errors_total", "Requests answered with an error or as unsupported.",
+     offsetof(struct blk_vbd_stats, errors)},
+    {"tern_vbd_oo_requests_total",
+     "Times the ring was full, the frontend's next request waiting for a slot (xentop VBD_OO).",
+     offsetof(struct blk_vbd_stats, oo_req)},
+};
+
 void prom_label_value(FILE *f, const char *v)
 {
     for (; *v; v++) {
@@ -177,6 +205,19 @@ void prom_write(FILE *f, const struct tern_stats *s, const struct prom_counters 
             labels(f, &s->doms[i]);
             fprintf(f, " %.15g\n", v);
         }
+    }
+    for (size_t m = 0; m < sizeof(vbd_metrics) / sizeof(vbd_metrics[0]); m++) {
+        family(f, vbd_metrics[m].name, COUNTER, vbd_metrics[m].help);
+        for (unsigned i = 0; i < s->n; i++)
+            for (unsigned k = 0; k < s->doms[i].nvbd && k < TERN_STATS_MAX_VBDS; k++) {
+                const struct tern_vbd_counters *c = &s->doms[i].vbd[k];
+
+                fprintf(f, "%s{domain=\"", vbd_metrics[m].name);
+                prom_label_value(f, s->doms[i].name);
+                fprintf(f, "\",domid=\"%" PRIu32 "\",devid=\"%" PRIu32 "\"} %" PRIu64 "\n",
+                        s->doms[i].domid, c->devid,
+                        *(const uint64_t *)((const char *)&c->st + vbd_metrics[m].off));
+            }
     }
     family(f, "tern_domain_balloon_state", GAUGE,
            "1 for tern-balloond's state of the domain (label state).");

@@ -79,6 +79,9 @@ const struct tern_cmd tern_cmd_table[] = {
      "List virtual block devices for a domain."},
     {"block-resize", cmd_block_resize, TERN_NEED_XC | TERN_NEED_XS, "<Domain> <DevId> <Size>",
      "Grow a virtual block device's image to <Size> (units K/M/G/T) and tell its backend."},
+    {"block-stats", cmd_block_stats, TERN_NEED_XC | TERN_NEED_XS, "<Domain> [--json]",
+     "Per-disk counters from tern-blkback: requests (read, write, flush, discard), sectors, "
+     "errors, OO (the ring was full)."},
     {"network-attach", cmd_network_attach, TERN_NEED_XC | TERN_NEED_XS,
      "<Domain> [mac=<MAC>] [bridge=<bridge>] [rate=<RATE>/s[@<INTERVAL>]] ...",
      "Create a new virtual network device."},

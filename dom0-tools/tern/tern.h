@@ -73,6 +73,7 @@ tern_cmd_fn cmd_mem_set, cmd_mem_max, cmd_console;
 tern_cmd_fn cmd_block_attach, cmd_block_detach, cmd_block_list, cmd_block_resize;
 tern_cmd_fn cmd_network_attach, cmd_network_detach, cmd_network_list, cmd_network_rate;
 tern_cmd_fn cmd_network_stats;
+tern_cmd_fn cmd_block_stats;
 tern_cmd_fn cmd_disk, cmd_top;
 tern_cmd_fn cmd_vcpu_pin, cmd_sched_credit; /* cmd_vcpu.c, cmd_sched.c */
 

@@ -7,11 +7,19 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "../blkback/stats.h"
 
 #define TERN_STATS_NAME_LEN  64
 #define TERN_STATS_NO_LIMIT  UINT64_MAX /* max_kb of a domain without a memory limit */
 #define TERN_STATS_UNKNOWN   (-1LL)     /* a xenstore figure that is absent or not a number */
 #define TERN_STATS_MAX_VCPUS 64         /* per-vCPU times kept for the first 64 vCPUs */
+#define TERN_STATS_MAX_VBDS  16         /* per-disk counters kept for the first 16 disks */
+
+/* One disk's counters, from tern-blkback's file (blkback/stats.h). */
+struct tern_vbd_counters {
+    uint32_t devid;
+    struct blk_vbd_stats st;
+};
 
 struct tern_dom_stats {
     uint32_t domid;
@@ -26,8 +34,12 @@ struct tern_dom_stats {
     uint64_t vcpu_online;                   /* bit per vCPU */
     uint32_t ssid;
     unsigned nets, vbds; /* devices in backend/vif/D, backend/vbd/D */
-    bool vbd_counters;   /* the block backend publishes request counters (none does yet) */
+    bool vbd_counters;   /* tern-blkback has a counters file for at least one disk */
+    /* xentop's VBD_* columns: the sums over the disks with a counters file (oo_req, rd_req,
+     * wr_req, rd_sect, wr_sect) */
     uint64_t vbd_oo, vbd_rd, vbd_wr, vbd_rsect, vbd_wsect;
+    unsigned nvbd; /* entries of vbd[] (the first TERN_STATS_MAX_VBDS disks with counters) */
+    struct tern_vbd_counters vbd[TERN_STATS_MAX_VBDS];
     uint64_t net_tx_bytes, net_rx_bytes;
     /* xenstore, KiB; TERN_STATS_UNKNOWN if absent */
     long long target_kb, static_max_kb;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "../blkback/stats.h"
 #include "../netback/stats.h"
 #include "stats_read.h"
 
@@ -53,6 +54,35 @@ static void read_net_counters(struct tern_ctx *ctx, struct tern_dom_stats *d)
     free(list);
 }
 
+/* xentop's VBD_* columns and the per-disk figures: tern-blkback's counters files of the
+ * domain's disks (disks without one count nothing; a domain with disks and no file at all
+ * shows '-' as xentop does for a backend without statistics). */
+static void read_vbd_counters(struct tern_ctx *ctx, struct tern_dom_stats *d)
+{
+    char path[64];
+    unsigned n = 0;
+    char **list;
+
+    snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%u", d->domid);
+    list = xs_directory(ctx->xsh, XBT_NULL, path, &n);
+    for (unsigned i = 0; list && i < n; i++) {
+        uint32_t devid = (uint32_t)strtoul(list[i], NULL, 10);
+        struct blk_vbd_stats st;
+
+        if (blk_stats_read(BLK_STATS_DIR, d->domid, devid, &st) < 0)
+            continue;
+        d->vbd_counters = true;
+        d->vbd_oo += st.oo_req;
+        d->vbd_rd += st.rd_req;
+        d->vbd_wr += st.wr_req;
+        d->vbd_rsect += st.rd_sect;
+        d->vbd_wsect += st.wr_sect;
+        if (d->nvbd < TERN_STATS_MAX_VBDS)
+            d->vbd[d->nvbd++] = (struct tern_vbd_counters){.devid = devid, .st = st};
+    }
+    free(list);
+}
+
 static void read_xenstore(struct tern_ctx *ctx, struct tern_dom_stats *d)
 {
     char *name = tern_domain_name(ctx, d->domid);
@@ -70,6 +100,7 @@ static void read_xenstore(struct tern_ctx *ctx, struct tern_dom_stats *d)
     d->nets = xs_count(ctx, "vif", d->domid);
     read_net_counters(ctx, d);
     d->vbds = xs_count(ctx, "vbd", d->domid);
+    read_vbd_counters(ctx, d);
     state = tern_xs_read(ctx, XBT_NULL, "/local/domain/0/tern-balloond/%u/state", d->domid);
     snprintf(d->balloon_state, sizeof(d->balloon_state), "%s", state ? state : "");
     free(state);

@@ -78,8 +78,8 @@ int top_parse_args(int argc, char **argv, struct top_opts *o, char *err, size_t 
             break;
         case 'n':
         case 'x':
-            snprintf(err, errlen, "-%c: no per-device counters yet (the backends publish none)",
-                     opt);
+            snprintf(err, errlen, "-%c: no per-device lines yet (per %s: tern %s DOM)", opt,
+                     opt == 'n' ? "vif" : "disk", opt == 'n' ? "network-stats" : "block-stats");
             return -1;
         default:
             snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);

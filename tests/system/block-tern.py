@@ -10,6 +10,10 @@
 - block-attach of a read-only disk (access=ro: the guest cannot write it, the image stays the
   same) and of a second writable one (two more disks at once), block-detach with nothing left
   in xenstore, attach again with the data still there;
+- tern-blkback's per-disk counters: `tern block-stats` (the file /run/tern/blkback/D-N.json)
+  counts the guest's writes, reads, flushes and discards; `tern top`'s VBD columns and
+  tern-metricsd's tern_vbd_* (fetched in dom0) grow with an 8 MiB write; the counters go on
+  from where they were after the backend is killed and restarted;
 - every fsync in the guest sends an empty flush: blkfront keeps its flushes on
   (/sys/block/xvda/queue/write_cache "write back", no "op failed" in dmesg);
 - guest reboot, then destroy and re-create from a config with two disks (one read-only, two
@@ -21,6 +25,7 @@
   guest saw acknowledged is in the image (read by the guest and by dom0).
 
 Exit status: 0 pass, 1 fail, 77 skipped."""
+import json
 import os
 import re
 import sys
@@ -111,6 +116,36 @@ class Test:
               "dmesg)" % when, "" if ok else str(kv) + self.m.run(
                   "gsh g 30 'dmesg | grep -i -e blkfront -e xvda'", timeout=60)[1])
 
+    def block_stats(self, devid):
+        """tern block-stats g --json: the disk's counters (after the backend's next write of
+        its file, at most 250 ms after the guest's last request)."""
+        out = self.dom0("sleep 1; tern block-stats g --json")
+        for obj in json.loads(out[out.index("["):out.rindex("]") + 1]):
+            if obj["devid"] == devid:
+                return obj
+        check(False, "tern block-stats g --json has disk %d" % devid, out)
+
+    def top_vbd(self):
+        """The guest's row of `tern top -b -i 1`: VBD_OO VBD_RD VBD_WR VBD_RSECT VBD_WSECT."""
+        out = self.dom0("tern top -b -i 1")
+        lines = [l.split() for l in out.splitlines()]
+        head = next(l for l in lines if l[:1] == ["NAME"])
+        row = next((l for l in lines if l[:1] == ["g"]), None)
+        check(row is not None and len(row) == len(head), "tern top: a row for g", out)
+        return {k: row[head.index(k)] for k in ("VBD_OO", "VBD_RD", "VBD_WR", "VBD_RSECT",
+                                                "VBD_WSECT")}
+
+    def metrics_vbd(self, dom, devid):
+        """tern_vbd_* samples of the disk on tern-metricsd's /metrics (fetched in dom0)."""
+        out = self.dom0("sleep 1; wget -q -O - http://127.0.0.1:8081/metrics | grep '^tern_vbd_'")
+        found = {}
+        for name, labels, value in re.findall(r"^(tern_vbd_\w+)\{([^}]*)\} (\d+)$", out, re.M):
+            if 'domid="%s"' % dom in labels and 'devid="%d"' % devid in labels:
+                found[name] = int(value)
+        check(len(found) == 8, "tern-metricsd exports the 8 tern_vbd_* counters of disk %d" % devid,
+              out)
+        return found
+
     def blkback_log(self):
         return self.m.run("tail -30 /var/log/tern/blkback.log", timeout=30)[1]
 
@@ -154,14 +189,47 @@ def scenario(t):
     a1 = t.allocated("/root/d1.img")
     check(4 * MIB <= a1 < 5 * MIB, "the 1 GiB image allocates only what was written (%d)" % a1)
 
-    # --- discard shrinks the allocation
+    # --- tern-blkback's counters: tern block-stats, tern top's VBD columns, tern-metricsd
+    st1 = t.block_stats(XVDA)
+    out = t.dom0("cat /run/tern/blkback/%s-%d.json; tern block-stats g" % (dom, XVDA))
+    print("note: counters after 4 MiB written and read: %s" % st1)
+    check("RD_REQ" in out and "WR_SECT" in out and ('"domid":%s,"devid":%d' % (dom, XVDA)) in out,
+          "the counters file /run/tern/blkback/%s-%d.json and tern block-stats" % (dom, XVDA), out)
+    check(st1["wr_req"] > 0 and st1["wr_sect"] >= 4 * MIB // 512 and st1["rd_req"] > 0
+          and st1["rd_sect"] >= 4 * MIB // 512 and st1["f_req"] > 0 and st1["errors"] == 0,
+          "the counters count the guest's 4 MiB written and read, its flushes, no error", str(st1))
+    t.dom0("ifconfig lo 127.0.0.1 up; (tern-metricsd -a 127.0.0.1 -p 8081 -i 250 "
+           ">/tmp/metricsd.log 2>&1 & echo $! >/tmp/metricsd.pid); sleep 1; "
+           "cat /tmp/metricsd.log")
+    top1, prom1 = t.top_vbd(), t.metrics_vbd(dom, XVDA)
     kv = t.guest("blkt fill /dev/xvda 64 8")
     a2 = t.allocated("/root/d1.img")
     check(kv.get("FILL") == "ok" and a2 >= a1 + 8 * MIB, "8 MiB more allocate 8 MiB (%d)" % a2)
+    st2 = t.block_stats(XVDA)
+    top2, prom2 = t.top_vbd(), t.metrics_vbd(dom, XVDA)
+    print("note: tern top VBD columns before / after 8 MiB written: %s / %s" % (top1, top2))
+    check(st2["wr_sect"] >= st1["wr_sect"] + 8 * MIB // 512 and st2["wr_req"] > st1["wr_req"]
+          and st2["f_req"] > st1["f_req"], "tern block-stats: the 8 MiB write is counted",
+          "%s -> %s" % (st1, st2))
+    check(all(v.isdigit() for v in top2.values())
+          and int(top2["VBD_WSECT"]) >= int(top1["VBD_WSECT"]) + 8 * MIB // 512
+          and int(top2["VBD_WR"]) > int(top1["VBD_WR"]),
+          "tern top: VBD_WR and VBD_WSECT grow by the 8 MiB write", "%s -> %s" % (top1, top2))
+    check(prom2["tern_vbd_write_sectors_total"] >= prom1["tern_vbd_write_sectors_total"]
+          + 8 * MIB // 512 and prom2["tern_vbd_write_requests_total"]
+          > prom1["tern_vbd_write_requests_total"]
+          and prom2["tern_vbd_flush_requests_total"] > prom1["tern_vbd_flush_requests_total"],
+          "tern-metricsd: tern_vbd_write_sectors_total and the request counters grow",
+          "%s -> %s" % (prom1, prom2))
+    t.dom0("kill $(cat /tmp/metricsd.pid)")
+
+    # --- discard shrinks the allocation
     kv = t.guest("blkt discard /dev/xvda 64 8")
     a3 = t.allocated("/root/d1.img")
     check(kv.get("DISCARD") == "ok" and a3 <= a1,
           "the guest's blkdiscard returns the space to dom0 (%d -> %d bytes)" % (a2, a3))
+    st3 = t.block_stats(XVDA)
+    check(st3["ds_req"] > st2["ds_req"], "tern block-stats counts the discard", str(st3))
 
     # --- online resize
     t.dom0("tern block-resize g xvda 2G")
@@ -283,6 +351,26 @@ def scenario(t):
     out = t.dom0("grep -c 'restarting it' /var/log/tern/blkback.log; "
                  "grep -c re-adopted /var/log/tern/blkback.log")
     print("note: blkback log: restarts, re-adoptions: %s" % " ".join(out.split()))
+
+    # --- the counters survive a restart of the backend: killed with no I/O in flight, the new
+    # one reads its file back and goes on counting from there
+    s1 = t.block_stats(XVDA)
+    print("note: counters after the write loop: %s" % s1)
+    # (a backend killed in the loop took up to 250 ms of counts with it: not checked exactly)
+    print("note: write requests counted for the loop's %d writes: %d" % (LOOP_N, s1["wr_req"]))
+    check(s1["wr_req"] > 0 and s1["errors"] == 0,
+          "the write loop's writes are counted, no error", str(s1))
+    out = t.dom0("p=$(cat /run/tern-blkback.pid); kill -KILL $p; for i in $(seq 50); do "
+                 "q=$(cat /run/tern-blkback.pid 2>/dev/null); [ -n \"$q\" ] && [ \"$q\" != $p ]"
+                 " && [ -d /proc/$q ] && break; sleep 0.2; done; echo OLD=$p NEW=$q")
+    kv = t.guest("blkt sum /dev/xvda 0 4")
+    s2 = t.block_stats(XVDA)
+    check(kv.get("SUM") == pattern and s2["rd_sect"] >= s1["rd_sect"] + 4 * MIB // 512
+          and s2["wr_req"] >= s1["wr_req"] and s2["f_req"] >= s1["f_req"],
+          "after a restart the counters go on from the old ones (4 MiB read added)",
+          "%s -> %s" % (s1, s2) + t.blkback_log())
+    out = t.dom0("grep -c 'counters read back' /var/log/tern/blkback.log")
+    check(int(out.split()[-1]) >= 1, "the restarted backend read its counters files back", out)
 
     t.flush_ok("after the write loop (O_DIRECT+fsync) and two backend restarts")
 

@@ -1,10 +1,16 @@
 /* tern-blkback's checks that need no hypervisor: request decoding and validation (req.c)
- * against hostile values, ring index sanity, and watch event routing (paths.c). */
+ * against hostile values, ring index sanity, watch event routing (paths.c), and the
+ * per-device counters files and their pacing (stats.c). */
 #include <check.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "paths.h"
 #include "req.h"
+#include "stats.h"
 
 static const struct blk_limits rw_disk = {.sectors = 2048, .readonly = false, .discard = true};
 static const struct blk_limits ro_disk = {.sectors = 2048, .readonly = true, .discard = false};
@@ -237,6 +243,168 @@ START_TEST(test_watch_target)
 }
 END_TEST
 
+static const struct blk_vbd_stats sample = {.rd_req = 1,
+                                            .wr_req = 22,
+                                            .f_req = 333,
+                                            .ds_req = 4444,
+                                            .rd_sect = 55555,
+                                            .wr_sect = UINT64_MAX,
+                                            .errors = 7,
+                                            .oo_req = 8};
+
+START_TEST(test_stats_json)
+{
+    char buf[512];
+    struct blk_vbd_stats st, keep = {.rd_req = 99};
+    unsigned dom = 0, dev = 0;
+    int n = blk_stats_json(buf, sizeof(buf), 3, 51712, &sample);
+
+    ck_assert_int_gt(n, 0);
+    ck_assert_uint_eq((size_t)n, strlen(buf));
+    ck_assert_str_eq(buf, "{\"domid\":3,\"devid\":51712,\"rd_req\":1,\"wr_req\":22,\"f_req\":333,"
+                          "\"ds_req\":4444,\"rd_sect\":55555,\"wr_sect\":18446744073709551615,"
+                          "\"errors\":7,\"oo_req\":8}");
+    ck_assert_int_eq(blk_stats_parse(buf, &dom, &dev, &st), 0);
+    ck_assert_uint_eq(dom, 3);
+    ck_assert_uint_eq(dev, 51712);
+    ck_assert_mem_eq(&st, &sample, sizeof(st));
+    /* too small a buffer: -1 and nothing partial, at every size */
+    for (size_t len = 0; len <= (size_t)n; len++) {
+        char small[512];
+
+        memset(small, 'x', sizeof(small));
+        ck_assert_int_eq(blk_stats_json(small, len, 3, 51712, &sample), -1);
+        if (len)
+            ck_assert_int_eq(small[0], '\0');
+    }
+    /* keys in another order, white space, a final newline */
+    ck_assert_int_eq(blk_stats_parse(" { \"oo_req\" : 8, \"errors\":7,\"wr_sect\":6,\"rd_sect\":5,"
+                                     "\"ds_req\":4,\"f_req\":3,\"wr_req\":2,\"rd_req\":1,"
+                                     "\"devid\":9,\"domid\":1}\n",
+                                     &dom, &dev, &st),
+                     0);
+    ck_assert_uint_eq(st.rd_req + st.wr_req + st.f_req + st.ds_req, 10);
+    ck_assert_uint_eq(st.rd_sect * 10 + st.wr_sect, 56);
+    ck_assert_uint_eq(st.oo_req, 8);
+    ck_assert_uint_eq(dev, 9);
+    /* a counter missing, not a number, negative, out of range; no object: refused, unchanged */
+    st = keep;
+    ck_assert_int_eq(blk_stats_parse("{\"domid\":1,\"devid\":2,\"rd_req\":1}", &dom, &dev, &st),
+                     -1);
+    strcpy(buf, "{\"domid\":1,\"devid\":2,\"rd_req\":x,\"wr_req\":0,\"f_req\":0,\"ds_req\":0,"
+                "\"rd_sect\":0,\"wr_sect\":0,\"errors\":0,\"oo_req\":0}");
+    ck_assert_int_eq(blk_stats_parse(buf, &dom, &dev, &st), -1);
+    buf[strlen("{\"domid\":1,\"devid\":2,\"rd_req\":")] = '-';
+    ck_assert_int_eq(blk_stats_parse(buf, &dom, &dev, &st), -1);
+    buf[strlen("{\"domid\":1,\"devid\":2,\"rd_req\":")] = '0';
+    ck_assert_int_eq(blk_stats_parse(buf, &dom, &dev, &st), 0);
+    st = keep;
+    ck_assert_int_eq(blk_stats_parse("{\"domid\":1,\"devid\":2,\"rd_req\":99999999999999999999,"
+                                     "\"wr_req\":0,\"f_req\":0,\"ds_req\":0,\"rd_sect\":0,"
+                                     "\"wr_sect\":0,\"errors\":0,\"oo_req\":0}",
+                                     &dom, &dev, &st),
+                     -1);
+    ck_assert_int_eq(blk_stats_parse("{\"domid\":4294967296,\"devid\":2,\"rd_req\":0,"
+                                     "\"wr_req\":0,\"f_req\":0,\"ds_req\":0,\"rd_sect\":0,"
+                                     "\"wr_sect\":0,\"errors\":0,\"oo_req\":0}",
+                                     &dom, &dev, &st),
+                     -1);
+    ck_assert_int_eq(blk_stats_parse("", &dom, &dev, &st), -1);
+    ck_assert_int_eq(blk_stats_parse(NULL, &dom, &dev, &st), -1);
+    ck_assert_int_eq(blk_stats_parse("{\"domid\":1", &dom, &dev, &st), -1);
+    ck_assert_uint_eq(st.rd_req, 99);
+}
+END_TEST
+
+START_TEST(test_stats_file)
+{
+    char dir[] = "/tmp/check_blkback.XXXXXX", sub[64], path[128], text[512];
+    struct blk_vbd_stats st, sum = {0};
+    FILE *f;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(sub, sizeof(sub), "%s/run/blkback", dir); /* missing directories are made */
+    ck_assert_int_eq(blk_stats_read(sub, 3, 51712, &st), -1);
+    ck_assert_int_eq(blk_stats_write(sub, 3, 51712, &sample), 0);
+    blk_stats_path(path, sizeof(path), sub, 3, 51712);
+    ck_assert_str_eq(path + strlen(sub), "/3-51712.json");
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(text, sizeof(text), f));
+    fclose(f);
+    ck_assert_int_eq(text[strlen(text) - 1], '\n');
+    ck_assert_int_eq(blk_stats_read(sub, 3, 51712, &st), 0);
+    ck_assert_mem_eq(&st, &sample, sizeof(st));
+    /* no temporary file left; another device's file is not this one's */
+    snprintf(text, sizeof(text), "%s.tmp", path);
+    ck_assert_int_eq(access(text, F_OK), -1);
+    ck_assert_int_eq(blk_stats_read(sub, 3, 51728, &st), -1);
+    ck_assert_int_eq(rename(path, text), 0);
+    blk_stats_path(path, sizeof(path), sub, 3, 51728);
+    ck_assert_int_eq(rename(text, path), 0);
+    ck_assert_int_eq(blk_stats_read(sub, 3, 51728, &st), -1); /* says 51712 inside */
+    /* a restarted backend goes on from the file: counts add up */
+    ck_assert_int_eq(blk_stats_write(sub, 3, 51728, &(struct blk_vbd_stats){.wr_req = 5}), 0);
+    ck_assert_int_eq(blk_stats_read(sub, 3, 51728, &st), 0);
+    st.wr_req += 2;
+    ck_assert_int_eq(blk_stats_write(sub, 3, 51728, &st), 0);
+    ck_assert_int_eq(blk_stats_read(sub, 3, 51728, &st), 0);
+    ck_assert_uint_eq(st.wr_req, 7);
+    /* a damaged file reads as none */
+    f = fopen(path, "w");
+    fputs("{\"domid\":3,\"devid\":51728,\"rd_", f);
+    fclose(f);
+    ck_assert_int_eq(blk_stats_read(sub, 3, 51728, &st), -1);
+    blk_stats_add(&sum, &sample);
+    blk_stats_add(&sum, &(struct blk_vbd_stats){.rd_req = 1, .oo_req = 2, .wr_sect = 1});
+    ck_assert_uint_eq(sum.rd_req, 2);
+    ck_assert_uint_eq(sum.oo_req, 10);
+    ck_assert_uint_eq(sum.wr_sect, 0); /* wraps as the counters do */
+    unlink(path);
+    blk_stats_path(path, sizeof(path), sub, 3, 51712);
+    unlink(path);
+    rmdir(sub);
+    snprintf(sub, sizeof(sub), "%s/run", dir);
+    rmdir(sub);
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+START_TEST(test_stats_pace)
+{
+    struct blk_stats_pace p = {0};
+
+    ck_assert_int_eq(blk_stats_due_in(&p, 1000), -1); /* nothing changed */
+    blk_stats_changed(&p);
+    ck_assert_int_eq(blk_stats_due_in(&p, 1000), 0); /* the first write at once */
+    blk_stats_written(&p, 1000);
+    ck_assert_int_eq(blk_stats_due_in(&p, 1001), -1);
+    blk_stats_changed(&p);
+    ck_assert_int_eq(blk_stats_due_in(&p, 1001), BLK_STATS_PERIOD_MS - 1);
+    ck_assert_int_eq(blk_stats_due_in(&p, 1000 + BLK_STATS_PERIOD_MS - 1), 1);
+    ck_assert_int_eq(blk_stats_due_in(&p, 1000 + BLK_STATS_PERIOD_MS), 0);
+    blk_stats_changed(&p); /* more changes in the same period: still one write */
+    blk_stats_written(&p, 1000 + BLK_STATS_PERIOD_MS);
+    ck_assert_int_eq(blk_stats_due_in(&p, 5000), -1);
+    blk_stats_changed(&p);
+    ck_assert_int_eq(blk_stats_due_in(&p, 5000), 0); /* idle for long: at once */
+    /* writes 250 ms apart at most: a change every ms for 2 s gives at most 9 writes */
+    {
+        unsigned writes = 0;
+
+        p = (struct blk_stats_pace){0};
+        for (uint64_t t = 0; t < 2000; t++) {
+            blk_stats_changed(&p);
+            if (blk_stats_due_in(&p, t) == 0) {
+                blk_stats_written(&p, t);
+                writes++;
+            }
+        }
+        ck_assert_uint_eq(writes, 2000 / BLK_STATS_PERIOD_MS);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("blkback");
@@ -252,6 +420,9 @@ int main(void)
     tcase_add_test(tc, test_indirect);
     tcase_add_test(tc, test_ring_indices);
     tcase_add_test(tc, test_watch_target);
+    tcase_add_test(tc, test_stats_json);
+    tcase_add_test(tc, test_stats_file);
+    tcase_add_test(tc, test_stats_pace);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

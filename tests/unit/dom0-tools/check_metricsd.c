@@ -110,6 +110,67 @@ START_TEST(test_prom_escaping)
 }
 END_TEST
 
+/* tern_vbd_*: one sample per disk with a counters file, labelled domain, domid, devid;
+ * a domain without one has none; one HELP/TYPE per family even without any disk. */
+START_TEST(test_prom_vbd)
+{
+    struct tern_dom_stats d[3] = {dom(0, "Domain-0"), dom(3, "guest"), dom(4, "other")};
+    struct tern_stats s = {.n = 3, .doms = d};
+    struct prom_counters c = {0};
+    FILE *f;
+
+    d[1].vbds = 2;
+    d[1].vbd_counters = true;
+    d[1].nvbd = 2;
+    d[1].vbd[0] = (struct tern_vbd_counters){.devid = 51712,
+                                             .st = {.rd_req = 10,
+                                                    .wr_req = 20,
+                                                    .f_req = 3,
+                                                    .ds_req = 4,
+                                                    .rd_sect = 80,
+                                                    .wr_sect = 18446744073709551615ull,
+                                                    .errors = 1,
+                                                    .oo_req = 2}};
+    d[1].vbd[1] = (struct tern_vbd_counters){.devid = 51728, .st = {.rd_req = 5}};
+    d[2].vbds = 1; /* a disk without counters: no tern_vbd_ sample */
+    f = capture();
+    prom_write(f, &s, &c);
+    fclose(f);
+    check_lines(text);
+    ck_assert_ptr_nonnull(strstr(text, "# TYPE tern_vbd_read_requests_total counter\n"));
+    ck_assert_ptr_nonnull(strstr(
+        text, "tern_vbd_read_requests_total{domain=\"guest\",domid=\"3\",devid=\"51712\"} 10\n"));
+    ck_assert_ptr_nonnull(strstr(
+        text, "tern_vbd_read_requests_total{domain=\"guest\",domid=\"3\",devid=\"51728\"} 5\n"));
+    ck_assert_ptr_nonnull(strstr(
+        text, "tern_vbd_write_requests_total{domain=\"guest\",domid=\"3\",devid=\"51712\"} 20\n"));
+    ck_assert_ptr_nonnull(strstr(
+        text, "tern_vbd_flush_requests_total{domain=\"guest\",domid=\"3\",devid=\"51712\"} 3\n"));
+    ck_assert_ptr_nonnull(strstr(
+        text, "tern_vbd_discard_requests_total{domain=\"guest\",domid=\"3\",devid=\"51712\"} 4\n"));
+    ck_assert_ptr_nonnull(strstr(
+        text, "tern_vbd_read_sectors_total{domain=\"guest\",domid=\"3\",devid=\"51712\"} 80\n"));
+    ck_assert_ptr_nonnull(strstr(text, "tern_vbd_write_sectors_total{domain=\"guest\",domid=\"3\","
+                                       "devid=\"51712\"} 18446744073709551615\n"));
+    ck_assert_ptr_nonnull(
+        strstr(text, "tern_vbd_errors_total{domain=\"guest\",domid=\"3\",devid=\"51712\"} 1\n"));
+    ck_assert_ptr_nonnull(strstr(
+        text, "tern_vbd_oo_requests_total{domain=\"guest\",domid=\"3\",devid=\"51712\"} 2\n"));
+    ck_assert_ptr_null(strstr(text, "tern_vbd_read_requests_total{domain=\"other\""));
+    ck_assert_ptr_null(strstr(text, "tern_vbd_read_requests_total{domain=\"Domain-0\""));
+    ck_assert_ptr_null(strstr(strstr(text, "# TYPE tern_vbd_oo_requests_total counter") + 1,
+                              "# TYPE tern_vbd_oo_requests_total counter"));
+    /* no disk at all: the families are still there, empty */
+    s.n = 1;
+    f = capture();
+    prom_write(f, &s, &c);
+    fclose(f);
+    check_lines(text);
+    ck_assert_ptr_nonnull(strstr(text, "# TYPE tern_vbd_write_sectors_total counter\n"));
+    ck_assert_ptr_null(strstr(text, "tern_vbd_write_sectors_total{"));
+}
+END_TEST
+
 START_TEST(test_history_ring)
 {
     struct tern_dom_stats d = dom(1, "g\"q");
@@ -198,6 +259,7 @@ int main(void)
 
     tcase_add_test(tc, test_prom_figures);
     tcase_add_test(tc, test_prom_escaping);
+    tcase_add_test(tc, test_prom_vbd);
     tcase_add_test(tc, test_history_ring);
     tcase_add_test(tc, test_http_parse);
     tcase_add_test(tc, test_http_header);
