@@ -309,6 +309,11 @@ START_TEST(hvm_params)
     gget(dom0, SCRATCH(dom0), &p, sizeof(p));
     ck_assert_uint_eq(p.value, 0);
     ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_hvm_op, 99, SCRATCH(dom0), 0), -ENOSYS);
+    /* guest_request_vm_event: no monitor, nothing to do (Xen: 0 with a NULL argument). */
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_guest_request_vm_event, 0, 0), 0);
+    ck_assert_int_eq(
+        hc(domu->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_guest_request_vm_event, SCRATCH(domu), 0),
+        -EINVAL);
     /* The upcall PPI as Xen reports it for dom0. */
     domain_set_callback_ppi(dom0, 16);
     p = (struct xen_hvm_param){.domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ};
