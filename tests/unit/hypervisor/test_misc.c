@@ -18,6 +18,13 @@ START_TEST(dispatch_unknown_and_privileged)
     ck_assert_int_eq(hc(u0, __HYPERVISOR_multicall, 0, 0, 0), 0);   /* an empty list */
     ck_assert_int_eq(hc(u0, __HYPERVISOR_console_io, CONSOLEIO_write, 3, SCRATCH(domu)), -EPERM);
     ck_assert_int_eq(hc(u0, __HYPERVISOR_platform_op, SCRATCH(domu), 0, 0), -EPERM);
+    /* Measured on Xen 4.17 (tests/guest/abi_other_ops.c): hypfs is dom0's, xsm_op, argo_op
+     * and dm_op do not exist; Tern has no hypfs entries for dom0. */
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_hypfs_op, 1, 0, 0), -EPERM);
+    ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_hypfs_op, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_xsm_op, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_argo_op, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_dm_op, 0, 0, 0), -ENOSYS);
 }
 END_TEST
 
