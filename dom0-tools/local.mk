@@ -49,6 +49,7 @@ TOOLS_CLI_SRCS = \
 	dom0-tools/tern/devices_vbd.c \
 	dom0-tools/tern/devices_vif.c \
 	dom0-tools/tern/devices.c \
+	dom0-tools/tern/devices_changes.c \
 	dom0-tools/tern/ctx.c \
 	dom0-tools/tern/domain.c \
 	dom0-tools/tern/xs_batch.c \
@@ -82,6 +83,7 @@ TOOLS_HDRS = \
 	dom0-tools/tern/tern.h dom0-tools/tern/config.h dom0-tools/tern/cmdtable.h \
 	dom0-tools/tern/xs_batch.h dom0-tools/tern/devspec.h dom0-tools/tern/devices.h \
 	dom0-tools/tern/devices_nodes.h \
+	dom0-tools/tern/devices_changes.h \
 	dom0-tools/tern/balloon.h dom0-tools/tern/balloon_read.h \
 	dom0-tools/tern/cpumap.h \
 	dom0-tools/console/ring.h dom0-tools/console/events.h

@@ -9,8 +9,9 @@
  * (memory/static-max, memory/tern-floor) and switch (memory/tern-balloon = on | off, default
  * on), computes targets, writes memory/target (raising the hypervisor's max_mem first when
  * a guest grows), and watches every balloon's progress: one that stops short is reported
- * once with the reason. Its view per guest goes to /local/domain/0/tern-balloond/D/ (state,
- * want, floor, reason) for tern top and tern-metricsd. -n: stop after that many ticks. */
+ * once with the reason; a shrink the guest's driver gave up is re-armed (bd_rearm_check).
+ * Its view per guest goes to /local/domain/0/tern-balloond/D/ (state, want, floor, reason,
+ * rearms) for tern top and tern-metricsd. -n: stop after that many ticks. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -35,6 +36,8 @@ struct slot {
     uint64_t agent_stamp, stamp_ms; /* data/tern_agent_uptime and when it last changed */
     struct tern_balloon_track track;
     struct bd_trend trend; /* the guest's demand (bd_demand_rate) */
+    struct bd_rearm rearm; /* a shrink the guest's driver gave up (bd_rearm_check) */
+    unsigned long rearms;  /* re-arms done, published as .../rearms */
     bool short_when_heard; /* the last fresh figures showed the guest short of memory */
     bool watched;          /* a watch on its WATCH_KEY */
     enum tern_balloon_state state;
@@ -141,6 +144,28 @@ static void forget(struct tern_ctx *ctx, uint32_t domid)
     xs_rm(ctx->xsh, XBT_NULL, path);
 }
 
+/* Re-arms d's balloon driver: a new target (target + nudge), then the target again. */
+static void rearm(struct tern_ctx *ctx, struct slot *s, const struct tern_balloon_obs *o)
+{
+    char val[32];
+
+    snprintf(val, sizeof(val), "%llu", (unsigned long long)(o->target_kb + BD_REARM_NUDGE_KB));
+    if (!tern_xs_write(ctx, XBT_NULL, val, "/local/domain/%u/memory/target", s->domid))
+        goto fail;
+    snprintf(val, sizeof(val), "%llu", (unsigned long long)o->target_kb);
+    if (!tern_xs_write(ctx, XBT_NULL, val, "/local/domain/%u/memory/target", s->domid))
+        goto fail;
+    s->rearms++;
+    logmsg("domain %u: shrink stalled at %llu MiB (target %llu MiB): balloon re-armed (%lu)",
+           s->domid, (unsigned long long)(o->actual_kb >> 10),
+           (unsigned long long)(o->target_kb >> 10), s->rearms);
+    snprintf(val, sizeof(val), "%lu", s->rearms);
+    publish(ctx, s->domid, "rearms", val, NULL, 0);
+    return;
+fail:
+    logmsg("domain %u: write memory/target: %s", s->domid, strerror(errno));
+}
+
 static void tick(struct tern_ctx *ctx, const struct bd_params *p, uint64_t stall_ms)
 {
     static xc_domaininfo_t info[MAX_GUESTS];
@@ -231,6 +256,8 @@ static void tick(struct tern_ctx *ctx, const struct bd_params *p, uint64_t stall
                 logmsg("domain %u: write memory/target: %s", g[i].domid, strerror(errno));
             obs[i].target_kb = g[i].new_target_kb;
         }
+        if (g[i].managed && bd_rearm_check(&s->rearm, obs[i].target_kb, obs[i].actual_kb, t))
+            rearm(ctx, s, &obs[i]);
         st = tern_balloon_track(&s->track, obs[i].target_kb, obs[i].actual_kb, t);
         if (st == TERN_BALLOON_STOPPED && s->state != TERN_BALLOON_STOPPED) {
             tern_balloon_reason(&obs[i], s->reason, sizeof(s->reason));

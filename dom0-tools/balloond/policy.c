@@ -160,3 +160,27 @@ uint64_t bd_policy(const struct bd_params *p, struct bd_guest *g, size_t n, uint
     }
     return budget;
 }
+
+bool bd_rearm_check(struct bd_rearm *r, uint64_t target_kb, uint64_t actual_kb, uint64_t now_ms)
+{
+    uint64_t gap = target_kb / 100 > 2048 ? target_kb / 100 : 2048;
+
+    if (!r->started || r->target_kb != target_kb || r->actual_kb != actual_kb || now_ms < r->ms) {
+        /* First sample, a new target or a move: start over. */
+        *r = (struct bd_rearm){
+            .started = true, .target_kb = target_kb, .actual_kb = actual_kb, .ms = now_ms};
+        return false;
+    }
+    if (now_ms - r->ms < BD_REARM_SAMPLE_MS)
+        return false;
+    r->ms = now_ms;
+    if (actual_kb <= target_kb + gap) { /* not shrinking, or there */
+        r->still = 0;
+        return false;
+    }
+    if (++r->still < BD_REARM_SAMPLES || r->rearms >= BD_REARM_MAX)
+        return false;
+    r->still = 0;
+    r->rearms++;
+    return true;
+}

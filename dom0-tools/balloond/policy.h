@@ -67,6 +67,29 @@ struct bd_guest {
     bool squeezed;          /* got less than it wants (host pressure) */
 };
 
+/* Re-arming a shrink the guest gave up. Linux's balloon driver stops retrying a decrease
+ * after a few rounds without progress (balloon_process: retries after 2, 4, 8 s, then it
+ * waits for the next target): the guest's target stays but its size no longer moves. A
+ * shrink is stalled when the guest is above its target (by more than the larger of 2 MiB
+ * and 1 % of it) and has not moved for BD_REARM_SAMPLES samples (samples count at most one
+ * per BD_REARM_SAMPLE_MS). The daemon then writes target + BD_REARM_NUDGE_KB and the target
+ * again: each write is a new target for the guest's driver, which tries again at once.
+ * Every BD_REARM_SAMPLES still samples it re-arms again, at most BD_REARM_MAX times in a
+ * row without progress (a guest that cannot give is not prodded forever); a move of the
+ * guest or a new target starts over. */
+#define BD_REARM_SAMPLES   3
+#define BD_REARM_SAMPLE_MS 1000
+#define BD_REARM_NUDGE_KB  64
+#define BD_REARM_MAX       5
+struct bd_rearm {
+    bool started;
+    uint64_t target_kb, actual_kb, ms;
+    unsigned still;  /* samples without a move */
+    unsigned rearms; /* re-arms since the last move or new target */
+};
+/* One observation of the guest; true: re-arm it now (the caller writes the nudge). */
+bool bd_rearm_check(struct bd_rearm *r, uint64_t target_kb, uint64_t actual_kb, uint64_t now_ms);
+
 void bd_params_default(struct bd_params *p);
 /* The headroom a guest using used_kb gets (before doubling when short). */
 uint64_t bd_headroom_kb(const struct bd_params *p, uint64_t used_kb, uint64_t demand_kb_s);

@@ -54,7 +54,8 @@ struct blk_plan {
 int blk_plan_decode(const struct blkif_request *req, const struct blk_limits *lim,
                     struct blk_plan *plan);
 /* Adds and checks plan->nseg segments (direct ones come from the request, indirect ones from
- * the fetched pages), then the sector range. BLKIF_RSP_OKAY or BLKIF_RSP_ERROR. */
+ * the fetched pages), then the sector range. BLKIF_RSP_OKAY or BLKIF_RSP_ERROR. A flush
+ * without segments has no sector range (whatever its sector_number): BLKIF_RSP_OKAY. */
 int blk_plan_segments(struct blk_plan *plan, const struct blkif_request_segment *segs,
                       const struct blk_limits *lim);
 /* The number of unconsumed requests the frontend claims, or -1 if req_prod is further from

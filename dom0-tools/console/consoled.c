@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <xenevtchn.h>
 #include <xenforeignmemory.h>
+#include "../tern/devices_changes.h"
 #include "../tern/tern.h"
 #include "ring.h"
 #include "events.h"
@@ -237,10 +238,17 @@ static void reap(uint32_t domid, unsigned reason)
     char *cfgpath = tern_xs_read(&ctx, XBT_NULL, "/libxl/%u/config", domid);
     bool restart = action && !strcmp(action, "restart") && cfgpath && cfgpath[0];
     struct dom *d = find_dom(domid);
+    static struct tern_dev_changes changes;
     char err[512];
 
     if (action && !strcmp(action, "preserve"))
         goto out;
+    /* Devices attached or detached while it ran go with it into its next life (read before
+     * the destroy removes /libxl/<domid>). */
+    if (restart && tern_dev_changes_read(&ctx, domid, &changes) < 0) {
+        logmsg("restart of domain %u: reading its device changes: %s", domid, strerror(errno));
+        changes.n = 0;
+    }
     if (d)
         detach(d); /* our mapping of the ring must go before the domain can be freed */
     if (tern_domain_destroy(&ctx, domid, 10000, err, sizeof(err)) < 0)
@@ -251,9 +259,12 @@ static void reap(uint32_t domid, unsigned reason)
 
         tern_config_init(&cfg);
         if (tern_config_load(&cfg, cfgpath, NULL, 0, err, sizeof(err), NULL) < 0 ||
+            tern_dev_changes_apply(&cfg, &changes, err, sizeof(err)) < 0 ||
             tern_domain_create(&ctx, &cfg, false, &newid, err, sizeof(err)) < 0) {
             logmsg("restart of domain %u: %s", domid, err);
         } else {
+            if (!tern_dev_changes_write(&ctx, newid, &changes))
+                logmsg("domain %u: keeping its device changes: %s", newid, strerror(errno));
             /* Attach the new domain now rather than on its @introduceDomain event: it is
              * already running and must not wait for a console. */
             struct dom *nd = find_dom(newid) ? NULL : track(newid);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "cmdtable.h"
 #include "devices.h"
+#include "devices_changes.h"
 #include "tern.h"
 
 /* Is there a disk devid (its backend or its frontend directory)? */
@@ -55,6 +56,11 @@ int cmd_block_attach(struct tern_ctx *ctx, int argc, char **argv)
     free(nodes);
     if (rc < 0)
         return tern_error("block-attach: domain %ld: %s", domid, err);
+    if (!tern_dev_change_record(ctx, (uint32_t)domid, "vbd", (unsigned)disk.devid, spec))
+        fprintf(stderr,
+                "tern: block-attach: note: the disk is attached but will not survive a "
+                "reboot (record: %s)\n",
+                strerror(errno));
     return 0;
 }
 
@@ -92,6 +98,11 @@ int cmd_block_detach(struct tern_ctx *ctx, int argc, char **argv)
                 "tern: block-detach: the backend of %s did not close within %d s; its "
                 "nodes were removed anyway\n",
                 argv[2], TERN_DEV_DETACH_MS / 1000);
+    if (!tern_dev_change_record(ctx, (uint32_t)domid, "vbd", (unsigned)devid, NULL))
+        fprintf(stderr,
+                "tern: block-detach: note: a reboot will bring the disk back (record: "
+                "%s)\n",
+                strerror(errno));
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cmdtable.h"
 #include "devices.h"
+#include "devices_changes.h"
 #include "tern.h"
 
 #define MAX_VIFS 64
@@ -64,6 +65,16 @@ int cmd_network_attach(struct tern_ctx *ctx, int argc, char **argv)
     free(nodes);
     if (rc < 0)
         return tern_error("network-attach: domain %ld: %s", domid, err);
+    /* Kept with its MAC, so the guest's card keeps its address after a reboot. */
+    if (!vif.mac[0] && strlen(spec) + sizeof(",mac=") + sizeof(mac) <= sizeof(spec)) {
+        strcat(spec, spec[0] ? ",mac=" : "mac=");
+        strcat(spec, mac);
+    }
+    if (!tern_dev_change_record(ctx, (uint32_t)domid, "vif", devid, spec))
+        fprintf(stderr,
+                "tern: network-attach: note: the vif is attached but will not survive a "
+                "reboot (record: %s)\n",
+                strerror(errno));
     return 0;
 }
 
@@ -119,6 +130,11 @@ int cmd_network_detach(struct tern_ctx *ctx, int argc, char **argv)
                 "tern: network-detach: the backend of vif %ld did not close within %d s; "
                 "its nodes were removed anyway\n",
                 devid, TERN_DEV_DETACH_MS / 1000);
+    if (!tern_dev_change_record(ctx, (uint32_t)domid, "vif", (unsigned)devid, NULL))
+        fprintf(stderr,
+                "tern: network-detach: note: a reboot will bring the vif back (record: "
+                "%s)\n",
+                strerror(errno));
     return 0;
 }
 

@@ -583,6 +583,7 @@ int tern_vif_parse(const char *spec, struct tern_vif *vif, char *err, size_t err
     char buf[512], *save = NULL, *tok;
 
     memset(vif, 0, sizeof(*vif));
+    vif->devid = -1;
     strcpy(vif->bridge, "xenbr0"); /* libxl's default */
     strcpy(vif->type, "vif");
     if (copy_field(buf, sizeof(buf), spec, "vif spec", err, errlen) < 0)

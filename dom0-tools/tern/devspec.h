@@ -30,6 +30,7 @@ struct tern_disk {
 };
 
 struct tern_vif {
+    int devid;    /* -1 = its position among the config's vifs (set at create) */
     char mac[18]; /* "" = generated at create time */
     char bridge[64];
     char ip[64];

@@ -348,6 +348,13 @@ static bool post_nodes(struct creator *c, xs_transaction_t t)
     return ok;
 }
 
+/* A vif's device number: its own (kept across a reboot, devices_changes.h), else its
+ * position in the config. */
+static unsigned int vif_devid(const struct tern_config *cfg, unsigned int i)
+{
+    return cfg->vifs[i].devid >= 0 ? (unsigned int)cfg->vifs[i].devid : i;
+}
+
 /* The disks' and vifs' frontend and backend nodes (libxl's device add; devices_*.c). */
 static bool device_nodes(struct creator *c, xs_transaction_t t)
 {
@@ -361,8 +368,8 @@ static bool device_nodes(struct creator *c, xs_transaction_t t)
         if (i < cfg->nr_disks)
             tern_vbd_nodes(c->domid, &cfg->disks[i], c->plan->params[i], nodes);
         else
-            tern_vif_nodes(c->domid, i - cfg->nr_disks, &cfg->vifs[i - cfg->nr_disks],
-                           c->plan->mac[i - cfg->nr_disks], nodes);
+            tern_vif_nodes(c->domid, vif_devid(cfg, i - cfg->nr_disks),
+                           &cfg->vifs[i - cfg->nr_disks], c->plan->mac[i - cfg->nr_disks], nodes);
         if (nodes->overflow) {
             errno = E2BIG;
             ok = false;
@@ -514,7 +521,7 @@ int tern_domain_create(struct tern_ctx *ctx, const struct tern_config *cfg, bool
         if (cfg->vifs[i].mac[0])
             memcpy(plan->mac[i], cfg->vifs[i].mac, sizeof(plan->mac[i]));
         else
-            tern_mac_generate(cfg->name, i, plan->mac[i]);
+            tern_mac_generate(cfg->name, vif_devid(cfg, i), plan->mac[i]);
     }
     c.plan = plan;
     others = calloc(MAX_DOMAINS, sizeof(*others));

@@ -19,6 +19,7 @@ HV_COMMON_CORE_SRCS = \
 	hypervisor/common/memory.c \
 	hypervisor/common/misc_ops.c \
 	hypervisor/common/multicall.c \
+	hypervisor/common/page_release.c \
 	hypervisor/common/sched_core.c \
 	hypervisor/common/sched_credit.c \
 	hypervisor/common/sched_op.c \
@@ -58,7 +59,7 @@ tests_unit_hypervisor_test_hv_common_SOURCES = \
 	tests/unit/hypervisor/test_hardening.c \
 	tests/unit/hypervisor/test_sched_credit.c \
 	tests/unit/hypervisor/test_sched_ctl.c \
-	tests/unit/hypervisor/test_fifo.c
+	tests/unit/hypervisor/test_fifo.c tests/unit/hypervisor/test_page_release.c
 tests_unit_hypervisor_test_hv_common_SOURCES += tests/unit/hypervisor/test_xsm.c \
 	tests/unit/hypervisor/test_string.c tests/unit/hypervisor/test_claim.c
 # The fake asm/domain.h comes before hypervisor/include; the Xen public headers are the

@@ -3,10 +3,11 @@
  * memory_op (Xen: xen/common/memory.c, xen/arch/arm/mm.c xenmem_add_to_physmap_one).
  *
  * Accounting: d->tot_pages counts the RAM pages assigned to d, exactly; it changes only
- * here (populate/increase: +1 per page allocated; decrease: -1 per page freed, both
- * through common/claim.c, which keeps claims in step) and at dom0 build.  Direct-mapped dom0 never
- * frees on decrease_reservation: its frames keep their owner so populate_physmap can bring the same
- * gfn == mfn back (Xen).
+ * here (populate/increase: +1 per page allocated, through common/claim.c, which keeps claims
+ * in step), in page_release.c (decrease: -1 per page freed after the batch's TLB flush, also
+ * through claim.c) and at dom0 build.  Direct-mapped dom0 never frees on
+ * decrease_reservation: its frames keep their owner so populate_physmap can bring the same gfn ==
+ * mfn back (Xen).
  *
  * The reservation ops return the number of extents done (never an error), as Xen.
  */
@@ -21,6 +22,7 @@
 #include <hv/grant_table.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/page_release.h>
 
 #include <xen/memory.h>
 
@@ -103,8 +105,9 @@ static bool repopulate_direct(struct domain *d, gfn_t gfn, unsigned int order)
     return j == n;
 }
 
-/* guest_remove_page: 0, or -errno (stops decrease_reservation). */
-static int remove_page(struct domain *d, gfn_t gfn)
+/* guest_remove_page: 0, or -errno (stops decrease_reservation).  The entry goes at once;
+ * the frame is freed with r's batch, after its TLB flush. */
+static int remove_page(struct domain *d, gfn_t gfn, struct page_release *r)
 {
     unsigned int t;
     mfn_t mfn = p2m_lookup(d, gfn, &t);
@@ -115,12 +118,36 @@ static int remove_page(struct domain *d, gfn_t gfn)
         return -ENXIO; /* grant/foreign/MMIO entries and xenheap frames are not RAM of d */
     if (evtchn_uses_frame(d, mfn))
         return -EBUSY; /* a FIFO event page: the hypervisor still writes to it */
-    p2m_unmap(d, gfn);
-    if (!is_domain_direct_mapped(d)) {
-        free_domheap_page(d, mfn);
-        claim_adjust_tot_pages(d, -1);
+    return page_release_add(r, gfn, mfn, !is_domain_direct_mapped(d));
+}
+
+/* decrease_reservation: extents start.. of r; the number done. */
+static unsigned long decrease_reservation(struct domain *d, const struct xen_memory_reservation *r,
+                                          unsigned long start)
+{
+    struct page_release rel;
+    unsigned long i;
+
+    page_release_init(&rel, d);
+    for (i = start; i < r->nr_extents; i++) {
+        xen_pfn_t gfn;
+        unsigned long j;
+        bool ok = true;
+
+        if (copy_from_guest_va(&gfn, r->extent_start.q + i * sizeof(gfn), sizeof(gfn)))
+            break;
+        spin_lock(&d->domain_lock);
+        for (j = 0; j < (1UL << r->extent_order) && ok; j++)
+            ok = remove_page(d, gfn + j, &rel) == 0;
+        spin_unlock(&d->domain_lock);
+        if (!ok)
+            break;
     }
-    return 0;
+    /* Also after a bad extent: what was unmapped is flushed and freed. */
+    spin_lock(&d->domain_lock);
+    page_release_flush(&rel);
+    spin_unlock(&d->domain_lock);
+    return i;
 }
 
 static long reservation_op(struct vcpu *cur, int op, unsigned long start, uint64_t arg)
@@ -139,10 +166,11 @@ static long reservation_op(struct vcpu *cur, int op, unsigned long start, uint64
     /* Only address_bits 0 (any) is meaningful here; populate-on-demand is x86. */
     if (r.extent_order > max_order(cur->domain) || (r.mem_flags & XENMEMF_populate_on_demand))
         return start;
+    if (op == XENMEM_decrease_reservation)
+        return decrease_reservation(d, &r, start);
 
     for (i = start; i < r.nr_extents; i++) {
         xen_pfn_t gfn = INVALID_GFN;
-        unsigned long j;
         bool ok = true;
 
         if (op != XENMEM_increase_reservation &&
@@ -155,11 +183,6 @@ static long reservation_op(struct vcpu *cur, int op, unsigned long start, uint64
                 break;
             ok = is_domain_direct_mapped(d) ? repopulate_direct(d, gfn, r.extent_order)
                                             : alloc_extent(d, gfn, r.extent_order);
-        } else {
-            spin_lock(&d->domain_lock);
-            for (j = 0; j < (1UL << r.extent_order) && ok; j++)
-                ok = remove_page(d, gfn + j) == 0;
-            spin_unlock(&d->domain_lock);
         }
         if (!ok)
             break;

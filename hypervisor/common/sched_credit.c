@@ -9,9 +9,12 @@
  * - An entity with credit >= 0 is UNDER, below 0 OVER; UNDER ones run first.  One woken
  *   by an event while UNDER is BOOSTed above both until it blocks, is descheduled or has
  *   run a tick (10 ms), so an I/O-bound vCPU answers at once.
+ * - What an entity cannot take of its share (its cap, or credit beyond the upper bound
+ *   below) is handed on to the other active entities by weight (hand_out), as Xen's
+ *   csched_acct does: the others still split the whole period by their weights.
  * - A cap (percent of one pCPU for the domain, shared by its vCPUs) bounds what an
  *   entity earns per period; a capped entity whose credit falls below minus its cap is
- *   parked (not run) until its credit is back to >= 0: over time it gets its cap.
+ *   parked (not run) at once until its credit is back to >= 0: over time it gets its cap.
  * - Credit is bounded above by one period (an entity idle for long does not hoard) and
  *   below by minus four periods (a debt is forgiven rather than starving it for long).
  * - Time slice 30 ms, rate limit 1 ms: a running entity is not preempted by a higher
@@ -25,6 +28,7 @@
 #endif
 #include <hv/scheduler.h>
 
+#include <hv/string.h>
 #include <xen/domctl.h>
 
 #define ACCT_MAX_PERIODS 4 /* catching up after idle: enough to reach the bounds */
@@ -69,10 +73,33 @@ static void credit_remove(struct sched_rq *rq, struct sched_entity *e)
     }
 }
 
-/* Xen boosts a vCPU woken from blocking only when it is UNDER. */
+bool sched_credit_boost = true;
+
+int sched_credit_boost_select(const char *s, size_t len)
+{
+    static const char *const on[] = {"1", "yes", "true", "on", "enable"};
+    static const char *const off[] = {"0", "no", "false", "off", "disable"};
+
+    for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+        if (len == strlen(on[i]) && !memcmp(s, on[i], len)) {
+            sched_credit_boost = true;
+            return 0;
+        }
+        if (len == strlen(off[i]) && !memcmp(s, off[i], len)) {
+            sched_credit_boost = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* e woke from blocking (the arch calls this for nothing else: not for the running vCPU,
+ * a yield or a vCPU already runnable).  Xen boosts it only when it is UNDER; not at all
+ * with sched_credit_boost=0.  The entity being charged (picked, running) is never
+ * boosted. */
 static void credit_wake(struct sched_rq *rq, struct sched_entity *e)
 {
-    if (e->rq == rq && e->credit >= 0 && !e->parked)
+    if (sched_credit_boost && e->rq == rq && !e->charged_at && e->credit >= 0 && !e->parked)
         e->boost = true;
 }
 
@@ -121,32 +148,83 @@ static void burn(struct sched_entity *e, uint64_t now)
     e->credit -= (int64_t)ran;
     e->ticks += ran;
     e->active = true;
+    /* Capped and past minus its cap: parked now, not at the next accounting (which would
+     * let it overrun its cap by up to a slice, at the cost of those waiting). */
+    if (e->params && e->params->cap && e->credit < -(int64_t)unit_cap(e))
+        e->parked = true;
     if (e->boost && now - e->slice_start >= SCHED_TICK_MS * sched_ticks_per_ms)
         e->boost = false;
+}
+
+/* What e can take of this period's credit: its cap, and no more than brings it to the
+ * upper bound of one period (credit beyond that would be clipped, i.e. lost). */
+static int64_t take_limit(const struct sched_entity *e, int64_t p)
+{
+    int64_t room = p - e->credit, cap = (int64_t)unit_cap(e);
+
+    if (room < 0)
+        room = 0;
+    return cap && cap < room ? cap : room;
+}
+
+/* One period of credit to the active entities, by weight; what one cannot take (its
+ * cap, the upper bound) goes to the others, by weight (Xen's csched_acct hands the
+ * credit of capped or saturated domains on likewise), so the uncapped ones split the
+ * whole period as their weights say.  Water filling: an entity whose share is more than
+ * it can take gets what it can take and leaves the set, then the rest is shared again. */
+static void hand_out(struct sched_rq *rq, int64_t p)
+{
+    int64_t left = p;
+    uint64_t total = 0;
+    struct sched_entity *e;
+    bool again = true;
+
+    for (e = rq->head; e; e = e->next) {
+        e->filled = !e->active;
+        if (e->active)
+            total += unit_weight(e);
+    }
+    while (again && total && left > 0) {
+        again = false;
+        for (e = rq->head; e; e = e->next) {
+            int64_t lim;
+
+            if (e->filled)
+                continue;
+            lim = take_limit(e, p);
+            if ((uint64_t)left * unit_weight(e) / total >= (uint64_t)lim) {
+                e->credit += lim;
+                left -= lim;
+                total -= unit_weight(e);
+                e->filled = true;
+                again = true;
+                break; /* shares change: compute them again */
+            }
+        }
+    }
+    if (!total)
+        return;
+    for (e = rq->head; e; e = e->next) {
+        if (!e->filled)
+            e->credit += (int64_t)((uint64_t)left * unit_weight(e) / total);
+    }
 }
 
 static void account_once(struct sched_rq *rq, sched_runnable_fn runnable, void *arg)
 {
     const int64_t p = (int64_t)period();
-    uint64_t total = 0;
     struct sched_entity *e;
 
     for (e = rq->head; e; e = e->next) {
         if (!e->active && (e->parked || runnable(e, arg)))
             e->active = true;
-        if (e->active)
-            total += unit_weight(e);
     }
+    hand_out(rq, p);
     for (e = rq->head; e; e = e->next) {
         uint64_t cap = unit_cap(e);
-        int64_t earn;
 
         if (!e->active)
             continue;
-        earn = (int64_t)(period() * unit_weight(e) / total);
-        if (cap && earn > (int64_t)cap)
-            earn = (int64_t)cap;
-        e->credit += earn;
         if (e->credit > p)
             e->credit = p;
         if (e->credit < -4 * p)
@@ -223,6 +301,8 @@ static struct sched_entity *credit_pick(struct sched_rq *rq, struct sched_entity
         cur = NULL;
     if (cur)
         burn(cur, now);
+    if (cur && rotate)
+        cur->boost = false; /* a yield or a slice end: no longer ahead of the others */
     account(rq, now, runnable, arg);
     cur_ok = cur && can_run(cur, runnable, arg);
     best = best_other(rq, cur, runnable, arg);
@@ -243,6 +323,7 @@ static struct sched_entity *credit_pick(struct sched_rq *rq, struct sched_entity
     } else if (cur && !cur_ok) {
         cur->charged_at = 0;
     }
+    rq->cap_end = 0;
     if (!next)
         return NULL;
     if (next != cur || rotate) {
@@ -254,6 +335,12 @@ static struct sched_entity *credit_pick(struct sched_rq *rq, struct sched_entity
     /* Kept only by the rate limit: the waiting higher priority runs when it ends. */
     if (next == cur && best && pri(best) > pri(cur) && cur->slice_start + ratelimit < rq->slice_end)
         rq->slice_end = cur->slice_start + ratelimit;
+    /* A capped entity runs until its credit is just below minus its cap (then parked). */
+    if (unit_cap(next)) {
+        int64_t left = next->credit + (int64_t)unit_cap(next);
+
+        rq->cap_end = now + (uint64_t)(left > 0 ? left : 0) + 1;
+    }
     return next;
 }
 
@@ -284,6 +371,8 @@ static uint64_t credit_deadline(struct sched_rq *rq, sched_runnable_fn runnable,
         d = rq->slice_end;
     if ((n || busy) && rq->acct_next && rq->acct_next < d)
         d = rq->acct_next;
+    if (rq->cap_end && rq->cap_end < d)
+        d = rq->cap_end;
     return d;
 }
 

@@ -411,13 +411,22 @@ class Machine:
                     self.pos = m.end()
                     return m
                 if self.eof:
-                    raise HarnessError("QEMU ended before %r; console log: %s"
-                                       % (pattern, self.log_path))
+                    raise HarnessError("QEMU ended before %r; console log: %s%s"
+                                       % (pattern, self.log_path, self._tail()))
                 left = end - time.monotonic()
                 if left <= 0:
-                    raise HarnessError("timed out waiting for %r; console log: %s"
-                                       % (pattern, self.log_path))
+                    raise HarnessError("timed out waiting for %r; console log: %s%s"
+                                       % (pattern, self.log_path, self._tail()))
                 self.lock.wait(min(left, 1.0))
+
+    def _tail(self, n=25):
+        """The console's last n lines (host seconds since QEMU start), for error messages:
+        CI keeps only the test's own log, not the console log it names.  Called under lock."""
+        last = self.lines[-n:]
+        if not last:
+            return ""
+        return "\nlast %d console lines:" % len(last) + "".join(
+            "\n  [%7.1f] %s" % (t, line.rstrip()) for t, line in last)
 
     def time_of(self, pattern):
         """Host seconds since QEMU start of the first console line matching pattern."""

@@ -26,6 +26,11 @@ ro) # ro NAME: the kernel's read-only flag, and whether a write (with fsync) suc
         echo RO_WRITE=refused
     fi
     ;;
+flush) # flush NAME: the kernel's cache mode of /dev/NAME ("write back" while blkfront flushes)
+    # and blkfront's complaints in dmesg about a failed flush (it then turns flushes off)
+    echo "WRITE_CACHE=$(tr ' ' _ </sys/block/"$1"/queue/write_cache)"
+    echo "DMESG_LINES=$(dmesg | wc -l) FLUSH_FAILED=$(dmesg | grep -c -e 'op failed' -e 'flush: disabled')"
+    ;;
 discard) # discard DEV OFFSET_MIB MIB
     if blkdiscard -o $(($2 * 1048576)) -l $(($3 * 1048576)) "$1"; then
         echo DISCARD=ok

@@ -10,6 +10,8 @@
 - block-attach of a read-only disk (access=ro: the guest cannot write it, the image stays the
   same) and of a second writable one (two more disks at once), block-detach with nothing left
   in xenstore, attach again with the data still there;
+- every fsync in the guest sends an empty flush: blkfront keeps its flushes on
+  (/sys/block/xvda/queue/write_cache "write back", no "op failed" in dmesg);
 - guest reboot, then destroy and re-create from a config with two disks (one read-only, two
   vCPUs so two queues): the pattern's checksum still matches, no node of the old domain is left;
 - cache=none: the image (on an ext2 file system in dom0) is opened O_DIRECT and holds the
@@ -99,6 +101,16 @@ class Test:
         check(out.strip().endswith(str(count)), "%s: the guest's init runs" % what,
               out + self.m.run("tail -c 2000 /var/log/tern/console/g.log", timeout=30)[1])
 
+    def flush_ok(self, when):
+        """blkfront still flushes: every fsync sends an empty flush (no segments, sector
+        2^64-1), which an error answer makes blkfront turn off for good."""
+        kv = self.guest("blkt flush xvda")
+        ok = (kv.get("WRITE_CACHE") == "write_back" and int(kv.get("DMESG_LINES", "0")) > 0
+              and kv.get("FLUSH_FAILED") == "0")
+        check(ok, "%s: blkfront's flushes work (write_cache 'write back', no failed flush in "
+              "dmesg)" % when, "" if ok else str(kv) + self.m.run(
+                  "gsh g 30 'dmesg | grep -i -e blkfront -e xvda'", timeout=60)[1])
+
     def blkback_log(self):
         return self.m.run("tail -30 /var/log/tern/blkback.log", timeout=30)[1]
 
@@ -138,6 +150,7 @@ def scenario(t):
     pattern = kv.get("SUM")
     check(t.dom0_sum("/root/d1.img", 0, 4) == pattern,
           "dom0 reading the image finds the guest's checksum", pattern)
+    t.flush_ok("after a write with fsync")
     a1 = t.allocated("/root/d1.img")
     check(4 * MIB <= a1 < 5 * MIB, "the 1 GiB image allocates only what was written (%d)" % a1)
 
@@ -270,6 +283,8 @@ def scenario(t):
     out = t.dom0("grep -c 'restarting it' /var/log/tern/blkback.log; "
                  "grep -c re-adopted /var/log/tern/blkback.log")
     print("note: blkback log: restarts, re-adoptions: %s" % " ".join(out.split()))
+
+    t.flush_ok("after the write loop (O_DIRECT+fsync) and two backend restarts")
 
     # --- the end: destroy leaves nothing; the backend is still there
     t.dom0("tern destroy g")

@@ -7,7 +7,23 @@
  *   net-stream sniff IFACE SECONDS       counts 0x88b5 frames arriving on IFACE
  *
  * send and recv print "bytes=N hash=H seconds=S": H hashes the stream 8 bytes at a time, so
- * the same H on both ends means the same bytes arrived. Exit status 0, or 1 with a message. */
+ * the same H on both ends means the same bytes arrived. Exit status 0, or 1 with a message.
+ *
+ * The benchmark modes (bench/net/run.py: a server in dom0, the others in the guest):
+ *   net-stream serve PORT                TCP and UDP server on PORT, forever (below)
+ *   net-stream tx HOST PORT MIB          TCP: MIB MiB to the server; tx_mibs= (until the
+ *                                        server has read them all and answered)
+ *   net-stream rx HOST PORT MIB          TCP: the server sends MIB MiB; rx_mibs= (to EOF)
+ *   net-stream flood HOST PORT SECS SIZE UDP datagrams of SIZE payload bytes for SECS s;
+ *                                        pps= (received, the server's count over its first to
+ *                                        last arrival), sent_pps=, sent=, received=, loss_pct=
+ *   net-stream rtt HOST PORT N           N UDP request/response exchanges (64-byte payload);
+ *                                        rtt_p50_us=, rtt_p99_us=, lost=
+ * serve's TCP: the client's first 8 bytes are 'S' (a sink: read to EOF, then answer
+ * "bytes=N seconds=S") or 'G' (a source: send the MiB count in bytes 4..7, big-endian, then
+ * close), 3 bytes ignored. UDP: 'E' is echoed back; 'F' (flood: 4-byte run id) is counted
+ * per run id; 'Q' + run id is answered "received=N seconds=S". Payloads are fixed bytes (no
+ * data generation or hashing: the figures are the network's, not the CPU's). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +33,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,8 +224,399 @@ static int do_sniff(const char *ifname, int seconds)
     return 0;
 }
 
+/* ---- benchmark modes ---- */
+
+#define BENCH_BUF 65536
+
+static uint8_t bench_buf[BENCH_BUF];
+
+static int tcp_connect(const char *host, int port)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    if (fd < 0 || inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int udp_socket(const char *host, int port, int do_connect)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+    if (fd < 0)
+        return -1;
+    if (!do_connect) {
+        sa.sin_addr.s_addr = htonl(INADDR_ANY);
+        return bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -1 : fd;
+    }
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1 ||
+        connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+        return -1;
+    return fd;
+}
+
+static int write_all(int fd, const void *p, size_t len)
+{
+    for (size_t off = 0; off < len;) {
+        ssize_t n = write(fd, (const uint8_t *)p + off, len - off);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        off += (size_t)n;
+    }
+    return 0;
+}
+
+/* Reads fd to its end; returns the bytes read, or -1. */
+static int64_t drain(int fd)
+{
+    int64_t got = 0;
+
+    for (;;) {
+        ssize_t n = read(fd, bench_buf, sizeof(bench_buf));
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            return got;
+        got += n;
+    }
+}
+
+static void serve_tcp(int fd)
+{
+    uint8_t hdr[8];
+    size_t have = 0;
+
+    while (have < sizeof(hdr)) {
+        ssize_t n = read(fd, hdr + have, sizeof(hdr) - have);
+
+        if (n <= 0)
+            return;
+        have += (size_t)n;
+    }
+    if (hdr[0] == 'S') {
+        double t0 = now_s();
+        int64_t got = drain(fd);
+        char line[80];
+
+        snprintf(line, sizeof(line), "bytes=%lld seconds=%.3f\n", (long long)got, now_s() - t0);
+        write_all(fd, line, strlen(line));
+    } else if (hdr[0] == 'G') {
+        uint64_t left = (uint64_t)((uint32_t)hdr[4] << 24 | (uint32_t)hdr[5] << 16 |
+                                   (uint32_t)hdr[6] << 8 | hdr[7])
+                        << 20;
+
+        while (left) {
+            size_t n = left < sizeof(bench_buf) ? (size_t)left : sizeof(bench_buf);
+
+            if (write_all(fd, bench_buf, n) < 0)
+                break;
+            left -= n;
+        }
+    }
+}
+
+/* One flood run being counted by serve. */
+struct flood_count {
+    uint32_t run;
+    uint64_t received;
+    double first, last;
+};
+
+static void serve_udp(int fd, struct flood_count *fc)
+{
+    enum { BATCH = 64 };
+    static uint8_t bufs[BATCH][2048];
+    struct mmsghdr msgs[BATCH];
+    struct iovec iov[BATCH];
+    struct sockaddr_in from[BATCH];
+    int n;
+
+    memset(msgs, 0, sizeof(msgs));
+    for (int i = 0; i < BATCH; i++) {
+        iov[i].iov_base = bufs[i];
+        iov[i].iov_len = sizeof(bufs[i]);
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_name = &from[i];
+        msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+    }
+    n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+    if (n <= 0)
+        return;
+    double t = now_s();
+
+    for (int i = 0; i < n; i++) {
+        uint8_t *p = bufs[i];
+        size_t len = msgs[i].msg_len;
+        uint32_t run = 0;
+
+        if (len >= 5)
+            memcpy(&run, p + 1, 4);
+        if (len >= 1 && p[0] == 'E') {
+            sendto(fd, p, len, 0, (struct sockaddr *)&from[i], msgs[i].msg_hdr.msg_namelen);
+        } else if (len >= 5 && p[0] == 'F') {
+            if (run != fc->run) {
+                fc->run = run;
+                fc->received = 0;
+                fc->first = t;
+            }
+            fc->received++;
+            fc->last = t;
+        } else if (len >= 5 && p[0] == 'Q') {
+            char line[80];
+            int l = snprintf(line, sizeof(line), "Qreceived=%llu seconds=%.6f",
+                             (unsigned long long)(run == fc->run ? fc->received : 0),
+                             run == fc->run ? fc->last - fc->first : 0.0);
+
+            sendto(fd, line, (size_t)l, 0, (struct sockaddr *)&from[i],
+                   msgs[i].msg_hdr.msg_namelen);
+        }
+    }
+}
+
+static int do_serve(int port)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    int one = 1, big = 8 << 20, ls = socket(AF_INET, SOCK_STREAM, 0), us;
+    struct flood_count fc = {0};
+
+    if (ls < 0)
+        return fail("socket");
+    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 4) < 0)
+        return fail("bind/listen");
+    us = udp_socket(NULL, port, 0);
+    if (us < 0)
+        return fail("udp bind");
+    /* a deep receive queue, so a flood is lost in the network path rather than here */
+    if (setsockopt(us, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
+        setsockopt(us, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+    printf("serving %d\n", port);
+    fflush(stdout);
+    for (;;) {
+        struct pollfd p[2] = {{.fd = ls, .events = POLLIN}, {.fd = us, .events = POLLIN}};
+
+        if (poll(p, 2, -1) < 0 && errno != EINTR)
+            return fail("poll");
+        if (p[1].revents & POLLIN)
+            serve_udp(us, &fc);
+        if (p[0].revents & POLLIN) {
+            int fd = accept(ls, NULL, NULL);
+
+            if (fd >= 0) {
+                serve_tcp(fd);
+                close(fd);
+            }
+        }
+    }
+}
+
+static int do_tx(const char *host, int port, long mib)
+{
+    uint8_t hdr[8] = {'S'};
+    char reply[128];
+    int fd = tcp_connect(host, port);
+    uint64_t total = (uint64_t)mib << 20;
+    double t0, dt;
+    ssize_t n;
+    size_t have = 0;
+
+    if (fd < 0)
+        return fail("connect");
+    t0 = now_s();
+    if (write_all(fd, hdr, sizeof(hdr)) < 0)
+        return fail("write");
+    for (uint64_t sent = 0; sent < total; sent += sizeof(bench_buf))
+        if (write_all(fd, bench_buf, sizeof(bench_buf)) < 0)
+            return fail("write");
+    shutdown(fd, SHUT_WR);
+    while (have < sizeof(reply) - 1 && (n = read(fd, reply + have, sizeof(reply) - 1 - have)) > 0)
+        have += (size_t)n;
+    dt = now_s() - t0;
+    reply[have] = 0;
+    close(fd);
+    if (!strstr(reply, "bytes=")) {
+        fprintf(stderr, "net-stream: tx: no answer from the server\n");
+        return 1;
+    }
+    *strchrnul(reply, '\n') = 0;
+    printf("tx_mibs=%.3f seconds=%.3f server: %s\n", (double)mib / dt, dt, reply);
+    return 0;
+}
+
+static int do_rx(const char *host, int port, long mib)
+{
+    uint8_t hdr[8] = {
+        'G',         0, 0, 0, (uint8_t)(mib >> 24), (uint8_t)(mib >> 16), (uint8_t)(mib >> 8),
+        (uint8_t)mib};
+    int fd = tcp_connect(host, port);
+    int64_t got;
+    double t0, dt;
+
+    if (fd < 0)
+        return fail("connect");
+    t0 = now_s();
+    if (write_all(fd, hdr, sizeof(hdr)) < 0)
+        return fail("write");
+    got = drain(fd);
+    dt = now_s() - t0;
+    close(fd);
+    if (got != (int64_t)mib << 20) {
+        fprintf(stderr, "net-stream: rx: %lld bytes, not %ld MiB\n", (long long)got, mib);
+        return 1;
+    }
+    printf("rx_mibs=%.3f seconds=%.3f bytes=%lld\n", (double)mib / dt, dt, (long long)got);
+    return 0;
+}
+
+/* Sends one UDP request and waits up to wait_ms for an answer starting with its first byte
+ * (and, for 'E', the same sequence number); returns the answer's length or -1. */
+static ssize_t udp_ask(int fd, const uint8_t *req, size_t len, uint8_t *ans, size_t cap,
+                       int wait_ms)
+{
+    double end = now_s() + wait_ms / 1000.0;
+
+    if (send(fd, req, len, 0) < 0)
+        return -1;
+    for (double left; (left = end - now_s()) > 0;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        ssize_t n;
+
+        if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+            continue;
+        n = recv(fd, ans, cap, 0);
+        if (n >= 9 && ans[0] == req[0] && (req[0] != 'E' || !memcmp(ans + 1, req + 1, 8)))
+            return n;
+        if (n >= 1 && req[0] == 'Q' && ans[0] == 'Q')
+            return n;
+    }
+    return -1;
+}
+
+static int do_flood(const char *host, int port, double secs, int size)
+{
+    enum { BATCH = 32 };
+    struct mmsghdr msgs[BATCH];
+    struct iovec iov = {.iov_base = bench_buf, .iov_len = (size_t)size};
+    uint8_t q[16] = {'Q'}, ans[128];
+    uint32_t run;
+    uint64_t sent = 0, received = 0;
+    double t0, dt, rsecs = 0;
+    int fd = udp_socket(host, port, 1);
+
+    if (fd < 0)
+        return fail("udp socket");
+    if (size < 8 || size > 1472) {
+        fprintf(stderr, "net-stream: flood: size 8..1472\n");
+        return 1;
+    }
+    run = (uint32_t)(now_s() * 1000) ^ (uint32_t)getpid();
+    memset(msgs, 0, sizeof(msgs));
+    for (int i = 0; i < BATCH; i++) {
+        msgs[i].msg_hdr.msg_iov = &iov;
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    bench_buf[0] = 'F';
+    memcpy(bench_buf + 1, &run, 4);
+    t0 = now_s();
+    while ((dt = now_s() - t0) < secs) {
+        int n = sendmmsg(fd, msgs, BATCH, 0);
+
+        if (n > 0)
+            sent += (uint64_t)n;
+        else if (errno == ENOBUFS || errno == EAGAIN)
+            usleep(100);
+        else if (errno != EINTR && errno != ECONNREFUSED)
+            return fail("sendmmsg");
+    }
+    memcpy(q + 1, &run, 4);
+    usleep(500000); /* what is still in flight arrives */
+    for (int i = 0; i < 20; i++) {
+        ssize_t n = udp_ask(fd, q, sizeof(q), ans, sizeof(ans) - 1, 500);
+        unsigned long long r;
+
+        if (n > 0) {
+            ans[n] = 0;
+            if (sscanf((char *)ans, "Qreceived=%llu seconds=%lf", &r, &rsecs) == 2) {
+                received = r;
+                break;
+            }
+        }
+        if (i == 19) {
+            fprintf(stderr, "net-stream: flood: the server does not answer\n");
+            return 1;
+        }
+    }
+    close(fd);
+    printf("pps=%.0f sent_pps=%.0f sent=%llu received=%llu loss_pct=%.2f seconds=%.3f "
+           "server_seconds=%.3f size=%d\n",
+           rsecs > 0 ? (double)received / rsecs : 0.0, (double)sent / dt, (unsigned long long)sent,
+           (unsigned long long)received,
+           sent ? 100.0 * (double)(sent - (received < sent ? received : sent)) / (double)sent : 0.0,
+           dt, rsecs, size);
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static int do_rtt(const char *host, int port, int count)
+{
+    uint8_t req[64] = {'E'}, ans[128];
+    double *us = calloc((size_t)count, sizeof(double));
+    int fd = udp_socket(host, port, 1), ok = 0;
+
+    if (fd < 0 || !us || count < 1)
+        return fail("udp socket");
+    for (int i = 0; i < count; i++) {
+        uint64_t seq = (uint64_t)i + 1;
+        double t0;
+
+        memcpy(req + 1, &seq, 8);
+        t0 = now_s();
+        if (udp_ask(fd, req, sizeof(req), ans, sizeof(ans), 1000) == (ssize_t)sizeof(req))
+            us[ok++] = (now_s() - t0) * 1e6;
+    }
+    close(fd);
+    if (!ok) {
+        fprintf(stderr, "net-stream: rtt: no answer\n");
+        return 1;
+    }
+    qsort(us, (size_t)ok, sizeof(double), cmp_double);
+    printf("rtt_p50_us=%.0f rtt_p99_us=%.0f rtt_min_us=%.0f rtt_max_us=%.0f n=%d lost=%d\n",
+           us[(ok - 1) / 2], us[(size_t)((ok - 1) * 0.99)], us[0], us[ok - 1], ok, count - ok);
+    free(us);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "serve"))
+        return do_serve(atoi(argv[2]));
+    if (argc == 5 && !strcmp(argv[1], "tx"))
+        return do_tx(argv[2], atoi(argv[3]), atol(argv[4]));
+    if (argc == 5 && !strcmp(argv[1], "rx"))
+        return do_rx(argv[2], atoi(argv[3]), atol(argv[4]));
+    if (argc == 6 && !strcmp(argv[1], "flood"))
+        return do_flood(argv[2], atoi(argv[3]), atof(argv[4]), atoi(argv[5]));
+    if (argc == 5 && !strcmp(argv[1], "rtt"))
+        return do_rtt(argv[2], atoi(argv[3]), atoi(argv[4]));
     if (argc == 6 && !strcmp(argv[1], "send"))
         return do_send(argv[2], atoi(argv[3]), atol(argv[4]), strtoull(argv[5], NULL, 0));
     if (argc == 3 && !strcmp(argv[1], "recv"))
@@ -218,6 +626,7 @@ int main(int argc, char **argv)
     if (argc == 4 && !strcmp(argv[1], "sniff"))
         return do_sniff(argv[2], atoi(argv[3]));
     fprintf(stderr, "usage: net-stream send HOST PORT MIB SEED | recv PORT | "
-                    "spoof IFACE SRCMAC N | sniff IFACE SECONDS\n");
+                    "spoof IFACE SRCMAC N | sniff IFACE SECONDS | serve PORT | "
+                    "tx|rx HOST PORT MIB | flood HOST PORT SECS SIZE | rtt HOST PORT N\n");
     return 2;
 }

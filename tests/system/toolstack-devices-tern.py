@@ -364,9 +364,15 @@ with Machine(hv=HV, smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=900
     rc, out = m.run("xenstore-ls -f /local/domain/%d/device/vbd | grep -c virtual-device" % domid)
     check("the detached disk's frontend is gone", out.strip() == "2", out)
 
-    # ---- reboot: the old domain's devices go, the new one gets the config's devices
+    # ---- reboot: the old domain's devices go, the new one gets the config's devices with
+    # the changes made while it ran (as xl, which keeps them in its stored configuration)
     rc, out = m.run("tern-devs marker /var/log/tern/console/devs.log 1", timeout=300)
     check("the guest boots to its init", out.strip().endswith("1"), out)
+    rc, out = m.run("tern block-attach devs /tmp/c.img,raw,xvdd,w && tern network-detach devs 0 "
+                    "&& xenstore-ls -f /libxl/%d/tern-devices" % domid)
+    check("before the reboot: block-attach xvdd and network-detach vif 0 are recorded",
+          rc == 0 and re.search(r'vbd/51760 = "/tmp/c.img,raw,xvdd,w"', out) and
+          re.search(r'vif/0 = ""', out), out)
     rc, out = m.run("tern-devs reboot devs %d" % domid, timeout=360)
     new = re.search(r"NEWID=(\d+)", out)
     check("tern reboot: the guest comes back as a new domain", rc == 0 and new and
@@ -375,15 +381,27 @@ with Machine(hv=HV, smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=900
         rc, out = m.run("tern-devs left %d" % domid)
         check("reboot: nothing of the old domain's devices remains", out.strip() == "END", out)
         domid = int(new.group(1))
-        got = device_nodes(parse_ls(m.run_ok("tern-devs nodes %d" % domid)))
-        want = expected_nodes(domid)
-        diff = sorted(set(got.items()) ^ set(want.items()))
-        check("reboot: the new domain has the config's devices again (%d nodes)" % len(want),
-              not diff, "\n".join("%s = %s" % kv for kv in diff))
+        # (no vif left: the helper's last xenstore-ls fails, hence run, not run_ok)
+        got = device_nodes(parse_ls(m.run("tern-devs nodes %d" % domid)[1]))
+        want = {p: v for p, v in expected_nodes(domid).items() if "/vif/" not in p}
+        added = {p: v for p, v in got.items() if "/51760" in p}
+        diff = sorted(set(got.items()) - set(added.items()) ^ set(want.items()))
+        check("reboot: the new domain has the config's disks, not the detached vif 0 "
+              "(%d nodes)" % len(want), not diff, "\n".join("%s = %s" % kv for kv in diff))
+        be_d = "/local/domain/0/backend/vbd/%d/51760" % domid
+        check("reboot: the disk attached while it ran is back (xvdd, /tmp/c.img, rw)",
+              added.get(be_d + "/params", ("",))[0] == "/tmp/c.img" and
+              added.get(be_d + "/mode", ("",))[0] == "w" and
+              added.get("/local/domain/%d/device/vbd/51760/virtual-device" % domid,
+                        ("",))[0] == "51760", "\n".join("%s = %s" % kv for kv in sorted(added.items())))
+        rc, out = m.run("xenstore-ls -f /libxl/%d/tern-devices" % domid)
+        check("reboot: the new domain keeps the changes for its next reboot",
+              re.search(r'vbd/51760 = "/tmp/c.img,raw,xvdd,w"', out) and
+              re.search(r'vif/0 = ""', out), out)
 
     # ---- destroy: connected backends are closed, then everything goes
-    rc, out = m.run("tern-devs closing %d vif 0 tern destroy devs" % domid, timeout=120)
-    check("destroy closes a connected vif (online=0, state=5, waits for 6)",
+    rc, out = m.run("tern-devs closing %d vbd 51712 tern destroy devs" % domid, timeout=120)
+    check("destroy closes a connected disk (online=0, state=5, waits for 6)",
           "online=0 state=5" in out and "rc=0" in out and "GONE" in out, out)
     rc, out = m.run("tern-devs left %d" % domid)
     check("after destroy nothing remains under backend/, device/ or /libxl",

@@ -4,13 +4,15 @@
  * flight; watch events (none are registered) would be skipped.
  */
 #include <tg/arch.h>
+#include <tg/console.h>
 #include <tg/events.h>
 #include <tg/lib.h>
 #include <tg/ring.h>
 #include <tg/xenstore.h>
 #include <tg/xen.h>
 
-#define XS_TIMEOUT_MS 10000
+/* Generous: the test checks answers, not latency, and CI runs two TCG machines on two cores. */
+#define XS_TIMEOUT_MS 30000
 
 static struct xenstore_domain_interface *intf;
 static evtchn_port_t port;
@@ -112,6 +114,17 @@ static long xs_error_code(const char *name)
     return -XEN_EIO;
 }
 
+/* A timeout is a test failure whose cause is on the other side: say where the rings stood, so
+ * a log tells a daemon that never read the request from an answer whose event was lost. */
+static long xs_timed_out(uint32_t type, const char *what)
+{
+    printk("xenstore: %s after %u ms (type %u; req cons/prod %u/%u, rsp cons/prod %u/%u, "
+           "port %u pending %d)\n",
+           what, XS_TIMEOUT_MS, type, READ_ONCE(intf->req_cons), READ_ONCE(intf->req_prod),
+           READ_ONCE(intf->rsp_cons), READ_ONCE(intf->rsp_prod), port, evtchn_is_pending(port));
+    return -XEN_ETIMEDOUT;
+}
+
 /* One request with a ready-made payload; the answer's payload (NUL-terminated, truncated to
  * fit) goes to out.  Returns the answer's length or a negative errno. */
 static long xs_transact(uint32_t type, const char *req, uint32_t len, char *out, size_t out_size)
@@ -124,13 +137,13 @@ static long xs_transact(uint32_t type, const char *req, uint32_t len, char *out,
     if (len > XENSTORE_PAYLOAD_MAX)
         return -XEN_E2BIG;
     if (!ring_write(&hdr, sizeof(hdr)) || !ring_write(req, len))
-        return -XEN_ETIMEDOUT;
+        return xs_timed_out(type, "request not taken");
     for (;;) {
         struct xsd_sockmsg rsp;
 
         if (!ring_read(&rsp, sizeof(rsp)) || rsp.len > XENSTORE_PAYLOAD_MAX ||
             !ring_read(payload, rsp.len))
-            return -XEN_ETIMEDOUT;
+            return xs_timed_out(type, "no answer");
         payload[rsp.len] = '\0';
         if (rsp.type == XS_WATCH_EVENT || rsp.req_id != hdr.req_id)
             continue;

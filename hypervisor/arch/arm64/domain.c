@@ -89,9 +89,10 @@ int arch_domain_create(struct domain *d)
 void arch_domain_destroy(struct domain *d)
 {
     free_domain_frames(d);
-    p2m_destroy(d);
-    /* No TLB entry of the VMID may survive its reuse by another domain. */
+    /* No TLB entry of the VMID may survive its reuse by another domain.  Flushed while
+     * d's tables still exist: the flush loads d's VTTBR. */
     p2m_flush_vmid(d);
+    p2m_destroy(d);
     vmid_free(d->arch.vmid);
 }
 

@@ -86,10 +86,15 @@ uint64_t p2m_vtcr(void)
            (64 - P2M_IPA_BITS);
 }
 
+static uint64_t vttbr_of(struct domain *d)
+{
+    return ((uint64_t)d->arch.vmid << 48) | (uintptr_t)d->arch.p2m_root;
+}
+
 void p2m_load(struct domain *d)
 {
     WRITE_SYSREG(vtcr_el2, p2m_vtcr());
-    WRITE_SYSREG(vttbr_el2, ((uint64_t)d->arch.vmid << 48) | (uintptr_t)d->arch.p2m_root);
+    WRITE_SYSREG(vttbr_el2, vttbr_of(d));
     isb();
 }
 
@@ -98,7 +103,7 @@ static void p2m_flush(struct domain *d, gpaddr_t gpa)
 {
     uint64_t saved = READ_SYSREG(vttbr_el2);
 
-    WRITE_SYSREG(vttbr_el2, ((uint64_t)d->arch.vmid << 48) | (uintptr_t)d->arch.p2m_root);
+    WRITE_SYSREG(vttbr_el2, vttbr_of(d));
     isb();
     dsb_ish();
     if (gpa != ~0UL)
@@ -110,11 +115,14 @@ static void p2m_flush(struct domain *d, gpaddr_t gpa)
     isb();
 }
 
+/* TLBI VMALLS12E1IS invalidates the entries of the VMID in VTTBR_EL2 (Arm ARM D8.13):
+ * d's VTTBR (VMID and its tables, so nothing speculative walks other tables under d's
+ * VMID) is loaded for it, and the current one restored after. */
 void p2m_flush_vmid(struct domain *d)
 {
     uint64_t saved = READ_SYSREG(vttbr_el2);
 
-    WRITE_SYSREG(vttbr_el2, (uint64_t)d->arch.vmid << 48);
+    WRITE_SYSREG(vttbr_el2, vttbr_of(d));
     isb();
     dsb_ish();
     asm volatile("tlbi vmalls12e1is" ::: "memory"); /* stage 1 and 2 of this VMID */
@@ -189,7 +197,7 @@ int p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int type)
     return slot ? 0 : -ENOMEM;
 }
 
-int p2m_unmap(struct domain *d, gfn_t gfn)
+static int unmap(struct domain *d, gfn_t gfn, bool flush)
 {
     gpaddr_t gpa = gfn << PAGE_SHIFT;
     uint64_t *slot;
@@ -206,11 +214,22 @@ int p2m_unmap(struct domain *d, gfn_t gfn)
             rc = -ENOMEM;
         } else {
             *slot = 0;
-            p2m_flush(d, gpa);
+            if (flush)
+                p2m_flush(d, gpa); /* else the caller's p2m_flush_vmid (its DSB first) */
         }
     }
     spin_unlock(&d->arch.p2m_lock);
     return rc;
+}
+
+int p2m_unmap(struct domain *d, gfn_t gfn)
+{
+    return unmap(d, gfn, true);
+}
+
+int p2m_unmap_noflush(struct domain *d, gfn_t gfn)
+{
+    return unmap(d, gfn, false);
 }
 
 gfn_t p2m_max_mapped_gfn(struct domain *d)

@@ -185,6 +185,10 @@ static void parse_cmdline(const void *fdt)
             hv_loglvl = parse_loglvl(p + 7);
         else if (!strncmp(p, "sched=", 6) && sched_select(p + 6, word_len(p + 6)))
             printk("sched=: unknown scheduler, using %s\n", scheduler->name);
+        else if (!strncmp(p, "sched_credit_boost=", 19) &&
+                 sched_credit_boost_select(p + 19, word_len(p + 19)))
+            printk("sched_credit_boost=: not a boolean, boost stays %s\n",
+                   sched_credit_boost ? "on" : "off");
         else if (!strncmp(p, "xsm=", 4))
             xsm_select(p + 4, word_len(p + 4)); /* logs a refused name itself */
         else if (!strncmp(p, "evtchn=", 7) && evtchn_abi_select(p + 7, word_len(p + 7)))

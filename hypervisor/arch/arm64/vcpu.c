@@ -626,8 +626,7 @@ int vcpu_request_power_on(struct vcpu *v, uint64_t entry, uint64_t ctx)
     dsb_ish();
     v->arch.power_on = true;
     dsb_ish();
-    p = rq_lock_of(v);
-    scheduler->wake(&p->rq, &v->sched);
+    p = rq_lock_of(v); /* coming online is not a wake-up from blocking: no boost */
     spin_unlock(&p->rq.lock);
     p->resched = true;
     if (p->up) {
@@ -679,7 +678,9 @@ void vcpu_kick(struct vcpu *v)
         return;
     p = rq_lock_of(v);
     if (!v->arch.running) {
-        scheduler->wake(&p->rq, &v->sched);
+        /* Boost only a wake-up from blocking, not an event for a vCPU already runnable. */
+        if (v->blocked && v->online && vcpu_may_run(v))
+            scheduler->wake(&p->rq, &v->sched);
         /* Runnable from now (steal time), unless the pCPU finds it has nothing to take. */
         if (v->runstate.state == RUNSTATE_blocked && vcpu_may_run(v))
             vcpu_runstate_change(v, RUNSTATE_runnable, now_ns());

@@ -46,6 +46,12 @@ int p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int type);
 /* Remove d's stage-2 entry for gfn (TLBs flushed on return); 0 also if none was there.
  * Never frees the frame: ownership is the caller's business. */
 int p2m_unmap(struct domain *d, gfn_t gfn);
+/* As p2m_unmap, but the TLBs are NOT flushed: the guest may still reach the frame through
+ * a stale entry until p2m_flush_vmid(d), so the frame must not be freed or reused before
+ * it (common/page_release.c batches them). */
+int p2m_unmap_noflush(struct domain *d, gfn_t gfn);
+/* Invalidate every stage-1 and stage-2 TLB entry of d's VMID on all pCPUs. */
+void p2m_flush_vmid(struct domain *d);
 /* The frame mapped at gfn in d's stage-2, INVALID_MFN if none; *type (if type != NULL)
  * receives its enum p2m_type (P2M_INVALID when none). */
 mfn_t p2m_lookup(struct domain *d, gfn_t gfn, unsigned int *type);

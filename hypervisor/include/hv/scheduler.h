@@ -48,6 +48,7 @@ struct sched_entity {
     bool boost;                        /* woken while not running: runs before the others */
     bool parked;                       /* credit: capped out until its credit is >= 0 */
     bool active;                       /* credit: ran during this accounting period */
+    bool filled;                       /* credit: took all it can of this period's credit */
     int64_t credit;                    /* credit: ticks it may still run at UNDER */
     uint64_t charged_at;               /* credit: time up to which it has paid */
     uint64_t slice_start;              /* credit: when it was last picked */
@@ -62,6 +63,7 @@ struct sched_rq {
     unsigned int nr;    /* entities queued */
     uint64_t slice_end; /* time the picked entity's slice ends (pick sets it) */
     uint64_t acct_next; /* credit: next accounting (0: not started) */
+    uint64_t cap_end;   /* credit: when the running capped entity is parked (0: none) */
 };
 
 /* The arch's answer to "may e run now?" (online, not paused, not blocked or woken). */
@@ -72,7 +74,8 @@ struct scheduler {
     unsigned int sched_id; /* XEN_SCHEDULER_* reported by XEN_SYSCTL_sched_id */
     void (*insert)(struct sched_rq *rq, struct sched_entity *e);
     void (*remove)(struct sched_rq *rq, struct sched_entity *e);
-    /* e got an event while not running on its pCPU. */
+    /* e woke from blocking (an event, a virtual interrupt, its timer) while not running
+     * on its pCPU; the arch does not call it for a runnable or running vCPU. */
     void (*wake)(struct sched_rq *rq, struct sched_entity *e);
     /* Next entity to run at time now after cur (NULL: the pCPU was idle), or NULL (idle).
      * rotate: cur's slice is over or it yielded.  Sets rq->slice_end. */
@@ -94,6 +97,11 @@ extern uint64_t sched_ticks_per_ms;
 void sched_rq_init(struct sched_rq *rq);
 /* `sched=NAME` from the command line: 0, or -1 (unknown name, the default stays). */
 int sched_select(const char *name, size_t len);
+/* Credit's BOOST of a vCPU woken from blocking (`sched_credit_boost=0|1`, default 1). */
+extern bool sched_credit_boost;
+/* `sched_credit_boost=VALUE`: 0 (1, yes, true, on, enable; 0, no, false, off, disable),
+ * or -1 (unknown value, unchanged). */
+int sched_credit_boost_select(const char *s, size_t len);
 /* Xen's effective weight, cap: defaults applied. */
 unsigned int sched_weight(const struct sched_entity *e);
 

@@ -176,6 +176,68 @@ START_TEST(test_silent_short_grows)
 }
 END_TEST
 
+START_TEST(test_rearm_stalled_shrink)
+{
+    struct bd_rearm r = {0};
+    uint64_t t = 0, tgt = 192 * MIB, cur = 400 * MIB;
+    int i;
+
+    /* Moving down: never. */
+    for (i = 0; i < 10; i++, t += 1000, cur -= 8 * MIB)
+        ck_assert(!bd_rearm_check(&r, tgt, cur, t));
+    /* Stopped above the target: re-armed after BD_REARM_SAMPLES still samples... */
+    ck_assert(!bd_rearm_check(&r, tgt, cur, t)); /* the last move's sample */
+    for (i = 1; i < BD_REARM_SAMPLES; i++)
+        ck_assert(!bd_rearm_check(&r, tgt, cur, t += 1000));
+    ck_assert(bd_rearm_check(&r, tgt, cur, t += 1000));
+    /* ...samples closer than BD_REARM_SAMPLE_MS do not count... */
+    for (i = 0; i < 20; i++)
+        ck_assert(!bd_rearm_check(&r, tgt, cur, t += 100));
+    /* ...and again every BD_REARM_SAMPLES seconds, at most BD_REARM_MAX times in a row. */
+    int n = 1;
+    for (i = 0; i < 100; i++)
+        n += bd_rearm_check(&r, tgt, cur, t += 1000);
+    ck_assert_int_eq(n, BD_REARM_MAX);
+    /* A move starts over. */
+    cur -= 4;
+    ck_assert(!bd_rearm_check(&r, tgt, cur, t += 1000));
+    for (i = 1; i < BD_REARM_SAMPLES; i++)
+        ck_assert(!bd_rearm_check(&r, tgt, cur, t += 1000));
+    ck_assert(bd_rearm_check(&r, tgt, cur, t += 1000));
+    /* So does a new target. */
+    tgt = 200 * MIB;
+    ck_assert(!bd_rearm_check(&r, tgt, cur, t += 1000));
+    ck_assert(!bd_rearm_check(&r, tgt, cur, t += 1000));
+    ck_assert(!bd_rearm_check(&r, tgt, cur, t += 1000));
+    ck_assert(bd_rearm_check(&r, tgt, cur, t += 1000));
+}
+END_TEST
+
+START_TEST(test_rearm_not_when_there_or_growing)
+{
+    struct bd_rearm r = {0};
+    uint64_t t = 0;
+    int i;
+
+    /* At the target within max(2 MiB, 1 %): 768 MiB target, 7 MiB above. */
+    for (i = 0; i < 20; i++, t += 1000)
+        ck_assert(!bd_rearm_check(&r, 768 * MIB, 775 * MIB, t));
+    /* 2 MiB above a small target: still "there". */
+    r = (struct bd_rearm){0};
+    for (i = 0; i < 20; i++, t += 1000)
+        ck_assert(!bd_rearm_check(&r, 128 * MIB, 130 * MIB, t));
+    /* Below the target (a grow that stopped): not a shrink. */
+    r = (struct bd_rearm){0};
+    for (i = 0; i < 20; i++, t += 1000)
+        ck_assert(!bd_rearm_check(&r, 512 * MIB, 300 * MIB, t));
+    /* 3 MiB above a small target: stalled. */
+    r = (struct bd_rearm){0};
+    for (i = 0; i < BD_REARM_SAMPLES; i++, t += 1000)
+        ck_assert(!bd_rearm_check(&r, 128 * MIB, 131 * MIB, t));
+    ck_assert(bd_rearm_check(&r, 128 * MIB, 131 * MIB, t));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("balloond-policy");
@@ -191,6 +253,8 @@ int main(void)
     tcase_add_test(tc, test_hysteresis);
     tcase_add_test(tc, test_demand_rate);
     tcase_add_test(tc, test_silent_short_grows);
+    tcase_add_test(tc, test_rearm_stalled_shrink);
+    tcase_add_test(tc, test_rearm_not_when_there_or_growing);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

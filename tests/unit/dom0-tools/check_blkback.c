@@ -105,6 +105,42 @@ START_TEST(test_ops)
 }
 END_TEST
 
+/* An empty flush, as Linux's blkfront sends for an empty REQ_PREFLUSH: no segments and the
+ * sector number of a request without one (2^64-1). It must be answered OKAY (after
+ * fdatasync), or blkfront turns its flushes off ("empty flush op failed"). */
+START_TEST(test_empty_flush)
+{
+    static const uint64_t sectors[] = {0, 2047, 2048, 2049, UINT64_MAX - 3, UINT64_MAX};
+
+    for (unsigned i = 0; i < sizeof(sectors) / sizeof(sectors[0]); i++) {
+        struct blkif_request r = rw(BLKIF_OP_FLUSH_DISKCACHE, sectors[i], 0);
+
+        ck_assert_int_eq(blk_plan_decode(&r, &rw_disk, &plan), BLKIF_RSP_OKAY);
+        ck_assert_int_eq(plan.kind, BLK_FLUSH);
+        ck_assert_int_eq(plan.rsp_op, BLKIF_OP_FLUSH_DISKCACHE);
+        ck_assert_uint_eq(plan.nseg, 0);
+        ck_assert_uint_eq(plan.nr_indirect, 0);
+        ck_assert_int_eq(blk_plan_segments(&plan, r.seg, &rw_disk), BLKIF_RSP_OKAY);
+        ck_assert_uint_eq(plan.nr_sectors, 0);
+        /* a read-only disk too (a flush of nothing changes nothing) */
+        ck_assert_int_eq(blk_plan_decode(&r, &ro_disk, &plan), BLKIF_RSP_OKAY);
+        ck_assert_int_eq(blk_plan_segments(&plan, r.seg, &ro_disk), BLKIF_RSP_OKAY);
+    }
+    /* a flush carrying data still has its range checked */
+    struct blkif_request r = rw(BLKIF_OP_FLUSH_DISKCACHE, UINT64_MAX, 1);
+
+    ck_assert_int_eq(blk_plan_decode(&r, &rw_disk, &plan), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(blk_plan_segments(&plan, r.seg, &rw_disk), BLKIF_RSP_ERROR);
+    r = rw(BLKIF_OP_FLUSH_DISKCACHE, 2040, 1);
+    ck_assert_int_eq(blk_plan_decode(&r, &rw_disk, &plan), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(blk_plan_segments(&plan, r.seg, &rw_disk), BLKIF_RSP_OKAY);
+    ck_assert_uint_eq(plan.nr_sectors, 8);
+    /* empty reads and writes stay errors */
+    r = rw(BLKIF_OP_READ, 0, 0);
+    ck_assert_int_eq(blk_plan_decode(&r, &rw_disk, &plan), BLKIF_RSP_ERROR);
+}
+END_TEST
+
 START_TEST(test_readonly)
 {
     struct blkif_request r = rw(BLKIF_OP_WRITE, 0, 1);
@@ -211,6 +247,7 @@ int main(void)
     tcase_add_test(tc, test_read_write);
     tcase_add_test(tc, test_bad_segments);
     tcase_add_test(tc, test_ops);
+    tcase_add_test(tc, test_empty_flush);
     tcase_add_test(tc, test_readonly);
     tcase_add_test(tc, test_indirect);
     tcase_add_test(tc, test_ring_indices);

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "config.h"
 #include "devices.h"
+#include "devices_changes.h"
 #include "suites.h"
 
 static const char *const xl_vbd[] = {
@@ -201,6 +203,77 @@ START_TEST(test_vif_as_xl)
 }
 END_TEST
 
+static void change(struct tern_dev_changes *ch, const char *kind, unsigned int devid,
+                   const char *spec)
+{
+    struct tern_dev_change *c = &ch->c[ch->n++];
+
+    snprintf(c->kind, sizeof(c->kind), "%s", kind);
+    c->devid = devid;
+    snprintf(c->spec, sizeof(c->spec), "%s", spec);
+}
+
+/* A reboot's config: the file's devices, minus the detached, plus the attached, each with
+ * the device number it had (a vif's MAC too), whatever the order of the changes. */
+START_TEST(test_changes_survive_reboot)
+{
+    static struct tern_config cfg;
+    static struct tern_dev_changes ch;
+    char err[256];
+    const char *text = "name = \"g\"\nkernel = \"/k\"\nmemory = 64\n"
+                       "disk = [ \"/a.img,raw,xvda,rw\", \"/b.img,raw,xvdb,rw\" ]\n"
+                       "vif = [ \"bridge=xenbr0\", \"bridge=xenbr1\" ]\n";
+
+    tern_config_init(&cfg);
+    ck_assert_int_eq(tern_config_parse(&cfg, "g.cfg", text, err, sizeof(err), NULL), 0);
+    ch.n = 0;
+    change(&ch, "vbd", 51712, "");                                /* xvda detached */
+    change(&ch, "vbd", 51744, "/c.img,raw,xvdc,r");               /* xvdc attached */
+    change(&ch, "vif", 0, "");                                    /* vif 0 detached */
+    change(&ch, "vif", 2, "bridge=xenbr2,mac=00:16:3e:00:00:02"); /* vif 2 attached */
+    change(&ch, "vbd", 51728, "/b2.img,raw,xvdb,rw");             /* xvdb replaced */
+    ck_assert_int_eq(tern_dev_changes_apply(&cfg, &ch, err, sizeof(err)), 0);
+
+    ck_assert_uint_eq(cfg.nr_disks, 2);
+    ck_assert_int_eq(cfg.disks[0].devid, 51744);
+    ck_assert(cfg.disks[0].readonly);
+    ck_assert_str_eq(cfg.disks[1].target, "/b2.img");
+    ck_assert_int_eq(cfg.disks[1].devid, 51728);
+    ck_assert_uint_eq(cfg.nr_vifs, 2);
+    ck_assert_int_eq(cfg.vifs[0].devid, 1); /* keeps its number though vif 0 went */
+    ck_assert_str_eq(cfg.vifs[0].bridge, "xenbr1");
+    ck_assert_int_eq(cfg.vifs[1].devid, 2);
+    ck_assert_str_eq(cfg.vifs[1].mac, "00:16:3e:00:00:02");
+}
+END_TEST
+
+START_TEST(test_changes_refused)
+{
+    static struct tern_config cfg;
+    static struct tern_dev_changes ch;
+    char err[256];
+
+    tern_config_init(&cfg);
+    ch.n = 0;
+    change(&ch, "vbd", 51712, "/a.img,raw,xvdb,rw"); /* number and vdev disagree */
+    ck_assert_int_eq(tern_dev_changes_apply(&cfg, &ch, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "vbd/51712"));
+    ch.n = 0;
+    change(&ch, "vif", 3, "bogus");
+    ck_assert_int_eq(tern_dev_changes_apply(&cfg, &ch, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "vif/3"));
+    ch.n = 0;
+    change(&ch, "pci", 1, "x");
+    ck_assert_int_eq(tern_dev_changes_apply(&cfg, &ch, err, sizeof(err)), -1);
+    tern_config_init(&cfg);
+    ch.n = 0;
+    for (unsigned int i = 0; i <= TERN_MAX_DEVICES; i++)
+        change(&ch, "vif", i, "bridge=xenbr0");
+    ck_assert_int_eq(tern_dev_changes_apply(&cfg, &ch, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "more than"));
+}
+END_TEST
+
 Suite *devices_suite(void)
 {
     Suite *s = suite_create("devices");
@@ -209,6 +282,8 @@ Suite *devices_suite(void)
     tcase_add_test(tc, test_vbd_as_xl);
     tcase_add_test(tc, test_vbd_readonly_cache_none);
     tcase_add_test(tc, test_vif_as_xl);
+    tcase_add_test(tc, test_changes_survive_reboot);
+    tcase_add_test(tc, test_changes_refused);
     suite_add_tcase(s, tc);
     return s;
 }

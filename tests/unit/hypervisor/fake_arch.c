@@ -24,12 +24,15 @@ struct fake_p2m {
 
 static uint8_t machine[FAKE_FRAMES][PAGE_SIZE] __attribute__((aligned(4096)));
 static struct domain *owner[FAKE_FRAMES];
+/* Unmapped from a p2m without a TLB flush since: a guest may still reach it. */
+static bool stale[FAKE_FRAMES];
 static int live_maps;
 
 struct vcpu *fake_current;
 char fake_console[4096];
 size_t fake_console_len;
 unsigned int fake_flushes;
+unsigned int fake_page_tlb_flushes, fake_vmid_flushes, fake_stale_frees;
 int fake_alloc_fail_after = -1;
 
 struct vcpu *current_vcpu(void)
@@ -118,9 +121,11 @@ mfn_t alloc_domheap_page(struct domain *d)
 
 void free_domheap_page(struct domain *d, mfn_t mfn)
 {
-    if (mfn_valid(mfn) && owner[mfn - FAKE_MFN_BASE] == d)
+    if (mfn_valid(mfn) && owner[mfn - FAKE_MFN_BASE] == d) {
+        if (stale[mfn - FAKE_MFN_BASE])
+            fake_stale_frees++; /* freed while a stale TLB entry may map it */
         owner[mfn - FAKE_MFN_BASE] = NULL;
-    else
+    } else
         abort(); /* common code freed a page it does not own: a bug */
 }
 
@@ -182,14 +187,39 @@ unsigned long p2m_table_pages(struct domain *d)
     return 0; /* the fake p2m is a list, not tables */
 }
 
-int p2m_unmap(struct domain *d, gfn_t gfn)
+static int unmap(struct domain *d, gfn_t gfn, bool flush)
 {
     struct fake_p2m *p = d->arch.p2m;
     int i = p2m_find(p, gfn);
 
-    if (i >= 0)
+    if (i >= 0) {
+        if (flush)
+            fake_page_tlb_flushes++;
+        else if (mfn_valid(p->e[i].mfn))
+            stale[p->e[i].mfn - FAKE_MFN_BASE] = true;
         p->e[i] = p->e[--p->n];
+    }
     return 0;
+}
+
+int p2m_unmap(struct domain *d, gfn_t gfn)
+{
+    return unmap(d, gfn, true);
+}
+
+int p2m_unmap_noflush(struct domain *d, gfn_t gfn)
+{
+    return unmap(d, gfn, false);
+}
+
+void p2m_flush_vmid(struct domain *d)
+{
+    unsigned int i;
+
+    (void)d; /* one VMID-wide flush: conservatively, every stale frame is clean after */
+    fake_vmid_flushes++;
+    for (i = 0; i < FAKE_FRAMES; i++)
+        stale[i] = false;
 }
 
 mfn_t p2m_lookup(struct domain *d, gfn_t gfn, unsigned int *type)

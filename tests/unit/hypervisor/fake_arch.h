@@ -18,6 +18,9 @@ extern char fake_console[4096];
 extern size_t fake_console_len;
 extern unsigned int fake_rx_resumes; /* console_rx_resume() calls */
 extern unsigned int fake_flushes;
+/* p2m_unmap's one-IPA TLB flushes, p2m_flush_vmid calls, and domheap frees of a frame
+ * unmapped by p2m_unmap_noflush with no p2m_flush_vmid since (must stay 0). */
+extern unsigned int fake_page_tlb_flushes, fake_vmid_flushes, fake_stale_frees;
 extern int fake_alloc_fail_after; /* >= 0: that many more domheap allocations succeed */
 /* Called from vcpu_yield (SCHEDOP_yield): lets a test act while a hypercall is in flight. */
 extern void (*fake_yield_hook)(void);

@@ -40,6 +40,7 @@ static void setup(void)
     memset(par, 0, sizeof(par));
     sched_ticks_per_ms = TPM;
     sched_rq_init(&rq);
+    sched_credit_boost = true;
     now = 1;
     for (int i = 0; i < N; i++) {
         can_run[i] = i < 2; /* the third only when a test wants it */
@@ -230,11 +231,142 @@ START_TEST(credit_boost_lasts_one_tick)
 {
     can_run[1] = false;
     ck_assert_ptr_eq(pick(NULL, false), &ent[0]);
-    cs->wake(&rq, &ent[0]); /* running: a wake-up of cur is still noted */
-    ent[0].boost = true;
+    cs->wake(&rq, &ent[0]); /* the running one is never boosted */
+    ck_assert(!ent[0].boost);
+    ent[0].boost = true; /* as if it had been woken just before it was picked */
     now += SCHED_TICK_MS * TPM;
     ck_assert_ptr_eq(pick(&ent[0], false), &ent[0]);
     ck_assert(!ent[0].boost);
+}
+END_TEST
+
+/* Like run(), with ent[2] a light vCPU: it wakes every `every` ticks (as on a timer or an
+ * event), runs `burst` ticks and blocks again.  It earns a share of each period it is
+ * active in but uses little of it. */
+static struct sched_entity *run_with_light(struct sched_entity *cur, uint64_t until, uint64_t every,
+                                           uint64_t burst)
+{
+    uint64_t next_wake = now + every, used = 0;
+    bool rotate = false;
+
+    can_run[2] = false;
+    while (now < until) {
+        uint64_t d, before = ent[2].ticks;
+
+        cur = pick(cur, rotate);
+        d = cs->deadline(&rq, runnable, NULL);
+        ck_assert_uint_gt(d, now);
+        if (cur == &ent[2] && now + (burst - used) < d)
+            d = now + (burst - used);
+        if (!can_run[2] && next_wake < d)
+            d = next_wake;
+        if (d > until)
+            d = until;
+        rotate = false;
+        now = d;
+        if (cur == &ent[2]) {
+            cur = pick(cur, false); /* charge it up to now */
+            used += ent[2].ticks - before;
+            if (used >= burst) {
+                can_run[2] = false;
+                used = 0;
+                cur = pick(cur, false);
+            }
+        }
+        if (!can_run[2] && now >= next_wake) {
+            can_run[2] = true;
+            cs->wake(&rq, &ent[2]);
+            next_wake += every;
+        }
+        rotate = cur && now >= rq.slice_end;
+    }
+    return pick(cur, false);
+}
+
+START_TEST(credit_hand_out_redistributes_a_light_entitys_credit)
+{
+    /* 512:256 hogs next to a vCPU that wakes every 10 ms for 0.5 ms (5 % of the pCPU,
+     * far under its third of each period): what it cannot use goes to the hogs by
+     * weight, so they still split the rest 2:1. */
+    par[0].weight = 512;
+    par[1].weight = 256;
+    par[2].weight = 256;
+    run_with_light(NULL, 20000 * TPM, 10 * TPM, TPM / 2);
+    ck_assert_uint_ge(ent[2].ticks, 20000 * TPM / 20 - 20 * TPM);
+    ck_assert_uint_ge(ratio_milli(&ent[0], &ent[1]), 1980);
+    ck_assert_uint_le(ratio_milli(&ent[0], &ent[1]), 2020);
+}
+END_TEST
+
+START_TEST(credit_hand_out_redistributes_a_capped_entitys_credit)
+{
+    /* 512:256 hogs next to a hog capped at 10 %: it gets its 10 % and the others split
+     * the remaining 90 % 2:1 (the credit the cap withholds from it is theirs). */
+    can_run[2] = true;
+    par[0].weight = 512;
+    par[1].weight = 256;
+    par[2].weight = 256;
+    par[2].cap = 10;
+    run(NULL, 20000 * TPM);
+    ck_assert_uint_ge(ent[2].ticks, 2000 * TPM - SCHED_TSLICE_MS * TPM);
+    ck_assert_uint_le(ent[2].ticks, 2000 * TPM + SCHED_TSLICE_MS * TPM);
+    ck_assert_uint_ge(ratio_milli(&ent[0], &ent[1]), 1980);
+    ck_assert_uint_le(ratio_milli(&ent[0], &ent[1]), 2020);
+}
+END_TEST
+
+START_TEST(credit_boost_only_from_blocking)
+{
+    struct sched_entity *cur;
+
+    /* ent[1] blocks while ent[0] runs, then wakes: boosted, it preempts ent[0] once the
+     * rate limit has passed. */
+    can_run[1] = false;
+    cur = pick(NULL, false);
+    ck_assert_ptr_eq(cur, &ent[0]);
+    now += 2 * TPM;
+    can_run[1] = true;
+    cs->wake(&rq, &ent[1]);
+    ck_assert(ent[1].boost);
+    ck_assert_ptr_eq(pick(cur, false), &ent[1]);
+    /* A yield (rotate) of the running one ends its boost and boosts no one: the other
+     * UNDER one runs. */
+    now += TPM / 2;
+    cur = pick(&ent[1], true);
+    ck_assert_ptr_eq(cur, &ent[0]);
+    ck_assert(!ent[0].boost && !ent[1].boost);
+    /* The running (charged) one, woken again by an event, is not boosted either. */
+    cs->wake(&rq, cur);
+    ck_assert(!cur->boost);
+}
+END_TEST
+
+START_TEST(credit_boost_off_by_option)
+{
+    ck_assert(sched_credit_boost); /* the default */
+    ck_assert_int_eq(sched_credit_boost_select("0", 1), 0);
+    ck_assert(!sched_credit_boost);
+    ent[0].credit = ent[1].credit = 10 * TPM; /* both stay UNDER */
+    can_run[1] = false;
+    ck_assert_ptr_eq(pick(NULL, false), &ent[0]);
+    now += 2 * TPM;
+    can_run[1] = true;
+    cs->wake(&rq, &ent[1]);
+    ck_assert(!ent[1].boost);
+    /* Not boosted: it waits for the end of ent[0]'s slice. */
+    ck_assert_ptr_eq(pick(&ent[0], false), &ent[0]);
+    ck_assert_uint_eq(cs->deadline(&rq, runnable, NULL), rq.slice_end);
+    ck_assert_uint_eq(rq.slice_end, 1 + SCHED_TSLICE_MS * TPM);
+    /* The values Xen's boolean options take; anything else leaves it as it is. */
+    ck_assert_int_eq(sched_credit_boost_select("on", 2), 0);
+    ck_assert(sched_credit_boost);
+    ck_assert_int_eq(sched_credit_boost_select("no", 2), 0);
+    ck_assert(!sched_credit_boost);
+    ck_assert_int_eq(sched_credit_boost_select("2", 1), -1);
+    ck_assert_int_eq(sched_credit_boost_select("", 0), -1);
+    ck_assert(!sched_credit_boost);
+    ck_assert_int_eq(sched_credit_boost_select("1 x", 1), 0);
+    ck_assert(sched_credit_boost);
 }
 END_TEST
 
@@ -298,7 +430,11 @@ TCase *tcase_sched_credit(void)
     tcase_add_test(tc, credit_boost_preempts_after_ratelimit);
     tcase_add_test(tc, credit_over_is_not_boosted);
     tcase_add_test(tc, credit_boost_lasts_one_tick);
+    tcase_add_test(tc, credit_boost_only_from_blocking);
+    tcase_add_test(tc, credit_boost_off_by_option);
     tcase_add_test(tc, credit_idle_entity_does_not_hoard);
+    tcase_add_test(tc, credit_hand_out_redistributes_a_light_entitys_credit);
+    tcase_add_test(tc, credit_hand_out_redistributes_a_capped_entitys_credit);
     tcase_add_test(tc, credit_idle_rq_has_no_deadline);
     tcase_add_test(tc, credit_remove_and_reinsert_keeps_credit);
     return tc;

@@ -123,6 +123,7 @@ int main(void)
     suite_add_tcase(s, tcase_xsm());
     suite_add_tcase(s, tcase_string());
     suite_add_tcase(s, tcase_fifo());
+    suite_add_tcase(s, tcase_page_release());
     suite_add_tcase(s, tcase_claim());
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

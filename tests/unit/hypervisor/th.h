@@ -53,6 +53,7 @@ TCase *tcase_sched_ctl(void);
 TCase *tcase_xsm(void);
 TCase *tcase_string(void);
 TCase *tcase_fifo(void);
+TCase *tcase_page_release(void);
 TCase *tcase_claim(void);
 
 #endif

@@ -16,7 +16,6 @@ int p2m_map_range(struct domain *d, gpaddr_t gpa, paddr_t pa, uint64_t size, uns
 /* Load d's stage-2 on this pCPU (VTTBR_EL2, VTCR_EL2). */
 void p2m_load(struct domain *d);
 uint64_t p2m_vtcr(void);
-/* Invalidate every TLB entry of d's VMID on all pCPUs (before the VMID is reused). */
-void p2m_flush_vmid(struct domain *d);
+/* p2m_flush_vmid (hv/arch_hooks.h) also runs before a VMID is reused. */
 
 #endif /* ASM_P2M_H */

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Benchmark: network I/O between a Debian domU (xen-netfront) and dom0 (issue 10).
+
+    bench/net/run.py [--rounds 3] [--mib 64] [--pps-s 4] [--rtt-n 1000]
+                     [--only tern,xen,xen-kernel]
+
+Figures (net-stream in the guest, tests/system/net-stream.c, against `net-stream serve 5201`
+started in dom0 beforehand; guest 10.0.0.2, dom0 10.0.0.1; guest CLOCK_MONOTONIC; medians
+of --rounds rounds run one after the other by one guest, bench/net/guest-bench-init):
+  tx_mibs     TCP MiB/s guest -> dom0, --mib MiB, until dom0 has read them all and answered
+  rx_mibs     TCP MiB/s dom0 -> guest, --mib MiB (the guest connects and reads to EOF)
+  pps64       UDP datagrams/s of 64 payload bytes guest -> dom0 over --pps-s s of flood,
+              counted by dom0's receiver (first to last arrival); the sender's rate and the
+              loss are printed too
+  rtt_p50_us, rtt_p99_us  UDP request/response round trip over --rtt-n exchanges
+Configurations (one QEMU boot per hypervisor, plain TCG, dom0 with 2 vCPUs, guest 1 vCPU):
+  tern        Tern + tern-netback (`tern create`; the vif on its switch xenbr0, dom0 10.0.0.1
+              on the switch's TAP port)
+  xen         Debian's Xen 4.17 + tern-netback (`tern create`)
+  xen-kernel  the same Xen boot, tern-netback stopped, Linux's xen-netback module, a Linux
+              bridge xenbr0 (10.0.0.1) and Debian's vif-bridge script run by `xl create`
+Prints a table and the ratios (as speed: for the round trip the inverse ratio of times, so
+> 1 always means faster than the reference).  Not part of make check (figures, no
+thresholds).
+"""
+import argparse
+import os
+import re
+import statistics
+import sys
+
+SRCDIR = os.environ.get("TERN_SRCDIR", os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+os.environ.setdefault("TERN_SRCDIR", SRCDIR)
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "harness"))
+from tern_harness import (Machine, HarnessError, build_initramfs, build_guest_initramfs,  # noqa: E402
+                          OUT, BUILDDIR, DOM0_MODULES)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+STREAM = os.path.join(BUILDDIR, "aarch64", "bin", "net-stream")
+FIGURES = ("tx_mibs", "rx_mibs", "pps64", "rtt_p50_us", "rtt_p99_us")
+LOWER_IS_BETTER = ("rtt_p50_us", "rtt_p99_us")
+EXTRA = ("sent_pps", "loss_pct")
+CFG = """name = "nb"
+kernel = "/guest/vmlinuz"
+ramdisk = "/guest/nb.gz"
+extra = "console=hvc0 rdinit=/bench-init quiet BENCH_MIB=%d BENCH_ROUNDS=%d BENCH_PPS_S=%d BENCH_RTT_N=%d"
+memory = 128
+vcpus = 1
+vif = ["mac=00:16:3e:00:00:31,bridge=xenbr0"]
+on_poweroff = "destroy"
+"""
+LOG = "/var/log/xen/console/guest-nb.log"
+PORT = 5201
+
+
+def dom0_files(args):
+    guest = build_guest_initramfs(modules=["xen-netfront"], extra_files={
+        "/bin/net-stream": STREAM, "/bench-init": os.path.join(HERE, "guest-bench-init")})
+    cfg = os.path.join(OUT, "bench-net-nb.cfg")
+    with open(cfg, "w") as f:
+        f.write(CFG % (args.mib, args.rounds, args.pps_s, args.rtt_n))
+    return {"/guest/nb.gz": guest, "/etc/tern/nb.cfg": cfg}
+
+
+def parse(log, label):
+    """{figure: [values per round]} from the guest's NETBENCH lines."""
+    got = {f: [] for f in FIGURES + EXTRA}
+    for line in log.splitlines():
+        if not line.startswith("NETBENCH round="):
+            continue
+        vals = dict(re.findall(r"(\w+)=([\d.]+)", line))
+        if "pps" in vals:
+            vals["pps64"] = vals["pps"]
+        for f in FIGURES + EXTRA:
+            if f in vals:
+                got[f].append(float(vals[f]))
+        print("%s %s" % (label, line.strip()), flush=True)
+    return got
+
+
+def run_guest(m, tool, label, wait_s):
+    m.run("rm -f %s" % LOG)
+    rc, out = m.run("%s create /etc/tern/nb.cfg 2>&1" % tool, timeout=240)
+    if rc != 0:
+        raise HarnessError("%s: create failed: %s" % (label, out[-1500:]))
+    m.run("for i in $(seq %d); do grep -q NETBENCH-END %s 2>/dev/null && break; sleep 1; done"
+          % (wait_s, LOG), timeout=wait_s + 60)
+    rc, log = m.run("cat %s" % LOG, timeout=60)
+    log = log.replace("\r", "")
+    got = parse(log, label)
+    if "NETBENCH-END rc=0" not in log or not all(got[f] for f in FIGURES):
+        raise HarnessError("%s: no figures:\n%s" % (label, log[-2500:]))
+    m.run("for i in $(seq 60); do %s list nb >/dev/null 2>&1 || break; sleep 1; done; "
+          "%s destroy nb >/dev/null 2>&1; true" % (tool, tool), timeout=120)
+    return got
+
+
+def boot(hv, args, configs, results):
+    kernel_ref = hv == "xen" and "xen-kernel" in configs
+    initrd = build_initramfs("bench-net-%s" % ("ref" if kernel_ref else "plain"),
+                             xen_tools=True, guest=True, xen_hotplug=kernel_ref,
+                             modules=DOM0_MODULES + ["tun"], extra_files=dom0_files(args))
+    # the guest's own time: transfers, the round trips, the floods, slack for a slow TCG
+    wait_s = 600 + args.rounds * (args.mib * 20 + args.rtt_n // 5 + args.pps_s + 60)
+    with Machine(hv=hv, smp=2, initrd=initrd, timeout=300 + 2 * wait_s + 600,
+                 log=os.path.join(OUT, "bench-net-%s.log" % hv)) as m:
+        m.wait_for_shell(timeout=300)
+        m.run_ok("tern-xen-start >/tmp/xs.log 2>&1 && tern-netback && sleep 1 && "
+                 "ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up", timeout=180)
+        m.run_ok("net-stream serve %d >/tmp/serve.log 2>&1 & sleep 1; cat /tmp/serve.log"
+                 % PORT, timeout=60)
+        if hv in configs:
+            results[hv] = run_guest(m, "tern", hv, wait_s)
+        if kernel_ref:
+            # tern-netback (supervisor and backend) stops; its TAP port xenbr0 goes with it
+            m.run_ok("kill $(pidof tern-netback); for i in $(seq 50); do "
+                     "ip link show xenbr0 >/dev/null 2>&1 || break; sleep 0.1; done; "
+                     "! ip link show xenbr0 >/dev/null 2>&1", timeout=60)
+            m.run_ok("for mod in $(cat /etc/tern/modules-extra); do "
+                     "insmod /lib/modules-extra/$mod; done; "
+                     "mkdir -p /var/run/xen-hotplug /var/lib/xen && "
+                     "ip link add xenbr0 type bridge && "
+                     "ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up", timeout=60)
+            try:
+                results["xen-kernel"] = run_guest(m, "xl", "xen-kernel", wait_s)
+            except HarnessError as e:
+                rc, hp = m.run("tail -n 30 /var/log/xen/xen-hotplug.log; ip link; "
+                               "xenstore-ls /local/domain/0/backend/vif 2>&1 | tail -n 30")
+                print("xen-kernel: %s\nhotplug log, links, backend nodes:\n%s" % (e, hp))
+        m.poweroff()
+
+
+def speed_ratio(f, a, b):
+    return b / a if f in LOWER_IS_BETTER else a / b
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--mib", type=int, default=64)
+    ap.add_argument("--pps-s", type=int, default=4)
+    ap.add_argument("--rtt-n", type=int, default=1000)
+    ap.add_argument("--only", default="tern,xen,xen-kernel")
+    args = ap.parse_args()
+    configs = args.only.split(",")
+    if not os.path.exists(STREAM):
+        print("aarch64/bin/net-stream not built: run make")
+        return 1
+    results = {}
+    if "tern" in configs:
+        boot("tern", args, configs, results)
+    if "xen" in configs or "xen-kernel" in configs:
+        boot("xen", args, configs, results)
+    med = {c: {f: statistics.median(v) for f, v in r.items() if v} for c, r in results.items()}
+    print("\nmedians of %d rounds: TCP %d MiB each way, UDP flood of 64-byte payloads for %d s,"
+          " %d UDP round trips" % (args.rounds, args.mib, args.pps_s, args.rtt_n))
+    print("%-11s %8s %8s %9s %8s %8s   %9s %6s" % (
+        "config", "tx MiB/s", "rx MiB/s", "pps64", "rtt p50", "rtt p99", "sent pps", "loss%"))
+    for c in ("tern", "xen", "xen-kernel"):
+        if c in med:
+            r = med[c]
+            print("%-11s %8.2f %8.2f %9.0f %6.0fus %6.0fus   %9.0f %6.2f" % (
+                c, r["tx_mibs"], r["rx_mibs"], r["pps64"], r["rtt_p50_us"], r["rtt_p99_us"],
+                r.get("sent_pps", 0), r.get("loss_pct", 0)))
+    print("ratios as speed (> 1: faster than the second; round trips: inverse ratio of times)")
+    for a, b in (("tern", "xen"), ("tern", "xen-kernel"), ("xen", "xen-kernel")):
+        if a in med and b in med:
+            print("ratio %s/%s: %s" % (a, b, " ".join(
+                "%s=%.2f" % (f, speed_ratio(f, med[a][f], med[b][f])) for f in FIGURES)))
+    for c in configs:
+        if c not in med:
+            print("%s: no figures (see above)" % c)
+    return 0 if all(c in med for c in configs) else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except HarnessError as e:
+        print("FAIL: %s" % e)
+        sys.exit(1)
