@@ -19,6 +19,7 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest_access.h>
+#include <hv/lib.h>
 #include <hv/spinlock.h>
 
 #include <xen/memory.h>
@@ -106,6 +107,7 @@ long claim_pages_op(struct vcpu *cur, unsigned long start, uint64_t arg)
 {
     struct xen_memory_reservation r;
     struct domain *d;
+    long rc;
 
     if (start)
         return -EINVAL;
@@ -118,5 +120,9 @@ long claim_pages_op(struct vcpu *cur, unsigned long start, uint64_t arg)
         return -EINVAL;
     if (!cur->domain->is_privileged)
         return -EPERM;
-    return claim_set(d, r.nr_extents);
+    rc = claim_set(d, r.nr_extents);
+    if (rc == 0 && r.nr_extents)
+        printk("memory: d%u claims %llu pages (XENMEM_claim_pages)\n", d->domain_id,
+               (unsigned long long)d->outstanding_pages);
+    return rc;
 }

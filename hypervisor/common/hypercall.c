@@ -32,7 +32,9 @@ const struct hypercall_row hypercall_table[HYPERCALL_NR_MAX] = {
     NOSYS(__HYPERVISOR_xsm_op, 1, false),
     NOSYS(__HYPERVISOR_argo_op, 5, false),
     NOSYS(__HYPERVISOR_dm_op, 3, true),
-    NOSYS(__HYPERVISOR_hypfs_op, 5, false),
+    /* Xen 4.17 on Arm has the hypervisor file system (CONFIG_HYPFS): XSM_PRIV, so -EPERM for
+     * domUs (measured: tests/guest/abi_other_ops.c); Tern serves no entries to dom0. */
+    ROW(__HYPERVISOR_hypfs_op, hc_hypfs_op, 5, true),
 };
 
 /* Hypercalls running on any pCPU: a destroyed domain's memory is freed only when no

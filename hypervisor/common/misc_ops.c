@@ -31,6 +31,13 @@ long hc_vm_assist(struct vcpu *v, const uint64_t a[5])
     }
 }
 
+/* hypfs_op (dom0 only, hypercall table): Tern has no hypervisor file system to serve yet
+ * (deviation: Xen answers get_version and reads of its entries). */
+long hc_hypfs_op(struct vcpu *v, const uint64_t a[5])
+{
+    return -ENOSYS;
+}
+
 long hc_physdev_op(struct vcpu *v, const uint64_t a[5])
 {
     /* Xen on Arm without PCI passthrough (Debian's build): every PHYSDEVOP is -ENOSYS;

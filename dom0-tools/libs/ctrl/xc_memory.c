@@ -49,6 +49,20 @@ int xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t domid, unsigned
     return 0;
 }
 
+/* XENMEM_claim_pages: reserve nr_pages (the total the domain is to own) of the free pool
+ * for domid, 0 to cancel.  As libxenctrl, a hypervisor without claims (-ENOSYS) is not an
+ * error. */
+int xc_domain_claim_pages(xc_interface *xch, uint32_t domid, unsigned long nr_pages)
+{
+    struct xen_memory_reservation res = {.nr_extents = nr_pages, .domid = domid};
+    int rc =
+        xc_hypercall_struct(xch, __HYPERVISOR_memory_op, XENMEM_claim_pages, &res, sizeof(res), 0);
+
+    if (rc < 0 && errno == ENOSYS)
+        rc = 0;
+    return rc;
+}
+
 int xc_domain_decrease_reservation(xc_interface *xch, uint32_t domid, unsigned long nr_extents,
                                    unsigned int extent_order, xen_pfn_t *extent_start)
 {

@@ -200,6 +200,7 @@ int tern_guest_build(xc_interface *xch, const struct tern_build_config *cfg,
     xenforeignmemory_resource_handle *gframe = NULL;
     uint8_t *ramdisk = NULL, *dtb = NULL;
     size_t ramdisk_size = 0;
+    bool claimed = false;
     int rc, ver;
 
     err[0] = '\0';
@@ -253,6 +254,19 @@ int tern_guest_build(xc_interface *xch, const struct tern_build_config *cfg,
         rc = fail(&b, -errno, "set HVM param CALLBACK_IRQ of domain %u", cfg->domid);
         goto out;
     }
+    /* Claim the RAM and magic pages first, as libxenctrl's x86 builder does: a host short
+     * of memory fails here, before anything is populated, and other domains cannot take
+     * the pages meanwhile.  Cancelled once built (or failed), below. */
+    if (xc_domain_claim_pages(xch, cfg->domid,
+                              (unsigned long)(cfg->mem_kb >> 2) + TERN_NR_MAGIC_PAGES) < 0) {
+        rc = errno == ENOMEM
+                 ? fail(&b, -ENOMEM, "claim %llu MiB for domain %u: not that much free memory",
+                        (unsigned long long)(cfg->mem_kb >> 10), cfg->domid)
+                 : 0; /* a claim refused otherwise (above maxmem): build without */
+        if (rc < 0)
+            goto out;
+    }
+    claimed = true;
     for (int bank = 0; bank < 2; bank++)
         if ((rc = populate_bank(&b, layout.ram_base[bank], layout.ram_size[bank])) < 0)
             goto out;
@@ -291,6 +305,8 @@ int tern_guest_build(xc_interface *xch, const struct tern_build_config *cfg,
     res->dtb_base = layout.dtb_base;
     tern_timing("build: DTB, magic pages, regs");
 out:
+    if (claimed)
+        xc_domain_claim_pages(xch, cfg->domid, 0); /* what is left of the claim goes back */
     if (b.gnttab)
         tern_loader_finish(&ld);
     if (gframe)

@@ -33,7 +33,6 @@ enum evtchn_state {
     ECS_INTERDOMAIN,
     ECS_VIRQ,
     ECS_IPI,
-    ECS_PIRQ, /* EVTCHNOP_bind_pirq: bound, never raised (as Xen on Arm) */
 };
 
 struct evtchn {
@@ -46,7 +45,6 @@ struct evtchn {
             uint32_t port;
         } interdomain; /* ECS_INTERDOMAIN: the peer (may be the same domain) */
         uint32_t virq; /* ECS_VIRQ */
-        uint32_t pirq; /* ECS_PIRQ */
     } u;
     /* FIFO ABI (common/event_fifo.c).  Kept when the port is freed: the queue the event
      * was last linked on must still be known when the port is bound again (Xen too). */

@@ -47,6 +47,7 @@ long hc_hvm_op(struct vcpu *v, const uint64_t a[5]);
 long hc_vm_assist(struct vcpu *v, const uint64_t a[5]);
 long hc_physdev_op(struct vcpu *v, const uint64_t a[5]);
 long hc_platform_op(struct vcpu *v, const uint64_t a[5]);
+long hc_hypfs_op(struct vcpu *v, const uint64_t a[5]);
 /* common/multicall.c: on -ERESTART it leaves in a[] the arguments to resume with. */
 long hc_multicall(struct vcpu *v, const uint64_t a[5]);
 /* common/domctl.c and sysctl.c, or common/toolstack_none.c (-ENOSYS). */

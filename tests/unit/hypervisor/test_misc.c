@@ -18,6 +18,13 @@ START_TEST(dispatch_unknown_and_privileged)
     ck_assert_int_eq(hc(u0, __HYPERVISOR_multicall, 0, 0, 0), 0);   /* an empty list */
     ck_assert_int_eq(hc(u0, __HYPERVISOR_console_io, CONSOLEIO_write, 3, SCRATCH(domu)), -EPERM);
     ck_assert_int_eq(hc(u0, __HYPERVISOR_platform_op, SCRATCH(domu), 0, 0), -EPERM);
+    /* Measured on Xen 4.17 (tests/guest/abi_other_ops.c): hypfs is dom0's, xsm_op, argo_op
+     * and dm_op do not exist; Tern has no hypfs entries for dom0. */
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_hypfs_op, 1, 0, 0), -EPERM);
+    ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_hypfs_op, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_xsm_op, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_argo_op, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(hc(u0, __HYPERVISOR_dm_op, 0, 0, 0), -ENOSYS);
 }
 END_TEST
 
@@ -309,6 +316,11 @@ START_TEST(hvm_params)
     gget(dom0, SCRATCH(dom0), &p, sizeof(p));
     ck_assert_uint_eq(p.value, 0);
     ck_assert_int_eq(hc(dom0->vcpu[0], __HYPERVISOR_hvm_op, 99, SCRATCH(dom0), 0), -ENOSYS);
+    /* guest_request_vm_event: no monitor, nothing to do (Xen: 0 with a NULL argument). */
+    ck_assert_int_eq(hc(domu->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_guest_request_vm_event, 0, 0), 0);
+    ck_assert_int_eq(
+        hc(domu->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_guest_request_vm_event, SCRATCH(domu), 0),
+        -EINVAL);
     /* The upcall PPI as Xen reports it for dom0. */
     domain_set_callback_ppi(dom0, 16);
     p = (struct xen_hvm_param){.domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ};
