@@ -111,18 +111,24 @@ def boot(hv, args, configs, results):
         m.run_ok("net-stream serve %d >/tmp/serve.log 2>&1 & sleep 1; cat /tmp/serve.log"
                  % PORT, timeout=60)
         if hv in configs:
-            results[hv] = run_guest(m, "tern", hv, wait_s)
-        if kernel_ref:
-            # tern-netback (supervisor and backend) stops; its TAP port xenbr0 goes with it
-            m.run_ok("kill $(pidof tern-netback); for i in $(seq 50); do "
-                     "ip link show xenbr0 >/dev/null 2>&1 || break; sleep 0.1; done; "
-                     "! ip link show xenbr0 >/dev/null 2>&1", timeout=60)
-            m.run_ok("for mod in $(cat /etc/tern/modules-extra); do "
-                     "insmod /lib/modules-extra/$mod; done; "
-                     "mkdir -p /var/run/xen-hotplug /var/lib/xen && "
-                     "ip link add xenbr0 type bridge && "
-                     "ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up", timeout=60)
             try:
+                results[hv] = run_guest(m, "tern", hv, wait_s)
+            except HarnessError as e:
+                print("%s: %s" % (hv, e))
+                m.run("tern destroy nb", timeout=120)
+        if kernel_ref:
+            try:
+                # tern-netback (supervisor and backend) stops; its TAP port xenbr0 is
+                # persistent (it outlives a backend restart), so it is deleted by hand
+                m.run_ok("kill $(pidof tern-netback); for i in $(seq 50); do "
+                         "pidof tern-netback >/dev/null || break; sleep 0.1; done; "
+                         "ip link delete xenbr0 || ip tuntap del dev xenbr0 mode tap; "
+                         "! ip link show xenbr0 >/dev/null 2>&1", timeout=60)
+                m.run_ok("for mod in $(cat /etc/tern/modules-extra); do "
+                         "insmod /lib/modules-extra/$mod; done; "
+                         "mkdir -p /var/run/xen-hotplug /var/lib/xen && "
+                         "ip link add xenbr0 type bridge && "
+                         "ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up", timeout=60)
                 results["xen-kernel"] = run_guest(m, "xl", "xen-kernel", wait_s)
             except HarnessError as e:
                 rc, hp = m.run("tail -n 30 /var/log/xen/xen-hotplug.log; ip link; "
@@ -148,10 +154,12 @@ def main():
         print("aarch64/bin/net-stream not built: run make")
         return 1
     results = {}
-    if "tern" in configs:
-        boot("tern", args, configs, results)
-    if "xen" in configs or "xen-kernel" in configs:
-        boot("xen", args, configs, results)
+    for hv in ("tern", "xen"):
+        if hv in configs or (hv == "xen" and "xen-kernel" in configs):
+            try:
+                boot(hv, args, configs, results)
+            except HarnessError as e:  # the other boot's figures are still printed
+                print("%s boot: FAIL: %s" % (hv, e))
     med = {c: {f: statistics.median(v) for f, v in r.items() if v} for c, r in results.items()}
     print("\nmedians of %d rounds: TCP %d MiB each way, UDP flood of 64-byte payloads for %d s,"
           " %d UDP round trips" % (args.rounds, args.mib, args.pps_s, args.rtt_n))
