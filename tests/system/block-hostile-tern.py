@@ -15,6 +15,7 @@ tern-blkback never died (same backend pid, no restart in its log).
 TERN_BLOCK_HV=xen runs the same on real Xen 4.17 (tern-blkback replaces kernel blkback).
 
 Exit status: 0 pass, 1 fail, 77 skipped."""
+import json
 import os
 import re
 import sys
@@ -124,6 +125,20 @@ def main():
         lines = pid1.split()
         check(rc == 0 and lines[0] == pid0 and "alive" in lines and lines[-1] == "0",
               "tern-blkback never crashed (same backend pid %s, no restart)" % pid0, pid1)
+        # tern-blkback's counters (docs/blkback.md): the hostile guest's errors and its flood
+        # of full rings (oo_req) are counted; the good guest has none
+        stats = {}
+        for name in ("bh-good", "bh-bad"):
+            rc, out = m.run("sleep 1; tern block-stats %s --json" % name)
+            objs = json.loads(out[out.index("["):out.rindex("]") + 1]) if "[" in out else []
+            stats[name] = objs[0] if rc == 0 and len(objs) == 1 else None
+            print("block-stats %s: %s" % (name, stats[name] or out))
+        g, b = stats["bh-good"], stats["bh-bad"]
+        check(g is not None and g["errors"] == 0 and g["wr_req"] > 0 and g["rd_req"] > 0,
+              "tern block-stats: the good guest's reads and writes, no error", str(g))
+        check(b is not None and b["errors"] > 0 and b["oo_req"] > 0,
+              "tern block-stats: the hostile guest's errors and full rings (oo_req) are counted",
+              str(b))
         rc, log = m.run("grep -c 'broke its ring' /var/log/tern/blkback.log; "
                         "tail -n 5 /var/log/tern/blkback.log")
         print("blkback log: %s" % log.strip().replace("\n", " | "))
