@@ -2,8 +2,8 @@
 /*
  * XEN_SYSCTL_debug_keys (`xl debug-keys`; Xen: xen/common/keyhandler.c, 4.17): each key
  * runs its handler, whose output goes to the hypervisor console (and so to `xl dmesg`).
- * Tern handles 'h' (the list of keys) and 'q' (the domains: id, pages, vCPUs, stage-2
- * table pages, state);
+ * Tern handles 'h' (the list of keys), 'q' (the domains: id, pages, vCPUs, stage-2
+ * table pages, state) and 'r' (each vCPU's scheduler state);
  * a key without a handler is ignored, as Xen ignores unregistered keys.
  */
 #ifndef __XEN_TOOLS__
@@ -15,6 +15,7 @@
 #include <hv/errno.h>
 #include <hv/guest_access.h>
 #include <hv/lib.h>
+#include <hv/scheduler.h>
 #include <hv/sched.h>
 #include <hv/sysctl_ops.h>
 
@@ -30,6 +31,31 @@ static void dump_domains(void)
                d->is_dying ? " dying" : "");
 }
 
+/* Xen's 'r' dumps the run queues; Tern prints each vCPU's scheduler state (credit in
+ * counter ticks, BOOST, parked, time charged, times picked). */
+static void dump_runq(void)
+{
+    printk("'r' pressed -> dumping run queues (%s)\n", scheduler->name);
+    for (struct domain *d = domain_first(); d; d = domain_next(d)) {
+        for (unsigned int i = 0; i < d->max_vcpus; i++) {
+            const struct sched_entity *e = d->vcpu[i] ? &d->vcpu[i]->sched : NULL;
+
+            if (!e)
+                continue;
+            printk("d%uv%u: weight=%u cap=%u credit=%ld%s%s%s ticks=%lu picks=%lu\n", d->domain_id,
+                   i, sched_weight(e), e->params ? e->params->cap : 0, (long)e->credit,
+                   e->boost ? " BOOST" : "", e->parked ? " parked" : "", e->rq ? "" : " (no queue)",
+                   (unsigned long)e->ticks, (unsigned long)e->picks);
+            if (e->rq)
+                printk("  yields %lu; its queue: %u vCPUs, pick %lu rotate %lu preempt %lu "
+                       "acct %lu idle %lu\n",
+                       (unsigned long)e->yields, e->rq->nr, (unsigned long)e->rq->nr_pick,
+                       (unsigned long)e->rq->nr_rotate, (unsigned long)e->rq->nr_preempt,
+                       (unsigned long)e->rq->nr_acct, (unsigned long)e->rq->nr_idle);
+        }
+    }
+}
+
 static void show_keys(void);
 
 static const struct {
@@ -39,6 +65,7 @@ static const struct {
 } keys[] = {
     {'h', show_keys, "show this message"},
     {'q', dump_domains, "dump domain info"},
+    {'r', dump_runq, "dump run queues"},
 };
 
 static void show_keys(void)

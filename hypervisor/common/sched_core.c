@@ -18,6 +18,7 @@ void sched_rq_init(struct sched_rq *rq)
     rq->slice_end = 0;
     rq->acct_next = 0;
     rq->cap_end = 0;
+    rq->pri_end = 0;
 }
 
 int sched_select(const char *name, size_t len)

@@ -250,6 +250,7 @@ static void account(struct sched_rq *rq, uint64_t now, sched_runnable_fn runnabl
         return;
     n = (now - rq->acct_next) / period() + 1;
     for (uint64_t i = 0; i < n && i < ACCT_MAX_PERIODS; i++) {
+        rq->nr_acct++;
         account_once(rq, runnable, arg);
         for (struct sched_entity *e = rq->head; e; e = e->next)
             e->active = false; /* who runs or waits from now on is active again */
@@ -301,6 +302,8 @@ static struct sched_entity *credit_pick(struct sched_rq *rq, struct sched_entity
         cur = NULL;
     if (cur)
         burn(cur, now);
+    rq->nr_pick++;
+    rq->nr_rotate += rotate;
     if (cur && rotate)
         cur->boost = false; /* a yield or a slice end: no longer ahead of the others */
     account(rq, now, runnable, arg);
@@ -313,7 +316,7 @@ static struct sched_entity *credit_pick(struct sched_rq *rq, struct sched_entity
     else if (rotate)
         next = pri(cur) > pri(best) ? cur : best;
     else if (pri(best) > pri(cur) && now - cur->slice_start >= ratelimit)
-        next = best; /* preemption by a higher priority, after the rate limit */
+        next = best, rq->nr_preempt++; /* by a higher priority, after the rate limit */
     else
         next = cur;
 
@@ -323,9 +326,11 @@ static struct sched_entity *credit_pick(struct sched_rq *rq, struct sched_entity
     } else if (cur && !cur_ok) {
         cur->charged_at = 0;
     }
-    rq->cap_end = 0;
-    if (!next)
+    rq->cap_end = rq->pri_end = 0;
+    if (!next) {
+        rq->nr_idle++;
         return NULL;
+    }
     if (next != cur || rotate) {
         next->slice_start = now;
         next->charged_at = now;
@@ -335,6 +340,14 @@ static struct sched_entity *credit_pick(struct sched_rq *rq, struct sched_entity
     /* Kept only by the rate limit: the waiting higher priority runs when it ends. */
     if (next == cur && best && pri(best) > pri(cur) && cur->slice_start + ratelimit < rq->slice_end)
         rq->slice_end = cur->slice_start + ratelimit;
+    /* Another entity waits: pick again when next's priority drops (its credit goes below
+     * zero, its boost has lasted a tick), so an UNDER one waiting takes over at once
+     * rather than at the end of next's slice, which may be an accounting later. */
+    rq->pri_end = 0;
+    if (next->boost)
+        rq->pri_end = next->slice_start + SCHED_TICK_MS * sched_ticks_per_ms;
+    else if (next->credit >= 0)
+        rq->pri_end = now + (uint64_t)next->credit + 1;
     /* A capped entity runs until its credit is just below minus its cap (then parked). */
     if (unit_cap(next)) {
         int64_t left = next->credit + (int64_t)unit_cap(next);
@@ -373,6 +386,8 @@ static uint64_t credit_deadline(struct sched_rq *rq, sched_runnable_fn runnable,
         d = rq->acct_next;
     if (rq->cap_end && rq->cap_end < d)
         d = rq->cap_end;
+    if (n > 1 && rq->pri_end && rq->pri_end < d)
+        d = rq->pri_end;
     return d;
 }
 

@@ -18,6 +18,7 @@ void fuzz_run(unsigned long calls, unsigned long seed);
 void blkfront_run(const char *mode, unsigned long devid); /* blkfront_modes.c */
 void netfront_run(const char *mode, unsigned long devid); /* netfront_attacks.c */
 void spin_run(unsigned long iterations);
+void pong_run(void);
 
 static char bootargs[512];
 
@@ -105,6 +106,8 @@ void guest_main(uint64_t fdt_pa)
     if (cmdline_get(bootargs, "tern.spin", v, sizeof(v)) && parse_ulong(v, strlen(v), &calls) &&
         calls)
         spin_run(calls); /* kernel/spin.c: never returns */
+    if (cmdline_get(bootargs, "tern.pong", v, sizeof(v)) && v[0] == '1')
+        pong_run(); /* kernel/spin.c: returns only if it cannot set up */
     if (cmdline_get(bootargs, "tern.fuzz", v, sizeof(v)) && parse_ulong(v, strlen(v), &calls)) {
         if (!cmdline_get(bootargs, "tern.seed", v, sizeof(v)) || !parse_ulong(v, strlen(v), &seed))
             seed = 1;

@@ -11,7 +11,10 @@
  */
 #include <tg/arch.h>
 #include <tg/console.h>
+#include <tg/events.h>
+#include <tg/format.h>
 #include <tg/lib.h>
+#include <tg/xenstore.h>
 
 void spin_run(unsigned long iterations)
 {
@@ -24,5 +27,32 @@ void spin_run(unsigned long iterations)
             __asm__ volatile("" : "+r"(x)); /* kept: one unit is always the same work */
         }
         printk("TERN-SPIN n=%lu t=%lu\n", n, (unsigned long)read_cntvct());
+    }
+}
+
+/*
+ * Pong mode (bench/sched): with tern.pong=1 the guest answers event-channel pings from
+ * dom0 and does nothing else.  It allocates an unbound port for dom0, publishes it as
+ * data/pong-port in its xenstore directory (and on the console as TERN-PONG port=), then
+ * blocks in SCHEDOP_poll on it and sends an event back for each one it gets: what dom0
+ * measures is the wake-up of a blocked vCPU (tern-evping).
+ */
+void pong_run(void)
+{
+    evtchn_port_t port;
+    char buf[16];
+    long rc = evtchn_alloc_unbound(0, &port);
+
+    if (rc) {
+        printk("TERN-PONG alloc_unbound failed: %ld\n", rc);
+        return;
+    }
+    tg_snprintf(buf, sizeof(buf), "%u", port);
+    rc = xs_write("data/pong-port", buf);
+    printk("TERN-PONG port=%u xenstore=%ld\n", port, rc);
+    for (;;) {
+        if (evtchn_wait_blocking(port))
+            continue;
+        evtchn_send(port);
     }
 }

@@ -708,6 +708,7 @@ void vcpu_block(struct vcpu *v)
 
 void vcpu_yield(struct vcpu *v)
 {
+    v->sched.yields++;
     this_pcpu()->rotate = true;
 }
 

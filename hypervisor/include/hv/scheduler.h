@@ -54,6 +54,7 @@ struct sched_entity {
     uint64_t slice_start;              /* credit: when it was last picked */
     uint64_t picks;                    /* times picked (statistics, tests) */
     uint64_t ticks;                    /* time charged (statistics, tests) */
+    uint64_t yields;                   /* SCHEDOP_yield calls (statistics, the arch's) */
 };
 
 /* A physical CPU's run queue: every vCPU assigned to that pCPU, runnable or not. */
@@ -63,7 +64,11 @@ struct sched_rq {
     unsigned int nr;    /* entities queued */
     uint64_t slice_end; /* time the picked entity's slice ends (pick sets it) */
     uint64_t acct_next; /* credit: next accounting (0: not started) */
+    uint64_t pri_end;   /* credit: when the running entity's priority drops (0: none) */
     uint64_t cap_end;   /* credit: when the running capped entity is parked (0: none) */
+    /* statistics ('r' key): passes of pick, of them rotations (slice end, yield) and
+     * preemptions (cur could go on, another of higher priority took over); accountings */
+    uint64_t nr_pick, nr_rotate, nr_preempt, nr_acct, nr_idle;
 };
 
 /* The arch's answer to "may e run now?" (online, not paused, not blocked or woken). */

@@ -353,10 +353,13 @@ START_TEST(credit_boost_off_by_option)
     can_run[1] = true;
     cs->wake(&rq, &ent[1]);
     ck_assert(!ent[1].boost);
-    /* Not boosted: it waits for the end of ent[0]'s slice. */
+    /* Not boosted: it waits while ent[0] is UNDER (until its credit is spent, before
+     * the end of its slice). */
     ck_assert_ptr_eq(pick(&ent[0], false), &ent[0]);
-    ck_assert_uint_eq(cs->deadline(&rq, runnable, NULL), rq.slice_end);
     ck_assert_uint_eq(rq.slice_end, 1 + SCHED_TSLICE_MS * TPM);
+    ck_assert_uint_eq(cs->deadline(&rq, runnable, NULL), 1 + 10 * TPM + 1);
+    now = 1 + 10 * TPM + 1;
+    ck_assert_ptr_eq(pick(&ent[0], false), &ent[1]); /* OVER now: the UNDER one runs */
     /* The values Xen's boolean options take; anything else leaves it as it is. */
     ck_assert_int_eq(sched_credit_boost_select("on", 2), 0);
     ck_assert(sched_credit_boost);
