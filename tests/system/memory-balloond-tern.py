@@ -146,9 +146,11 @@ def main():
         print(st)
         check(settled is not None, "the daemon brings the guest down to its target", st)
         reclaimed = (start_kb - low_kb) >> 10
+        # Re-arms of a shrink the guest's balloon driver gave up (bd_rearm_check).
+        rearms = xs_read(m, "/local/domain/0/tern-balloond/%d/rearms" % d) or "0"
         print("FIGURE balloond_reclaim_s=%.1f reclaimed_mib=%d from_mib=%d to_mib=%d cache_mib=%d "
-              "hypervisor=tern" % (settled, reclaimed, start_kb >> 10, low_kb >> 10, cached),
-              flush=True)
+              "rearms=%s hypervisor=tern" % (settled, reclaimed, start_kb >> 10, low_kb >> 10,
+                                             cached, rearms.strip()), flush=True)
         check(reclaimed >= CACHE_MIB * 3 // 4, "%d MiB of idle page cache went back to the "
               "hypervisor" % reclaimed)
         tick1 = wait_guest(m, "/tmp/tick", r"tick-\d+", 30)
