@@ -29,6 +29,8 @@ static void dump_domains(void)
                d->domain_id, (unsigned long long)d->tot_pages, (unsigned long long)d->max_pages,
                d->max_vcpus, p2m_table_pages(d), d->is_shutting_down ? " shutdown" : "",
                d->is_dying ? " dying" : "");
+    printk("Orphan frames (released while mapped elsewhere, freed on their last unmap): %lu\n",
+           frame_orphans());
 }
 
 /* Xen's 'r' dumps the run queues; Tern prints each vCPU's scheduler state (credit in

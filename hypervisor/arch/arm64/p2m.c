@@ -34,6 +34,29 @@ static uint64_t leaf_bits(unsigned int type)
     return b | ((uint64_t)type << DESC_TYPE_SHIFT);
 }
 
+/* Grant and foreign entries map another domain's frame: the allocator counts them, so the
+ * frame cannot go back to the pool while they exist (page_alloc.c).  Leaves only: such
+ * entries are always single pages. */
+static bool counted(uint64_t desc)
+{
+    unsigned int type = (desc >> DESC_TYPE_SHIFT) & 0xf;
+
+    return (desc & DESC_VALID) &&
+           (type == P2M_GRANT_RW || type == P2M_GRANT_RO || type == P2M_FOREIGN_RW);
+}
+
+/* Replaces a level-3 entry, keeping the frames' mapping counts. */
+static void set_leaf(uint64_t *slot, uint64_t desc)
+{
+    uint64_t old = *slot;
+
+    if (counted(desc))
+        frame_map_get((desc & DESC_ADDR_MASK) >> PAGE_SHIFT);
+    *slot = desc;
+    if (counted(old))
+        frame_map_put((old & DESC_ADDR_MASK) >> PAGE_SHIFT);
+}
+
 static uint64_t *table_of(uint64_t desc)
 {
     return (uint64_t *)(uintptr_t)(desc & DESC_ADDR_MASK);
@@ -62,6 +85,8 @@ static void free_level(uint64_t *t, int level)
     for (int i = 0; level < 3 && i < 512; i++)
         if ((t[i] & (DESC_VALID | DESC_TABLE)) == (DESC_VALID | DESC_TABLE))
             free_level(table_of(t[i]), level + 1);
+    for (int i = 0; level == 3 && i < 512; i++)
+        set_leaf(&t[i], 0); /* a dead domain's grant/foreign entries let their frames go */
     free_xenheap_pages(t, 0);
 }
 
@@ -186,7 +211,7 @@ int p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int type)
     slot = walk(d, gpa, 3, true);
     if (slot) {
         bool was_valid = *slot & DESC_VALID;
-        *slot = (mfn << PAGE_SHIFT) | leaf_bits(type) | DESC_TABLE;
+        set_leaf(slot, (mfn << PAGE_SHIFT) | leaf_bits(type) | DESC_TABLE);
         d->arch.max_mapped_gfn = MAX(d->arch.max_mapped_gfn, gfn);
         if (was_valid)
             p2m_flush(d, gpa);
@@ -213,7 +238,7 @@ static int unmap(struct domain *d, gfn_t gfn, bool flush)
         if (!slot) {
             rc = -ENOMEM;
         } else {
-            *slot = 0;
+            set_leaf(slot, 0);
             if (flush)
                 p2m_flush(d, gpa); /* else the caller's p2m_flush_vmid (its DSB first) */
         }
@@ -289,7 +314,10 @@ int p2m_map_range(struct domain *d, gpaddr_t gpa, paddr_t pa, uint64_t size, uns
             spin_unlock(&d->arch.p2m_lock);
             return -ENOMEM;
         }
-        *slot = pa | leaf_bits(type) | (level == 3 ? DESC_TABLE : 0);
+        if (level == 3)
+            set_leaf(slot, pa | leaf_bits(type) | DESC_TABLE);
+        else
+            *slot = pa | leaf_bits(type);
         d->arch.max_mapped_gfn =
             MAX(d->arch.max_mapped_gfn, (gpa + (1UL << (39 - 9 * level)) - 1) >> PAGE_SHIFT);
         gpa += 1UL << (39 - 9 * level);

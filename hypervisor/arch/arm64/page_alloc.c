@@ -2,7 +2,11 @@
 /*
  * Physical page allocator: one bit per 4 KiB frame of the RAM bank, first fit on
  * naturally aligned runs.  Frames also carry an owner (the domain they are assigned to),
- * which is what mfn_owned_by() and domain teardown consult.
+ * which is what mfn_owned_by() and domain teardown consult, and a count of the grant and
+ * foreign entries other stage-2 tables hold for them (p2m.c counts them as it writes and
+ * removes such entries).  A frame so mapped is never returned to the pool: when its owner
+ * lets it go (decrease_reservation, death) it becomes an orphan, owned by no one, and is
+ * freed when its last mapping goes, as Xen keeps a page until its last reference drops.
  */
 #include <hv/arch.h>
 #include <hv/lib.h>
@@ -13,6 +17,8 @@
 
 static uint64_t used_map[MAX_FRAMES / 64]; /* 1 = not free */
 static uint16_t owner[MAX_FRAMES];         /* domain_id + 1 of the owner; 0 = none */
+static uint32_t maps[MAX_FRAMES];          /* grant/foreign entries elsewhere for it */
+#define ORPHAN 0xffff                      /* owner let it go while it was mapped */
 static mfn_t base_mfn, nr_frames, free_frames, hint;
 static spinlock_t alloc_lock = SPINLOCK_INIT;
 
@@ -116,6 +122,54 @@ static void free_frames_at(mfn_t mfn, unsigned int order)
     spin_unlock(&alloc_lock);
 }
 
+/* A domain page its owner gives up: to the pool, or an orphan while others map it. */
+static void release_frame(mfn_t i)
+{
+    spin_lock(&alloc_lock);
+    if (maps[i]) {
+        owner[i] = ORPHAN;
+    } else {
+        set_range(i, 1, false);
+        owner[i] = 0;
+    }
+    spin_unlock(&alloc_lock);
+}
+
+void frame_map_get(mfn_t mfn)
+{
+    if (mfn < base_mfn || mfn >= base_mfn + nr_frames)
+        return; /* not RAM of the pool (MMIO): nothing to keep */
+    spin_lock(&alloc_lock);
+    maps[mfn - base_mfn]++;
+    spin_unlock(&alloc_lock);
+}
+
+void frame_map_put(mfn_t mfn)
+{
+    mfn_t i = mfn - base_mfn;
+
+    if (mfn < base_mfn || mfn >= base_mfn + nr_frames)
+        return;
+    spin_lock(&alloc_lock);
+    BUG_ON(!maps[i]);
+    if (!--maps[i] && owner[i] == ORPHAN) {
+        set_range(i, 1, false);
+        owner[i] = 0;
+    }
+    spin_unlock(&alloc_lock);
+}
+
+unsigned long frame_orphans(void)
+{
+    unsigned long n = 0;
+
+    spin_lock(&alloc_lock);
+    for (mfn_t i = 0; i < nr_frames; i++)
+        n += owner[i] == ORPHAN;
+    spin_unlock(&alloc_lock);
+    return n;
+}
+
 void *alloc_xenheap_pages(unsigned int order)
 {
     mfn_t mfn = alloc_frames(order);
@@ -148,7 +202,7 @@ mfn_t alloc_domheap_page(struct domain *d)
 void free_domheap_page(struct domain *d, mfn_t mfn)
 {
     if (mfn_owned_by(d, mfn))
-        free_frames_at(mfn, 0);
+        release_frame(mfn - base_mfn);
 }
 
 bool mfn_owned_by(const struct domain *d, mfn_t mfn)
@@ -170,7 +224,7 @@ void free_domain_frames(struct domain *d)
 {
     for (mfn_t i = 0; i < nr_frames; i++)
         if (owner[i] == d->domain_id + 1)
-            free_frames_at(base_mfn + i, 0);
+            release_frame(i);
 }
 
 mfn_t arch_max_mfn(void)

@@ -81,6 +81,13 @@ mfn_t alloc_domheap_page(struct domain *d);
 unsigned long avail_domheap_pages(void);
 /* Return a page allocated by alloc_domheap_page(d) to the free pool. */
 void free_domheap_page(struct domain *d, mfn_t mfn);
+/* Grant and foreign stage-2 entries of a frame, counted by the p2m code as it writes and
+ * removes them: a domain page so mapped outlives its owner's release of it (an orphan,
+ * freed on the last put), as Xen holds a page reference per mapping.  frame_orphans():
+ * how many frames wait for their last unmap (debug keys). */
+void frame_map_get(mfn_t mfn);
+void frame_map_put(mfn_t mfn);
+unsigned long frame_orphans(void);
 /* True if mfn is RAM assigned to d (by alloc_domheap_page or at dom0 build time).
  * Used for direct-mapped dom0, whose populate_physmap may only bring back its own frames. */
 bool mfn_owned_by(const struct domain *d, mfn_t mfn);
