@@ -72,11 +72,13 @@ def main():
                  "tern-blkback && tern-netback && mkdir -p /root && truncate -s 64M /root/d.img",
                  timeout=180)
         phase(m, "tern", results)
-        # Debian's side: tern's backends and console daemon stop (tern-netback's TAP xenbr0
-        # goes with it), the kernel backends load, xenbr0 becomes a Linux bridge.
+        # Debian's side: tern's backends and console daemon stop, tern-netback's TAP xenbr0
+        # (persistent, so a restarted backend finds it) is deleted, the kernel backends load,
+        # xenbr0 becomes a Linux bridge.
         m.run_ok("kill $(pidof tern-blkback) $(pidof tern-netback) $(cat /run/tern-consoled.pid);"
-                 " for i in $(seq 50); do ip link show xenbr0 >/dev/null 2>&1 || break; "
-                 "sleep 0.1; done; ! ip link show xenbr0 >/dev/null 2>&1", timeout=60)
+                 " sleep 1; ip link delete xenbr0 2>/dev/null || "
+                 "ip tuntap del dev xenbr0 mode tap 2>/dev/null; "
+                 "! ip link show xenbr0 >/dev/null 2>&1", timeout=60)
         m.run_ok("for mod in $(cat /etc/tern/modules-extra); do insmod /lib/modules-extra/$mod;"
                  " done; mkdir -p /var/run/xen-hotplug /var/lib/xen && "
                  "ip link add xenbr0 type bridge && ip link set xenbr0 up && xenconsoled"
