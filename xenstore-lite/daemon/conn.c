@@ -329,7 +329,11 @@ void conn_handle_input(struct conn *c)
             break;
         }
         c->rlen += (size_t)n;
-        drained = (size_t)n < room;
+        /* A socket that returned less than asked has no more: poll says when it has.  A
+         * ring does not: its writer notifies only when it saw everything it wrote before
+         * consumed (Linux xb_write: "if (prod <= intf->req_cons) notify"), so bytes it added
+         * while we read come with no event, and the ring is read until it is empty. */
+        drained = (size_t)n < room && c->fd >= 0;
     }
     if (c->dead)
         return;

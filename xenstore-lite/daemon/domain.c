@@ -123,6 +123,10 @@ static ssize_t ring_read(struct conn *c, void *buf, size_t len)
     }
     __sync_synchronize();
     intf->req_cons = cons;
+    /* Full barrier: the next look at req_prod comes after the guest can see req_cons, or
+     * the guest may skip its notification (it notifies only if we had caught up) while we
+     * still read the old req_prod: its request would wait for an event that never comes. */
+    __sync_synchronize();
     if (done)
         d->need_kick = true;
     return (ssize_t)done;
@@ -150,6 +154,10 @@ static ssize_t ring_write(struct conn *c, const void *buf, size_t len)
     }
     __sync_synchronize();
     intf->rsp_prod = prod;
+    /* Full barrier, the same race the other way: the guest notifies after reading only if
+     * the ring was full (Linux xb_read), so our next look at rsp_cons must come after it can
+     * see rsp_prod. */
+    __sync_synchronize();
     if (done)
         d->need_kick = true;
     return (ssize_t)done;
