@@ -192,7 +192,7 @@ def bench_one(system, args, initrd, results, lock):
             res["pings"]["latency"] = evping_parse(out)
             print("[%s] pings: %s" % (system, res["pings"]), flush=True)
 
-            m.run("%s destroy spin-a" % ("tern" if hv == "tern" else "xl"), timeout=300)
+            m.run("xl destroy spin-a", timeout=300)
             rc, out = m.run("tern-evping %d %d %d %d" % (d, port, args.pings, args.interval_us),
                             timeout=1800)
             res["latency"] = evping_parse(out)
