@@ -5,9 +5,10 @@ Debian's Xen 4.17 with sched=credit and with credit2.
     bench/sched/run.py [--only tern,tern-noboost,xen-credit,xen-credit2] [--window 6]
                        [--pings 300] [--interval-us 5000]
 
-One QEMU boot per system, two pCPUs, under `-icount shift=0,sleep=off` (time is
+One QEMU boot per system, two pCPUs; Tern under `-icount shift=0,sleep=off` (time is
 instructions: figures do not depend on the host's load, and the latencies are in the
-guests' virtual time).  dom0's vCPU 1 is taken offline (on Xen dom0's vCPU 0 is also
+guests' virtual time).  Debian's Xen 4.17 stopped booting under -icount, so the Xen boots
+run without it (host time) unless --xen-icount.  dom0's vCPU 1 is taken offline (on Xen dom0's vCPU 0 is also
 pinned to pCPU 0, as it is on Tern), so pCPU 1 runs only the test guests, all pinned there
 with xl.cfg `cpus = "1"` (test guest: guest-pv/testguest, created by `tern create` on Tern
 and Debian's `xl create` on Xen):
