@@ -101,6 +101,15 @@ tests_unit_hypervisor_test_vgic_v2_CPPFLAGS = -I$(srcdir)/hypervisor/arch/arm64 
 	-I$(srcdir)/hypervisor/arch/arm64/include $(HV_COMMON_CPPFLAGS)
 tests_unit_hypervisor_test_vgic_v2_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_hypervisor_test_vgic_v2_LDADD = $(CHECK_LIBS)
+# The frame allocator's mapping counts (orphan frames), compiled on the host (Check).
+check_PROGRAMS += tests/unit/hypervisor/test_page_alloc
+TESTS += tests/unit/hypervisor/test_page_alloc
+tests_unit_hypervisor_test_page_alloc_SOURCES = tests/unit/hypervisor/test_page_alloc.c \
+	hypervisor/arch/arm64/page_alloc.c
+tests_unit_hypervisor_test_page_alloc_CPPFLAGS = -I$(srcdir)/tests/unit/hypervisor \
+	$(HV_COMMON_CPPFLAGS)
+tests_unit_hypervisor_test_page_alloc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_hypervisor_test_page_alloc_LDADD = $(CHECK_LIBS)
 # GICv2 board (gic-version=2): dom0, a domU and the conformance suite in one boot.
 TESTS += tests/system/gicv2-tern.py
 EXTRA_DIST += tests/system/gicv2-tern.py
