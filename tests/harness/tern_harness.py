@@ -473,7 +473,7 @@ class Machine:
         self.send(line)
         # Not "\n": the hypervisor's own console lines can land right after the marker
         # ("TERN-BEGIN-14(XEN) d1v0 ..."); they become the first line of the output.
-        self.expect(r"TERN-BEGIN-%d(?!\d)" % n, timeout)
+        self.expect(r"TERN-BEGIN-%d(?!\d)\n?" % n, timeout)
         start = self.pos
         m = self.expect(r"TERN-END-%d rc=(\d+)" % n, timeout)
         out = self.buf[start:m.start()]
