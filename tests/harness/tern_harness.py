@@ -471,9 +471,9 @@ class Machine:
             line = "echo TERN-B\"\"EGIN-%d; { . %s\n} 2>&1; echo TERN-E\"\"ND-%d rc=$?\n" % (
                 n, path, n)
         self.send(line)
-        # Not "\n": the hypervisor's own console lines can land right after the marker
+        # A newline, or the hypervisor's own console line landing right after the marker
         # ("TERN-BEGIN-14(XEN) d1v0 ..."); they become the first line of the output.
-        self.expect(r"TERN-BEGIN-%d(?!\d)\n?" % n, timeout)
+        self.expect(r"TERN-BEGIN-%d(?:\n|(?=\())" % n, timeout)
         start = self.pos
         m = self.expect(r"TERN-END-%d rc=(\d+)" % n, timeout)
         out = self.buf[start:m.start()]
