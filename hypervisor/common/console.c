@@ -12,6 +12,8 @@
 #include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/keyhandler.h>
+#include <hv/lib.h>
 #include <hv/spinlock.h>
 
 #include <xen/xen.h>
@@ -31,7 +33,7 @@ bool console_input_full(void)
            SERIAL_RX_SIZE;
 }
 
-void console_input_char(char c)
+static void input_to_dom0(char c)
 {
     spin_lock(&rx_lock);
     /* Full: drop the byte, as Xen. */
@@ -39,6 +41,40 @@ void console_input_char(char c)
         rx_ring[SERIAL_RX_MASK(rx_prod++)] = c;
     spin_unlock(&rx_lock);
     send_global_virq(VIRQ_CONSOLE);
+}
+
+/* Where typed input goes, switched as on Xen (xen/drivers/char/console.c, serial_rx):
+ * CTRL-a three times in a row toggles between dom0 and the hypervisor, whose keys are
+ * the debug keys (keyhandler.c), so a machine whose dom0 no longer answers can still be
+ * asked what its vCPUs and run queues are doing.  CTRL-a's that turn out not to be a
+ * switch are passed on.  Only the UART IRQ (one pCPU) feeds this: no lock needed. */
+#define SWITCH_CODE  ('a' & 0x1f)
+#define SWITCH_TIMES 3
+static unsigned int switch_seen;
+static bool input_to_hypervisor;
+
+static void input_deliver(char c)
+{
+    if (input_to_hypervisor)
+        handle_keypress(c);
+    else
+        input_to_dom0(c);
+}
+
+void console_input_char(char c)
+{
+    if (c == SWITCH_CODE) {
+        if (++switch_seen < SWITCH_TIMES)
+            return;
+        switch_seen = 0;
+        input_to_hypervisor = !input_to_hypervisor;
+        printk("*** Serial input to %s (type 'CTRL-a' three times to switch input)\n",
+               input_to_hypervisor ? "Tern" : "DOM0");
+        return;
+    }
+    for (; switch_seen; switch_seen--)
+        input_deliver(SWITCH_CODE);
+    input_deliver(c);
 }
 
 static long console_write_guest(uint64_t buf, uint32_t count)

@@ -3,8 +3,10 @@
  * XEN_SYSCTL_debug_keys (`xl debug-keys`; Xen: xen/common/keyhandler.c, 4.17): each key
  * runs its handler, whose output goes to the hypervisor console (and so to `xl dmesg`).
  * Tern handles 'h' (the list of keys), 'q' (the domains: id, pages, vCPUs, stage-2
- * table pages, state) and 'r' (each vCPU's scheduler state);
- * a key without a handler is ignored, as Xen ignores unregistered keys.
+ * table pages, state), 'r' (each vCPU's scheduler state) and 'd' (each pCPU's and
+ * vCPU's execution state: what is loaded, blocked, pending, when the timers fire);
+ * a key without a handler is ignored, as Xen ignores unregistered keys.  The same keys
+ * can be typed on the serial line after CTRL-a three times (common/console.c).
  */
 #ifndef __XEN_TOOLS__
 #define __XEN_TOOLS__ 1
@@ -14,6 +16,7 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest_access.h>
+#include <hv/keyhandler.h>
 #include <hv/lib.h>
 #include <hv/scheduler.h>
 #include <hv/sched.h>
@@ -68,6 +71,7 @@ static const struct {
     {'h', show_keys, "show this message"},
     {'q', dump_domains, "dump domain info"},
     {'r', dump_runq, "dump run queues"},
+    {'d', arch_dump_execution_state, "dump pCPU and vCPU execution state"},
 };
 
 static void show_keys(void)
@@ -77,6 +81,13 @@ static void show_keys(void)
         printk(" key '%c' (ascii '%02x') => %s\n", keys[i].key, keys[i].key, keys[i].desc);
 }
 
+void handle_keypress(char c)
+{
+    for (unsigned int j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
+        if (keys[j].key == c)
+            keys[j].fn();
+}
+
 long debug_keys(const struct xen_sysctl_debug_keys *k)
 {
     for (uint32_t i = 0; i < k->nr_keys; i++) {
@@ -84,9 +95,7 @@ long debug_keys(const struct xen_sysctl_debug_keys *k)
 
         if (copy_from_guest_va(&c, k->keys.q + i, 1))
             return -EFAULT;
-        for (unsigned int j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
-            if (keys[j].key == c)
-                keys[j].fn();
+        handle_keypress(c);
     }
     return 0;
 }

@@ -16,6 +16,7 @@ HV_COMMON_CORE_SRCS = \
 	hypervisor/common/grant_table.c \
 	hypervisor/common/hvm.c \
 	hypervisor/common/hypercall.c \
+	hypervisor/common/keyhandler.c \
 	hypervisor/common/memory.c \
 	hypervisor/common/misc_ops.c \
 	hypervisor/common/multicall.c \
@@ -36,7 +37,7 @@ HV_COMMON_HDRS = hypervisor/common/event_internal.h
 # without them.
 HV_COMMON_TOOLSTACK = $(HV_COMMON_TOOLSTACK_SRCS)
 HV_COMMON_TOOLSTACK_SRCS = hypervisor/common/domctl.c hypervisor/common/sysctl.c \
-	hypervisor/common/cpupool.c hypervisor/common/topology.c hypervisor/common/keyhandler.c \
+	hypervisor/common/cpupool.c hypervisor/common/topology.c \
 	hypervisor/common/sched_ctl.c
 HV_COMMON_CPPFLAGS = -I$(srcdir)/hypervisor/include
 

@@ -415,9 +415,35 @@ class Machine:
                                        % (pattern, self.log_path, self._tail()))
                 left = end - time.monotonic()
                 if left <= 0:
-                    raise HarnessError("timed out waiting for %r; console log: %s%s"
-                                       % (pattern, self.log_path, self._tail()))
+                    tail = self._tail()
+                    raise HarnessError("timed out waiting for %r; console log: %s%s%s"
+                                       % (pattern, self.log_path, tail,
+                                          self._debug_keys_dump(timeout)))
                 self.lock.wait(min(left, 1.0))
+
+    DEBUG_KEYS = "dqr"  # Tern and Xen: execution state / registers, domains, run queues
+
+    def _debug_keys_dump(self, timeout):
+        """After a long wait in vain (a hang, not a check that expects silence): switch the
+        serial input to the hypervisor (CTRL-a three times, on Tern as on Xen), type its
+        debug keys, switch back, and return what it printed, so that CI's log says what
+        the vCPUs and run queues were doing.  Once per boot.  Called under lock."""
+        if timeout < 60 or self.hv not in ("tern", "xen") or self.eof or \
+                getattr(self, "_dumped", False):
+            return ""
+        self._dumped = True
+        start = len(self.lines)
+        try:
+            self.proc.stdin.write(b"\x01\x01\x01" + self.DEBUG_KEYS.encode() + b"\x01\x01\x01")
+            self.proc.stdin.flush()
+        except OSError:
+            return ""
+        end = time.monotonic() + 5
+        while time.monotonic() < end and not self.eof:
+            self.lock.wait(0.5)
+        got = self.lines[start:start + 120]
+        return "\nhypervisor debug keys %r after the timeout (%d lines):" % (
+            self.DEBUG_KEYS, len(got)) + "".join("\n  %s" % line.rstrip() for _, line in got)
 
     def _tail(self, n=25):
         """The console's last n lines (host seconds since QEMU start), for error messages:

@@ -848,3 +848,59 @@ void machine_halt(void)
     for (;;)
         wfi();
 }
+
+/* ------------------------------------------------------------------ debug key 'd' */
+
+/* Times are printed relative to now, in microseconds (negative: already passed). */
+static long us_from_now(uint64_t t, uint64_t now)
+{
+    uint64_t per_us = READ_SYSREG(cntfrq_el0) / 1000000;
+
+    if (!t || t == ~0UL || !per_us)
+        return 0;
+    return t >= now ? (long)((t - now) / per_us) : -(long)((now - t) / per_us);
+}
+
+void arch_dump_execution_state(void)
+{
+    uint64_t now = READ_SYSREG(cntpct_el0), t = 0;
+
+    printk("'d' pressed -> dumping execution state (times in us from now; 0 = none)\n");
+    for (unsigned int i = 0; i < nr_pcpus; i++) {
+        struct pcpu *p = &pcpus[i];
+        struct vcpu *v = p->vcpu;
+
+        printk("pCPU%u: up=%d idle=%d resched=%d rotate=%d loaded=%s%u.%u queue=%u "
+               "slice_end=%ld acct_next=%ld pri_end=%ld cap_end=%ld trap_since=%ld\n",
+               i, p->up, p->idle, p->resched, p->rotate,
+               v ? "d" : "none:", v ? v->domain->domain_id : 0, v ? v->vcpu_id : 0, p->rq.nr,
+               us_from_now(p->rq.slice_end, now), us_from_now(p->rq.acct_next, now),
+               us_from_now(p->rq.pri_end, now), us_from_now(p->rq.cap_end, now),
+               us_from_now(p->wd.since, now));
+    }
+    if (nr_pcpus)
+        printk("this pCPU%u: CNTHP ctl=%lx cval=%ld\n", smp_processor_id(),
+               READ_SYSREG(cnthp_ctl_el2), us_from_now(READ_SYSREG(cnthp_cval_el2), now));
+    for (struct domain *d = domain_first(); d; d = domain_next(d)) {
+        for (unsigned int i = 0; i < d->max_vcpus; i++) {
+            struct vcpu *v = d->vcpu[i];
+            bool vt_due;
+
+            if (!v)
+                continue;
+            vt_due = !v->arch.running && vcpu_context_timer_due(v, &t);
+            printk("d%uv%u: pCPU%u running=%d online=%d power_on=%d blocked=%d paused=%u/%u%s%s "
+                   "poll=%d woken=%d upcall=%d irq_masked=%d virq_pending=%d pc=%lx vtimer=%ld%s "
+                   "runstate=%d\n",
+                   d->domain_id, i, v->arch.pcpu, v->arch.running, v->online, v->arch.power_on,
+                   v->blocked, v->pause_count, d->pause_count,
+                   d->is_shutting_down ? " shutdown" : "", d->is_dying ? " dying" : "",
+                   v->poll_evtchn, v->poll_woken,
+                   v->vcpu_info ? v->vcpu_info->evtchn_upcall_pending : -1,
+                   v->arch.running ? -1 : (int)vcpu_irqs_masked(v), vgic_vcpu_pending(v),
+                   v->arch.running ? 0UL : v->arch.ctx.regs.pc,
+                   v->arch.running ? 0L : us_from_now(t, now), vt_due ? " due" : "",
+                   v->runstate.state);
+        }
+    }
+}

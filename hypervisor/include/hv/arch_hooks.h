@@ -142,6 +142,10 @@ void vcpu_yield(struct vcpu *v);
  * watchdog -> reset (as Xen does unless 'noreboot').  Returns (the caller's vCPU does not
  * run again once it leaves the hypervisor). */
 void domain_shutdown(struct domain *d, unsigned int reason);
+/* The 'd' debug key: print each pCPU's and vCPU's execution state (loaded vCPU, pending
+ * scheduler requests, timer deadlines; blocked, polling, pending events and interrupts).
+ * Reads other pCPUs' state without their locks: a snapshot that may be torn, for a human. */
+void arch_dump_execution_state(void);
 
 /* ------------------------------------------------------------------ console */
 

@@ -8,9 +8,10 @@
 #include <hv/types.h>
 
 /* One byte typed on the hypervisor console (arch UART RX IRQ): queued for dom0's
- * CONSOLEIO_read, VIRQ_CONSOLE raised.  Dropped when 128 bytes are already queued, which
- * the arch avoids: it stops taking bytes from the UART while console_input_full() and
- * starts again in console_rx_resume(). */
+ * CONSOLEIO_read, VIRQ_CONSOLE raised; or, after CTRL-a three times (as on Xen), taken as
+ * a debug key (handle_keypress) until the next three CTRL-a's.  Dropped when 128 bytes
+ * are already queued, which the arch avoids: it stops taking bytes from the UART while
+ * console_input_full() and starts again in console_rx_resume(). */
 void console_input_char(char c);
 /* dom0's input ring holds 128 bytes: the next one would be dropped. */
 bool console_input_full(void);

@@ -16,6 +16,7 @@
 extern struct vcpu *fake_current;
 extern char fake_console[4096];
 extern size_t fake_console_len;
+extern unsigned int fake_dump_calls; /* arch_dump_execution_state() calls (debug key 'd') */
 extern unsigned int fake_rx_resumes; /* console_rx_resume() calls */
 extern unsigned int fake_flushes;
 /* p2m_unmap's one-IPA TLB flushes, p2m_flush_vmid calls, and domheap frees of a frame

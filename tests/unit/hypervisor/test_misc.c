@@ -149,6 +149,38 @@ START_TEST(console_write_read_virq)
 }
 END_TEST
 
+/* CTRL-a three times switches serial input to the hypervisor's debug keys and back, as
+ * on Xen; fewer CTRL-a's are passed on to dom0 with the byte that follows them. */
+START_TEST(console_input_switch)
+{
+    struct vcpu *d0 = dom0->vcpu[0];
+    char buf[8] = {0};
+    unsigned int dumps = fake_dump_calls;
+
+    console_input_char('\x01');
+    console_input_char('\x01');
+    console_input_char('x');
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 8, SCRATCH(dom0)), 3);
+    gget(dom0, SCRATCH(dom0), buf, 3);
+    ck_assert(memcmp(buf, "\x01\x01x", 3) == 0);
+
+    for (int i = 0; i < 3; i++)
+        console_input_char('\x01');
+    console_input_char('d'); /* a debug key: runs its handler, nothing for dom0 */
+    console_input_char('z'); /* no handler: ignored */
+    ck_assert_uint_eq(fake_dump_calls, dumps + 1);
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 8, SCRATCH(dom0)), 0);
+
+    for (int i = 0; i < 3; i++)
+        console_input_char('\x01');
+    console_input_char('d'); /* dom0's again */
+    ck_assert_uint_eq(fake_dump_calls, dumps + 1);
+    ck_assert_int_eq(hc(d0, __HYPERVISOR_console_io, CONSOLEIO_read, 8, SCRATCH(dom0)), 1);
+    gget(dom0, SCRATCH(dom0), buf, 1);
+    ck_assert_int_eq(buf[0], 'd');
+}
+END_TEST
+
 START_TEST(vcpu_info_registration)
 {
     struct vcpu *u0 = domu->vcpu[0], *u1 = domu->vcpu[1];
@@ -375,6 +407,7 @@ TCase *tcase_misc(void)
     tcase_add_test(tc, xen_version_features);
     tcase_add_test(tc, multicall_entries);
     tcase_add_test(tc, console_write_read_virq);
+    tcase_add_test(tc, console_input_switch);
     tcase_add_test(tc, vcpu_info_registration);
     tcase_add_test(tc, sched_ops);
     tcase_add_test(tc, hvm_params);
