@@ -12,3 +12,6 @@ EXTRA_DIST += tests/fuzz/tg-fuzz.sh tests/system/hardening-guestfuzz.py
 EXTRA_DIST += tests/system/hardening-dom0fuzz.py
 EXTRA_DIST += tests/system/hardening-console.py
 EXTRA_DIST += tests/fuzz/tg-cycles.sh tests/system/hardening-cycles.py
+# Destroy of a domain running on the other pCPU, under -icount (the pause-wait hang).
+TESTS += tests/system/hardening-destroy-remote.py
+EXTRA_DIST += tests/system/hardening-destroy-remote.py

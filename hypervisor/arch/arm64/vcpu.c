@@ -319,7 +319,7 @@ static void watchdog_check_others(struct pcpu *self, uint64_t now)
         if (&pcpus[i] == self || !pcpus[i].up || !watchdog_stuck(w, now, limit))
             continue;
         printk("WATCHDOG: CPU%u stuck in the hypervisor for %us or more: d%uv%u, trap ESR %lx "
-               "(EC %#lx)%s%lu\n",
+               "(EC 0x%lx)%s%lu\n",
                i, WATCHDOG_LIMIT_S, w->domid, w->vcpu, w->esr, ESR_EC(w->esr),
                ESR_EC(w->esr) == EC_HVC64 ? ", hypercall " : ", x16 ", w->nr);
     }
@@ -776,6 +776,29 @@ static bool pause_would_wait_for_self(const struct vcpu *v)
     return true;
 }
 
+/* Wait until v's pCPU has switched it out (context switch clears ->arch.running).  The
+ * wait cannot fail, since the caller goes on to change the vCPU's state, but it is not
+ * silent: a pCPU that does not answer within a second is reported (with what it was last
+ * seen doing) and poked again, once a second, so a stuck machine says where it is stuck. */
+static void wait_descheduled(struct vcpu *v)
+{
+    uint64_t start = now_ns(), next_report = start + 1000000000UL;
+
+    while (__atomic_load_n(&v->arch.running, __ATOMIC_ACQUIRE)) {
+        uint64_t now;
+
+        cpu_relax();
+        now = now_ns();
+        if (now < next_report)
+            continue;
+        printk("d%uv%u: still running on pCPU %u %lu ms after a pause; poking it again\n",
+               v->domain->domain_id, v->vcpu_id, v->arch.pcpu,
+               (unsigned long)((now - start) / 1000000UL));
+        pcpu_poke(&pcpus[v->arch.pcpu]);
+        next_report = now + 1000000000UL;
+    }
+}
+
 void domain_pause(struct domain *d)
 {
     /* d->pause_count is already > 0 (common/domctl.c): no vCPU of d is picked again. */
@@ -785,8 +808,7 @@ void domain_pause(struct domain *d)
             pcpu_poke(&pcpus[d->vcpu[i]->arch.pcpu]);
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i] && !pause_would_wait_for_self(d->vcpu[i]))
-            while (d->vcpu[i]->arch.running)
-                dsb_ish();
+            wait_descheduled(d->vcpu[i]);
 }
 
 void vcpu_pause(struct vcpu *v)
@@ -798,8 +820,7 @@ void vcpu_pause(struct vcpu *v)
         return;
     if (v->arch.running)
         pcpu_poke(&pcpus[v->arch.pcpu]);
-    while (v->arch.running)
-        dsb_ish();
+    wait_descheduled(v);
 }
 
 void vcpu_unpause(struct vcpu *v)

@@ -10,6 +10,7 @@
 #ifndef HV_SPINLOCK_H
 #define HV_SPINLOCK_H
 
+#include <hv/cpu_relax.h>
 #include <hv/types.h>
 
 typedef struct {
@@ -33,7 +34,7 @@ static inline void spin_lock(spinlock_t *l)
     uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
     while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
-        ;
+        cpu_relax();
 }
 
 /* Take l only if it is free at once: true when taken. */
