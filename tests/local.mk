@@ -10,7 +10,7 @@ TESTS += tests/format-check.sh tests/system/foundation-xen.py tests/system/run-s
 EXTRA_DIST += tests/system/hv-module
 
 # Memory (issue 11): guest agent, mem-set -w and the CMA limit (passed twice in a row).
-EXTRA_DIST += tests/system/memory_lib.py tests/system/memory-balloon.py \
+EXTRA_DIST += tests/system/memory_lib.py tests/system/page_lib.py tests/system/memory-balloon.py \
 	tests/system/memory-balloond-tern.py
 TESTS += tests/system/memory-balloon.py
 

@@ -9,17 +9,26 @@ of issue 11.
    the guest keeps counting and its shell keeps answering;
  - a process in the guest (tern-memhog) then allocates 300 MiB, 8 MiB every 0.2 s, and
    writes it (no swap: nothing can reclaim it): the daemon grows the guest ahead of the
-   demand, the process gets all of it and the guest's kernel reports no OOM kill.
+   demand, the process gets all of it and the guest's kernel reports no OOM kill;
+ - the operator's view: tern-metricsd serves the live page in dom0, reached from the host
+   through the harness's forwarded port, and headless Chromium opens it before the
+   daemon starts, after the reclaim and after the growth: the page's own memory graph of
+   the guest shows it at its boot size, then its fall, then its growth; a screenshot of
+   the last goes to tests/out/memory-balloond-tern.png.
 Prints FIGURE lines (seconds, MiB reclaimed and grown). Exit: 0 pass, 1 fail, 77 skip."""
 import os
 import re
+import shutil
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from memory_lib import (Machine, HarnessError, build_initramfs, START_RC, guest_cfg,  # noqa: E402
                         skip_unless_ready, check, xs_read, wait_xs, domid_of, OUT, BUILDDIR)
-from tern_harness import build_guest_initramfs  # noqa: E402
+from tern_harness import (build_guest_initramfs, DOM0_MODULES, DOM0_NET_MODULES,  # noqa: E402
+                          DOM0_NET_UP, DYGRAPHS_DIR, monitor_web_files)
+from page_lib import free_port, chromium, page_memory, METRICSD_START  # noqa: E402
 
 GUEST_MIB = 768
 CACHE_MIB = 400
@@ -78,6 +87,9 @@ def dom0_uptime(m):
 
 def main():
     skip_unless_ready()
+    if not shutil.which("chromium") or not os.path.isdir(DYGRAPHS_DIR):
+        print("SKIP: chromium or libjs-dygraphs not installed (scripts/setup)")
+        return 77
     for need in ("bin/tern-blkback", "guest/tern-memhog"):
         if not os.path.exists(os.path.join(BUILDDIR, "aarch64", need)):
             print("SKIP: aarch64/%s not built" % need)
@@ -86,14 +98,21 @@ def main():
                                  disk="/root/d.img,raw,xvda,rw")
     guest = build_guest_initramfs(modules=["xen-blkfront"],
                                   extra_files={"usr/bin/tern-memhog": HOG})
-    initrd = build_initramfs("memory-balloond", xen_tools=True, guest=True,
-                             extra_files={cfg_dst: cfg_src, "/guest/blk.gz": guest},
-                             rc_local=START_RC)
+    files = {cfg_dst: cfg_src, "/guest/blk.gz": guest}
+    files.update(monitor_web_files())
+    initrd = build_initramfs("memory-balloond", xen_tools=True, guest=True, extra_files=files,
+                             modules=DOM0_MODULES + DOM0_NET_MODULES, rc_local=START_RC)
     log = os.path.join(OUT, "memory-balloond-tern.log")
+    shot = os.path.join(OUT, "memory-balloond-tern.png")
+    port = free_port()
     with Machine(hv="tern", smp=2, mem=2048, dom0_mem="512M", initrd=initrd, timeout=900,
-                 log=log) as m:
+                 log=log, net_port=port) as m:
         m.wait_for_shell(timeout=300)
         check(m.time_of("TERN-USERSPACE-UP") is not None, "tern-xenstored and tern-consoled up")
+        rc, out = m.run(DOM0_NET_UP, timeout=60)
+        check(rc == 0, "dom0's virtio-net up (the page is reached through it)", out)
+        rc, out = m.run(METRICSD_START, timeout=60)
+        check("listening on 0.0.0.0:80" in out, "tern-metricsd serves the page", out)
         # A sparse image: the guest reads zeros, dom0 spends no memory on it.
         m.run_ok("tern-blkback && mkdir -p /root && truncate -s %dM /root/d.img" % (CACHE_MIB + 16),
                  timeout=60)
@@ -122,6 +141,10 @@ def main():
               info + xs)
         start_kb, _ = dom_kb(m, d)
         tick0 = wait_guest(m, "/tmp/tick", r"tick-\d+", 30)
+        page0 = page_memory(port, d)
+        check(page0 is not None and abs(page0["last"] - (start_kb >> 10)) <= 2,
+              "the page shows the guest at %d MiB before the daemon starts: %s"
+              % (start_kb >> 10, page0))
 
         # The daemon: 1 s ticks and agent-driven ones, defaults otherwise (headroom max(64 MiB,
         # 25 %), floor max(64 MiB, ceiling / 4) = 192 MiB).
@@ -153,6 +176,11 @@ def main():
                                              cached, rearms.strip()), flush=True)
         check(reclaimed >= CACHE_MIB * 3 // 4, "%d MiB of idle page cache went back to the "
               "hypervisor" % reclaimed)
+        page1 = page_memory(port, d)
+        check(page1 is not None and page1["max"] >= (start_kb >> 10) - 2 and
+              page1["min"] <= (low_kb >> 10) + 16,
+              "the page's memory graph shows the fall from %d to %d MiB: %s"
+              % (start_kb >> 10, low_kb >> 10, page1))
         tick1 = wait_guest(m, "/tmp/tick", r"tick-\d+", 30)
         check(tick0 and tick1 and int(tick1[5:]) > int(tick0[5:]),
               "the guest's processes kept running (counter %s -> %s)" % (tick0, tick1))
@@ -182,7 +210,15 @@ def main():
         print("FIGURE balloond_grow_s=%.1f grown_mib=%d peak_mib=%d hog_mib=%d hog=\"%s\" "
               "hypervisor=tern" % (reach if reach is not None else -1, grown, peak, HOG_MIB,
                                    done), flush=True)
-        m.run_ok("kill $(cat /tmp/balloond.pid) $(cat /tmp/sampler.pid)", timeout=30)
+        page2 = page_memory(port, d)
+        check(page2 is not None and page2["last"] >= (low_kb >> 10) + HOG_MIB * 8 // 10,
+              "the page shows the guest grown again (%d MiB at the lowest): %s"
+              % (low_kb >> 10, page2))
+        chromium(["--window-size=1200,1400", "--screenshot=%s" % shot], port)
+        check(os.path.exists(shot) and os.path.getsize(shot) > 10000,
+              "screenshot %s" % shot)
+        m.run_ok("kill $(cat /tmp/balloond.pid) $(cat /tmp/sampler.pid) "
+                 "$(cat /tmp/metricsd.pid)", timeout=30)
         m.run_ok("tern destroy bd", timeout=120)
         m.poweroff()
     return 0
@@ -191,6 +227,6 @@ def main():
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except HarnessError as e:
+    except (HarnessError, subprocess.TimeoutExpired) as e:
         print("FAIL: %s" % e)
         sys.exit(1)

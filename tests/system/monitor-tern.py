@@ -8,19 +8,17 @@
    (QEMU user networking, host port -> dom0:80): /metrics parses with the Prometheus
    client's parser and carries the guest's figures; unknown paths and methods are refused;
  - the page, opened twice in headless Chromium a few seconds apart, draws its graphs from
-   more points the second time; a screenshot goes to tests/out/monitor-tern.png.
+   more points the second time, and its memory graph of the guest ends at `tern list`'s
+   figure; a screenshot goes to tests/out/monitor-tern.png.
 
 `monitor-tern.py --hv xen` runs the same on Debian's Xen 4.17 (by hand).
 Exit status: 0 pass, 1 fail, 77 skipped."""
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
 try:
     from prometheus_client.parser import text_string_to_metric_families
@@ -36,14 +34,9 @@ from memory_lib import (Machine, HarnessError, build_initramfs, START_RC,  # noq
                         skip_unless_ready, check, wait_xs, domid_of, list_mem, OUT)
 from tern_harness import (DOM0_MODULES, DOM0_NET_MODULES, DOM0_NET_UP,  # noqa: E402
                           DYGRAPHS_DIR, monitor_web_files)
+from page_lib import free_port, http, chromium, page_points, page_memory  # noqa: E402
 
 XENTOP_FIELDS = 19
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def table(out):
@@ -60,31 +53,6 @@ def table(out):
 def fields(row):
     # "no limit" is one value printed with a space (xentop's dom0 on x86)
     return row.replace("no limit", "no_limit").split()
-
-
-def http(port, path, method="GET"):
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-    except (ConnectionError, urllib.error.URLError) as e:
-        return None, str(e)
-
-
-def chromium(args, port, timeout=180):
-    cmd = [shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu",
-           "--disable-dev-shm-usage", "--virtual-time-budget=4000"] + args + \
-          ["http://127.0.0.1:%d/" % port]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=timeout)
-    return r.stdout.decode(errors="replace")
-
-
-def page_points(port):
-    dom = chromium(["--dump-dom"], port)
-    m = re.search(r'id="status">points=(\d+) domains=(\d+)', dom)
-    return (int(m.group(1)), int(m.group(2))) if m else (None, dom[-600:])
 
 
 def check_top(m):
@@ -203,6 +171,9 @@ def main(hv):
         second, _ = page_points(port)
         check(second is not None and second > first,
               "a few seconds later the graphs have more points: %s -> %s" % (first, second))
+        shown, mem = page_memory(port, d), list_mem(m, "guest")
+        check(shown is not None and mem is not None and abs(shown["last"] - mem) <= 1,
+              "the page's memory graph of the guest ends at tern list's %s MiB: %s" % (mem, shown))
         chromium(["--window-size=1200,1400", "--screenshot=%s" % shot], port)
         check(os.path.getsize(shot) > 10000, "screenshot %s (%d bytes)" % (shot,
                                                                          os.path.getsize(shot)))

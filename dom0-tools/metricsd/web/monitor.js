@@ -58,6 +58,14 @@ function draw(history) {
       cpu.push([t, x ? x.cpu_pct : null]);
     });
     const row = domainRow(d);
+    // What the memory graph shows, readable by a program (the system tests check the
+    // page's own data, not only that it draws): last, lowest and highest "actual" in MiB.
+    const actual = mem.map(r => r[1]).filter(v => v !== null);
+    if (actual.length) {
+      row.dataset.actualMib = Math.round(actual[actual.length - 1]);
+      row.dataset.actualMinMib = Math.round(Math.min(...actual));
+      row.dataset.actualMaxMib = Math.round(Math.max(...actual));
+    }
     graph("mem-" + d.domid, row, d.name + ": memory",
           ["time", "actual", "target", "guest used", "guest cache"], "MiB")
         .updateOptions({file: mem});
