@@ -158,7 +158,7 @@ def run(m):
     m.run_ok("tern pause hog", timeout=300)
     # The domU's uptime when the hog stopped is not known in dom0's clock: wait for two of
     # its lines after the pause (the second is surely printed alone).
-    t = steal_lines(m)[-1][0]
+    t = max([r[0] for r in steal_lines(m)] + [s0b[0]])
     s1 = next_steal(m, next_steal(m, t)[0])
     r1 = runstate(m, domid)
     s1b = next_steal(m, s1[0])
