@@ -90,6 +90,14 @@ EXTRA_DIST += tests/guest/expected/tern-xsm-dummy.txt
 # run-time weight change, cap, pinning (about 4 min of QEMU).
 TESTS += tests/system/sched-credit.py
 EXTRA_DIST += tests/system/sched-credit.py
+# Steal time: a Debian domU's /proc/stat steal against the hypervisor's runnable time next
+# to a CPU hog on its pCPU (about 4 min of QEMU).
+TESTS += tests/system/sched-steal.py
+EXTRA_DIST += tests/system/sched-steal.py
+# Wake-up boost: event-channel ping round trips next to two hogs, with and without
+# sched_credit_boost=0 (two boots, in parallel when two QEMU slots are free).
+TESTS += tests/system/sched-wake.py
+EXTRA_DIST += tests/system/sched-wake.py
 
 # GICv2 distributor register emulation, compiled on the host (Check).
 check_PROGRAMS += tests/unit/hypervisor/test_vgic_v2

@@ -3,8 +3,9 @@
  * XEN_SYSCTL_debug_keys (`xl debug-keys`; Xen: xen/common/keyhandler.c, 4.17): each key
  * runs its handler, whose output goes to the hypervisor console (and so to `xl dmesg`).
  * Tern handles 'h' (the list of keys), 'q' (the domains: id, pages, vCPUs, stage-2
- * table pages, state), 'r' (each vCPU's scheduler state) and 'd' (each pCPU's and
- * vCPU's execution state: what is loaded, blocked, pending, when the timers fire);
+ * table pages, state), 'r' (each vCPU's scheduler state and runstate times) and 'd'
+ * (each pCPU's and vCPU's execution state: what is loaded, blocked, pending, when the
+ * timers fire);
  * a key without a handler is ignored, as Xen ignores unregistered keys.  The same keys
  * can be typed on the serial line after CTRL-a three times (common/console.c).
  */
@@ -36,8 +37,32 @@ static void dump_domains(void)
            frame_orphans());
 }
 
+static const char *const runstate_names[] = {"running", "runnable", "blocked", "offline"};
+
+/* v's runstate times in ms with three decimals (steal time is checked against them to
+ * 10 ms: tests/system/sched-steal.py), as accounted at its last change, which is what the
+ * guest's registered area got: the time in the current state since then is not in them. */
+static void dump_runstate(const struct domain *d, unsigned int i, const struct vcpu *v)
+{
+    const struct vcpu_runstate_info *rs = &v->runstate;
+    unsigned int st = (unsigned int)rs->state;
+    unsigned long ms[5], us[5];
+
+    for (unsigned int k = 0; k < 4; k++) {
+        ms[k] = (unsigned long)(rs->time[k] / 1000000);
+        us[k] = (unsigned long)(rs->time[k] / 1000 % 1000);
+    }
+    ms[4] = (unsigned long)(rs->state_entry_time / 1000000);
+    us[4] = (unsigned long)(rs->state_entry_time / 1000 % 1000);
+    /* One printk: the console starts a prefixed line per call. */
+    printk("  d%uv%u runstate %s since %lu.%03lums: running=%lu.%03lums runnable=%lu.%03lums "
+           "blocked=%lu.%03lums offline=%lu.%03lums\n",
+           d->domain_id, i, st < 4 ? runstate_names[st] : "?", ms[4], us[4], ms[0], us[0], ms[1],
+           us[1], ms[2], us[2], ms[3], us[3]);
+}
+
 /* Xen's 'r' dumps the run queues; Tern prints each vCPU's scheduler state (credit in
- * counter ticks, BOOST, parked, time charged, times picked). */
+ * counter ticks, BOOST, parked, time charged, times picked) and its runstate times. */
 static void dump_runq(void)
 {
     printk("'r' pressed -> dumping run queues (%s)\n", scheduler->name);
@@ -57,6 +82,7 @@ static void dump_runq(void)
                        (unsigned long)e->yields, e->rq->nr, (unsigned long)e->rq->nr_pick,
                        (unsigned long)e->rq->nr_rotate, (unsigned long)e->rq->nr_preempt,
                        (unsigned long)e->rq->nr_acct, (unsigned long)e->rq->nr_idle);
+            dump_runstate(d, i, d->vcpu[i]);
         }
     }
 }

@@ -238,15 +238,17 @@ static void vcpu_move(struct vcpu *v, struct pcpu *from, struct pcpu *to)
 
 /* ------------------------------------------------------------------ pCPUs */
 
-/* Start pCPU p through the host's PSCI if it is off (it then runs its run queue). */
+/* Start pCPU p through the host's PSCI if it is off (it then runs its run queue).  p is
+ * claimed by compare-and-swap, so of two pCPUs waking vCPUs there only one calls CPU_ON:
+ * the other would get ALREADY_ON for good below. */
 static int pcpu_start(struct pcpu *p)
 {
     extern char secondary_entry[];
+    bool off = false;
     int rc;
 
-    if (p->up)
+    if (!__atomic_compare_exchange_n(&p->up, &off, true, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
         return 0;
-    p->up = true;
     /* Stopped by CPU_OFF a moment ago: the host answers ALREADY_ON until it is done. */
     while ((rc = psci_host_cpu_on(p->mpidr, (paddr_t)secondary_entry, p->id)) == -4)
         ;
@@ -430,14 +432,19 @@ static void pcpu_wait(struct pcpu *p)
  * the host (PSCI CPU_OFF); a later vCPU wake-up restarts it (pcpu_start). */
 static void pcpu_maybe_off(struct pcpu *p)
 {
+    bool off = false;
+
     if (p->id == 0 || rq_has_live_vcpu(p))
         return;
-    p->up = false;
+    __atomic_store_n(&p->up, false, __ATOMIC_SEQ_CST);
     dsb_sy();
-    if (rq_has_live_vcpu(p) || p->resched) { /* raced with a wake-up: stay */
-        p->up = true;
+    /* Raced with a wake-up: stay, unless a waker saw up false and claimed p in pcpu_start
+     * meanwhile.  Its CPU_ON gets ALREADY_ON until p is off, so p staying on would hold it
+     * spinning with IRQs masked for good: p goes off and that CPU_ON restarts it into its
+     * scheduler, which runs the woken vCPU. */
+    if ((rq_has_live_vcpu(p) || p->resched) &&
+        __atomic_compare_exchange_n(&p->up, &off, true, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
         return;
-    }
     WRITE_SYSREG(cnthp_ctl_el2, 0);
     p->hyp_timer_enabled = false; /* the redistributor is reset when the pCPU restarts */
     psci_host_cpu_off();
