@@ -121,3 +121,7 @@ tests_unit_hypervisor_test_page_alloc_LDADD = $(CHECK_LIBS)
 # GICv2 board (gic-version=2): dom0, a domU and the conformance suite in one boot.
 TESTS += tests/system/gicv2-tern.py
 EXTRA_DIST += tests/system/gicv2-tern.py
+# hypervisor-boot, toolstack-devices-tern and guest-conformance-tern again with TERN_GIC=2
+# (six boots, one after the other).
+TESTS += tests/system/gicv2-suite.py
+EXTRA_DIST += tests/system/gicv2-suite.py

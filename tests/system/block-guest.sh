@@ -60,12 +60,21 @@ fstrim) # fstrim: removes /mnt/f, then fstrim /mnt
 loop) # loop DEV FIRST_BLOCK N: writes 4 KiB block FIRST_BLOCK+i holding "SEQ-i" for i = 1..N,
     # each with O_DIRECT and fsync, one dd each; /tmp/ack holds the last one acknowledged
     # (dd succeeded), /tmp/fail counts failures (both replaced whole, never seen half
-    # written), /tmp/loop.done appears at the end.
-    rm -f /tmp/ack /tmp/fail /tmp/loop.done
+    # written), /tmp/loop.done appears at the end.  The last write waits for `blkt open`
+    # (at most 600 s): the test kills the backend while the loop is still running however
+    # fast the guest writes, instead of racing the loop's end.
+    rm -f /tmp/ack /tmp/fail /tmp/loop.done /tmp/loop.open
     (
         fail=0
         i=1
         while [ "$i" -le "$3" ]; do
+            if [ "$i" -eq "$3" ]; then
+                n=0
+                while [ ! -e /tmp/loop.open ] && [ "$n" -lt 3000 ]; do
+                    sleep 0.2
+                    n=$((n + 1))
+                done
+            fi
             if printf 'SEQ-%08d\n' "$i" |
                 dd of="$1" bs=4096 seek=$(($2 + i)) oflag=direct conv=sync,fsync 2>/dev/null; then
                 echo "$i" >/tmp/ack.new && mv /tmp/ack.new /tmp/ack
@@ -79,8 +88,18 @@ loop) # loop DEV FIRST_BLOCK N: writes 4 KiB block FIRST_BLOCK+i holding "SEQ-i"
     ) </dev/null >/dev/null 2>&1 &
     echo LOOP=started
     ;;
-ack) # ack: the loop's last acknowledged write and failures so far
+ack) # ack [MIN SECONDS]: the loop's last acknowledged write and failures so far, once the
+    # last acknowledged one is MIN or more (at most SECONDS)
+    n=0
+    while [ "$(cat /tmp/ack 2>/dev/null || echo 0)" -lt "${1:-0}" ] && [ "$n" -lt "$((${2:-0} * 5))" ]; do
+        sleep 0.2
+        n=$((n + 1))
+    done
     echo "ACK=$(cat /tmp/ack 2>/dev/null || echo 0) FAILS=$(cat /tmp/fail 2>/dev/null || echo 0)"
+    ;;
+open) # open: lets the loop make its last write
+    touch /tmp/loop.open
+    echo OPEN=yes
     ;;
 wait) # wait: until the loop ends (at most $1 s); the last acknowledged write and failures
     n=0
