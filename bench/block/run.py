@@ -38,6 +38,7 @@ from tern_harness import (Machine, HarnessError, build_initramfs, build_guest_in
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(OUT, "bench-block")
 FIGURES = ("seqwrite_mibs", "seqread_mibs", "randread_iops")
+CPU = ("dom0_busy_s", "backend_s", "bk_main_s", "dom0_wall_s", "bench_s")
 CFG = """name = "bb"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/bb.gz"
@@ -74,7 +75,8 @@ def debian_tool(pkg, path):
 
 
 def dom0_files(args, kernel_ref):
-    files = {"/guest/bb.gz": build_guest_initramfs(
+    files = {"/bin/bb-cpu": os.path.join(HERE, "cpu-sample"),
+             "/guest/bb.gz": build_guest_initramfs(
         modules=["xen-blkfront"], extra_files={"/bin/blkbench": blkbench(),
                                                "/bench-init": os.path.join(HERE,
                                                                            "guest-bench-init")})}
@@ -97,16 +99,43 @@ def dom0_files(args, kernel_ref):
     return files
 
 
+def cpu_sample(m):
+    rc, out = m.run("bb-cpu")
+    got = re.search(r"BBCPU up=([\d.]+) busy=(\d+) bk=(-?\d+) kbk=(\d+) bkmain=(-?\d+)", out)
+    if rc != 0 or not got:
+        raise HarnessError("bb-cpu: %s" % out[-500:])
+    return [float(got.group(1))] + [int(x) for x in got.groups()[1:]]
+
+
+def cpu_delta(before, after, vals, kernel):
+    """Seconds between two cpu_sample()s; backend_s from the kernel threads for xl create
+    (Linux's blkback), else from tern-blkback (-1 if it restarted in between)."""
+    if kernel:
+        backend = (after[3] - before[3]) / 100.0
+    elif before[2] < 0 or after[2] < before[2]:
+        backend = -1.0
+    else:
+        backend = (after[2] - before[2]) / 100.0
+    main = (after[4] - before[4]) / 100.0 if not kernel and backend >= 0 else -1.0
+    return {"dom0_busy_s": (after[1] - before[1]) / 100.0, "backend_s": backend,
+            "bk_main_s": main,
+            "dom0_wall_s": after[0] - before[0],
+            "bench_s": sum(float(vals.get(k, 0)) for k in ("seqwrite_s", "seqread_s",
+                                                             "randread_s"))}
+
+
 def run_guest(m, create, rounds, label):
     """Creates the bench guest `rounds` times; returns {figure: [values]}."""
-    got = {f: [] for f in FIGURES}
+    got = {f: [] for f in FIGURES + CPU}
     for r in range(rounds):
         m.run("rm -f %s" % LOG)
+        before = cpu_sample(m)
         rc, out = m.run("%s /etc/tern/bb.cfg 2>&1" % create, timeout=180)
         if rc != 0:
             raise HarnessError("%s: create failed: %s" % (label, out[-1500:]))
         m.run("for i in $(seq 400); do grep -q BLKBENCH-END %s 2>/dev/null && break; "
               "sleep 1; done" % LOG, timeout=450)
+        after = cpu_sample(m)
         rc, log = m.run("cat %s" % LOG)
         vals = dict(re.findall(r"BLKBENCH (?:\S+ )?(\w+)=([\d.]+)", log))
         vals.update(re.findall(r"(\w+_(?:mibs|iops))=([\d.]+)", log))
@@ -114,8 +143,13 @@ def run_guest(m, create, rounds, label):
             raise HarnessError("%s round %d: no figures:\n%s" % (label, r + 1, log[-2000:]))
         for f in FIGURES:
             got[f].append(float(vals[f]))
-        print("%s round %d: %s" % (label, r + 1, " ".join("%s=%s" % (f, vals[f])
-                                                           for f in FIGURES)), flush=True)
+        cpu = cpu_delta(before, after, vals, create.startswith("xl"))
+        for f in CPU:
+            got[f].append(cpu[f])
+        print("%s round %d: %s %s" % (label, r + 1, " ".join("%s=%s" % (f, vals[f])
+                                                              for f in FIGURES),
+                                      " ".join("%s=%.2f" % (f, cpu[f]) for f in CPU)),
+              flush=True)
         m.run("for i in $(seq 60); do %s list bb >/dev/null 2>&1 || break; sleep 1; done; "
               "%s destroy bb >/dev/null 2>&1; true" % (create.split()[0], create.split()[0]),
               timeout=90)
@@ -134,6 +168,11 @@ def boot(hv, args, configs, results):
                  "truncate -s %dM /root/d.img" % (args.mib + 64), timeout=180)
         if hv in configs:
             results[hv] = run_guest(m, "tern create", args.rounds, hv)
+            # where tern-blkback's queue thread spent each guest's life (queue.c's log_time)
+            rc, out = m.run("sleep 2; grep 'ms in event channel' /var/log/tern/blkback.log | "
+                            "tail -n %d" % args.rounds)
+            print("%s: tern-blkback's queue time per guest:\n%s" % (hv, out.strip()),
+                  flush=True)
         if kernel_ref:
             m.run_ok("kill $(pidof tern-blkback); sleep 1; insmod /lib/modules-extra/"
                      "xen-blkback.ko; mkdir -p /var/run/xen-hotplug /var/lib/xen", timeout=60)
@@ -168,6 +207,14 @@ def main():
     for c in ("tern", "xen", "xen-kernel"):
         if c in med:
             print("%-12s %14.2f %14.2f %14.1f" % ((c,) + tuple(med[c][f] for f in FIGURES)))
+    print("\nCPU time per guest (medians): dom0 busy s (all vCPUs), backend s (all threads; "
+          "-1 for none), its main thread's s, dom0 wall s from create to BLKBENCH-END, the "
+          "guest's seconds in the three figures")
+    print("%-12s %12s %12s %12s %12s %12s" % (("config",) + CPU))
+    for c in ("tern", "xen", "xen-kernel"):
+        if c in med:
+            print("%-12s %12.2f %12.2f %12.2f %12.2f %12.2f" % ((c,) + tuple(med[c][f]
+                                                                       for f in CPU)))
     for a, b in (("tern", "xen"), ("tern", "xen-kernel"), ("xen", "xen-kernel")):
         if a in med and b in med:
             print("ratio %s/%s: %s" % (a, b, " ".join(

@@ -219,11 +219,15 @@ static int handle(struct blk_queue *q, const struct blkif_request *req, uint8_t 
     return st == BLKIF_RSP_OKAY ? execute(q, p) : st;
 }
 
-/* Answers everything on the ring; -1 if the frontend's indices are impossible. */
+/* Answers everything on the ring; -1 if the frontend's indices are impossible. Each response
+ * is pushed as soon as it is written (a frontend already in its interrupt handler takes it),
+ * but the frontend is notified once per batch: blkfront splits a 1 MiB request into several
+ * ring requests, and an event per answer cost it (and us) an interrupt per answer. */
 static int serve(struct blk_queue *q)
 {
     blkif_back_ring_t *r = &q->ring;
-    int more;
+    int more, notify_any = 0, rc = 0;
+    RING_IDX first = r->rsp_prod_pvt;
 
     do {
         RING_IDX rp = r->sring->req_prod;
@@ -231,7 +235,8 @@ static int serve(struct blk_queue *q)
         __atomic_thread_fence(__ATOMIC_ACQUIRE); /* requests after the index */
         if (blk_ring_pending(rp, r->req_cons, r->rsp_prod_pvt, RING_SIZE(r)) < 0) {
             qlog(q, "the frontend's req_prod is beyond the ring: ring no longer served");
-            return -1;
+            rc = -1;
+            break;
         }
         /* Every slot holds a request not yet answered: the frontend's next one waits. */
         if (rp - r->rsp_prod_pvt >= RING_SIZE(r))
@@ -252,13 +257,16 @@ static int serve(struct blk_queue *q)
             rsp->status = (int16_t)st;
             r->rsp_prod_pvt++;
             RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, notify);
-            if (notify)
-                xenevtchn_notify(q->xce, q->local_port);
-            blk_stats_mark(q->disk);
+            notify_any |= notify;
         }
         RING_FINAL_CHECK_FOR_REQUESTS(r, more);
     } while (more);
-    return 0;
+    /* also when the ring broke: what was answered before is delivered */
+    if (notify_any)
+        xenevtchn_notify(q->xce, q->local_port);
+    if (r->rsp_prod_pvt != first)
+        blk_stats_mark(q->disk);
+    return rc;
 }
 
 static void *worker(void *arg)
