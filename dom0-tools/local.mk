@@ -240,7 +240,8 @@ tests_unit_dom0_tools_check_netback_SOURCES = tests/unit/dom0-tools/check_netbac
 	dom0-tools/netback/path.c dom0-tools/netback/path.h \
 	dom0-tools/netback/copyplan.c dom0-tools/netback/copyplan.h \
 	dom0-tools/netback/ringidx.c dom0-tools/netback/ringidx.h \
-	dom0-tools/netback/csum.c dom0-tools/netback/csum.h
+	dom0-tools/netback/csum.c dom0-tools/netback/csum.h \
+	dom0-tools/netback/gso.c dom0-tools/netback/gso.h
 tests_unit_dom0_tools_check_netback_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_LDADD = $(CHECK_LIBS)
@@ -248,12 +249,12 @@ tests_unit_dom0_tools_check_netback_LDADD = $(CHECK_LIBS)
 TOOLS_NETBACK_SRCS = dom0-tools/netback/rate.c dom0-tools/netback/switch.c \
 	dom0-tools/netback/txcheck.c dom0-tools/netback/path.c \
 	dom0-tools/netback/copyplan.c dom0-tools/netback/ringidx.c dom0-tools/netback/csum.c \
-	dom0-tools/netback/tap.c dom0-tools/netback/bridge.c dom0-tools/netback/ring.c \
+	dom0-tools/netback/gso.c dom0-tools/netback/tap.c dom0-tools/netback/bridge.c dom0-tools/netback/ring.c \
 	dom0-tools/netback/vif.c dom0-tools/netback/netback.c dom0-tools/console/events.c
 TOOLS_NETBACK_HDRS = dom0-tools/netback/rate.h dom0-tools/netback/switch.h \
 	dom0-tools/netback/txcheck.h dom0-tools/netback/stats.h dom0-tools/netback/path.h \
 	dom0-tools/netback/copyplan.h dom0-tools/netback/ringidx.h dom0-tools/netback/csum.h \
-	dom0-tools/netback/tap.h dom0-tools/netback/nb.h
+	dom0-tools/netback/tap.h dom0-tools/netback/nb.h dom0-tools/netback/gso.h
 noinst_PROGRAMS += dom0-tools/netback/tern-netback
 dom0_tools_netback_tern_netback_SOURCES = $(TOOLS_NETBACK_SRCS) $(TOOLS_NETBACK_HDRS)
 dom0_tools_netback_tern_netback_CPPFLAGS = $(TOOLS_CPPFLAGS)
@@ -283,7 +284,7 @@ TESTS += tests/unit/dom0-tools/check_netback_ring
 tests_unit_dom0_tools_check_netback_ring_SOURCES = tests/unit/dom0-tools/check_netback_ring.c \
 	dom0-tools/netback/ring.c dom0-tools/netback/txcheck.c dom0-tools/netback/copyplan.c \
 	dom0-tools/netback/csum.c dom0-tools/netback/ringidx.c dom0-tools/netback/rate.c \
-	dom0-tools/netback/switch.c
+	dom0-tools/netback/switch.c dom0-tools/netback/gso.c
 tests_unit_dom0_tools_check_netback_ring_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_ring_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_ring_LDADD = $(CHECK_LIBS)

@@ -1,10 +1,16 @@
-/* tern-netback: the switches (one per bridge= name) and their TAP port in dom0 (see nb.h). */
+/* tern-netback: the switches (one per bridge= name) and their TAP port in dom0 (see nb.h).
+ * A TCPv4 GSO frame goes whole to a port that takes it (the TAP with offloads, a guest with
+ * feature-gso-tcpv4 and feature-sg) and is cut into segments (gso.c) for any other. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/virtio_net.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
+#include "csum.h"
+#include "gso.h"
 #include "nb.h"
 #include "tap.h"
 
@@ -27,11 +33,12 @@ struct nb_bridge *nb_bridge_get(struct nb_daemon *d, const char *name)
         return NULL;
     snprintf(br->name, sizeof(br->name), "%s", name);
     nb_switch_init(&br->sw);
-    br->tap_fd = nb_tap_open(name, err, sizeof(err));
+    br->tap_fd = nb_tap_open(name, &br->tap_gso, err, sizeof(err));
     if (br->tap_fd < 0)
         nb_log("%s (the switch works without dom0's port)", err);
     else
-        nb_log("switch %s: dom0's port is the TAP interface %s", name, name);
+        nb_log("switch %s: dom0's port is the TAP interface %s%s", name, name,
+               br->tap_gso ? " (checksum and TCPv4 segmentation offloads)" : "");
     br->next = d->bridges;
     d->bridges = br;
     return br;
@@ -55,47 +62,126 @@ void nb_bridge_detach(struct nb_bridge *br, struct nb_vif *v)
     }
 }
 
-static void output(struct nb_daemon *d, struct nb_bridge *br, int port, const uint8_t *frame,
-                   unsigned len)
+static void tap_write(struct nb_bridge *br, const uint8_t *frame, unsigned len, uint16_t gso_size)
 {
-    if (port == NB_TAP_PORT) {
-        /* EAGAIN (dom0 not reading fast enough) or a down interface: the frame is lost,
-         * as on a congested link */
-        if (br->tap_fd >= 0 && write(br->tap_fd, frame, len) < 0 && errno != EAGAIN && errno != EIO)
-            nb_log("switch %s: write to the TAP: %s", br->name, strerror(errno));
+    struct virtio_net_hdr h = {0};
+    struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)(uintptr_t)frame, len}};
+    struct nb_gso_hdr g;
+    ssize_t rc;
+
+    if (gso_size && nb_gso_parse(frame, len, &g) == 0) {
+        h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+        h.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+        h.hdr_len = (uint16_t)g.hdr_len;
+        h.gso_size = gso_size;
+        h.csum_start = (uint16_t)g.l4;
+        h.csum_offset = 16; /* TCP's checksum field */
+    }
+    rc = br->tap_gso ? writev(br->tap_fd, iov, 2) : write(br->tap_fd, frame, len);
+    /* EAGAIN (dom0 not reading fast enough) or a down interface: the frame is lost, as on
+     * a congested link */
+    if (rc < 0 && errno != EAGAIN && errno != EIO)
+        nb_log("switch %s: write to the TAP: %s", br->name, strerror(errno));
+}
+
+struct seg_dest {
+    struct nb_daemon *d;
+    struct nb_bridge *br;
+    int port;
+};
+
+static void seg_out(void *arg, const uint8_t *seg, unsigned len)
+{
+    struct seg_dest *s = arg;
+
+    if (s->port == NB_TAP_PORT)
+        tap_write(s->br, seg, len, 0);
+    else
+        nb_ring_rx_push(s->d, s->br->port[s->port], seg, len, 0);
+}
+
+static void output(struct nb_daemon *d, struct nb_bridge *br, int port, const uint8_t *frame,
+                   unsigned len, uint16_t gso_size)
+{
+    struct nb_vif *v = port == NB_TAP_PORT ? NULL : br->port[port];
+    bool whole = port == NB_TAP_PORT ? br->tap_gso : v && v->rx_gso && v->rx_sg;
+
+    if (port == NB_TAP_PORT ? br->tap_fd < 0 : !v)
+        return;
+    if (gso_size && !whole) {
+        struct seg_dest s = {d, br, port};
+        struct nb_gso_hdr g;
+
+        if (nb_gso_parse(frame, len, &g) < 0 ||
+            nb_gso_segment(frame, &g, gso_size, d->segbuf, sizeof(d->segbuf), seg_out, &s) < 0) {
+            if (v) { /* a segment size no port could take: lost, and counted */
+                v->st.rx_drops++;
+                v->st_dirty = true;
+            }
+        }
         return;
     }
-    if (br->port[port])
-        nb_ring_rx_push(d, br->port[port], frame, len);
+    if (port == NB_TAP_PORT)
+        tap_write(br, frame, len, gso_size);
+    else
+        nb_ring_rx_push(d, v, frame, len, gso_size);
 }
 
 void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, const uint8_t *frame,
-                     unsigned len)
+                     unsigned len, uint16_t gso_size)
 {
     int dst = nb_switch_forward(&br->sw, frame, len, in_port, nb_now_us());
 
     if (dst == NB_SW_DROP)
         return;
     if (dst != NB_SW_FLOOD) {
-        output(d, br, dst, frame, len);
+        output(d, br, dst, frame, len, gso_size);
         return;
     }
     for (int p = 0; p < NB_PORTS; p++)
         if (p != in_port && (p == NB_TAP_PORT || br->port[p]))
-            output(d, br, p, frame, len);
+            output(d, br, p, frame, len, gso_size);
+}
+
+/* A frame from dom0 as the switch takes it: a partial checksum completed, a GSO frame
+ * checked and normalised (gso.h). Returns its gso_size, or -1 to drop it. */
+static int tap_frame(const struct virtio_net_hdr *h, uint8_t *frame, unsigned len)
+{
+    struct nb_gso_hdr g;
+
+    if ((h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_NONE) {
+        if (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+            return nb_csum_complete(frame, len, h->csum_start, h->csum_offset);
+        return 0;
+    }
+    /* only TCPv4 was offered (TUN_F_TSO4, without TUN_F_TSO_ECN) */
+    if (h->gso_type != VIRTIO_NET_HDR_GSO_TCPV4 || !h->gso_size || nb_gso_parse(frame, len, &g) < 0)
+        return -1;
+    if (g.end - g.hdr_len <= h->gso_size)
+        return nb_csum_fill(frame, len) < 0 ? -1 : 0;
+    nb_gso_set_pseudo(frame, &g);
+    return h->gso_size;
 }
 
 void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br)
 {
     for (int i = 0; i < TAP_READ_BURST; i++) {
-        ssize_t n = read(br->tap_fd, d->txbuf, NB_TX_MAX);
+        struct virtio_net_hdr h = {0};
+        struct iovec iov[2] = {{&h, sizeof(h)}, {d->tapbuf, NB_FRAME_MAX}};
+        ssize_t n = br->tap_gso ? readv(br->tap_fd, iov, 2) : readv(br->tap_fd, iov + 1, 1);
+        int gso;
 
         if (n < 0) {
             if (errno != EAGAIN && errno != EINTR)
                 nb_log("switch %s: read from the TAP: %s", br->name, strerror(errno));
             return;
         }
-        if (n > 0)
-            nb_bridge_input(d, br, NB_TAP_PORT, d->txbuf, (unsigned)n);
+        if (br->tap_gso)
+            n -= (ssize_t)sizeof(h);
+        if (n <= 0)
+            continue;
+        gso = tap_frame(&h, d->tapbuf, (unsigned)n);
+        if (gso >= 0)
+            nb_bridge_input(d, br, NB_TAP_PORT, d->tapbuf, (unsigned)n, (uint16_t)gso);
     }
 }

@@ -102,3 +102,16 @@ int nb_csum_fill(uint8_t *frame, size_t len)
     }
     return -1;
 }
+
+int nb_csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset)
+{
+    uint16_t c;
+
+    if (start >= len || offset + 2 > len - start)
+        return -1;
+    /* the field already holds the pseudo-header sum: it is part of what is summed */
+    c = nb_csum_finish(nb_csum_add(0, frame + start, len - start));
+    frame[start + offset] = (uint8_t)(c >> 8);
+    frame[start + offset + 1] = (uint8_t)c;
+    return 0;
+}

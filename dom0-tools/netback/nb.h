@@ -26,18 +26,22 @@
 #define NB_PAGE           4096u
 #define NB_PORTS          64 /* per switch; port 0 is the TAP */
 #define NB_TAP_PORT       0
-#define NB_RXQ_LEN        256      /* frames waiting for a guest's posted RX buffers */
-#define NB_RXQ_FRAME      2048     /* larger frames cannot reach a guest (no feature-sg) */
-#define NB_RX_BATCH       64       /* frames per grant-copy hypercall toward a guest */
-#define NB_TX_BATCH       32       /* packets per grant-copy hypercall from a guest */
+#define NB_RXQ_LEN        256           /* frames waiting for a guest's posted RX buffers */
+#define NB_RXQ_BYTES      (4u << 20)    /* and at most this many bytes (GSO frames are big) */
+#define NB_FRAME_MAX      (65535u + 14) /* the largest frame: an IPv4 packet of 64 KiB */
+#define NB_RXQ_FRAME      NB_FRAME_MAX  /* larger frames cannot reach a guest */
+#define NB_RX_BATCH       64            /* frames per grant-copy hypercall toward a guest */
+#define NB_RX_SEGS        128           /* grant-copy segments of one such hypercall */
+#define NB_TX_BATCH       32            /* packets per grant-copy hypercall from a guest */
 #define NB_TX_MAX         65536    /* the largest packet a TX request can describe, and then some */
 #define NB_DEFAULT_BRIDGE "xenbr0" /* libxl's default bridge= */
 
 struct nb_bridge;
 
 struct nb_rxq_frame {
-    uint16_t len;
-    uint8_t data[NB_RXQ_FRAME];
+    uint8_t *data; /* malloc'd, freed once copied into the guest */
+    uint32_t len;
+    uint16_t gso_size; /* non-zero: a TCPv4 GSO frame (see gso.h) sent with a GSO extra-info */
 };
 
 struct nb_vif {
@@ -49,6 +53,7 @@ struct nb_vif {
     int port;
 
     bool connected, broken, tx_held, rx_held;
+    bool rx_sg, rx_gso; /* the frontend's feature-sg and feature-gso-tcpv4: what it takes on RX */
     void *tx_sring, *rx_sring;
     netif_tx_back_ring_t tx;
     netif_rx_back_ring_t rx;
@@ -59,6 +64,7 @@ struct nb_vif {
 
     struct nb_rxq_frame *rxq;
     unsigned rxq_head, rxq_count;
+    size_t rxq_bytes;
     struct nb_vif_stats st;
     bool st_dirty;
     struct nb_log_limit bad_log; /* lines about the guest's bad packets */
@@ -67,7 +73,8 @@ struct nb_vif {
 
 struct nb_bridge {
     char name[IFNAMSIZ];
-    int tap_fd; /* -1 if the TAP could not be opened (the guests still reach each other) */
+    int tap_fd;   /* -1 if the TAP could not be opened (the guests still reach each other) */
+    bool tap_gso; /* frames on the TAP carry a virtio_net_hdr, and may be TCPv4 GSO frames */
     struct nb_switch sw;
     struct nb_vif *port[NB_PORTS];
     struct nb_bridge *next;
@@ -79,9 +86,11 @@ struct nb_daemon {
     xenevtchn_handle *xce;
     struct nb_vif *vifs;
     struct nb_bridge *bridges;
-    uint8_t *txbuf; /* NB_TX_BATCH packets from a guest, NB_TX_MAX bytes apart */
+    uint8_t *txbuf;                 /* NB_TX_BATCH packets from a guest, NB_TX_MAX bytes apart */
+    uint8_t *tapbuf;                /* one frame read from a TAP, after its virtio_net_hdr */
+    uint8_t segbuf[2048 + NB_PAGE]; /* one segment of a GSO frame cut in software */
     xengnttab_grant_copy_segment_t txseg[NB_TX_BATCH * XEN_NETIF_NR_SLOTS_MIN];
-    xengnttab_grant_copy_segment_t rxseg[NB_RX_BATCH];
+    xengnttab_grant_copy_segment_t rxseg[NB_RX_SEGS];
 };
 
 uint64_t nb_now_us(void);
@@ -91,9 +100,11 @@ void nb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct nb_bridge *nb_bridge_get(struct nb_daemon *d, const char *name);
 int nb_bridge_attach(struct nb_bridge *br, struct nb_vif *v); /* port number or -1 */
 void nb_bridge_detach(struct nb_bridge *br, struct nb_vif *v);
-/* A frame entering the switch on in_port goes to its destination port(s). */
+/* A frame entering the switch on in_port goes to its destination port(s). gso_size non-zero:
+ * a TCPv4 GSO frame (gso.h) whose TCP checksum holds the pseudo-header sum; else a frame with
+ * its checksums complete. */
 void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, const uint8_t *frame,
-                     unsigned len);
+                     unsigned len, uint16_t gso_size);
 /* Reads what dom0 sent through the TAP (a bounded number of frames). */
 void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br);
 
@@ -103,8 +114,10 @@ int nb_ring_map(struct nb_daemon *d, struct nb_vif *v, grant_ref_t tx_ref, grant
 void nb_ring_unmap(struct nb_daemon *d, struct nb_vif *v);
 /* Takes the guest's packets off its TX ring into the switch (unless its rate holds them). */
 void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v);
-/* Queues a frame for the guest; nb_ring_rx_flush copies queued frames into posted buffers. */
-void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len);
+/* Queues a frame for the guest (gso_size as nb_bridge_input's: the guest must have rx_gso);
+ * nb_ring_rx_flush copies queued frames into posted buffers. */
+void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len,
+                     uint16_t gso_size);
 void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v);
 
 /* vif.c: the xenbus side. */

@@ -124,7 +124,8 @@ static int serve(void)
     d.xgt = xengnttab_open(NULL, 0);
     d.xce = xenevtchn_open(NULL, 0);
     d.txbuf = malloc((size_t)NB_TX_BATCH * NB_TX_MAX);
-    if (!d.xgt || !d.xce || !d.txbuf) {
+    d.tapbuf = malloc(NB_FRAME_MAX);
+    if (!d.xgt || !d.xce || !d.txbuf || !d.tapbuf) {
         nb_log("open /dev/xen/gntdev and /dev/xen/evtchn: %s", strerror(errno));
         return 1;
     }

@@ -142,15 +142,15 @@ int nb_rate_parse(const char *text, struct nb_rate *out, const char **why)
 void nb_bucket_init(struct nb_bucket *b, const struct nb_rate *r, uint64_t now_us)
 {
     b->rate = *r;
-    b->credit = r->bytes_per_interval;
+    b->credit = (int64_t)r->bytes_per_interval;
     b->next_us = now_us + r->interval_us;
 }
 
 void nb_bucket_set(struct nb_bucket *b, const struct nb_rate *r, uint64_t now_us)
 {
     b->rate = *r;
-    if (b->credit > r->bytes_per_interval)
-        b->credit = r->bytes_per_interval;
+    if (b->credit > (int64_t)r->bytes_per_interval)
+        b->credit = (int64_t)r->bytes_per_interval;
     if (b->next_us > now_us + r->interval_us)
         b->next_us = now_us + r->interval_us;
 }
@@ -167,8 +167,8 @@ static void refill(struct nb_bucket *b, uint64_t now_us)
         return;
     late = (now_us - b->next_us) / b->rate.interval_us;
     if (b->credit > NB_RATE_CARRY)
-        b->credit = NB_RATE_CARRY;
-    b->credit += b->rate.bytes_per_interval;
+        b->credit = NB_RATE_CARRY; /* a debt is carried in full */
+    b->credit += (int64_t)b->rate.bytes_per_interval;
     b->next_us += (late + 1) * b->rate.interval_us;
 }
 
@@ -177,14 +177,13 @@ int nb_bucket_take(struct nb_bucket *b, uint64_t len, uint64_t now_us)
     if (b->rate.bytes_per_interval == 0)
         return 1;
     refill(b, now_us);
-    /* A frame larger than one interval's credit passes when the bucket is full, so a tiny
-     * rate slows big frames instead of blocking them forever. */
-    if (len <= b->credit) {
-        b->credit -= len;
-        return 1;
-    }
-    if (b->credit >= b->rate.bytes_per_interval) {
-        b->credit = 0;
+    /* A frame larger than one interval's credit (a 64 KiB GSO frame at 8Mb/s) could never
+     * wait for enough credit (what carries over is capped); it passes as soon as the credit is
+     * positive and leaves a debt that the following refills pay back, so big frames keep to
+     * the rate too instead of being held forever or charged only the credit there was. */
+    if (len <= (uint64_t)(b->credit > 0 ? b->credit : 0) ||
+        (len > b->rate.bytes_per_interval && b->credit > 0)) {
+        b->credit -= (int64_t)len;
         return 1;
     }
     return 0;

@@ -19,7 +19,7 @@ struct nb_rate {
 
 struct nb_bucket {
     struct nb_rate rate;
-    uint64_t credit;  /* bytes that may still pass in this interval */
+    int64_t credit;   /* bytes that may still pass in this interval; < 0: debt of a big frame */
     uint64_t next_us; /* time of the next refill */
 };
 
@@ -31,7 +31,9 @@ int nb_rate_parse(const char *text, struct nb_rate *out, const char **why);
 void nb_bucket_init(struct nb_bucket *b, const struct nb_rate *r, uint64_t now_us);
 /* Applies a new rate to a live bucket (the credit is capped to the new interval's worth). */
 void nb_bucket_set(struct nb_bucket *b, const struct nb_rate *r, uint64_t now_us);
-/* Takes len bytes if the bucket allows them now: 1 = pass, 0 = hold until nb_bucket_wait. */
+/* Takes len bytes if the bucket allows them now: 1 = pass, 0 = hold until nb_bucket_wait.
+ * A frame larger than one interval's credit passes whenever the credit is positive and is
+ * charged in full: the credit goes below zero and the following refills pay the debt back. */
 int nb_bucket_take(struct nb_bucket *b, uint64_t len, uint64_t now_us);
 /* Microseconds until the next refill (0 if unlimited or already due). */
 uint64_t nb_bucket_wait(const struct nb_bucket *b, uint64_t now_us);

@@ -1,8 +1,11 @@
 /* tern-netback: the TX and RX rings of one connected vif (see nb.h). TX: the guest's packets
- * are checked (txcheck.c), grant-copied into a local buffer (copyplan.c), their checksum
- * completed if the guest left it blank (csum.c), their source MAC checked, and switched.
- * RX: frames for the guest wait in a small queue until it posts buffers, then are
- * grant-copied into them in batches. */
+ * (up to 18 slots with feature-sg, 64 KiB TCPv4 GSO frames with feature-gso-tcpv4) are
+ * checked (txcheck.c), grant-copied into a local buffer (copyplan.c), their checksum
+ * completed if the guest left it blank (csum.c; a GSO frame's is left to whoever cuts it),
+ * their source MAC checked, and switched; the answers of each batch are pushed with one
+ * notification. RX: frames for the guest wait in a queue until it posts buffers, then are
+ * grant-copied into them in batches, a frame over several buffers (the frontend's
+ * feature-sg) after a GSO extra-info slot if it is a GSO frame. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +14,7 @@
 #include <sys/mman.h>
 #include "copyplan.h"
 #include "csum.h"
+#include "gso.h"
 #include "nb.h"
 #include "ringidx.h"
 #include "txcheck.h"
@@ -65,6 +69,7 @@ int nb_ring_map(struct nb_daemon *d, struct nb_vif *v, grant_ref_t tx_ref, grant
         BACK_RING_ATTACH(&v->rx, rs, adopt ? rs->rsp_prod : 0, NB_PAGE);
     }
     v->rxq_head = v->rxq_count = 0;
+    v->rxq_bytes = 0;
     v->broken = v->tx_held = v->rx_held = false;
     v->connected = true;
     return 0;
@@ -84,9 +89,12 @@ void nb_ring_unmap(struct nb_daemon *d, struct nb_vif *v)
     if (v->rx_sring)
         xengnttab_unmap(d->xgt, v->rx_sring, 1);
     v->tx_sring = v->rx_sring = NULL;
+    for (unsigned i = 0; v->rxq && i < v->rxq_count; i++)
+        free(v->rxq[(v->rxq_head + i) % NB_RXQ_LEN].data);
     free(v->rxq);
     v->rxq = NULL;
     v->rxq_count = 0;
+    v->rxq_bytes = 0;
     v->connected = false;
 }
 
@@ -101,22 +109,62 @@ static void tx_respond(struct nb_vif *v, const netif_tx_request_t *req, unsigned
     }
 }
 
+/* Answers one packet's slots: its data slots with st, its extra-info slots (after the first)
+ * with NETIF_RSP_NULL, as netif.h wants. */
+static void tx_respond_packet(struct nb_vif *v, const netif_tx_request_t *req, unsigned used,
+                              int16_t st)
+{
+    unsigned x = nb_tx_extras(req, used);
+
+    tx_respond(v, req, 1, st);
+    for (unsigned k = 1; k <= x && k < used; k++)
+        tx_respond(v, &req[k], 1, NETIF_RSP_NULL);
+    if (used > 1 + x)
+        tx_respond(v, req + 1 + x, used - 1 - x, st);
+}
+
+/* Pushes the answers given so far and notifies the guest if it asked: once per batch, so the
+ * guest frees its buffers (and its TCP sends more) while the next batch is copied. */
+static void tx_push(struct nb_daemon *d, struct nb_vif *v)
+{
+    int notify_fe;
+
+    RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&v->tx, notify_fe);
+    if (notify_fe)
+        notify(d, v);
+}
+
 /* Packets taken off the ring whose data one grant-copy hypercall fetches together. */
 struct tx_batch {
     unsigned npkt, nseg;
     struct {
-        unsigned seg, used, len;
-        uint16_t flags;
+        unsigned seg, nseg, used, len;
+        uint16_t flags, gso_size;
     } pkt[NB_TX_BATCH];
-    netif_tx_request_t req[NB_TX_BATCH][XEN_NETIF_NR_SLOTS_MIN];
+    netif_tx_request_t req[NB_TX_BATCH][NB_TX_WINDOW];
 };
+
+/* A GSO frame as it enters the switch: a TCPv4 frame whose TCP checksum holds the
+ * pseudo-header sum. One that fits one segment is an ordinary frame (checksum completed).
+ * Returns the gso_size to switch it with, or -1 if it is not TCPv4. */
+static int tx_gso_frame(uint8_t *frame, unsigned len, uint16_t gso_size)
+{
+    struct nb_gso_hdr h;
+
+    if (nb_gso_parse(frame, len, &h) < 0)
+        return -1;
+    if (h.end - h.hdr_len <= gso_size)
+        return nb_csum_fill(frame, len) < 0 ? -1 : 0;
+    nb_gso_set_pseudo(frame, &h);
+    return gso_size;
+}
 
 /* One packet whose data arrived: checksum, source MAC, into the switch. */
 static void tx_deliver(struct nb_daemon *d, struct nb_vif *v, uint8_t *frame, unsigned len,
-                       uint16_t flags)
+                       uint16_t flags, int gso_size)
 {
     v->st_dirty = true;
-    if ((flags & NETTXF_csum_blank) && nb_csum_fill(frame, len) < 0) {
+    if (!gso_size && (flags & NETTXF_csum_blank) && nb_csum_fill(frame, len) < 0) {
         v->st.tx_drops++; /* not TCP/UDP over IP: the checksum cannot be completed */
         return;
     }
@@ -126,14 +174,14 @@ static void tx_deliver(struct nb_daemon *d, struct nb_vif *v, uint8_t *frame, un
     }
     v->st.tx_packets++;
     v->st.tx_bytes += len;
-    nb_bridge_input(d, v->br, v->port, frame, len);
+    nb_bridge_input(d, v->br, v->port, frame, len, (uint16_t)gso_size);
 }
 
 /* Copies the batch's data out of the guest, answers its requests and switches its packets
  * (answers first: the switch may copy into other guests, which does not need these). */
 static void tx_flush(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b)
 {
-    bool ok[NB_TX_BATCH];
+    int gso[NB_TX_BATCH];
 
     if (!b->npkt)
         return;
@@ -141,29 +189,76 @@ static void tx_flush(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b)
         for (unsigned i = 0; i < b->nseg; i++)
             d->txseg[i].status = GNTST_general_error;
     for (unsigned p = 0; p < b->npkt; p++) {
-        ok[p] = true;
-        for (unsigned i = 0; i < b->pkt[p].used; i++)
+        bool ok = true;
+
+        for (unsigned i = 0; i < b->pkt[p].nseg; i++)
             if (d->txseg[b->pkt[p].seg + i].status != GNTST_okay)
-                ok[p] = false; /* e.g. a grant reference the guest does not own */
-        if (!ok[p]) {
+                ok = false; /* e.g. a grant reference the guest does not own */
+        gso[p] = 0;
+        if (ok && b->pkt[p].gso_size) {
+            gso[p] =
+                tx_gso_frame(d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].gso_size);
+            ok = gso[p] >= 0; /* GSO asked for a frame that is not TCPv4 */
+        }
+        if (!ok) {
+            gso[p] = -1;
             v->st.tx_drops++;
             v->st_dirty = true;
         }
-        tx_respond(v, b->req[p], b->pkt[p].used, ok[p] ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
+        tx_respond_packet(v, b->req[p], b->pkt[p].used, ok ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
     }
+    tx_push(d, v);
     for (unsigned p = 0; p < b->npkt; p++)
-        if (ok[p])
-            tx_deliver(d, v, d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].flags);
+        if (gso[p] >= 0)
+            tx_deliver(d, v, d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].flags,
+                       gso[p]);
     b->npkt = b->nseg = 0;
+}
+
+static void tx_bad(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b,
+                   const netif_tx_request_t *req, unsigned used, const char *why)
+{
+    unsigned quiet;
+
+    if (nb_log_allow(&v->bad_log, nb_now_us(), &quiet)) {
+        char msg[200];
+
+        snprintf(msg, sizeof(msg),
+                 "bad TX packet (%s): answered with an error (%u more not logged)", why, quiet);
+        vlog(v, msg);
+    }
+    v->st.tx_drops++;
+    v->st_dirty = true;
+    tx_flush(d, v, b); /* answers stay in ring order */
+    tx_respond_packet(v, req, used, NETIF_RSP_ERROR);
+}
+
+static void tx_add(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b,
+                   const netif_tx_request_t *req, unsigned used, const struct nb_tx_gso *gso)
+{
+    netif_tx_request_t data[XEN_NETIF_NR_SLOTS_MIN];
+    unsigned p = b->npkt++, nd = nb_tx_data_slots(req, used, data);
+
+    b->pkt[p].seg = b->nseg;
+    b->pkt[p].nseg = nd;
+    b->pkt[p].used = used;
+    b->pkt[p].flags = req[0].flags;
+    b->pkt[p].gso_size = gso->size;
+    memcpy(b->req[p], req, used * sizeof(req[0]));
+    b->pkt[p].len = nb_tx_copy_plan(data, nd, (uint16_t)v->fe_domid,
+                                    d->txbuf + (size_t)p * NB_TX_MAX, d->txseg + b->nseg);
+    b->nseg += nd;
+    if (b->npkt == NB_TX_BATCH)
+        tx_flush(d, v, b);
 }
 
 void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
 {
     netif_tx_back_ring_t *r = &v->tx;
-    netif_tx_request_t req[XEN_NETIF_NR_SLOTS_MIN + 1];
+    netif_tx_request_t req[NB_TX_WINDOW];
     struct tx_batch *b = calloc(1, sizeof(*b));
     bool incomplete = false;
-    int more, notify_fe;
+    int more;
 
     if (!v->connected || v->broken || !b) {
         free(b);
@@ -183,15 +278,16 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
         while (r->req_cons != rp) {
             unsigned n = (unsigned)(rp - r->req_cons), used = 0;
             const char *why = NULL;
+            struct nb_tx_gso gso;
             enum nb_tx_verdict verdict;
 
-            if (n > XEN_NETIF_NR_SLOTS_MIN + 1)
-                n = XEN_NETIF_NR_SLOTS_MIN + 1;
+            if (n > NB_TX_WINDOW)
+                n = NB_TX_WINDOW;
             for (unsigned i = 0; i < n; i++)
                 RING_COPY_REQUEST(r, r->req_cons + i, &req[i]);
-            verdict = nb_tx_check(req, n, &used, &why);
+            verdict = nb_tx_check(req, n, &used, &gso, &why);
             if (verdict == NB_TX_INCOMPLETE) {
-                if (n == XEN_NETIF_NR_SLOTS_MIN + 1) {
+                if (n == NB_TX_WINDOW) {
                     set_broken(v, "a TX packet chain longer than the slot limit");
                     goto out;
                 }
@@ -203,46 +299,10 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
                 goto push;
             }
             r->req_cons += used;
-            if (verdict == NB_TX_BAD) {
-                unsigned quiet;
-
-                if (nb_log_allow(&v->bad_log, nb_now_us(), &quiet)) {
-                    char msg[200];
-
-                    snprintf(msg, sizeof(msg),
-                             "bad TX packet (%s): answered with an error (%u more not logged)", why,
-                             quiet);
-                    vlog(v, msg);
-                }
-                v->st.tx_drops++;
-                v->st_dirty = true;
-                tx_flush(d, v, b); /* answers stay in ring order */
-                {
-                    /* extra-info slots are answered NETIF_RSP_NULL (netif.h) */
-                    unsigned x = nb_tx_extras(req, used);
-
-                    tx_respond(v, req, 1, NETIF_RSP_ERROR);
-                    for (unsigned k = 1; k <= x && k < used; k++)
-                        tx_respond(v, &req[k], 1, NETIF_RSP_NULL);
-                    if (used > 1 + x)
-                        tx_respond(v, req + 1 + x, used - 1 - x, NETIF_RSP_ERROR);
-                }
-                continue;
-            }
-            {
-                unsigned p = b->npkt++;
-
-                b->pkt[p].seg = b->nseg;
-                b->pkt[p].used = used;
-                b->pkt[p].flags = req[0].flags;
-                memcpy(b->req[p], req, used * sizeof(req[0]));
-                b->pkt[p].len =
-                    nb_tx_copy_plan(req, used, (uint16_t)v->fe_domid,
-                                    d->txbuf + (size_t)p * NB_TX_MAX, d->txseg + b->nseg);
-                b->nseg += used;
-            }
-            if (b->npkt == NB_TX_BATCH)
-                tx_flush(d, v, b);
+            if (verdict == NB_TX_BAD)
+                tx_bad(d, v, b, req, used, why);
+            else
+                tx_add(d, v, b, req, used, &gso);
         }
         tx_flush(d, v, b);
         if (incomplete) {
@@ -257,92 +317,148 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
     } while (more);
 push:
     tx_flush(d, v, b);
-    RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, notify_fe);
-    if (notify_fe)
-        notify(d, v);
+    tx_push(d, v);
 out:
     free(b);
 }
 
-void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len)
+void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len,
+                     uint16_t gso_size)
 {
     struct nb_rxq_frame *f;
+    uint8_t *copy;
 
     if (!v->connected || v->broken)
         return;
     v->st_dirty = true;
-    if (len > NB_RXQ_FRAME || v->rxq_count == NB_RXQ_LEN) {
+    /* without the frontend's feature-sg a frame must fit one posted page */
+    if (len == 0 || len > (v->rx_sg ? NB_RXQ_FRAME : NB_PAGE) || (gso_size && !v->rx_gso) ||
+        v->rxq_count == NB_RXQ_LEN || v->rxq_bytes + len > NB_RXQ_BYTES || !(copy = malloc(len))) {
         v->st.rx_drops++;
         return;
     }
+    memcpy(copy, frame, len);
     f = &v->rxq[(v->rxq_head + v->rxq_count) % NB_RXQ_LEN];
-    memcpy(f->data, frame, len);
-    f->len = (uint16_t)len;
+    f->data = copy;
+    f->len = len;
+    f->gso_size = gso_size;
     v->rxq_count++;
+    v->rxq_bytes += len;
     if (v->rxq_count >= NB_RX_BATCH)
         nb_ring_rx_flush(d, v);
 }
 
-/* Copies up to n queued frames into the guest's next n posted buffers and answers them. */
-static void rx_batch(struct nb_daemon *d, struct nb_vif *v, unsigned n)
+/* The ring slots a frame takes: one per page of data, and a GSO frame's extra-info slot. */
+static unsigned rx_slots(const struct nb_rxq_frame *f)
+{
+    return (f->len + NB_PAGE - 1) / NB_PAGE + (f->gso_size ? 1 : 0);
+}
+
+/* Frames planned into one grant-copy hypercall: where their answers are in the ring. */
+struct rx_batch {
+    unsigned nframe, nseg;
+    struct {
+        RING_IDX first; /* its first response */
+        unsigned seg, nseg;
+    } fr[NB_RX_BATCH];
+};
+
+/* Plans the copy of queued frame f into the guest's next posted buffers and writes
+ * its responses (published only by the push, after the copy: rx_finish fixes their status). */
+static void rx_plan(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b,
+                    const struct nb_rxq_frame *f)
 {
     netif_rx_back_ring_t *r = &v->rx;
-    netif_rx_response_t rsp[NB_RX_BATCH];
+    unsigned k = b->nframe++, off = 0, slot = 0;
 
-    for (unsigned i = 0; i < n; i++) {
-        struct nb_rxq_frame *f = &v->rxq[(v->rxq_head + i) % NB_RXQ_LEN];
+    b->fr[k].first = r->rsp_prod_pvt;
+    b->fr[k].seg = b->nseg;
+    b->fr[k].nseg = 0;
+    while (off < f->len || slot == 0) {
+        unsigned chunk = f->len - off < NB_PAGE ? f->len - off : NB_PAGE;
+        uint16_t flags = 0;
         netif_rx_request_t rq;
+        netif_rx_response_t rsp;
 
-        RING_COPY_REQUEST(r, r->req_cons + i, &rq);
-        /* frames are at most NB_RXQ_FRAME bytes, so they always fit one page */
-        nb_rx_copy_plan(f->data, f->len, &rq, (uint16_t)v->fe_domid, 0, &d->rxseg[i], &rsp[i]);
+        RING_COPY_REQUEST(r, r->req_cons, &rq);
+        if (slot == 0 && f->gso_size) /* a GSO frame's checksum is partial: netfront knows */
+            flags |= NETRXF_extra_info | NETRXF_csum_blank | NETRXF_data_validated;
+        if (off + chunk < f->len)
+            flags |= NETRXF_more_data;
+        nb_rx_copy_plan(f->data + off, chunk, &rq, (uint16_t)v->fe_domid, flags,
+                        &d->rxseg[b->nseg++], &rsp);
+        b->fr[k].nseg++;
+        *RING_GET_RESPONSE(r, r->rsp_prod_pvt) = rsp;
+        r->rsp_prod_pvt++;
+        r->req_cons++;
+        off += chunk;
+        if (slot++ == 0 && f->gso_size) {
+            /* the extra-info slot follows the first data slot and uses up its buffer */
+            struct netif_extra_info x = {.type = XEN_NETIF_EXTRA_TYPE_GSO};
+
+            x.u.gso.size = f->gso_size;
+            x.u.gso.type = XEN_NETIF_GSO_TYPE_TCPV4;
+            memcpy(RING_GET_RESPONSE(r, r->rsp_prod_pvt), &x, sizeof(x));
+            r->rsp_prod_pvt++;
+            r->req_cons++;
+        }
     }
-    if (xengnttab_grant_copy(d->xgt, n, d->rxseg) < 0)
-        for (unsigned i = 0; i < n; i++)
-            d->rxseg[i].status = GNTST_general_error;
-    for (unsigned i = 0; i < n; i++) {
-        struct nb_rxq_frame *f = &v->rxq[(v->rxq_head + i) % NB_RXQ_LEN];
+}
 
-        if (d->rxseg[i].status != GNTST_okay) {
-            rsp[i].status = NETIF_RSP_ERROR; /* a buffer the guest does not own */
+/* Runs the batch's grant copies, marks the frames that failed, frees the queue's copies. */
+static void rx_finish(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b)
+{
+    netif_rx_back_ring_t *r = &v->rx;
+
+    if (!b->nframe)
+        return;
+    if (xengnttab_grant_copy(d->xgt, b->nseg, d->rxseg) < 0)
+        for (unsigned i = 0; i < b->nseg; i++)
+            d->rxseg[i].status = GNTST_general_error;
+    for (unsigned k = 0; k < b->nframe; k++) {
+        struct nb_rxq_frame *f = &v->rxq[v->rxq_head];
+        bool ok = true;
+
+        for (unsigned i = 0; i < b->fr[k].nseg; i++)
+            if (d->rxseg[b->fr[k].seg + i].status != GNTST_okay)
+                ok = false; /* a buffer the guest does not own */
+        if (!ok) {
+            RING_IDX idx = b->fr[k].first;
+
+            for (unsigned i = 0; i < b->fr[k].nseg; i++, idx++) {
+                if (i == 1 && f->gso_size)
+                    idx++; /* the extra-info slot */
+                RING_GET_RESPONSE(r, idx)->status = NETIF_RSP_ERROR;
+            }
             v->st.rx_drops++;
         } else {
             v->st.rx_packets++;
             v->st.rx_bytes += f->len;
         }
-        *RING_GET_RESPONSE(r, r->rsp_prod_pvt) = rsp[i];
-        r->rsp_prod_pvt++;
+        v->rxq_bytes -= f->len;
+        free(f->data);
+        f->data = NULL;
+        v->rxq_head = (v->rxq_head + 1) % NB_RXQ_LEN;
+        v->rxq_count--;
     }
-    r->req_cons += n;
-    v->rxq_head = (v->rxq_head + n) % NB_RXQ_LEN;
-    v->rxq_count -= n;
-}
-
-/* How many of the next n queued frames the vif's RX rate lets through now (their credit
- * taken). */
-static unsigned rx_allowed(struct nb_vif *v, unsigned n)
-{
-    uint64_t now = nb_now_us();
-
-    for (unsigned i = 0; i < n; i++)
-        if (!nb_bucket_take(&v->rx_bucket, v->rxq[(v->rxq_head + i) % NB_RXQ_LEN].len, now))
-            return i;
-    return n;
+    b->nframe = b->nseg = 0;
 }
 
 void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v)
 {
     netif_rx_back_ring_t *r = &v->rx;
+    struct rx_batch b = {0};
     int notify_fe;
     bool answered = false;
 
     if (!v->connected || v->broken)
         return;
     v->rx_held = false;
-    while (v->rxq_count) {
+    while (v->rxq_count > b.nframe) {
         RING_IDX rp = r->sring->req_prod;
+        const struct nb_rxq_frame *f = &v->rxq[(v->rxq_head + b.nframe) % NB_RXQ_LEN];
+        unsigned need = rx_slots(f);
         long avail;
-        unsigned n;
 
         xen_rmb();
         avail = nb_ring_pending(rp, r->req_cons, r->rsp_prod_pvt, RING_SIZE(r));
@@ -350,27 +466,24 @@ void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v)
             set_broken(v, "the frontend's RX req_prod is beyond the ring: vif no longer served");
             return;
         }
-        if (avail == 0) {
-            /* no posted buffer: ask for an event when the guest posts more */
-            r->sring->req_event = r->req_cons + 1;
+        if ((unsigned long)avail < need) {
+            /* not enough posted buffers: ask for an event when the guest posts more */
+            r->sring->req_event = r->req_cons + need;
             xen_mb();
             if (r->sring->req_prod == rp)
                 break;
             continue;
         }
-        n = (unsigned)avail;
-        if (n > v->rxq_count)
-            n = v->rxq_count;
-        if (n > NB_RX_BATCH)
-            n = NB_RX_BATCH;
-        n = rx_allowed(v, n);
-        if (n == 0) {
+        if (!nb_bucket_take(&v->rx_bucket, f->len, nb_now_us())) {
             v->rx_held = true; /* over its rate: the frames wait in the queue for the refill */
             break;
         }
-        rx_batch(d, v, n);
+        if (b.nframe == NB_RX_BATCH || b.nseg + need > NB_RX_SEGS)
+            rx_finish(d, v, &b);
+        rx_plan(d, v, &b, f); /* planned frames stay queued until rx_finish */
         answered = true;
     }
+    rx_finish(d, v, &b);
     if (!answered)
         return;
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, notify_fe);

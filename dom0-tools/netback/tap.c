@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -29,7 +30,18 @@ static int set_up(const char *name)
     return rc;
 }
 
-int nb_tap_open(const char *name, char *err, size_t errlen)
+/* Big TCPv4 frames both ways and checksums left to the other side: dom0's stack sends the
+ * switch 64 KiB TCP frames instead of 1514-byte ones (and takes them), each with a
+ * virtio_net_hdr saying so. Without it the TAP still works, one wire frame at a time. */
+static bool set_offload(int fd)
+{
+    int hdr = (int)sizeof(struct virtio_net_hdr);
+
+    return ioctl(fd, TUNSETVNETHDRSZ, &hdr) == 0 &&
+           ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4)) == 0;
+}
+
+int nb_tap_open(const char *name, bool *gso, char *err, size_t errlen)
 {
     struct ifreq ifr;
     const char *step = "open /dev/net/tun (is the tun module loaded?)";
@@ -44,7 +56,7 @@ int nb_tap_open(const char *name, char *err, size_t errlen)
     if (fd < 0)
         goto fail;
     memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
     snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
     step = "TUNSETIFF";
     if (ioctl(fd, TUNSETIFF, &ifr) < 0)
@@ -54,6 +66,16 @@ int nb_tap_open(const char *name, char *err, size_t errlen)
     step = "TUNSETPERSIST";
     if (ioctl(fd, TUNSETPERSIST, 1) < 0)
         goto fail;
+    *gso = set_offload(fd);
+    if (!*gso) {
+        /* frames without a header from here on: the TAP as it was before offloads */
+        ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+        close(fd);
+        step = "reopen /dev/net/tun without IFF_VNET_HDR";
+        fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0)
+            goto fail;
+    }
     step = "set the interface up";
     if (set_up(name) < 0)
         goto fail;

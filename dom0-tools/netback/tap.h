@@ -2,10 +2,14 @@
 #ifndef TERN_NETBACK_TAP_H
 #define TERN_NETBACK_TAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Creates (or attaches to) the TAP interface name, without packet information headers,
- * non-blocking, and sets it up. Returns the fd, or -1 with err filled. */
-int nb_tap_open(const char *name, char *err, size_t errlen);
+ * non-blocking, and sets it up. *gso: each frame read or written carries a struct
+ * virtio_net_hdr first and may be a TCPv4 GSO frame or have a partial checksum (IFF_VNET_HDR,
+ * TUN_F_CSUM | TUN_F_TSO4); false if the kernel refused those (plain frames then). Returns
+ * the fd, or -1 with err filled. */
+int nb_tap_open(const char *name, bool *gso, char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,8 @@
 /* tern-netback: TX request validation (see txcheck.h). */
 #include "txcheck.h"
 
+#include <string.h>
+
 static int slot_fits(const netif_tx_request_t *r)
 {
     return (unsigned)r->offset + r->size <= NB_TX_PAGE;
@@ -23,46 +25,63 @@ unsigned nb_tx_extras(const netif_tx_request_t *req, unsigned n)
     return n; /* the last one produced still says more */
 }
 
-enum nb_tx_verdict nb_tx_check(const netif_tx_request_t *req, unsigned n, unsigned *used,
-                               const char **why)
+/* The GSO request in the extra-info slots req[1..x], or the reason it is refused. */
+static const char *gso_request(const netif_tx_request_t *req, unsigned x, struct nb_tx_gso *gso)
 {
-    unsigned i = 0, frag_sum = 0;
+    struct netif_extra_info e;
+
+    if (x != 1)
+        return "more than one extra-info slot";
+    memcpy(&e, &req[1], sizeof(e));
+    if (e.type != XEN_NETIF_EXTRA_TYPE_GSO)
+        return "extra-info of a type not offered (only GSO is)";
+    if (e.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV4)
+        return "GSO type not offered (only TCPv4 is)";
+    if (e.u.gso.size == 0)
+        return "GSO size 0";
+    if (!(req[0].flags & NETTXF_csum_blank))
+        return "GSO packet without NETTXF_csum_blank";
+    gso->size = e.u.gso.size;
+    gso->type = e.u.gso.type;
+    return NULL;
+}
+
+enum nb_tx_verdict nb_tx_check(const netif_tx_request_t *req, unsigned n, unsigned *used,
+                               struct nb_tx_gso *gso, const char **why)
+{
+    unsigned i = 0, x = 0, ndata = 1, frag_sum = 0;
     const char *fault = NULL;
 
     *used = 0;
+    gso->size = 0;
+    gso->type = 0;
     if (n == 0)
         return NB_TX_INCOMPLETE;
+    /* Walk the chain first, so the slot count is known even for a bad packet: the first
+     * fragment, its extra-info slots while XEN_NETIF_EXTRA_FLAG_MORE, then the others. */
     if (req[0].flags & NETTXF_extra_info) {
-        /* refused (no GSO is advertised), but its slots are counted as netif.h lays them
-         * out: extra-info slots after the first, then the chain's other fragments */
-        i = 1 + nb_tx_extras(req, n);
-        if (i >= n + 1)
+        x = nb_tx_extras(req, n);
+        if (x >= n)
             return NB_TX_INCOMPLETE;
-        i--; /* the last extra-info slot */
-        if (req[0].flags & NETTXF_more_data)
-            do {
-                if (++i >= n)
-                    return NB_TX_INCOMPLETE;
-            } while (req[i].flags & NETTXF_more_data);
-        *used = i + 1;
-        *why = "extra-info descriptor (no GSO is advertised)";
-        return NB_TX_BAD;
+        i = x;
     }
-    /* Walk the chain first, so the slot count is known even for a bad packet. */
-    while (req[i].flags & NETTXF_more_data) {
-        if (++i >= n)
-            return NB_TX_INCOMPLETE;
-        if (i >= XEN_NETIF_NR_SLOTS_MIN && !fault)
-            fault = "packet uses more slots than XEN_NETIF_NR_SLOTS_MIN";
-    }
+    if (req[0].flags & NETTXF_more_data)
+        do {
+            if (++i >= n)
+                return NB_TX_INCOMPLETE;
+            if (++ndata > XEN_NETIF_NR_SLOTS_MIN && !fault)
+                fault = "packet uses more slots than XEN_NETIF_NR_SLOTS_MIN";
+        } while (req[i].flags & NETTXF_more_data);
     *used = i + 1;
     if (fault)
+        goto bad;
+    if (x && (fault = gso_request(req, x, gso)))
         goto bad;
     if ((unsigned)req[0].size < NB_TX_MIN_FRAME) {
         fault = "packet shorter than an Ethernet header";
         goto bad;
     }
-    for (unsigned k = 1; k <= i; k++) {
+    for (unsigned k = 1 + x; k <= i; k++) {
         if (req[k].flags & NETTXF_extra_info) {
             fault = "extra-info flag on a follow-on slot";
             goto bad;
@@ -84,6 +103,18 @@ enum nb_tx_verdict nb_tx_check(const netif_tx_request_t *req, unsigned n, unsign
     }
     return NB_TX_OK;
 bad:
+    gso->size = 0;
+    gso->type = 0;
     *why = fault;
     return NB_TX_BAD;
+}
+
+unsigned nb_tx_data_slots(const netif_tx_request_t *req, unsigned used, netif_tx_request_t *out)
+{
+    unsigned x = nb_tx_extras(req, used), n = 0;
+
+    out[n++] = req[0];
+    for (unsigned k = 1 + x; k < used; k++)
+        out[n++] = req[k];
+    return n;
 }

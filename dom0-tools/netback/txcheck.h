@@ -18,15 +18,31 @@ enum nb_tx_verdict {
     NB_TX_INCOMPLETE /* the chain goes past the produced requests: wait for more */
 };
 
-/* Checks the packet starting at req[0], with n requests produced after it (inclusive).
- * Sets *used to the slots the packet occupies (also for NB_TX_BAD, so each is answered) and
- * *why on NB_TX_BAD. Extra-info descriptors are refused: we advertise no GSO. */
+/* The requests looked at for one packet: at most XEN_NETIF_NR_SLOTS_MIN data slots and one
+ * extra-info slot, and one more to tell a chain over the limit from an unfinished one. */
+#define NB_TX_WINDOW (XEN_NETIF_NR_SLOTS_MIN + 2)
+
+/* What a packet's GSO extra-info slot asked for (size 0: none). */
+struct nb_tx_gso {
+    uint16_t size; /* payload bytes per segment (the MSS) */
+    uint8_t type;  /* XEN_NETIF_GSO_TYPE_TCPV4: the only one offered */
+};
+
 /* The extra-info slots after req[0] (0 if it has no NETTXF_extra_info), of the n produced;
  * n if the last one produced still has XEN_NETIF_EXTRA_FLAG_MORE. They are answered with
  * NETIF_RSP_NULL. */
 unsigned nb_tx_extras(const netif_tx_request_t *req, unsigned n);
 
+/* Checks the packet starting at req[0], with n requests produced after it (inclusive).
+ * Sets *used to the slots the packet occupies (also for NB_TX_BAD, so each is answered),
+ * *gso to its GSO request (feature-gso-tcpv4: one extra-info slot of type GSO, TCPv4, a
+ * non-zero size, on a packet marked NETTXF_csum_blank; any other extra-info is bad) and *why
+ * on NB_TX_BAD. */
 enum nb_tx_verdict nb_tx_check(const netif_tx_request_t *req, unsigned n, unsigned *used,
-                               const char **why);
+                               struct nb_tx_gso *gso, const char **why);
+
+/* Copies the data slots of an accepted packet of used slots (the first, then those after
+ * its extra-info slots) to out; returns how many. */
+unsigned nb_tx_data_slots(const netif_tx_request_t *req, unsigned used, netif_tx_request_t *out);
 
 #endif

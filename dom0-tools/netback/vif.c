@@ -99,14 +99,15 @@ static void apply_rate(struct nb_daemon *d, struct nb_vif *v)
 }
 
 /* What netfront reads before it sets up its rings: one queue, one event channel, copying
- * receive path, no scatter-gather and no GSO (frames of at most one page each way). */
+ * receive path, scatter-gather and TCPv4 GSO (64 KiB TCP frames, over up to 18 slots): with
+ * them a guest's TCP moves 64 KiB per TX completion instead of one 1514-byte frame. */
 static void publish(struct nb_daemon *d, struct nb_vif *v)
 {
     static const char *const keys[][2] = {
         {"feature-rx-copy", "1"},
         {"feature-rx-flip", "0"},
-        {"feature-sg", "0"},
-        {"feature-gso-tcpv4", "0"},
+        {"feature-sg", "1"},
+        {"feature-gso-tcpv4", "1"},
         {"feature-gso-tcpv6", "0"},
         {"feature-ipv6-csum-offload", "0"},
         {"feature-split-event-channels", "0"},
@@ -153,6 +154,10 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
         return -1;
     }
     v->remote_port = (evtchn_port_t)port;
+    /* what the frontend takes on RX: frames over several buffers, GSO frames (the netfront
+     * of Linux 6.1 writes both; without them big frames are cut into segments for it) */
+    v->rx_sg = read_num(d, v->fe, "feature-sg", 0) == 1;
+    v->rx_gso = v->rx_sg && read_num(d, v->fe, "feature-gso-tcpv4", 0) == 1;
     if (nb_ring_map(d, v, (grant_ref_t)tx, (grant_ref_t)rx, adopt, err, sizeof(err)) < 0) {
         vlog(v, "%s", err);
         return -1;
@@ -163,7 +168,10 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
         nb_ring_unmap(d, v);
         return -1;
     }
-    vlog(v, "%s: port %d of switch %s", adopt ? "re-adopted" : "connected", v->port, v->br->name);
+    vlog(v, "%s: port %d of switch %s%s", adopt ? "re-adopted" : "connected", v->port, v->br->name,
+         v->rx_gso  ? " (RX: sg, gso-tcpv4)"
+         : v->rx_sg ? " (RX: sg)"
+                    : "");
     /* whatever the guest queued meanwhile, and its posted buffers */
     nb_ring_tx(d, v);
     xenevtchn_notify(d->xce, v->local_port);

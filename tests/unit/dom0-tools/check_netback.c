@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "copyplan.h"
 #include "csum.h"
+#include "gso.h"
 #include "path.h"
 #include "rate.h"
 #include "ringidx.h"
@@ -89,10 +90,15 @@ START_TEST(test_bucket)
     ck_assert_int_eq(nb_bucket_take(&b, 1, 30), 0);
     ck_assert_uint_eq(nb_bucket_wait(&b, 30), 970);
     ck_assert_int_eq(nb_bucket_take(&b, 1500, 1000), 1); /* refilled */
-    /* a frame bigger than one interval's credit passes only from a full bucket */
-    ck_assert_int_eq(nb_bucket_take(&b, 5000, 1100), 0);
-    ck_assert_int_eq(nb_bucket_take(&b, 5000, 2000), 1);
+    /* a frame bigger than one interval's credit passes on any positive credit, and is
+     * charged in full: 1500 - 5000 is a debt of 3500, that the next refill does not pay */
+    ck_assert_int_eq(nb_bucket_take(&b, 5000, 1100), 1);
+    ck_assert_int_eq(b.credit, -3500);
+    ck_assert_int_eq(nb_bucket_take(&b, 5000, 2000), 0);
     ck_assert_int_eq(nb_bucket_take(&b, 1, 2100), 0);
+    /* the one after does: 2500, which a frame within the interval's credit must fit */
+    ck_assert_int_eq(nb_bucket_take(&b, 2501, 3000), 0);
+    ck_assert_int_eq(nb_bucket_take(&b, 2500, 3000), 1);
 }
 END_TEST
 
@@ -151,6 +157,11 @@ START_TEST(test_bucket_steady_rate)
     got = simulate(&small, 1400, 1000000, 0);
     ck_assert_uint_ge(got, 2980000);
     ck_assert_uint_le(got, 3000000 + 3000 + NB_RATE_CARRY);
+    /* 64 KiB GSO frames at 8Mb/s (larger than an interval's credit): the same 10 MB in
+     * 10 s, not one frame per refill (13 MB) as charging them only the credit there was gave */
+    got = simulate(&mbps8, 65549, 10000000, 1000);
+    ck_assert_uint_ge(got, 9950000 - 65549);
+    ck_assert_uint_le(got, 10000000 + 50000 + 2 * 65549);
 }
 END_TEST
 
@@ -249,40 +260,42 @@ START_TEST(test_tx_check)
 {
     netif_tx_request_t r[24];
     unsigned used;
+    struct nb_tx_gso g;
     const char *why = NULL;
 
     req(&r[0], 0, 1514, 0);
-    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_OK);
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &g, &why), NB_TX_OK);
     ck_assert_uint_eq(used, 1);
-    ck_assert_int_eq(nb_tx_check(r, 0, &used, &why), NB_TX_INCOMPLETE);
+    ck_assert_int_eq(nb_tx_check(r, 0, &used, &g, &why), NB_TX_INCOMPLETE);
     /* 3-slot chain: 5000 bytes = 904 in the first slot + 4096 in the second... */
     req(&r[0], 100, 9000, NETTXF_more_data);
     req(&r[1], 0, 4096, NETTXF_more_data);
     req(&r[2], 0, 4000, 0);
-    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_OK);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_OK);
     ck_assert_uint_eq(used, 3);
-    ck_assert_int_eq(nb_tx_check(r, 2, &used, &why), NB_TX_INCOMPLETE);
+    ck_assert_int_eq(nb_tx_check(r, 2, &used, &g, &why), NB_TX_INCOMPLETE);
     /* first slot's share (9000-8096=904) from offset 3500 crosses the page */
     r[0].offset = 3500;
-    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_BAD);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
     ck_assert_uint_eq(used, 3);
     r[0].offset = 0;
     r[1].offset = 1; /* 1 + 4096 > page */
-    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_BAD);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
     r[1].offset = 0;
     r[0].size = 8000; /* fragments bigger than the packet */
-    ck_assert_int_eq(nb_tx_check(r, 3, &used, &why), NB_TX_BAD);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
     /* runt, single slot past its page, extra info */
     req(&r[0], 0, 10, 0);
-    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_BAD);
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &g, &why), NB_TX_BAD);
     req(&r[0], 4000, 200, 0);
-    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_BAD);
-    /* extra info: refused, its slots counted as netif.h lays them out (first fragment,
-     * extra-info slots while XEN_NETIF_EXTRA_FLAG_MORE, then the other fragments) */
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &g, &why), NB_TX_BAD);
+    /* extra info other than one GSO request: refused, its slots counted as netif.h lays them
+     * out (first fragment, extra-info slots while XEN_NETIF_EXTRA_FLAG_MORE, then the other
+     * fragments) */
     req(&r[0], 0, 100, NETTXF_extra_info);
     memset(&r[1], 0, sizeof(r[1]));
-    ck_assert_int_eq(nb_tx_check(r, 1, &used, &why), NB_TX_INCOMPLETE);
-    ck_assert_int_eq(nb_tx_check(r, 2, &used, &why), NB_TX_BAD);
+    ck_assert_int_eq(nb_tx_check(r, 1, &used, &g, &why), NB_TX_INCOMPLETE);
+    ck_assert_int_eq(nb_tx_check(r, 2, &used, &g, &why), NB_TX_BAD);
     ck_assert_ptr_nonnull(why);
     ck_assert_uint_eq(used, 2);
     ck_assert_uint_eq(nb_tx_extras(r, 2), 1);
@@ -297,9 +310,9 @@ START_TEST(test_tx_check)
         req(&r[3], 0, 50, NETTXF_more_data);
         req(&r[4], 0, 50, 0);
         ck_assert_uint_eq(nb_tx_extras(r, 5), 2);
-        ck_assert_int_eq(nb_tx_check(r, 5, &used, &why), NB_TX_BAD);
+        ck_assert_int_eq(nb_tx_check(r, 5, &used, &g, &why), NB_TX_BAD);
         ck_assert_uint_eq(used, 5);
-        ck_assert_int_eq(nb_tx_check(r, 4, &used, &why), NB_TX_INCOMPLETE);
+        ck_assert_int_eq(nb_tx_check(r, 4, &used, &g, &why), NB_TX_INCOMPLETE);
         /* extra-info slots that never stop saying MORE: never complete */
         for (int i = 1; i < 24; i++) {
             struct netif_extra_info more = {.flags = XEN_NETIF_EXTRA_FLAG_MORE};
@@ -307,15 +320,67 @@ START_TEST(test_tx_check)
             memcpy(&r[i], &more, sizeof(more));
         }
         ck_assert_uint_eq(nb_tx_extras(r, 24), 24);
-        ck_assert_int_eq(nb_tx_check(r, 24, &used, &why), NB_TX_INCOMPLETE);
+        ck_assert_int_eq(nb_tx_check(r, 24, &used, &g, &why), NB_TX_INCOMPLETE);
     }
     /* too many slots: refused, and every slot of it is accounted */
     for (int i = 0; i < 20; i++)
         req(&r[i], 0, 100, i < 19 ? NETTXF_more_data : 0);
     r[0].size = 2000;
-    ck_assert_int_eq(nb_tx_check(r, 20, &used, &why), NB_TX_BAD);
+    ck_assert_int_eq(nb_tx_check(r, 20, &used, &g, &why), NB_TX_BAD);
     ck_assert_uint_eq(used, 20);
-    ck_assert_int_eq(nb_tx_check(r, XEN_NETIF_NR_SLOTS_MIN, &used, &why), NB_TX_INCOMPLETE);
+    ck_assert_int_eq(nb_tx_check(r, XEN_NETIF_NR_SLOTS_MIN, &used, &g, &why), NB_TX_INCOMPLETE);
+}
+END_TEST
+
+/* One GSO request (feature-gso-tcpv4): first fragment, the GSO slot, the other fragments. */
+static void gso_packet(netif_tx_request_t *r, unsigned ndata, uint16_t size, uint8_t type)
+{
+    struct netif_extra_info x = {.type = XEN_NETIF_EXTRA_TYPE_GSO};
+
+    req(&r[0], 0, (uint16_t)(ndata * 1000),
+        NETTXF_extra_info | NETTXF_csum_blank | (ndata > 1 ? NETTXF_more_data : 0));
+    x.u.gso.size = size;
+    x.u.gso.type = type;
+    memcpy(&r[1], &x, sizeof(x));
+    for (unsigned i = 1; i < ndata; i++)
+        req(&r[1 + i], 0, 1000, i + 1 < ndata ? NETTXF_more_data : 0);
+}
+
+START_TEST(test_tx_check_gso)
+{
+    netif_tx_request_t r[24], data[XEN_NETIF_NR_SLOTS_MIN];
+    unsigned used;
+    struct nb_tx_gso g;
+    const char *why = NULL;
+
+    gso_packet(r, 3, 1448, XEN_NETIF_GSO_TYPE_TCPV4);
+    ck_assert_int_eq(nb_tx_check(r, 4, &used, &g, &why), NB_TX_OK);
+    ck_assert_uint_eq(used, 4);
+    ck_assert_uint_eq(g.size, 1448);
+    ck_assert_uint_eq(g.type, XEN_NETIF_GSO_TYPE_TCPV4);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_INCOMPLETE);
+    ck_assert_uint_eq(nb_tx_data_slots(r, 4, data), 3);
+    ck_assert_uint_eq(data[0].size, 3000);
+    ck_assert_uint_eq(data[1].size, 1000);
+    ck_assert_uint_eq(data[2].flags, 0);
+    /* the most a packet may use: 18 data slots and its GSO slot */
+    gso_packet(r, XEN_NETIF_NR_SLOTS_MIN, 1448, XEN_NETIF_GSO_TYPE_TCPV4);
+    ck_assert_int_eq(nb_tx_check(r, NB_TX_WINDOW, &used, &g, &why), NB_TX_OK);
+    ck_assert_uint_eq(used, XEN_NETIF_NR_SLOTS_MIN + 1);
+    gso_packet(r, XEN_NETIF_NR_SLOTS_MIN + 1, 1448, XEN_NETIF_GSO_TYPE_TCPV4);
+    ck_assert_int_eq(nb_tx_check(r, NB_TX_WINDOW, &used, &g, &why), NB_TX_BAD);
+    ck_assert_uint_eq(used, XEN_NETIF_NR_SLOTS_MIN + 2);
+    ck_assert_uint_eq(g.size, 0);
+    /* refused: another GSO type, size 0, no checksum offload asked with it */
+    gso_packet(r, 2, 1448, XEN_NETIF_GSO_TYPE_TCPV6);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
+    ck_assert_uint_eq(used, 3);
+    gso_packet(r, 2, 0, XEN_NETIF_GSO_TYPE_TCPV4);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
+    gso_packet(r, 2, 1448, XEN_NETIF_GSO_TYPE_TCPV4);
+    r[0].flags &= (uint16_t)~NETTXF_csum_blank;
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
+    ck_assert_str_eq(why, "GSO packet without NETTXF_csum_blank");
 }
 END_TEST
 
@@ -565,6 +630,145 @@ START_TEST(test_csum_refuses)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- gso.c */
+/* RFC 1071 written out again here, so the segments are not checked by the code that made them:
+ * the one's complement sum of 16-bit big-endian words, folded. */
+static unsigned ref_sum(const uint8_t *p, size_t n, unsigned long acc)
+{
+    for (size_t i = 0; i < n; i++)
+        acc += i & 1 ? p[i] : (unsigned long)p[i] << 8;
+    while (acc >> 16)
+        acc = (acc & 0xffff) + (acc >> 16);
+    return (unsigned)acc;
+}
+
+static unsigned get16(const uint8_t *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+/* A TCPv4 frame 10.0.0.2:40000 -> 10.0.0.1:5001, seq 0xfffff000 (it wraps), IP id 0xfffe,
+ * flags CWR|PSH|ACK|FIN, payload bytes i*7. Returns its length. */
+static size_t tcp4_frame(uint8_t *f, unsigned payload)
+{
+    static const uint8_t hdr[54] = {0x00, 0x16, 0x3e, 0,    0,    1,    0x00, 0x16, 0x3e, 0,    0,
+                                    2,    0x08, 0x00, 0x45, 0,    0,    0,    0xff, 0xfe, 0x40, 0,
+                                    64,   6,    0,    0,    10,   0,    0,    2,    10,   0,    0,
+                                    1,    0x9c, 0x40, 0x13, 0x89, 0xff, 0xff, 0xf0, 0x00, 0,    0,
+                                    0,    1,    0x50, 0x99, 0x10, 0,    0xde, 0xad, 0,    0};
+
+    memcpy(f, hdr, sizeof(hdr));
+    f[16] = (uint8_t)((20 + 20 + payload) >> 8);
+    f[17] = (uint8_t)(20 + 20 + payload);
+    for (unsigned i = 0; i < payload; i++)
+        f[54 + i] = (uint8_t)(i * 7);
+    return 54 + payload;
+}
+
+struct segs {
+    unsigned n, len[8];
+    uint8_t data[8][1600];
+};
+
+static void keep(void *arg, const uint8_t *seg, unsigned len)
+{
+    struct segs *s = arg;
+
+    ck_assert_uint_lt(s->n, 8);
+    memcpy(s->data[s->n], seg, len);
+    s->len[s->n++] = len;
+}
+
+START_TEST(test_gso_segment)
+{
+    static uint8_t f[4000], buf[2048];
+    static struct segs s;
+    struct nb_gso_hdr h;
+    size_t len = tcp4_frame(f, 2500);
+    unsigned off = 0;
+
+    ck_assert_int_eq(nb_gso_parse(f, len, &h), 0);
+    ck_assert_uint_eq(h.l4, 34);
+    ck_assert_uint_eq(h.hdr_len, 54);
+    ck_assert_uint_eq(h.end, len);
+    memset(&s, 0, sizeof(s));
+    ck_assert_int_eq(nb_gso_segment(f, &h, 1000, buf, sizeof(buf), keep, &s), 3);
+    ck_assert_uint_eq(s.len[0], 54 + 1000);
+    ck_assert_uint_eq(s.len[2], 54 + 500);
+    for (unsigned k = 0; k < 3; k++) {
+        const uint8_t *g = s.data[k], *ip = g + 14, *tcp = g + 34;
+        unsigned plen = s.len[k] - 54;
+        uint32_t seq = (uint32_t)get16(tcp + 4) << 16 | get16(tcp + 6);
+
+        ck_assert_uint_eq(get16(ip + 2), 40 + plen);
+        ck_assert_uint_eq(get16(ip + 4), (0xfffe + k) & 0xffff); /* the id wraps too */
+        ck_assert_uint_eq(ref_sum(ip, 20, 0), 0xffff);           /* header checksum */
+        ck_assert_uint_eq(seq, 0xfffff000u + 1000 * k);
+        ck_assert_uint_eq(tcp[13] & 0x01, k == 2 ? 0x01 : 0); /* FIN on the last only */
+        ck_assert_uint_eq(tcp[13] & 0x08, k == 2 ? 0x08 : 0); /* PSH too */
+        ck_assert_uint_eq(tcp[13] & 0x80, k == 0 ? 0x80 : 0); /* CWR on the first only */
+        ck_assert_uint_eq(tcp[13] & 0x10, 0x10);              /* ACK on all */
+        /* TCP checksum over pseudo-header (addresses, protocol, length) and segment */
+        ck_assert_uint_eq(ref_sum(tcp, 20 + plen, ref_sum(ip + 12, 8, 6 + 20 + plen)), 0xffff);
+        ck_assert_int_eq(memcmp(g + 54, f + 54 + off, plen), 0);
+        off += plen;
+    }
+    ck_assert_uint_eq(off, 2500);
+    /* a segment that does not fit the buffer, a zero MSS: nothing emitted */
+    memset(&s, 0, sizeof(s));
+    ck_assert_int_eq(nb_gso_segment(f, &h, 3000, buf, sizeof(buf), keep, &s), -1);
+    ck_assert_int_eq(nb_gso_segment(f, &h, 0, buf, sizeof(buf), keep, &s), -1);
+    ck_assert_uint_eq(s.n, 0);
+}
+END_TEST
+
+START_TEST(test_gso_parse_refuses)
+{
+    static uint8_t f[200];
+    struct nb_gso_hdr h;
+    size_t len = tcp4_frame(f, 100);
+
+    ck_assert_int_eq(nb_gso_parse(f, len - 1, &h), -1); /* IP length beyond the frame */
+    f[23] = 17;                                         /* UDP */
+    ck_assert_int_eq(nb_gso_parse(f, len, &h), -1);
+    len = tcp4_frame(f, 100);
+    f[20] = 0x20; /* a fragment */
+    ck_assert_int_eq(nb_gso_parse(f, len, &h), -1);
+    len = tcp4_frame(f, 100);
+    f[46] = 0xf0; /* TCP header of 60 bytes, beyond the packet's 40 + 100? no: 34 + 60 <= 154 */
+    ck_assert_int_eq(nb_gso_parse(f, len, &h), 0);
+    ck_assert_uint_eq(h.hdr_len, 94);
+    f[16] = 0;
+    f[17] = 60; /* IP total 60: the 60-byte TCP header does not fit */
+    ck_assert_int_eq(nb_gso_parse(f, len, &h), -1);
+    len = tcp4_frame(f, 100);
+    f[12] = 0x86; /* IPv6 */
+    f[13] = 0xdd;
+    ck_assert_int_eq(nb_gso_parse(f, len, &h), -1);
+}
+END_TEST
+
+/* A partial checksum (pseudo-header sum in the field, as a GSO frame carries it) completed
+ * over the segment gives the checksum computed from scratch. */
+START_TEST(test_partial_checksum)
+{
+    static uint8_t a[1600], b[1600];
+    struct nb_gso_hdr h;
+    size_t len = tcp4_frame(a, 1001);
+
+    memcpy(b, a, len);
+    ck_assert_int_eq(nb_gso_parse(a, len, &h), 0);
+    nb_gso_set_pseudo(a, &h);
+    ck_assert_uint_eq(get16(a + 50), ref_sum(a + 26, 8, 6 + 20 + 1001));
+    ck_assert_int_eq(nb_csum_complete(a, len, h.l4, 16), 0);
+    ck_assert_int_eq(nb_csum_fill(b, len), 0);
+    ck_assert_uint_eq(get16(a + 50), get16(b + 50));
+    ck_assert_uint_eq(ref_sum(a + 34, 20 + 1001, ref_sum(a + 26, 8, 6 + 20 + 1001)), 0xffff);
+    ck_assert_int_eq(nb_csum_complete(a, len, h.l4, len - h.l4 - 1), -1); /* field outside */
+    ck_assert_int_eq(nb_csum_complete(a, len, len, 0), -1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback");
@@ -585,6 +789,7 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("tx");
     tcase_add_test(tc, test_tx_check);
+    tcase_add_test(tc, test_tx_check_gso);
     tcase_add_test(tc, test_stats_json);
     tcase_add_test(tc, test_stats_parse);
     tcase_add_test(tc, test_stats_read);
@@ -594,6 +799,11 @@ int main(void)
     tcase_add_test(tc, test_csum_fill);
     tcase_add_test(tc, test_csum_refuses);
     tcase_add_test(tc, test_log_limit);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("gso");
+    tcase_add_test(tc, test_gso_segment);
+    tcase_add_test(tc, test_gso_parse_refuses);
+    tcase_add_test(tc, test_partial_checksum);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

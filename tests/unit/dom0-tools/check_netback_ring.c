@@ -16,7 +16,7 @@
 /* ---------------------------------------------------------------- fakes */
 #define GUEST_PAGES 32
 static uint8_t guest[GUEST_PAGES][NB_PAGE]; /* gref N is guest page N */
-static unsigned notifies, delivered, last_len, copy_calls;
+static unsigned notifies, delivered, last_len, copy_calls, last_gso;
 static uint8_t last_frame[NB_TX_MAX];
 static uint64_t now_us;
 
@@ -51,13 +51,14 @@ int xenevtchn_notify(xenevtchn_handle *xce, evtchn_port_t port)
     return 0;
 }
 void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, const uint8_t *frame,
-                     unsigned len)
+                     unsigned len, uint16_t gso_size)
 {
     (void)d;
     (void)br;
     (void)in_port;
     delivered++;
     last_len = len;
+    last_gso = gso_size;
     memcpy(last_frame, frame, len);
 }
 uint64_t nb_now_us(void)
@@ -104,7 +105,7 @@ static void setup(void)
     memset(&d, 0, sizeof(d));
     memset(&v, 0, sizeof(v));
     memset(guest, 0, sizeof(guest));
-    notifies = delivered = last_len = copy_calls = 0;
+    notifies = delivered = last_len = copy_calls = last_gso = 0;
     now_us = 1000000;
     d.txbuf = malloc((size_t)NB_TX_BATCH * NB_TX_MAX);
     txpage = aligned_alloc(NB_PAGE, NB_PAGE);
@@ -126,6 +127,8 @@ static void setup(void)
 
 static void teardown(void)
 {
+    for (unsigned i = 0; i < v.rxq_count; i++)
+        free(v.rxq[(v.rxq_head + i) % NB_RXQ_LEN].data);
     free(d.txbuf);
     free(txpage);
     free(rxpage);
@@ -347,7 +350,7 @@ START_TEST(test_rx_posted_buffers)
     rx_post(11, 99); /* a buffer the guest does not own */
     for (unsigned i = 0; i < 3; i++) {
         f[20] = (uint8_t)i;
-        nb_ring_rx_push(&d, &v, f, 60 + i);
+        nb_ring_rx_push(&d, &v, f, 60 + i, 0);
     }
     nb_ring_rx_flush(&d, &v);
     ck_assert_uint_eq(frx.sring->rsp_prod, 2);
@@ -377,10 +380,10 @@ START_TEST(test_rx_queue_bounds)
     uint8_t big[NB_RXQ_FRAME + 1];
 
     memset(big, 0, sizeof(big));
-    nb_ring_rx_push(&d, &v, big, sizeof(big)); /* cannot fit a posted page without SG */
+    nb_ring_rx_push(&d, &v, big, sizeof(big), 0); /* cannot fit a posted page without SG */
     ck_assert_uint_eq(v.st.rx_drops, 1);
     for (unsigned i = 0; i < NB_RXQ_LEN + 5; i++)
-        nb_ring_rx_push(&d, &v, big, 60); /* no buffers posted: the queue fills */
+        nb_ring_rx_push(&d, &v, big, 60, 0); /* no buffers posted: the queue fills */
     ck_assert_uint_eq(v.rxq_count, NB_RXQ_LEN);
     ck_assert_uint_eq(v.st.rx_drops, 1 + 5);
 }
@@ -397,7 +400,7 @@ START_TEST(test_rx_rate_holds)
     for (uint16_t i = 0; i < 4; i++)
         rx_post(i, 4 + i);
     for (unsigned i = 0; i < 3; i++)
-        nb_ring_rx_push(&d, &v, f, sizeof(f));
+        nb_ring_rx_push(&d, &v, f, sizeof(f), 0);
     nb_ring_rx_flush(&d, &v);
     ck_assert_uint_eq(frx.sring->rsp_prod, 1); /* one frame's worth of credit */
     ck_assert(v.rx_held);
@@ -415,6 +418,169 @@ START_TEST(test_rx_rate_holds)
     ck_assert_uint_eq(v.st.rx_packets, 3);
     /* the TX bucket is separate: the guest's own sending is not charged for what it got */
     ck_assert_uint_eq(v.bucket.rate.bytes_per_interval, 0);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- GSO and scatter-gather */
+/* A TCPv4 frame of 54 + payload bytes from MAC in guest pages gref, gref + 1, ... */
+static unsigned tcp_frame_in(unsigned gref, unsigned payload)
+{
+    uint8_t f[3 * NB_PAGE];
+    unsigned len = 54 + payload;
+
+    memset(f, 0, sizeof(f));
+    memcpy(f + 6, MAC, 6);
+    f[12] = 0x08;
+    f[14] = 0x45;
+    f[16] = (uint8_t)((len - 14) >> 8);
+    f[17] = (uint8_t)(len - 14);
+    f[22] = 64;
+    f[23] = 6;
+    f[26] = 10, f[29] = 2, f[30] = 10, f[33] = 1;
+    f[46] = 0x50;
+    f[47] = 0x18;
+    for (unsigned i = 54; i < len; i++)
+        f[i] = (uint8_t)(i * 3);
+    for (unsigned p = 0; p * NB_PAGE < len; p++)
+        memcpy(guest[gref + p], f + p * NB_PAGE, NB_PAGE);
+    return len;
+}
+
+static void tx_gso_req(uint16_t id, grant_ref_t gref, uint16_t size, uint16_t mss)
+{
+    struct netif_extra_info x = {.type = XEN_NETIF_EXTRA_TYPE_GSO};
+
+    tx_req(id, gref, 0, size, NETTXF_extra_info | NETTXF_more_data | NETTXF_csum_blank);
+    x.u.gso.size = mss;
+    x.u.gso.type = XEN_NETIF_GSO_TYPE_TCPV4;
+    memcpy(RING_GET_REQUEST(&ftx, ftx.req_prod_pvt), &x, sizeof(x));
+    ftx.req_prod_pvt++;
+    tx_req((uint16_t)(id + 1), gref + 1, 0, (uint16_t)(size - NB_PAGE), 0);
+}
+
+START_TEST(test_tx_gso)
+{
+    uint16_t id;
+    unsigned len = tcp_frame_in(1, 6000);
+
+    tx_gso_req(1, 1, (uint16_t)len, 1448);
+    /* GSO on a frame that is not TCPv4 (an ARP-like frame) */
+    frame_in(3, 0, MAC, NB_PAGE);
+    frame_in(4, 0, MAC, 100);
+    tx_gso_req(3, 3, NB_PAGE + 100, 1448);
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 1);
+    ck_assert_uint_eq(last_len, len);
+    ck_assert_uint_eq(last_gso, 1448);
+    /* the TCP checksum is left partial: the pseudo-header sum, for whoever cuts it */
+    ck_assert_uint_eq((unsigned)last_frame[50] << 8 | last_frame[51],
+                      nb_csum_finish(nb_csum_add(0, last_frame + 26, 8) + 6 + len - 34) ^ 0xffff);
+    ck_assert_int_eq(memcmp(last_frame + 54, guest[1] + 54, NB_PAGE - 54), 0);
+    ck_assert_int_eq(memcmp(last_frame + NB_PAGE, guest[2], len - NB_PAGE), 0);
+    /* data slots answered, the extra-info slot NETIF_RSP_NULL, in ring order */
+    ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_OKAY);
+    ck_assert_uint_eq(id, 1);
+    ck_assert_int_eq(tx_rsp(NULL), NETIF_RSP_NULL);
+    ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_OKAY);
+    ck_assert_uint_eq(id, 2);
+    ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_ERROR);
+    ck_assert_uint_eq(id, 3);
+    ck_assert_int_eq(tx_rsp(NULL), NETIF_RSP_NULL);
+    ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_ERROR);
+    ck_assert_uint_eq(id, 4);
+    ck_assert_uint_eq(v.st.tx_drops, 1);
+    ck_assert_uint_eq(v.st.tx_bytes, len);
+}
+END_TEST
+
+/* A GSO frame whose payload fits one segment is an ordinary frame: checksum completed. */
+START_TEST(test_tx_gso_single_segment)
+{
+    unsigned len = tcp_frame_in(1, 1000);
+    uint8_t f[NB_PAGE];
+
+    tx_gso_req(1, 1, (uint16_t)len, 1448);
+    /* the chain's second slot holds nothing useful: the first slot has it all */
+    ftx.req_prod_pvt--;
+    tx_req(2, 2, 0, 0, 0);
+    RING_GET_REQUEST(&ftx, ftx.req_prod_pvt - 3)->size = (uint16_t)len;
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 1);
+    ck_assert_uint_eq(last_gso, 0);
+    memcpy(f, guest[1], len);
+    ck_assert_int_eq(nb_csum_fill(f, len), 0);
+    ck_assert_uint_eq(last_frame[50], f[50]);
+    ck_assert_uint_eq(last_frame[51], f[51]);
+}
+END_TEST
+
+START_TEST(test_rx_gso_over_buffers)
+{
+    static uint8_t f[9000];
+    netif_rx_response_t *rsp;
+    struct netif_extra_info x;
+
+    for (unsigned i = 0; i < sizeof(f); i++)
+        f[i] = (uint8_t)(i * 5);
+    v.rx_sg = v.rx_gso = true;
+    nb_ring_rx_push(&d, &v, f, sizeof(f), 1448);
+    rx_post(20, 4);
+    rx_post(21, 5);
+    rx_post(22, 6);
+    nb_ring_rx_flush(&d, &v); /* 3 data slots + the GSO slot: one buffer short */
+    ck_assert_uint_eq(frx.sring->rsp_prod, 0);
+    ck_assert_uint_eq(frx.sring->req_event, 4); /* told when the fourth comes */
+    rx_post(23, 7);
+    nb_ring_rx_flush(&d, &v);
+    ck_assert_uint_eq(frx.sring->rsp_prod, 4);
+    rsp = RING_GET_RESPONSE(&frx, 0);
+    ck_assert_uint_eq(rsp->id, 20);
+    ck_assert_int_eq(rsp->status, NB_PAGE);
+    ck_assert_uint_eq(rsp->flags, NETRXF_extra_info | NETRXF_more_data | NETRXF_csum_blank |
+                                      NETRXF_data_validated);
+    memcpy(&x, RING_GET_RESPONSE(&frx, 1), sizeof(x));
+    ck_assert_uint_eq(x.type, XEN_NETIF_EXTRA_TYPE_GSO);
+    ck_assert_uint_eq(x.flags, 0);
+    ck_assert_uint_eq(x.u.gso.size, 1448);
+    ck_assert_uint_eq(x.u.gso.type, XEN_NETIF_GSO_TYPE_TCPV4);
+    rsp = RING_GET_RESPONSE(&frx, 2);
+    ck_assert_uint_eq(rsp->id, 22); /* the extra-info slot used up buffer 21 */
+    ck_assert_int_eq(rsp->status, NB_PAGE);
+    ck_assert_uint_eq(rsp->flags, NETRXF_more_data);
+    rsp = RING_GET_RESPONSE(&frx, 3);
+    ck_assert_int_eq(rsp->status, 9000 - 2 * NB_PAGE);
+    ck_assert_uint_eq(rsp->flags, 0);
+    ck_assert_int_eq(memcmp(guest[4], f, NB_PAGE), 0);
+    ck_assert_int_eq(memcmp(guest[6], f + NB_PAGE, NB_PAGE), 0);
+    ck_assert_int_eq(memcmp(guest[7], f + 2 * NB_PAGE, 9000 - 2 * NB_PAGE), 0);
+    ck_assert_uint_eq(v.st.rx_packets, 1);
+    ck_assert_uint_eq(v.st.rx_bytes, 9000);
+    ck_assert_uint_eq(v.rxq_count, 0);
+    ck_assert_uint_eq(v.rxq_bytes, 0);
+}
+END_TEST
+
+/* Without the frontend's feature-sg a frame must fit one buffer; without feature-gso-tcpv4
+ * it gets no GSO frame (the switch cuts those before they come here). */
+START_TEST(test_rx_without_sg_or_gso)
+{
+    static uint8_t f[5000];
+
+    memset(f, 0, sizeof(f));
+    nb_ring_rx_push(&d, &v, f, sizeof(f), 0);
+    v.rx_sg = true;
+    nb_ring_rx_push(&d, &v, f, sizeof(f), 1448);
+    ck_assert_uint_eq(v.rxq_count, 0);
+    ck_assert_uint_eq(v.st.rx_drops, 2);
+    nb_ring_rx_push(&d, &v, f, sizeof(f), 0); /* with sg: two buffers, no extra-info */
+    rx_post(1, 4);
+    rx_post(2, 5);
+    nb_ring_rx_flush(&d, &v);
+    ck_assert_uint_eq(frx.sring->rsp_prod, 2);
+    ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 0)->flags, NETRXF_more_data);
+    ck_assert_int_eq(RING_GET_RESPONSE(&frx, 1)->status, 5000 - NB_PAGE);
 }
 END_TEST
 
@@ -436,6 +602,10 @@ int main(void)
     tcase_add_test(tc, test_rx_posted_buffers);
     tcase_add_test(tc, test_rx_queue_bounds);
     tcase_add_test(tc, test_rx_rate_holds);
+    tcase_add_test(tc, test_tx_gso);
+    tcase_add_test(tc, test_tx_gso_single_segment);
+    tcase_add_test(tc, test_rx_gso_over_buffers);
+    tcase_add_test(tc, test_rx_without_sg_or_gso);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,38 @@
+/* tern-netback: large TCPv4 frames (GSO, "generic segmentation offload"). A guest with
+ * feature-gso-tcpv4 and dom0's stack through the TAP (TUN_F_TSO4) hand the switch TCP frames
+ * of up to 64 KiB that stand for several wire-sized segments; a port that cannot take them
+ * (a guest without feature-gso-tcpv4 or feature-sg) gets them cut into segments here. */
+#ifndef TERN_NETBACK_GSO_H
+#define TERN_NETBACK_GSO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where the headers of an Ethernet + IPv4 + TCP frame are. */
+struct nb_gso_hdr {
+    unsigned l3;      /* IPv4 header offset (after the Ethernet header) */
+    unsigned l4;      /* TCP header offset */
+    unsigned hdr_len; /* all headers: the payload starts here */
+    unsigned end;     /* where the IP packet ends (the frame may be padded after it) */
+};
+
+/* Parses an Ethernet frame carrying an unfragmented IPv4 TCP segment. Returns 0, or -1 if the
+ * frame is anything else or its lengths are inconsistent. */
+int nb_gso_parse(const uint8_t *frame, size_t len, struct nb_gso_hdr *h);
+
+/* Stores the pseudo-header sum (not inverted) in the TCP checksum field, as a frame whose
+ * checksum is left to the receiver ("partial") carries it; the length is the whole TCP part. */
+void nb_gso_set_pseudo(uint8_t *frame, const struct nb_gso_hdr *h);
+
+/* Called once per segment; seg is only valid during the call. */
+typedef void (*nb_gso_emit_fn)(void *arg, const uint8_t *seg, unsigned len);
+
+/* Cuts frame (parsed into h) into segments of at most mss payload bytes, each a complete
+ * frame with its own IPv4 total length, identification (+1 per segment), header checksum,
+ * TCP sequence number and full TCP checksum; FIN and PSH only on the last segment, CWR only on
+ * the first. buf (cap bytes) holds one segment at a time. Returns the number of segments, or
+ * -1 (nothing emitted) if mss is 0 or a segment would not fit buf. */
+int nb_gso_segment(const uint8_t *frame, const struct nb_gso_hdr *h, unsigned mss, uint8_t *buf,
+                   size_t cap, nb_gso_emit_fn emit, void *arg);
+
+#endif
