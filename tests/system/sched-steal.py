@@ -14,8 +14,9 @@ dom0's vCPU 1 is taken offline, so pCPU 1 runs only what is pinned there (xl.cfg
     it for WINDOW_S virtual seconds, then is paused;
  4. S1 and R1 once the guest has printed again alone: S1 - S0 and R1 - R0 agree within
     20 ms (two steal readings truncated to 10 ms each), the hog took a real share (the
-    steal is at least a third of the window), and the totals agree too (Linux counts
-    runnable + offline as steal: offline is the time before the domain first ran).
+    steal is at least a third of the window), and the total S1 is the hypervisor's
+    runnable + offline truncated to 10 ms (Linux counts both as steal: offline is the time
+    before the domain first ran).
 
 Exit status: 0 pass, 1 fail, 77 skipped (no QEMU / cache / build outputs).
 """
@@ -178,9 +179,11 @@ def run(m):
     check(r1["offline"] == r0["offline"], "the domU was never offline in the window (%.3f ms)"
           % r1["offline"])
     total = r1["runnable"] + r1["offline"]
-    check(abs(s1[1] - total) <= TOLERANCE_MS,
-          "total steal %d ms, hypervisor runnable + offline %.3f ms (within %d ms)"
-          % (s1[1], total, TOLERANCE_MS))
+    # Both come from the same nanoseconds (the guest reads its runstate area at each tick);
+    # /proc/stat truncates them to its 10 ms unit, 'r' to the microsecond.
+    check(-0.01 <= total - s1[1] < 1000 / USER_HZ,
+          "total steal %d ms is hypervisor runnable + offline %.3f ms truncated to %d ms"
+          % (s1[1], total, 1000 // USER_HZ))
     m.poweroff()
 
 
