@@ -242,8 +242,8 @@ int tern_sched_apply(xc_interface *xch, uint32_t domid, const struct tern_config
         int rc = -1;
 
         if (h && s) {
-            tern_cpumap_to_bytes(cfg->cpus, hard, 8);
-            tern_cpumap_to_bytes(cfg->cpus_soft, soft, 8);
+            tern_cpumap_to_bytes(tern_config_affinity(&cfg->cpus, v), hard, 8);
+            tern_cpumap_to_bytes(tern_config_affinity(&cfg->cpus_soft, v), soft, 8);
             memcpy(h, hard, size < 8 ? size : 8);
             memcpy(s, soft, size < 8 ? size : 8);
             rc = xc_vcpu_setaffinity(xch, domid, (int)v, h, s, flags);

@@ -19,7 +19,8 @@
 #define MAX_LIST   TERN_MAX_DEVICES
 #define MAX_STRING 1024
 
-enum vtype { V_STRING, V_NUMBER, V_LIST };
+/* V_STRING_OR_LIST is a rule's type only (xl's cpus=: one string or a list of them). */
+enum vtype { V_STRING, V_NUMBER, V_LIST, V_STRING_OR_LIST };
 
 struct value {
     enum vtype type;
@@ -329,16 +330,47 @@ static int apply_cap(struct tern_config *cfg, const struct value *v, char *err, 
     return 0;
 }
 
+/* xl's cpus= / cpus_soft=: a string for every vCPU, or a list with one string per vCPU. */
+static int parse_affinity(struct tern_affinity *a, const struct value *v, char *err, size_t errlen)
+{
+    char ierr[200];
+
+    memset(a, 0, sizeof(*a));
+    if (v->type == V_STRING) {
+        a->n = 1;
+        return tern_cpumap_parse(v->str, 64, &a->mask[0], err, errlen);
+    }
+    if (!v->nr_items) {
+        snprintf(err, errlen, "an empty list (give \"all\" for no pinning)");
+        return -1;
+    }
+    for (unsigned int i = 0; i < v->nr_items; i++)
+        if (tern_cpumap_parse(v->items[i], 64, &a->mask[i], ierr, sizeof(ierr)) < 0) {
+            snprintf(err, errlen, "vCPU %u: %s", i, ierr);
+            return -1;
+        }
+    a->n = v->nr_items;
+    a->per_vcpu = 1;
+    return 0;
+}
+
+uint64_t tern_config_affinity(const struct tern_affinity *a, unsigned int vcpu)
+{
+    if (!a->per_vcpu)
+        return a->mask[0];
+    return vcpu < a->n ? a->mask[vcpu] : TERN_CPUMAP_ALL;
+}
+
 static int apply_cpus(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
 {
     cfg->has_cpus = 1;
-    return tern_cpumap_parse(v->str, 64, &cfg->cpus, err, errlen);
+    return parse_affinity(&cfg->cpus, v, err, errlen);
 }
 
 static int apply_cpus_soft(struct tern_config *cfg, const struct value *v, char *err, size_t errlen)
 {
     cfg->has_cpus_soft = 1;
-    return tern_cpumap_parse(v->str, 64, &cfg->cpus_soft, err, errlen);
+    return parse_affinity(&cfg->cpus_soft, v, err, errlen);
 }
 
 /* Keys xl accepts that have no effect on an Arm PV-style guest here. */
@@ -370,8 +402,8 @@ static const struct key_rule {
     {"vif", V_LIST, apply_vif},
     {"cpu_weight", V_NUMBER, apply_cpu_weight},
     {"cap", V_NUMBER, apply_cap},
-    {"cpus", V_STRING, apply_cpus},
-    {"cpus_soft", V_STRING, apply_cpus_soft},
+    {"cpus", V_STRING_OR_LIST, apply_cpus},
+    {"cpus_soft", V_STRING_OR_LIST, apply_cpus_soft},
     {"acpi", V_NUMBER, apply_ignored},
     {"type", V_STRING, apply_ignored},
     {"gic_version", V_STRING, apply_ignored},
@@ -492,7 +524,7 @@ static int parse_value(struct parser *ps, struct value *v)
     return perr(ps, "expected a value (\"string\", number or [list])");
 }
 
-static const char *const type_names[] = {"a string", "a number", "a list"};
+static const char *const type_names[] = {"a string", "a number", "a list", "a string or a list"};
 
 /* One setting of a text: the last `key = value` of that key, with what `key += value`
  * statements appended (libxlu keeps every statement; its readers see the last). */
@@ -601,7 +633,8 @@ static int apply_setting(struct parser *ps, struct tern_config *cfg, const struc
         }
         return 0;
     }
-    if (rule->type != s->v->type)
+    if (rule->type != s->v->type &&
+        !(rule->type == V_STRING_OR_LIST && (s->v->type == V_STRING || s->v->type == V_LIST)))
         return perr(ps, "'%s' must be %s, not %s", s->key, type_names[rule->type],
                     type_names[s->v->type]);
     if (rule->apply(cfg, s->v, aerr, sizeof(aerr)) < 0)

@@ -17,6 +17,14 @@ enum tern_action {
 
 #include "devspec.h"
 
+/* cpus= / cpus_soft= (tern_config_affinity): mask[0] for every vCPU, or with per_vcpu one
+ * mask per vCPU for the first n. */
+struct tern_affinity {
+    uint64_t mask[TERN_MAX_DEVICES];
+    unsigned int n;
+    int per_vcpu;
+};
+
 struct tern_config {
     char path[512]; /* file the config came from ("" for none) */
     char name[64];
@@ -32,12 +40,17 @@ struct tern_config {
     struct tern_vif vifs[TERN_MAX_DEVICES];
     unsigned int nr_vifs;
     /* Scheduling (cpumap.h, applied by tern_sched_apply): cpu_weight 0 = Xen's default
-     * (256), cap percent of one pCPU (0 = none); cpus / cpus_soft as xl's CPU list, one
-     * mask for every vCPU ("all" = every CPU), used when has_cpus / has_cpus_soft. */
+     * (256), cap percent of one pCPU (0 = none); cpus / cpus_soft, used when has_cpus /
+     * has_cpus_soft: read them with tern_config_affinity. */
     unsigned int cpu_weight, cap;
-    uint64_t cpus, cpus_soft;
+    struct tern_affinity cpus, cpus_soft;
     int has_cpus, has_cpus_soft;
 };
+
+/* A vCPU's CPU mask (hard or soft affinity) of cfg: xl's two forms of cpus= / cpus_soft=,
+ * one CPU list for every vCPU ("1-3"), or a list of them, one per vCPU (["2", "3"]: vCPU 0
+ * on CPU 2, vCPU 1 on CPU 3; a vCPU past the list may run anywhere, as with xl). */
+uint64_t tern_config_affinity(const struct tern_affinity *a, unsigned int vcpu);
 
 /* Parses text (named file for messages) into cfg, which the caller zero-initialises with
  * tern_config_init. On error returns -1 and err holds "file:line: reason". Warnings (unknown

@@ -33,9 +33,15 @@
 
 #define ACCT_MAX_PERIODS 4 /* catching up after idle: enough to reach the bounds */
 
+unsigned int sched_credit_tslice_ms = SCHED_TSLICE_MS;
+unsigned int sched_credit_ratelimit_us = SCHED_RATELIMIT_US;
+
+/* Read once per use: another pCPU's sysctl may change them at any time, and a pass of
+ * the policy works with the values it read. */
 static uint64_t period(void)
 {
-    return SCHED_TSLICE_MS * sched_ticks_per_ms;
+    return (uint64_t)__atomic_load_n(&sched_credit_tslice_ms, __ATOMIC_RELAXED) *
+           sched_ticks_per_ms;
 }
 
 static void credit_insert(struct sched_rq *rq, struct sched_entity *e)
@@ -294,7 +300,9 @@ static struct sched_entity *best_other(struct sched_rq *rq, struct sched_entity 
 static struct sched_entity *credit_pick(struct sched_rq *rq, struct sched_entity *cur, bool rotate,
                                         uint64_t now, sched_runnable_fn runnable, void *arg)
 {
-    const uint64_t ratelimit = SCHED_RATELIMIT_US * sched_ticks_per_ms / 1000;
+    const uint64_t ratelimit =
+        (uint64_t)__atomic_load_n(&sched_credit_ratelimit_us, __ATOMIC_RELAXED) *
+        sched_ticks_per_ms / 1000;
     struct sched_entity *best, *next;
     bool cur_ok;
 

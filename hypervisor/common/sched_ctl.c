@@ -191,12 +191,15 @@ long sched_ctl_global(struct xen_sysctl_scheduler_op *op, bool *copyback)
             p->ratelimit_us > p->tslice_ms * 1000UL ||
             p->vcpu_migr_delay_us > XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US)
             return -EINVAL;
-        if (p->tslice_ms != SCHED_TSLICE_MS || p->ratelimit_us != SCHED_RATELIMIT_US ||
-            p->vcpu_migr_delay_us)
-            return -EOPNOTSUPP; /* fixed in Tern */
+        if (p->vcpu_migr_delay_us)
+            return -EOPNOTSUPP; /* Tern migrates without delay */
+        /* As Xen's csched_sys_cntl: both are taken, the slice also being the accounting
+         * period; the next pass of each pCPU's policy uses them. */
+        __atomic_store_n(&sched_credit_tslice_ms, p->tslice_ms, __ATOMIC_RELAXED);
+        __atomic_store_n(&sched_credit_ratelimit_us, p->ratelimit_us, __ATOMIC_RELAXED);
     }
-    p->tslice_ms = SCHED_TSLICE_MS;
-    p->ratelimit_us = SCHED_RATELIMIT_US;
+    p->tslice_ms = __atomic_load_n(&sched_credit_tslice_ms, __ATOMIC_RELAXED);
+    p->ratelimit_us = __atomic_load_n(&sched_credit_ratelimit_us, __ATOMIC_RELAXED);
     p->vcpu_migr_delay_us = 0;
     *copyback = true;
     return 0;

@@ -11,7 +11,11 @@
  3. spin-a paused, `tern sched-credit -d spin-b -c 25`: spin-b gets 25 % +- 3 points;
  4. `tern vcpu-pin spin-b 0 all` unpins it: it moves to the idle pCPU 0;
  5. bad requests (a CPU the host lacks, weight 0, moving dom0's pinned vCPU) fail with a
-    message and change nothing.
+    message and change nothing;
+ 6. `tern sched-credit -s -t 10 -r 500` sets Pool-0's slice and rate limit (read back;
+    a rate limit above the slice is refused);
+ 7. xl's per-vCPU lists (cpus = ["1", "0"], cpus_soft = ["1"]) pin each vCPU to its own
+    list (a vCPU past the list keeps "all").
 
 dom0's vCPU 1 is taken offline first, so pCPU 1 runs the two guests only.
 Exit status: 0 pass, 1 fail, 77 skipped (no QEMU / cache / build outputs).
@@ -47,6 +51,17 @@ on_poweroff = "destroy"
 on_crash = "preserve"
 """
 
+# xl's per-vCPU form of cpus=: vCPU 0 on CPU 1, vCPU 1 on CPU 0.
+PIN2_CFG = """name = "pin2"
+kernel = "/guest/tern-testguest.bin"
+memory = 32
+vcpus = 2
+extra = "tern.spin={unit}"
+cpus = ["1", "0"]
+cpus_soft = ["1"]
+on_poweroff = "destroy"
+"""
+
 # In dom0: one line with the uptime, then each domain's cpu_time_ns (one `tern list -l`
 # call, in argument order) and its last TERN-SPIN line's unit count and guest time.
 SAMPLE = r"""#!/bin/sh
@@ -79,6 +94,10 @@ def files():
         with open(path, "w") as f:
             f.write(CFG.format(name=name, unit=SPIN_UNIT, weight=weight))
         out["/etc/xen/%s.cfg" % name] = path
+    path = os.path.join(OUT, "sched-credit-pin2.cfg")
+    with open(path, "w") as f:
+        f.write(PIN2_CFG.format(unit=SPIN_UNIT))
+    out["/etc/xen/pin2.cfg"] = path
     path = os.path.join(OUT, "sched-credit-sample.sh")
     with open(path, "w") as f:
         f.write(SAMPLE)
@@ -204,6 +223,26 @@ def run(m):
           "unpinned spin-b moved to the idle pCPU 0 (%s)" % rows)
     for d in ("spin-b", "spin-a"):
         m.run("tern destroy %s" % d, timeout=300)
+
+    # Pool-0's slice and rate limit, as `xl sched-credit -s -t -r`; then back to Xen's.
+    m.run_ok("tern sched-credit -s -t 10 -r 500")
+    rc, out = m.run("tern sched-credit -s")
+    check(rc == 0 and "tslice=10ms ratelimit=500us" in out, "-s -t 10 -r 500 taken: %s"
+          % out.strip())
+    rc, out = m.run("tern sched-credit -s -t 1 -r 2000")
+    check(rc != 0, "a rate limit above the slice is refused: %s" % out.strip())
+    m.run_ok("tern sched-credit -s -t 30 -r 1000")
+    rc, out = m.run("tern sched-credit -s")
+    check("tslice=30ms ratelimit=1000us" in out, "back to 30 ms / 1000 us: %s" % out.strip())
+
+    # cpus = ["1", "0"], cpus_soft = ["1"]: one list per vCPU, as xl; past the list "all".
+    m.run_ok("tern create /etc/xen/pin2.cfg", timeout=300)
+    rc, out = m.run("tern vcpu-list pin2")
+    aff = {f[2]: " ".join(f[6:]) for f in (l.split() for l in out.splitlines())
+           if len(f) >= 9 and f[0] == "pin2"}
+    check(rc == 0 and aff.get("0") == "1 / 1" and aff.get("1") == "0 / all",
+          "per-vCPU cpus lists: vCPU 0 \"1 / 1\", vCPU 1 \"0 / all\" (%s)" % aff)
+    m.run("tern destroy pin2", timeout=300)
     m.poweroff()
 
 

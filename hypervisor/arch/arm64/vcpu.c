@@ -25,6 +25,7 @@
  */
 #include <hv/arch.h>
 #include <hv/arch_toolstack.h>
+#include <hv/cpu_relax.h>
 #include <hv/domain.h>
 #include <hv/event.h>
 #include <hv/lib.h>
@@ -251,7 +252,7 @@ static int pcpu_start(struct pcpu *p)
         return 0;
     /* Stopped by CPU_OFF a moment ago: the host answers ALREADY_ON until it is done. */
     while ((rc = psci_host_cpu_on(p->mpidr, (paddr_t)secondary_entry, p->id)) == -4)
-        ;
+        cpu_relax(); /* lets the stopping pCPU run under single-threaded TCG */
     if (rc) {
         printk("pCPU%u (MPIDR %lx) did not start: host PSCI error %d\n", p->id, p->mpidr, rc);
         p->up = false;

@@ -23,9 +23,9 @@ enum sched_pri { SCHED_PRI_OVER = 0, SCHED_PRI_UNDER = 1, SCHED_PRI_BOOST = 2 };
 
 #define SCHED_WEIGHT_DEFAULT 256
 #define SCHED_WEIGHT_MAX     65535
-#define SCHED_TSLICE_MS      30 /* credit: time slice and accounting period */
-#define SCHED_RATELIMIT_US   1000
-#define SCHED_TICK_MS        10 /* a boost lasts at most this long (Xen's tick) */
+#define SCHED_TSLICE_MS      30   /* credit's default time slice and accounting period */
+#define SCHED_RATELIMIT_US   1000 /* its default rate limit */
+#define SCHED_TICK_MS        10   /* a boost lasts at most this long (Xen's tick) */
 #define SCHED_RR_SLICE_MS    10
 /* XEN_SYSCTL_sched_id of round-robin: Xen has no such scheduler, so an id outside its
  * XEN_SCHEDULER_* (5..9). */
@@ -102,6 +102,10 @@ extern uint64_t sched_ticks_per_ms;
 void sched_rq_init(struct sched_rq *rq);
 /* `sched=NAME` from the command line: 0, or -1 (unknown name, the default stays). */
 int sched_select(const char *name, size_t len);
+/* Credit's time slice, which is also its accounting period, and its rate limit (0 = none):
+ * Pool-0's, set by XEN_SYSCTL_SCHEDOP_putinfo (`tern sched-credit -s -t MS -r US`, as xl);
+ * they start at SCHED_TSLICE_MS and SCHED_RATELIMIT_US, Xen's defaults. */
+extern unsigned int sched_credit_tslice_ms, sched_credit_ratelimit_us;
 /* Credit's BOOST of a vCPU woken from blocking (`sched_credit_boost=0|1`, default 1). */
 extern bool sched_credit_boost;
 /* `sched_credit_boost=VALUE`: 0 (1, yes, true, on, enable; 0, no, false, off, disable),

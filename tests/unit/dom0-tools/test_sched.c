@@ -116,8 +116,30 @@ START_TEST(config_keys)
     ck_assert_uint_eq(cfg.cpu_weight, 512);
     ck_assert_uint_eq(cfg.cap, 25);
     ck_assert(cfg.has_cpus && cfg.has_cpus_soft);
-    ck_assert_uint_eq(cfg.cpus, 2);
-    ck_assert_uint_eq(cfg.cpus_soft, 3);
+    for (unsigned int v = 0; v < 40; v++) { /* one list for every vCPU */
+        ck_assert_uint_eq(tern_config_affinity(&cfg.cpus, v), 2);
+        ck_assert_uint_eq(tern_config_affinity(&cfg.cpus_soft, v), 3);
+    }
+
+    /* xl's per-vCPU form: vCPU i gets the i-th list, vCPUs past the list every CPU */
+    tern_config_init(&cfg);
+    ck_assert_int_eq(tern_config_parse(&cfg, "t.cfg",
+                                       "cpus = [\"2\", \"0-1\", \"all\"]\n"
+                                       "cpus_soft = [ '1' ]\n",
+                                       err, sizeof(err), NULL),
+                     0);
+    ck_assert(cfg.has_cpus && cfg.has_cpus_soft);
+    ck_assert_uint_eq(tern_config_affinity(&cfg.cpus, 0), 4);
+    ck_assert_uint_eq(tern_config_affinity(&cfg.cpus, 1), 3);
+    ck_assert_uint_eq(tern_config_affinity(&cfg.cpus, 2), TERN_CPUMAP_ALL);
+    ck_assert_uint_eq(tern_config_affinity(&cfg.cpus, 3), TERN_CPUMAP_ALL);
+    ck_assert_uint_eq(tern_config_affinity(&cfg.cpus_soft, 0), 2);
+    ck_assert_uint_eq(tern_config_affinity(&cfg.cpus_soft, 1), TERN_CPUMAP_ALL);
+    ck_assert_int_eq(
+        tern_config_parse(&cfg, "t.cfg", "cpus = [\"1\", \"2-x\"]\n", err, sizeof(err), NULL), -1);
+    ck_assert_str_eq(err, "t.cfg:1: cpus: vCPU 1: invalid pcpu range: 2-x");
+    ck_assert_int_eq(tern_config_parse(&cfg, "t.cfg", "cpus = []\n", err, sizeof(err), NULL), -1);
+    ck_assert_str_eq(err, "t.cfg:1: cpus: an empty list (give \"all\" for no pinning)");
 
     tern_config_init(&cfg);
     ck_assert_uint_eq(cfg.cpu_weight, 0); /* Xen's defaults unless given */
@@ -132,6 +154,7 @@ START_TEST(config_keys)
                      -1);
     ck_assert_str_eq(err, "t.cfg:1: cpus: invalid pcpu range: 1-x");
     ck_assert_int_eq(tern_config_parse(&cfg, "t.cfg", "cpus = 3\n", err, sizeof(err), NULL), -1);
+    ck_assert_str_eq(err, "t.cfg:1: 'cpus' must be a string or a list, not a number");
 }
 END_TEST
 

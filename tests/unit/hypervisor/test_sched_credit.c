@@ -41,6 +41,8 @@ static void setup(void)
     sched_ticks_per_ms = TPM;
     sched_rq_init(&rq);
     sched_credit_boost = true;
+    sched_credit_tslice_ms = SCHED_TSLICE_MS;
+    sched_credit_ratelimit_us = SCHED_RATELIMIT_US;
     now = 1;
     for (int i = 0; i < N; i++) {
         can_run[i] = i < 2; /* the third only when a test wants it */
@@ -212,6 +214,38 @@ START_TEST(credit_boost_preempts_after_ratelimit)
     can_run[1] = false;
     ck_assert_ptr_eq(pick(&ent[1], false), &ent[0]);
     ck_assert(!ent[1].boost);
+}
+END_TEST
+
+/* XEN_SYSCTL_SCHEDOP_putinfo's values (sched_ctl.c): the slice sets the length of a turn
+ * and the accounting period, the rate limit how long a woken BOOST waits (0: not at all);
+ * shares stay by weight. */
+START_TEST(credit_slice_and_ratelimit_follow_the_params)
+{
+    struct sched_entity *cur;
+
+    sched_credit_tslice_ms = 10;
+    cur = pick(NULL, false);
+    ck_assert_ptr_eq(cur, &ent[0]);
+    ck_assert_uint_eq(rq.slice_end, now + 10 * TPM);
+
+    sched_credit_ratelimit_us = 0;
+    can_run[1] = false;
+    now += TPM / 5;
+    cur = pick(cur, false);
+    ck_assert_ptr_eq(cur, &ent[0]);
+    now += 1;
+    can_run[1] = true;
+    cs->wake(&rq, &ent[1]);
+    ck_assert(ent[1].boost);
+    ck_assert_ptr_eq(pick(cur, false), &ent[1]); /* no rate limit: at once */
+
+    par[0].weight = 512;
+    par[1].weight = 256;
+    ent[0].ticks = ent[1].ticks = 0;
+    run(&ent[1], now + 10000 * TPM);
+    ck_assert_uint_ge(ratio_milli(&ent[0], &ent[1]), 1980);
+    ck_assert_uint_le(ratio_milli(&ent[0], &ent[1]), 2020);
 }
 END_TEST
 
@@ -432,6 +466,7 @@ TCase *tcase_sched_credit(void)
     tcase_add_test(tc, credit_under_runs_before_over);
     tcase_add_test(tc, credit_boost_preempts_after_ratelimit);
     tcase_add_test(tc, credit_over_is_not_boosted);
+    tcase_add_test(tc, credit_slice_and_ratelimit_follow_the_params);
     tcase_add_test(tc, credit_boost_lasts_one_tick);
     tcase_add_test(tc, credit_boost_only_from_blocking);
     tcase_add_test(tc, credit_boost_off_by_option);

@@ -217,11 +217,29 @@ START_TEST(credit_global_params)
     ck_assert_int_eq(sysctl(&s), 0);
     o->u.sched_credit.tslice_ms = 2000; /* out of Xen's range */
     ck_assert_int_eq(sysctl(&s), -EINVAL);
-    o->u.sched_credit.tslice_ms = 10; /* valid, but fixed in Tern */
+    o->u.sched_credit.tslice_ms = 10; /* taken, and read back */
+    o->u.sched_credit.ratelimit_us = 0;
+    ck_assert_int_eq(sysctl(&s), 0);
+    ck_assert_uint_eq(sched_credit_tslice_ms, 10);
+    ck_assert_uint_eq(sched_credit_ratelimit_us, 0);
+    o->cmd = XEN_SYSCTL_SCHEDOP_getinfo;
+    memset(&o->u.sched_credit, 0, sizeof(o->u.sched_credit));
+    ck_assert_int_eq(sysctl(&s), 0);
+    ck_assert_uint_eq(o->u.sched_credit.tslice_ms, 10);
+    ck_assert_uint_eq(o->u.sched_credit.ratelimit_us, 0);
+    o->cmd = XEN_SYSCTL_SCHEDOP_putinfo;
+    o->u.sched_credit.vcpu_migr_delay_us = 100; /* valid, but Tern has no delay */
     ck_assert_int_eq(sysctl(&s), -EOPNOTSUPP);
-    o->u.sched_credit.tslice_ms = 1; /* rate limit above the slice */
+    o->u.sched_credit.vcpu_migr_delay_us = 0;
+    o->u.sched_credit.tslice_ms = 1; /* rate limit above the slice: nothing changes */
     o->u.sched_credit.ratelimit_us = 2000;
     ck_assert_int_eq(sysctl(&s), -EINVAL);
+    ck_assert_uint_eq(sched_credit_tslice_ms, 10);
+    o->u.sched_credit.tslice_ms = 30; /* back to the defaults */
+    o->u.sched_credit.ratelimit_us = 1000;
+    ck_assert_int_eq(sysctl(&s), 0);
+    ck_assert_uint_eq(sched_credit_tslice_ms, 30);
+    ck_assert_uint_eq(sched_credit_ratelimit_us, 1000);
     o->cmd = XEN_SYSCTL_SCHEDOP_getinfo;
     o->cpupool_id = 1;
     ck_assert_int_eq(sysctl(&s), -ESRCH);
