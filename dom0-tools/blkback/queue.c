@@ -155,10 +155,10 @@ static void log_time(const struct blk_queue *q)
 
     fprintf(stderr,
             "tern-blkback: %s: %" PRIu64 " wake-ups, %" PRIu64 " batches, %" PRIu64
-            " requests; ms in event channel %" PRIu64 ", grant copy %" PRIu64 ", image %" PRIu64
-            ", notify %" PRIu64 "\n",
-            q->name, t->wakes, t->batches, t->reqs, t->evt_ns / 1000000, t->copy_ns / 1000000,
-            t->file_ns / 1000000, t->notify_ns / 1000000);
+            " requests, %" PRIu64 " preadv/pwritev; ms in event channel %" PRIu64
+            ", grant copy %" PRIu64 ", image %" PRIu64 ", notify %" PRIu64 "\n",
+            q->name, t->wakes, t->batches, t->reqs, t->file_ops, t->evt_ns / 1000000,
+            t->copy_ns / 1000000, t->file_ns / 1000000, t->notify_ns / 1000000);
 }
 
 void blk_queue_stop(struct blk_queue *q)

@@ -57,6 +57,7 @@ struct blk_disk {
  * what bounds the guest's I/O through this backend (bench/block). */
 struct blk_qtime {
     uint64_t wakes, batches, reqs;
+    uint64_t file_ops;  /* preadv/pwritev calls (joined neighbours share one) */
     uint64_t evt_ns;    /* reading and unmasking the event channel after a wake-up */
     uint64_t copy_ns;   /* grant copies (segment lists, data both ways) */
     uint64_t file_ns;   /* the image: preadv, pwritev, fdatasync, fallocate */

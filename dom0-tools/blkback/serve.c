@@ -155,23 +155,28 @@ static void copy_data(struct blk_queue *q, unsigned n, bool to_guest)
     run_copies(q, n, c);
 }
 
-/* preadv/pwritev of one request's data, continuing after short transfers; a read past the end
- * of the file (an image shorter than its size) gives zeros. */
-static int file_io(struct blk_queue *q, const struct blk_item *it, bool write)
+/* One preadv/pwritev for the data of items [a, b) (contiguous on the image, see joins()),
+ * continuing after short transfers; a read past the end of the file (an image shorter than
+ * its size) gives zeros. */
+static int file_io(struct blk_queue *q, unsigned a, unsigned b, bool write)
 {
-    struct iovec iov[BLK_MAX_INDIRECT_SEGS];
-    const struct blk_plan *p = &it->plan;
-    unsigned n = p->nseg, first = 0;
-    off_t off = (off_t)(p->sector * BLK_SECTOR);
+    struct iovec iov[BLK_BATCH_PAGES];
+    unsigned n = 0, first = 0;
+    off_t off = (off_t)(q->items[a].plan.sector * BLK_SECTOR);
 
-    for (unsigned i = 0; i < n; i++) {
-        iov[i].iov_base = item_page(q, it, i);
-        iov[i].iov_len = p->seg[i].len;
+    for (unsigned k = a; k < b; k++) {
+        const struct blk_item *it = &q->items[k];
+
+        for (unsigned i = 0; i < it->plan.nseg; i++, n++) {
+            iov[n].iov_base = item_page(q, it, i);
+            iov[n].iov_len = it->plan.seg[i].len;
+        }
     }
     while (first < n) {
         ssize_t r = write ? pwritev(q->disk->fd, iov + first, (int)(n - first), off)
                           : preadv(q->disk->fd, iov + first, (int)(n - first), off);
 
+        q->time.file_ops++;
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0 || (r == 0 && write))
@@ -192,6 +197,16 @@ static int file_io(struct blk_queue *q, const struct blk_item *it, bool write)
     return 0;
 }
 
+/* Whether item b's data follows item a's on the image with the same operation (a read or a
+ * plain write), so that one system call moves both: blkfront sends a 1 MiB request as 8
+ * ring requests of consecutive sectors. */
+static bool joins(const struct blk_item *a, const struct blk_item *b)
+{
+    return b->st == BLKIF_RSP_OKAY && b->plan.kind == a->plan.kind &&
+           (a->plan.kind == BLK_READ || a->plan.kind == BLK_WRITE) &&
+           b->plan.sector == a->plan.sector + a->plan.nr_sectors;
+}
+
 static int do_discard(struct blk_queue *q, const struct blk_plan *p)
 {
     if (!p->nr_sectors)
@@ -202,19 +217,20 @@ static int do_discard(struct blk_queue *q, const struct blk_plan *p)
     return BLKIF_RSP_OKAY;
 }
 
-/* The image side of a checked request, in ring order. A write is answered only after pwritev
- * returned (the data is in dom0's page cache or, with O_DIRECT, on the disk); a flush only
- * after fdatasync (which also covers the writes before it in the batch). */
-static int execute(struct blk_queue *q, const struct blk_item *it)
+/* The image side of checked requests [a, b) (one request, or reads or writes that join), in
+ * ring order. A write is answered only after pwritev returned (the data is in dom0's page
+ * cache or, with O_DIRECT, on the disk); a flush only after fdatasync (which also covers the
+ * writes before it in the batch). */
+static int execute(struct blk_queue *q, unsigned a, unsigned b)
 {
-    const struct blk_plan *p = &it->plan;
+    const struct blk_plan *p = &q->items[a].plan;
 
     switch (p->kind) {
     case BLK_READ:
-        return file_io(q, it, false) < 0 ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
+        return file_io(q, a, b, false) < 0 ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
     case BLK_FLUSH:
     case BLK_WRITE:
-        if (p->nseg && file_io(q, it, true) < 0)
+        if (p->nseg && file_io(q, a, b, true) < 0)
             return BLKIF_RSP_ERROR;
         if (p->kind == BLK_FLUSH && fdatasync(q->disk->fd) < 0)
             return BLKIF_RSP_ERROR;
@@ -223,6 +239,23 @@ static int execute(struct blk_queue *q, const struct blk_item *it)
         return do_discard(q, p);
     }
     return BLKIF_RSP_ERROR;
+}
+
+/* Runs the image operations of a batch's checked requests, joining neighbours (joins()). */
+static void execute_all(struct blk_queue *q, unsigned n)
+{
+    for (unsigned a = 0, b; a < n; a = b) {
+        int st;
+
+        b = a + 1;
+        if (q->items[a].st != BLKIF_RSP_OKAY)
+            continue;
+        while (b < n && joins(&q->items[b - 1], &q->items[b]))
+            b++;
+        st = execute(q, a, b);
+        for (unsigned k = a; k < b; k++)
+            q->items[k].st = st;
+    }
 }
 
 /* Takes requests off the ring into q->items (decoded; direct ones' segments checked) until rp,
@@ -263,9 +296,7 @@ static int run_batch(struct blk_queue *q, unsigned n, const struct blk_limits *l
     fetch_indirect(q, n, lim);
     copy_data(q, n, false);
     blk_lap(&q->time.copy_ns, &t);
-    for (unsigned i = 0; i < n; i++)
-        if (q->items[i].st == BLKIF_RSP_OKAY)
-            q->items[i].st = execute(q, &q->items[i]);
+    execute_all(q, n);
     blk_lap(&q->time.file_ns, &t);
     copy_data(q, n, true);
     blk_lap(&q->time.copy_ns, &t);

@@ -3,7 +3,8 @@
  * image is a temporary file, the ring and request code are the daemon's own. Checks that a
  * batch of direct and indirect writes and reads moves the right bytes with one grant copy
  * ioctl per direction and one notification, that a bad grant fails only its own request
- * (also when the batched ioctl fails as a whole), that more requests than a batch holds are
+ * (also when the batched ioctl fails as a whole), that requests next to each other on the
+ * image share one preadv/pwritev, that more requests than a batch holds are
  * all answered in ring order, and that an impossible req_prod stops the service. */
 #include <check.h>
 #include <stdio.h>
@@ -245,6 +246,8 @@ static void bad_grant_fails_alone(void)
     ck_assert_uint_eq(disk.stats.wr_req, 3);
     ck_assert_uint_eq(disk.stats.rd_req, 3);
     ck_assert_uint_eq(disk.stats.wr_sect, 16);
+    /* the failed write 2 parts writes 1 and 3; reads 4-6 join (5 fails only at its copy) */
+    ck_assert_uint_eq(q.time.file_ops, 3);
 }
 
 START_TEST(test_bad_grant_fails_alone)
@@ -260,6 +263,29 @@ START_TEST(test_whole_ioctl_failure_retried_per_request)
     bad_grant_fails_alone();
     /* in: the batch, then requests 1, 2, 3 alone; out: the batch, then 4, 5, 6 alone */
     ck_assert_uint_eq(copy_calls, 8);
+}
+END_TEST
+
+START_TEST(test_contiguous_requests_join)
+{
+    for (unsigned i = 0; i < 4; i++)
+        fill(1 + i, (uint8_t)(0x41 + i));
+    put_rw(BLKIF_OP_WRITE, 1, 0, 1, 1);
+    put_rw(BLKIF_OP_WRITE, 2, 8, 1, 2);
+    put_indirect(BLKIF_OP_WRITE, 3, 16, 1, 3, 10);
+    put_rw(BLKIF_OP_WRITE, 4, 100, 1, 4); /* not next to the others */
+    put_rw(BLKIF_OP_READ, 5, 0, 1, 20);
+    put_rw(BLKIF_OP_READ, 6, 8, 1, 21);
+    put_rw(BLKIF_OP_READ, 7, 16, 1, 22);
+    push();
+    ck_assert_int_eq(blk_serve(&q), 0);
+    for (uint64_t id = 1; id <= 7; id++)
+        ck_assert_int_eq(status_of(id), BLKIF_RSP_OKAY);
+    ck_assert(file_page_is(0, 0x41) && file_page_is(8, 0x42) && file_page_is(16, 0x43));
+    ck_assert(file_page_is(100, 0x44));
+    ck_assert(page_is(20, 0x41) && page_is(21, 0x42) && page_is(22, 0x43));
+    /* writes 1-3 in one pwritev, 4 alone, reads 5-7 in one preadv */
+    ck_assert_uint_eq(q.time.file_ops, 3);
 }
 END_TEST
 
@@ -346,6 +372,7 @@ int main(void)
     tcase_add_test(tc, test_batch_moves_data);
     tcase_add_test(tc, test_bad_grant_fails_alone);
     tcase_add_test(tc, test_whole_ioctl_failure_retried_per_request);
+    tcase_add_test(tc, test_contiguous_requests_join);
     tcase_add_test(tc, test_more_than_a_batch);
     tcase_add_test(tc, test_data_budget_splits_batches);
     tcase_add_test(tc, test_errors_without_data);
