@@ -178,8 +178,8 @@ AARCH64_OUTPUTS += aarch64/bin/tern aarch64/bin/tern-consoled
 
 # ---------------------------------------------------------------- tern-blkback (block backend)
 TOOLS_BLKBACK_SRCS = dom0-tools/blkback/req.c dom0-tools/blkback/paths.c \
-	dom0-tools/blkback/queue.c dom0-tools/blkback/vbd.c dom0-tools/blkback/blkback.c \
-	dom0-tools/console/events.c
+	dom0-tools/blkback/queue.c dom0-tools/blkback/serve.c dom0-tools/blkback/vbd.c \
+	dom0-tools/blkback/blkback.c dom0-tools/console/events.c
 TOOLS_BLKBACK_HDRS = dom0-tools/blkback/req.h dom0-tools/blkback/paths.h \
 	dom0-tools/blkback/queue.h dom0-tools/blkback/vbd.h
 noinst_PROGRAMS += dom0-tools/blkback/tern-blkback
@@ -194,6 +194,14 @@ tests_unit_dom0_tools_check_blkback_SOURCES = tests/unit/dom0-tools/check_blkbac
 tests_unit_dom0_tools_check_blkback_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/blkback
 tests_unit_dom0_tools_check_blkback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_blkback_LDADD = $(CHECK_LIBS)
+# serve.c against a simulated blkfront (grant copy and event channel fakes in the test)
+check_PROGRAMS += tests/unit/dom0-tools/check_blkback_serve
+TESTS += tests/unit/dom0-tools/check_blkback_serve
+tests_unit_dom0_tools_check_blkback_serve_SOURCES = tests/unit/dom0-tools/check_blkback_serve.c \
+	dom0-tools/blkback/serve.c dom0-tools/blkback/req.c
+tests_unit_dom0_tools_check_blkback_serve_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/blkback
+tests_unit_dom0_tools_check_blkback_serve_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_dom0_tools_check_blkback_serve_LDADD = $(CHECK_LIBS)
 EXTRA_DIST += docs/blkback.md
 
 aarch64/bin/tern-blkback: $(TOOLS_A64_DEPS) $(addprefix $(srcdir)/,$(TOOLS_BLKBACK_SRCS) \

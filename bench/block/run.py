@@ -38,7 +38,7 @@ from tern_harness import (Machine, HarnessError, build_initramfs, build_guest_in
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(OUT, "bench-block")
 FIGURES = ("seqwrite_mibs", "seqread_mibs", "randread_iops")
-CPU = ("dom0_busy_s", "backend_s", "bk_main_s", "dom0_wall_s", "bench_s")
+CPU = ("dom0_busy_s", "dom0_steal_s", "backend_s", "bk_main_s", "dom0_wall_s", "bench_s")
 CFG = """name = "bb"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/bb.gz"
@@ -101,7 +101,8 @@ def dom0_files(args, kernel_ref):
 
 def cpu_sample(m):
     rc, out = m.run("bb-cpu")
-    got = re.search(r"BBCPU up=([\d.]+) busy=(\d+) bk=(-?\d+) kbk=(\d+) bkmain=(-?\d+)", out)
+    got = re.search(r"BBCPU up=([\d.]+) busy=(\d+) bk=(-?\d+) kbk=(\d+) bkmain=(-?\d+) steal=(\d+)",
+                    out)
     if rc != 0 or not got:
         raise HarnessError("bb-cpu: %s" % out[-500:])
     return [float(got.group(1))] + [int(x) for x in got.groups()[1:]]
@@ -117,7 +118,8 @@ def cpu_delta(before, after, vals, kernel):
     else:
         backend = (after[2] - before[2]) / 100.0
     main = (after[4] - before[4]) / 100.0 if not kernel and backend >= 0 else -1.0
-    return {"dom0_busy_s": (after[1] - before[1]) / 100.0, "backend_s": backend,
+    return {"dom0_busy_s": (after[1] - before[1]) / 100.0,
+            "dom0_steal_s": (after[5] - before[5]) / 100.0, "backend_s": backend,
             "bk_main_s": main,
             "dom0_wall_s": after[0] - before[0],
             "bench_s": sum(float(vals.get(k, 0)) for k in ("seqwrite_s", "seqread_s",
@@ -207,14 +209,13 @@ def main():
     for c in ("tern", "xen", "xen-kernel"):
         if c in med:
             print("%-12s %14.2f %14.2f %14.1f" % ((c,) + tuple(med[c][f] for f in FIGURES)))
-    print("\nCPU time per guest (medians): dom0 busy s (all vCPUs), backend s (all threads; "
-          "-1 for none), its main thread's s, dom0 wall s from create to BLKBENCH-END, the "
-          "guest's seconds in the three figures")
-    print("%-12s %12s %12s %12s %12s %12s" % (("config",) + CPU))
+    print("\nCPU time per guest (medians): dom0 busy s (all vCPUs), dom0 steal s, backend s "
+          "(all threads; -1 for none), its main thread's s, dom0 wall s from "
+          "create to BLKBENCH-END, the guest's seconds in the three figures")
+    print("%-12s" % "config" + "".join(" %12s" % f for f in CPU))
     for c in ("tern", "xen", "xen-kernel"):
         if c in med:
-            print("%-12s %12.2f %12.2f %12.2f %12.2f %12.2f" % ((c,) + tuple(med[c][f]
-                                                                       for f in CPU)))
+            print("%-12s" % c + "".join(" %12.2f" % med[c][f] for f in CPU))
     for a, b in (("tern", "xen"), ("tern", "xen-kernel"), ("xen", "xen-kernel")):
         if a in med and b in med:
             print("ratio %s/%s: %s" % (a, b, " ".join(

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include "req.h"
@@ -25,6 +26,21 @@
 /* multi-queue-max-queues we publish. */
 #define BLK_MAX_QUEUES 4
 
+/* A batch: every request the ring holds, up to BLK_BATCH_REQS requests and BLK_BATCH_PAGES
+ * pages of data, is carried out with one grant copy ioctl per direction (and one for the
+ * indirect segment lists) instead of one or two per request. */
+#define BLK_BATCH_REQS  16u
+#define BLK_BATCH_PAGES (2u * BLK_MAX_INDIRECT_SEGS)
+
+/* One request of a batch. */
+struct blk_item {
+    struct blk_plan plan;
+    int st;         /* BLKIF_RSP_* so far */
+    unsigned page;  /* its data's first page in the queue's buf */
+    unsigned copy;  /* its grant copies in the queue's copy array (this step) */
+    unsigned ncopy; /* how many (0: none this step) */
+};
+
 /* The image one device serves; shared by its queues. sectors changes on resize. */
 struct blk_disk {
     int fd;
@@ -36,6 +52,34 @@ struct blk_disk {
     struct blk_vbd_stats stats;
     bool stats_dirty; /* __atomic */
 };
+
+/* Where a queue's worker spent its time (CLOCK_MONOTONIC ns), logged when the queue stops:
+ * what bounds the guest's I/O through this backend (bench/block). */
+struct blk_qtime {
+    uint64_t wakes, batches, reqs;
+    uint64_t file_ops;  /* preadv/pwritev calls (joined neighbours share one) */
+    uint64_t evt_ns;    /* reading and unmasking the event channel after a wake-up */
+    uint64_t copy_ns;   /* grant copies (segment lists, data both ways) */
+    uint64_t file_ns;   /* the image: preadv, pwritev, fdatasync, fallocate */
+    uint64_t notify_ns; /* notifying the frontend */
+};
+
+static inline uint64_t blk_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Adds the time since *t to *acc and restarts *t. */
+static inline void blk_lap(uint64_t *acc, uint64_t *t)
+{
+    uint64_t n = blk_now_ns();
+
+    *acc += n - *t;
+    *t = n;
+}
 
 struct blk_queue {
     struct blk_disk *disk;
@@ -56,10 +100,12 @@ struct blk_queue {
     bool running;
     bool broken; /* the frontend broke the ring protocol: no more service (__atomic) */
 
-    uint8_t *buf;                      /* BLK_MAX_INDIRECT_SEGS pages, page aligned */
-    struct blkif_request_segment *ind; /* BLK_MAX_INDIRECT_PAGES pages of segments */
-    xengnttab_grant_copy_segment_t *copy;
-    struct blk_plan *plan;
+    uint8_t *buf; /* BLK_BATCH_PAGES pages, page aligned */
+    /* BLK_MAX_INDIRECT_PAGES pages of segments for each item of a batch */
+    struct blkif_request_segment *ind;
+    xengnttab_grant_copy_segment_t *copy; /* BLK_BATCH_PAGES entries */
+    struct blk_item *items;               /* BLK_BATCH_REQS */
+    struct blk_qtime time;
 };
 
 /* An eventfd the main loop polls (or -1): a worker that stops serving a ring the frontend
@@ -73,6 +119,15 @@ extern int blk_stats_fd;
 void blk_stats_mark(struct blk_disk *disk);
 /* A consistent-enough copy of disk->stats (each counter read atomically). */
 void blk_stats_snapshot(const struct blk_disk *disk, struct blk_vbd_stats *out);
+
+/* Answers every request on q's ring (serve.c), batch after batch, and notifies the frontend
+ * once at the end. Returns 0, or -1 if the frontend's ring indices are impossible (what was
+ * answered before is still delivered). */
+int blk_serve(struct blk_queue *q);
+/* The buffers blk_serve needs (q->buf, ind, copy, items) and zeroed q->time; 0, or -1 with
+ * errno ENOMEM and nothing allocated. blk_serve_free releases them (also after a failure). */
+int blk_serve_alloc(struct blk_queue *q);
+void blk_serve_free(struct blk_queue *q);
 
 /* Maps the ring, binds the event channel and starts serving from the ring's current
  * response index (so a restarted daemon continues where the last one answered). Returns 0,
