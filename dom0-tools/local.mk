@@ -297,6 +297,15 @@ tests_unit_dom0_tools_check_netback_ring_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir
 tests_unit_dom0_tools_check_netback_ring_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_ring_LDADD = $(CHECK_LIBS)
 tests_unit_dom0_tools_check_netback_ring_SOURCES += dom0-tools/netback/stats.c
+# bridge.c's ports with GSO (segmentation per port, the TAP's virtio_net_hdr both ways).
+check_PROGRAMS += tests/unit/dom0-tools/check_netback_bridge
+TESTS += tests/unit/dom0-tools/check_netback_bridge
+tests_unit_dom0_tools_check_netback_bridge_SOURCES = tests/unit/dom0-tools/check_netback_bridge.c \
+	dom0-tools/netback/bridge.c dom0-tools/netback/switch.c dom0-tools/netback/gso.c \
+	dom0-tools/netback/csum.c
+tests_unit_dom0_tools_check_netback_bridge_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
+tests_unit_dom0_tools_check_netback_bridge_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_dom0_tools_check_netback_bridge_LDADD = $(CHECK_LIBS)
 # ---------------------------------------------------------------- monitoring (issue 11)
 # tern-metricsd (dom0-tools/metricsd): /metrics in Prometheus text format and the live
 # graphs page (web/, with Debian's libjs-dygraphs); docs/monitoring.md.

@@ -21,6 +21,8 @@ enum nb_tx_verdict {
 /* The requests looked at for one packet: at most XEN_NETIF_NR_SLOTS_MIN data slots and one
  * extra-info slot, and one more to tell a chain over the limit from an unfinished one. */
 #define NB_TX_WINDOW (XEN_NETIF_NR_SLOTS_MIN + 2)
+/* The smallest GSO segment size taken from a guest (TCP's own minimum MSS is 48 to 88). */
+#define NB_TX_GSO_MIN 64
 
 /* What a packet's GSO extra-info slot asked for (size 0: none). */
 struct nb_tx_gso {
@@ -36,8 +38,8 @@ unsigned nb_tx_extras(const netif_tx_request_t *req, unsigned n);
 /* Checks the packet starting at req[0], with n requests produced after it (inclusive).
  * Sets *used to the slots the packet occupies (also for NB_TX_BAD, so each is answered),
  * *gso to its GSO request (feature-gso-tcpv4: one extra-info slot of type GSO, TCPv4, a
- * non-zero size, on a packet marked NETTXF_csum_blank; any other extra-info is bad) and *why
- * on NB_TX_BAD. */
+ * size of at least NB_TX_GSO_MIN, on a packet marked NETTXF_csum_blank; any other extra-info is
+ * bad) and *why on NB_TX_BAD. */
 enum nb_tx_verdict nb_tx_check(const netif_tx_request_t *req, unsigned n, unsigned *used,
                                struct nb_tx_gso *gso, const char **why);
 

@@ -371,12 +371,16 @@ START_TEST(test_tx_check_gso)
     ck_assert_int_eq(nb_tx_check(r, NB_TX_WINDOW, &used, &g, &why), NB_TX_BAD);
     ck_assert_uint_eq(used, XEN_NETIF_NR_SLOTS_MIN + 2);
     ck_assert_uint_eq(g.size, 0);
-    /* refused: another GSO type, size 0, no checksum offload asked with it */
+    /* refused: another GSO type, size 0 or under NB_TX_GSO_MIN, no checksum offload asked */
     gso_packet(r, 2, 1448, XEN_NETIF_GSO_TYPE_TCPV6);
     ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
     ck_assert_uint_eq(used, 3);
     gso_packet(r, 2, 0, XEN_NETIF_GSO_TYPE_TCPV4);
     ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
+    gso_packet(r, 2, NB_TX_GSO_MIN - 1, XEN_NETIF_GSO_TYPE_TCPV4);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
+    gso_packet(r, 2, NB_TX_GSO_MIN, XEN_NETIF_GSO_TYPE_TCPV4);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_OK);
     gso_packet(r, 2, 1448, XEN_NETIF_GSO_TYPE_TCPV4);
     r[0].flags &= (uint16_t)~NETTXF_csum_blank;
     ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);

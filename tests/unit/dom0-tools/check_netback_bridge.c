@@ -1,0 +1,254 @@
+/* tern-netback's switch ports (dom0-tools/netback/bridge.c) with GSO: a TCPv4 GSO frame goes
+ * whole to the TAP (with a virtio_net_hdr saying so) and to a guest that takes GSO, and is cut
+ * into segments for a guest that does not; frames read from the TAP have their partial
+ * checksum completed, their GSO header checked. The TAP is one end of a SOCK_SEQPACKET pair
+ * (one message per frame, as a TAP reads and writes); the guests' RX queues are a fake that
+ * records what each port was given. */
+#include <check.h>
+#include <fcntl.h>
+#include <linux/virtio_net.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include "csum.h"
+#include "gso.h"
+#include "nb.h"
+
+/* ---------------------------------------------------------------- fakes */
+#define MAX_PUSH 64
+static struct {
+    struct nb_vif *v;
+    unsigned len;
+    uint16_t gso;
+    uint8_t data[NB_FRAME_MAX];
+} pushed[MAX_PUSH];
+static unsigned npushed;
+
+void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len,
+                     uint16_t gso_size)
+{
+    (void)d;
+    ck_assert_uint_lt(npushed, MAX_PUSH);
+    pushed[npushed].v = v;
+    pushed[npushed].len = len;
+    pushed[npushed].gso = gso_size;
+    memcpy(pushed[npushed].data, frame, len);
+    npushed++;
+}
+uint64_t nb_now_us(void)
+{
+    return 1000000;
+}
+void nb_log(const char *fmt, ...)
+{
+    (void)fmt;
+}
+int nb_tap_open(const char *name, bool *gso, char *err, size_t errlen)
+{
+    (void)name, (void)gso;
+    snprintf(err, errlen, "no TAP in unit tests");
+    return -1;
+}
+
+/* ---------------------------------------------------------------- set-up */
+static const uint8_t MAC_DOM0[6] = {0x02, 0, 0, 0, 0, 0x01};
+static const uint8_t MAC_G1[6] = {0x00, 0x16, 0x3e, 0, 0, 0x11};
+static const uint8_t MAC_G2[6] = {0x00, 0x16, 0x3e, 0, 0, 0x12};
+static struct nb_daemon d;
+static struct nb_bridge br;
+static struct nb_vif g1, g2; /* g1 takes GSO, g2 does not */
+static int sp[2];            /* sp[0]: the backend's TAP fd; sp[1]: dom0's side */
+
+static void setup(void)
+{
+    memset(&d, 0, sizeof(d));
+    memset(&br, 0, sizeof(br));
+    memset(&g1, 0, sizeof(g1));
+    memset(&g2, 0, sizeof(g2));
+    npushed = 0;
+    d.tapbuf = malloc(NB_FRAME_MAX);
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp), 0);
+    fcntl(sp[0], F_SETFL, O_NONBLOCK);
+    {
+        int big = 1 << 20;
+
+        setsockopt(sp[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+        setsockopt(sp[1], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+    }
+    nb_switch_init(&br.sw);
+    br.tap_fd = sp[0];
+    br.tap_gso = true;
+    g1.rx_sg = g1.rx_gso = true;
+    g2.rx_sg = true;
+    br.port[1] = &g1;
+    br.port[2] = &g2;
+    nb_switch_learn(&br.sw, MAC_G1, 1, 1000000);
+    nb_switch_learn(&br.sw, MAC_G2, 2, 1000000);
+}
+
+static void teardown(void)
+{
+    free(d.tapbuf);
+    close(sp[0]);
+    close(sp[1]);
+}
+
+/* A TCPv4 frame dst -> src with payload bytes i*11, its checksum partial (as GSO frames
+ * travel in the switch). Returns its length. */
+static unsigned tcp_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src, unsigned payload)
+{
+    unsigned len = 54 + payload;
+    struct nb_gso_hdr h;
+
+    memset(f, 0, 54);
+    memcpy(f, dst, 6);
+    memcpy(f + 6, src, 6);
+    f[12] = 0x08;
+    f[14] = 0x45;
+    f[16] = (uint8_t)((len - 14) >> 8);
+    f[17] = (uint8_t)(len - 14);
+    f[22] = 64;
+    f[23] = 6;
+    f[26] = 10, f[29] = 1, f[30] = 10, f[33] = 2;
+    f[46] = 0x50;
+    f[47] = 0x18; /* PSH|ACK */
+    for (unsigned i = 54; i < len; i++)
+        f[i] = (uint8_t)(i * 11);
+    ck_assert_int_eq(nb_gso_parse(f, len, &h), 0);
+    nb_gso_set_pseudo(f, &h);
+    return len;
+}
+
+/* ---------------------------------------------------------------- tests */
+START_TEST(test_gso_to_guests)
+{
+    static uint8_t f[NB_FRAME_MAX];
+    unsigned len = tcp_frame(f, MAC_G1, MAC_DOM0, 4000), total = 0;
+
+    nb_bridge_input(&d, &br, NB_TAP_PORT, f, len, 1448);
+    ck_assert_uint_eq(npushed, 1); /* whole, to the guest that takes GSO */
+    ck_assert_ptr_eq(pushed[0].v, &g1);
+    ck_assert_uint_eq(pushed[0].len, len);
+    ck_assert_uint_eq(pushed[0].gso, 1448);
+    npushed = 0;
+    len = tcp_frame(f, MAC_G2, MAC_DOM0, 4000);
+    nb_bridge_input(&d, &br, NB_TAP_PORT, f, len, 1448);
+    ck_assert_uint_eq(npushed, 3); /* 1448 + 1448 + 1104, cut for the one that does not */
+    for (unsigned i = 0; i < npushed; i++) {
+        ck_assert_ptr_eq(pushed[i].v, &g2);
+        ck_assert_uint_eq(pushed[i].gso, 0);
+        ck_assert_uint_le(pushed[i].len, 54 + 1448);
+        total += pushed[i].len - 54;
+    }
+    ck_assert_uint_eq(total, 4000);
+    ck_assert_uint_eq(pushed[2].data[47], 0x18); /* PSH on the last */
+    ck_assert_uint_eq(pushed[0].data[47], 0x10);
+    /* and the segments' checksums are complete: computing them again changes nothing */
+    {
+        uint8_t c[2048];
+
+        memcpy(c, pushed[1].data, pushed[1].len);
+        ck_assert_int_eq(nb_csum_fill(c, pushed[1].len), 0);
+        ck_assert_int_eq(memcmp(c, pushed[1].data, pushed[1].len), 0);
+    }
+}
+END_TEST
+
+START_TEST(test_gso_to_tap)
+{
+    static uint8_t f[NB_FRAME_MAX], got[NB_FRAME_MAX];
+    struct virtio_net_hdr h;
+    struct iovec iov[2] = {{&h, sizeof(h)}, {got, sizeof(got)}};
+    unsigned len = tcp_frame(f, MAC_DOM0, MAC_G1, 30000);
+    ssize_t n;
+
+    nb_bridge_input(&d, &br, 1, f, len, 1448); /* dom0's MAC not learnt: flooded */
+    n = readv(sp[1], iov, 2);
+    ck_assert_int_eq(n, (ssize_t)(sizeof(h) + len));
+    ck_assert_uint_eq(h.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+    ck_assert_uint_eq(h.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+    ck_assert_uint_eq(h.gso_size, 1448);
+    ck_assert_uint_eq(h.hdr_len, 54);
+    ck_assert_uint_eq(h.csum_start, 34);
+    ck_assert_uint_eq(h.csum_offset, 16);
+    ck_assert_int_eq(memcmp(got, f, len), 0);
+    /* the flood also reached g2, cut into 21 segments (30000 / 1448, rounded up) */
+    ck_assert_uint_eq(npushed, 21);
+    ck_assert_ptr_eq(pushed[20].v, &g2);
+    /* a TAP without offloads gets the segments, without a header */
+    br.tap_gso = false;
+    npushed = 0;
+    nb_bridge_input(&d, &br, 1, f, len, 1448);
+    n = read(sp[1], got, sizeof(got));
+    ck_assert_int_eq(n, 54 + 1448);
+    ck_assert_int_eq(memcmp(got + 54, f + 54, 1448), 0);
+}
+END_TEST
+
+static void tap_send(uint8_t flags, uint8_t gso_type, uint16_t gso_size, const uint8_t *f,
+                     unsigned len)
+{
+    struct virtio_net_hdr h = {.flags = flags, .gso_type = gso_type, .gso_size = gso_size};
+    struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)f, len}};
+
+    h.csum_start = 34;
+    h.csum_offset = 16;
+    h.hdr_len = 54;
+    ck_assert_int_eq(writev(sp[1], iov, 2), (ssize_t)(sizeof(h) + len));
+}
+
+START_TEST(test_from_tap)
+{
+    static uint8_t f[NB_FRAME_MAX], full[2048];
+    unsigned len = tcp_frame(f, MAC_G2, MAC_DOM0, 1000);
+
+    /* a partial checksum (NEEDS_CSUM, no GSO) is completed on the way in */
+    memcpy(full, f, len);
+    ck_assert_int_eq(nb_csum_fill(full, len), 0);
+    tap_send(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, 0, f, len);
+    /* a GSO frame for g1, one for g2 (cut), one that claims GSO but is UDP (dropped) */
+    len = tcp_frame(f, MAC_G1, MAC_DOM0, 3000);
+    tap_send(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 1448, f, len);
+    len = tcp_frame(f, MAC_G2, MAC_DOM0, 3000);
+    tap_send(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 1448, f, len);
+    f[23] = 17;
+    tap_send(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 1448, f, len);
+    /* GSO types not offered (TCPv6 here) are dropped too */
+    f[23] = 6;
+    tap_send(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV6, 1448, f, len);
+    nb_bridge_tap_read(&d, &br);
+    ck_assert_uint_eq(npushed, 1 + 1 + 3);
+    ck_assert_ptr_eq(pushed[0].v, &g2);
+    ck_assert_uint_eq(pushed[0].len, 54 + 1000);
+    ck_assert_int_eq(memcmp(pushed[0].data, full, 54 + 1000), 0);
+    ck_assert_ptr_eq(pushed[1].v, &g1);
+    ck_assert_uint_eq(pushed[1].gso, 1448);
+    ck_assert_uint_eq(pushed[1].len, 54 + 3000);
+    for (unsigned i = 2; i < 5; i++) {
+        ck_assert_ptr_eq(pushed[i].v, &g2);
+        ck_assert_uint_eq(pushed[i].gso, 0);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("netback-bridge");
+    TCase *tc = tcase_create("bridge");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_gso_to_guests);
+    tcase_add_test(tc, test_gso_to_tap);
+    tcase_add_test(tc, test_from_tap);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
