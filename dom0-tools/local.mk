@@ -234,10 +234,10 @@ tests_unit_dom0_tools_check_balloond_CPPFLAGS = -I$(srcdir)/dom0-tools/balloond
 tests_unit_dom0_tools_check_balloond_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_balloond_LDADD = $(CHECK_LIBS)
 # ---------------------------------------------------------------- tern-netback (issue 10)
-# Pieces so far: xl's rate=RATE/s@INTERVAL parser and token bucket, the learning switch's
-# forwarding table with the anti-spoofing check, TX request validation, per-vif counters'
-# JSON, watch-path parsing, grant-copy plans, ring index sanity (docs/netback.md);
-# no daemon yet.
+# Host unit tests of its pure pieces: xl's rate=RATE/s@INTERVAL parser and token bucket, the
+# learning switch's forwarding table with the anti-spoofing check, TX request validation,
+# per-vif counters' JSON, watch-path parsing, grant-copy plans, ring index sanity, GSO
+# segmentation (docs/netback.md); the daemon itself is tested in QEMU (tests/system/net-*.py).
 check_PROGRAMS += tests/unit/dom0-tools/check_netback
 TESTS += tests/unit/dom0-tools/check_netback
 tests_unit_dom0_tools_check_netback_SOURCES = tests/unit/dom0-tools/check_netback.c \
