@@ -13,6 +13,11 @@ of --rounds rounds run one after the other by one guest, bench/net/guest-bench-i
               counted by dom0's receiver (first to last arrival); the sender's rate and the
               loss are printed too
   rtt_p50_us, rtt_p99_us  UDP request/response round trip over --rtt-n exchanges
+  busy%, irq/kpkt  during the flood: the guest CPU's busy share (/proc/stat, steal excluded)
+              and its vif's interrupts per 1000 datagrams sent (who bounds pps64)
+Each phase in the guest has a time limit (and net-stream fails a TCP stream idle for 60 s):
+a failed phase prints NETBENCH-ERROR and NETBENCH-DIAG lines, the run goes on, and the
+medians are of the rounds that worked.
 Configurations (one QEMU boot per hypervisor, plain TCG, dom0 with 2 vCPUs, guest 1 vCPU):
   tern        Tern + tern-netback (`tern create`; the vif on its switch xenbr0, dom0 10.0.0.1
               on the switch's TAP port)
@@ -28,6 +33,7 @@ import os
 import re
 import statistics
 import sys
+import time
 
 SRCDIR = os.environ.get("TERN_SRCDIR", os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
@@ -40,7 +46,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 STREAM = os.path.join(BUILDDIR, "aarch64", "bin", "net-stream")
 FIGURES = ("tx_mibs", "rx_mibs", "pps64", "rtt_p50_us", "rtt_p99_us")
 LOWER_IS_BETTER = ("rtt_p50_us", "rtt_p99_us")
-EXTRA = ("sent_pps", "loss_pct")
+EXTRA = ("sent_pps", "loss_pct", "flood_busy_pct", "irqs_per_kpkt")
 CFG = """name = "nb"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/nb.gz"
@@ -64,14 +70,23 @@ def dom0_files(args):
 
 
 def parse(log, label):
-    """{figure: [values per round]} from the guest's NETBENCH lines."""
+    """{figure: [values per round]} from the guest's NETBENCH lines (a failed phase's
+    NETBENCH-ERROR and NETBENCH-DIAG lines are printed; its figure is missing that round)."""
     got = {f: [] for f in FIGURES + EXTRA}
     for line in log.splitlines():
+        if line.startswith(("NETBENCH-ERROR", "NETBENCH-DIAG")):
+            print("%s %s" % (label, line.strip()), flush=True)
+            continue
         if not line.startswith("NETBENCH round="):
             continue
         vals = dict(re.findall(r"(\w+)=([\d.]+)", line))
         if "pps" in vals:
             vals["pps64"] = vals["pps"]
+            # the guest's side of the flood: how busy its CPU was, its vif's interrupts
+            if "guest_busy_pct" in vals:
+                vals["flood_busy_pct"] = vals["guest_busy_pct"]
+            if "guest_irqs" in vals and float(vals.get("sent", 0)) > 0:
+                vals["irqs_per_kpkt"] = 1000 * float(vals["guest_irqs"]) / float(vals["sent"])
         for f in FIGURES + EXTRA:
             if f in vals:
                 got[f].append(float(vals[f]))
@@ -79,8 +94,13 @@ def parse(log, label):
     return got
 
 
+DOM0_DIAG = ("ip -s link show; for f in /run/tern/netback/*.json; do cat $f; echo; done; "
+             "tail -n 20 /var/log/tern/netback.log; cat /tmp/serve.log")
+
+
 def run_guest(m, tool, label, wait_s):
     m.run("rm -f %s" % LOG)
+    t0 = time.time()
     rc, out = m.run("%s create /etc/tern/nb.cfg 2>&1" % tool, timeout=240)
     if rc != 0:
         raise HarnessError("%s: create failed: %s" % (label, out[-1500:]))
@@ -89,8 +109,14 @@ def run_guest(m, tool, label, wait_s):
     rc, log = m.run("cat %s" % LOG, timeout=60)
     log = log.replace("\r", "")
     got = parse(log, label)
-    if "NETBENCH-END rc=0" not in log or not all(got[f] for f in FIGURES):
-        raise HarnessError("%s: no figures:\n%s" % (label, log[-2500:]))
+    print("%s: guest done in %.0f s (%s UTC)" % (label, time.time() - t0,
+                                                 time.strftime("%H:%M", time.gmtime())))
+    if "NETBENCH-END" not in log or not all(got[f] for f in FIGURES):
+        rc, diag = m.run(DOM0_DIAG, timeout=60)
+        raise HarnessError("%s: no figures:\n%s\ndom0:\n%s" % (label, log[-2500:], diag[-3000:]))
+    if "NETBENCH-END rc=0" not in log:
+        print("%s: some phases failed (NETBENCH-ERROR above); medians of the rounds that "
+              "worked" % label)
     m.run("for i in $(seq 60); do %s list nb >/dev/null 2>&1 || break; sleep 1; done; "
           "%s destroy nb >/dev/null 2>&1; true" % (tool, tool), timeout=120)
     return got
@@ -101,8 +127,10 @@ def boot(hv, args, configs, results):
     initrd = build_initramfs("bench-net-%s" % ("ref" if kernel_ref else "plain"),
                              xen_tools=True, guest=True, xen_hotplug=kernel_ref,
                              modules=DOM0_MODULES + ["tun"], extra_files=dom0_files(args))
-    # the guest's own time: transfers, the round trips, the floods, slack for a slow TCG
-    wait_s = 600 + args.rounds * (args.mib * 20 + args.rtt_n // 5 + args.pps_s + 60)
+    # the guest's boot, and its phases' time limits (guest-bench-init): a phase that stalls
+    # fails at its limit, the next one runs
+    wait_s = 600 + args.rounds * (2 * (120 + args.mib * 20) + 60 + args.rtt_n // 5 +
+                                  args.pps_s + 40)
     with Machine(hv=hv, smp=2, initrd=initrd, timeout=300 + 2 * wait_s + 600,
                  log=os.path.join(OUT, "bench-net-%s.log" % hv)) as m:
         m.wait_for_shell(timeout=300)
@@ -134,6 +162,9 @@ def boot(hv, args, configs, results):
                 rc, hp = m.run("tail -n 30 /var/log/xen/xen-hotplug.log; ip link; "
                                "xenstore-ls /local/domain/0/backend/vif 2>&1 | tail -n 30")
                 print("xen-kernel: %s\nhotplug log, links, backend nodes:\n%s" % (e, hp))
+        rc, serve = m.run("grep -v '^serving' /tmp/serve.log", timeout=60)
+        if serve.strip():
+            print("%s: dom0's net-stream server:\n%s" % (hv, serve.strip()))
         m.poweroff()
 
 
@@ -163,14 +194,16 @@ def main():
     med = {c: {f: statistics.median(v) for f, v in r.items() if v} for c, r in results.items()}
     print("\nmedians of %d rounds: TCP %d MiB each way, UDP flood of 64-byte payloads for %d s,"
           " %d UDP round trips" % (args.rounds, args.mib, args.pps_s, args.rtt_n))
-    print("%-11s %8s %8s %9s %8s %8s   %9s %6s" % (
-        "config", "tx MiB/s", "rx MiB/s", "pps64", "rtt p50", "rtt p99", "sent pps", "loss%"))
+    print("%-11s %8s %8s %9s %8s %8s   %9s %6s %6s %9s" % (
+        "config", "tx MiB/s", "rx MiB/s", "pps64", "rtt p50", "rtt p99", "sent pps", "loss%",
+        "busy%", "irq/kpkt"))
     for c in ("tern", "xen", "xen-kernel"):
         if c in med:
             r = med[c]
-            print("%-11s %8.2f %8.2f %9.0f %6.0fus %6.0fus   %9.0f %6.2f" % (
+            print("%-11s %8.2f %8.2f %9.0f %6.0fus %6.0fus   %9.0f %6.2f %6.0f %9.0f" % (
                 c, r["tx_mibs"], r["rx_mibs"], r["pps64"], r["rtt_p50_us"], r["rtt_p99_us"],
-                r.get("sent_pps", 0), r.get("loss_pct", 0)))
+                r.get("sent_pps", 0), r.get("loss_pct", 0), r.get("flood_busy_pct", -1),
+                r.get("irqs_per_kpkt", -1)))
     print("ratios as speed (> 1: faster than the second; round trips: inverse ratio of times)")
     for a, b in (("tern", "xen"), ("tern", "xen-kernel"), ("xen", "xen-kernel")):
         if a in med and b in med:

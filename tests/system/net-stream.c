@@ -23,7 +23,10 @@
  * "bytes=N seconds=S") or 'G' (a source: send the MiB count in bytes 4..7, big-endian, then
  * close), 3 bytes ignored. UDP: 'E' is echoed back; 'F' (flood: 4-byte run id) is counted
  * per run id; 'Q' + run id is answered "received=N seconds=S". Payloads are fixed bytes (no
- * data generation or hashing: the figures are the network's, not the CPU's). */
+ * data generation or hashing: the figures are the network's, not the CPU's). A TCP transfer of
+ * the benchmark modes that makes no progress for IDLE_S seconds fails ("stalled"), on either
+ * end, so a stalled stream neither hangs the guest's run nor keeps the server from the next
+ * client. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -227,6 +230,29 @@ static int do_sniff(const char *ifname, int seconds)
 /* ---- benchmark modes ---- */
 
 #define BENCH_BUF 65536
+#define IDLE_S    60
+
+static int set_idle_timeout(int fd)
+{
+    struct timeval tv = {.tv_sec = IDLE_S};
+
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
+        return -1;
+    return 0;
+}
+
+/* The error of a benchmark transfer after done bytes: a timeout says the stream stalled. */
+static int fail_stream(const char *what, uint64_t done)
+{
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+        fprintf(stderr, "net-stream: %s: stalled: no progress for %d s after %llu bytes\n", what,
+                IDLE_S, (unsigned long long)done);
+    else
+        fprintf(stderr, "net-stream: %s: %s after %llu bytes\n", what, strerror(errno),
+                (unsigned long long)done);
+    return 1;
+}
 
 static uint8_t bench_buf[BENCH_BUF];
 
@@ -237,7 +263,7 @@ static int tcp_connect(const char *host, int port)
 
     if (fd < 0 || inet_pton(AF_INET, host, &sa.sin_addr) != 1)
         return -1;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || set_idle_timeout(fd) < 0) {
         close(fd);
         return -1;
     }
@@ -275,8 +301,8 @@ static int write_all(int fd, const void *p, size_t len)
     return 0;
 }
 
-/* Reads fd to its end; returns the bytes read, or -1. */
-static int64_t drain(int fd)
+/* Reads fd to its end; returns the bytes read, or -1 (*got: the bytes read before). */
+static int64_t drain(int fd, int64_t *got_out)
 {
     int64_t got = 0;
 
@@ -285,6 +311,7 @@ static int64_t drain(int fd)
 
         if (n < 0 && errno == EINTR)
             continue;
+        *got_out = got;
         if (n < 0)
             return -1;
         if (n == 0)
@@ -307,9 +334,13 @@ static void serve_tcp(int fd)
     }
     if (hdr[0] == 'S') {
         double t0 = now_s();
-        int64_t got = drain(fd);
+        int64_t done, got = drain(fd, &done);
         char line[80];
 
+        if (got < 0) {
+            fail_stream("serve: sink", (uint64_t)done);
+            return;
+        }
         snprintf(line, sizeof(line), "bytes=%lld seconds=%.3f\n", (long long)got, now_s() - t0);
         write_all(fd, line, strlen(line));
     } else if (hdr[0] == 'G') {
@@ -317,11 +348,15 @@ static void serve_tcp(int fd)
                                    (uint32_t)hdr[6] << 8 | hdr[7])
                         << 20;
 
+        uint64_t total = left;
+
         while (left) {
             size_t n = left < sizeof(bench_buf) ? (size_t)left : sizeof(bench_buf);
 
-            if (write_all(fd, bench_buf, n) < 0)
+            if (write_all(fd, bench_buf, n) < 0) {
+                fail_stream("serve: source", total - left);
                 break;
+            }
             left -= n;
         }
     }
@@ -415,10 +450,11 @@ static int do_serve(int port)
         if (p[0].revents & POLLIN) {
             int fd = accept(ls, NULL, NULL);
 
-            if (fd >= 0) {
+            if (fd >= 0 && set_idle_timeout(fd) == 0) {
                 serve_tcp(fd);
-                close(fd);
             }
+            if (fd >= 0)
+                close(fd);
         }
     }
 }
@@ -430,20 +466,22 @@ static int do_tx(const char *host, int port, long mib)
     int fd = tcp_connect(host, port);
     uint64_t total = (uint64_t)mib << 20;
     double t0, dt;
-    ssize_t n;
+    ssize_t n = 0;
     size_t have = 0;
 
     if (fd < 0)
         return fail("connect");
     t0 = now_s();
     if (write_all(fd, hdr, sizeof(hdr)) < 0)
-        return fail("write");
+        return fail_stream("tx", 0);
     for (uint64_t sent = 0; sent < total; sent += sizeof(bench_buf))
         if (write_all(fd, bench_buf, sizeof(bench_buf)) < 0)
-            return fail("write");
+            return fail_stream("tx", sent);
     shutdown(fd, SHUT_WR);
     while (have < sizeof(reply) - 1 && (n = read(fd, reply + have, sizeof(reply) - 1 - have)) > 0)
         have += (size_t)n;
+    if (n < 0 && !have)
+        return fail_stream("tx: the server's answer", total);
     dt = now_s() - t0;
     reply[have] = 0;
     close(fd);
@@ -462,7 +500,7 @@ static int do_rx(const char *host, int port, long mib)
         'G',         0, 0, 0, (uint8_t)(mib >> 24), (uint8_t)(mib >> 16), (uint8_t)(mib >> 8),
         (uint8_t)mib};
     int fd = tcp_connect(host, port);
-    int64_t got;
+    int64_t got, done;
     double t0, dt;
 
     if (fd < 0)
@@ -470,7 +508,9 @@ static int do_rx(const char *host, int port, long mib)
     t0 = now_s();
     if (write_all(fd, hdr, sizeof(hdr)) < 0)
         return fail("write");
-    got = drain(fd);
+    got = drain(fd, &done);
+    if (got < 0)
+        return fail_stream("rx", (uint64_t)done);
     dt = now_s() - t0;
     close(fd);
     if (got != (int64_t)mib << 20) {
