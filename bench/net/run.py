@@ -2,7 +2,7 @@
 """Benchmark: network I/O between a Debian domU (xen-netfront) and dom0 (issue 10).
 
     bench/net/run.py [--rounds 3] [--mib 64] [--pps-s 4] [--rtt-n 1000]
-                     [--only tern,xen,xen-kernel]
+                     [--only tern,xen,xen-kernel] [--profile] [--ab-rps]
 
 Figures (net-stream in the guest, tests/system/net-stream.c, against `net-stream serve 5201`
 started in dom0 beforehand; guest 10.0.0.2, dom0 10.0.0.1; guest CLOCK_MONOTONIC; medians
@@ -98,12 +98,26 @@ DOM0_DIAG = ("ip -s link show; for f in /run/tern/netback/*.json; do cat $f; ech
              "tail -n 20 /var/log/tern/netback.log; cat /tmp/serve.log")
 
 
-def run_guest(m, tool, label, wait_s):
+RPS = "/sys/class/net/xenbr0/queues/rx-0/rps_cpus"
+
+
+def ab_rps(m, rounds):
+    """--ab-rps: once the guest's round R has printed its flood line, dom0 turns the TAP's
+    receive steering off for an even round R + 1 and back on for an odd one."""
+    m.run_ok("on=$(cat %s); (r=1; while [ $r -le %d ]; do "
+             "if grep -q \"NETBENCH round=$r pps=\" %s 2>/dev/null; then r=$((r + 1)); "
+             "if [ $((r %% 2)) = 0 ]; then echo 0 > %s; else echo $on > %s; fi; fi; "
+             "sleep 0.2; done) >/dev/null 2>&1 &" % (RPS, rounds, LOG, RPS, RPS), timeout=60)
+
+
+def run_guest(m, tool, label, wait_s, args=None):
     m.run("rm -f %s" % LOG)
     t0 = time.time()
     rc, out = m.run("%s create /etc/tern/nb.cfg 2>&1" % tool, timeout=240)
     if rc != 0:
         raise HarnessError("%s: create failed: %s" % (label, out[-1500:]))
+    if args and args.ab_rps:
+        ab_rps(m, args.rounds)
     m.run("for i in $(seq %d); do grep -q NETBENCH-END %s 2>/dev/null && break; sleep 1; done"
           % (wait_s, LOG), timeout=wait_s + 60)
     rc, log = m.run("cat %s" % LOG, timeout=60)
@@ -134,16 +148,21 @@ def boot(hv, args, configs, results):
     with Machine(hv=hv, smp=2, initrd=initrd, timeout=300 + 2 * wait_s + 600,
                  log=os.path.join(OUT, "bench-net-%s.log" % hv)) as m:
         m.wait_for_shell(timeout=300)
-        m.run_ok("tern-xen-start >/tmp/xs.log 2>&1 && tern-netback && sleep 1 && "
+        m.run_ok("tern-xen-start >/tmp/xs.log 2>&1 && %stern-netback && sleep 1 && "
+                 % ("TERN_NETBACK_PROFILE=1 " if args.profile else "") +
                  "ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up", timeout=180)
         m.run_ok("net-stream serve %d >/tmp/serve.log 2>&1 & sleep 1; cat /tmp/serve.log"
                  % PORT, timeout=60)
         if hv in configs:
             try:
-                results[hv] = run_guest(m, "tern", hv, wait_s)
+                results[hv] = run_guest(m, "tern", hv, wait_s, args)
             except HarnessError as e:
                 print("%s: %s" % (hv, e))
                 m.run("tern destroy nb", timeout=120)
+            if args.profile:
+                rc, prof = m.run("grep -m 5 -v profile: /var/log/tern/netback.log; "
+                                 "grep profile: /var/log/tern/netback.log", timeout=60)
+                print("%s: tern-netback's profile (a line a second):\n%s" % (hv, prof.strip()))
         if kernel_ref:
             try:
                 # tern-netback (supervisor and backend) stops; its TAP port xenbr0 is
@@ -179,6 +198,11 @@ def main():
     ap.add_argument("--pps-s", type=int, default=4)
     ap.add_argument("--rtt-n", type=int, default=1000)
     ap.add_argument("--only", default="tern,xen,xen-kernel")
+    ap.add_argument("--ab-rps", action="store_true",
+                    help="tern and xen: odd rounds with tern-netback's receive steering, even "
+                    "rounds without (a same-run comparison)")
+    ap.add_argument("--profile", action="store_true",
+                    help="tern-netback logs where its time goes (TERN_NETBACK_PROFILE=1)")
     args = ap.parse_args()
     configs = args.only.split(",")
     if not os.path.exists(STREAM):

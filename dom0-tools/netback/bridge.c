@@ -39,6 +39,9 @@ struct nb_bridge *nb_bridge_get(struct nb_daemon *d, const char *name)
     else
         nb_log("switch %s: dom0's port is the TAP interface %s%s", name, name,
                br->tap_gso ? " (checksum and TCPv4 segmentation offloads)" : "");
+    if (br->tap_fd >= 0 && d->rps_mask && nb_tap_steer(name, d->rps_mask, err, sizeof(err)) < 0)
+        nb_log("switch %s: no receive steering (dom0's stack runs in the backend's writes): %s",
+               name, err);
     br->next = d->bridges;
     d->bridges = br;
     return br;
@@ -62,8 +65,10 @@ void nb_bridge_detach(struct nb_bridge *br, struct nb_vif *v)
     }
 }
 
-static void tap_write(struct nb_bridge *br, const uint8_t *frame, unsigned len, uint16_t gso_size)
+static void tap_write(struct nb_daemon *d, struct nb_bridge *br, const uint8_t *frame, unsigned len,
+                      uint16_t gso_size)
 {
+    uint64_t t0 = d->profile ? nb_now_us() : 0;
     struct virtio_net_hdr h = {0};
     struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)(uintptr_t)frame, len}};
     struct nb_gso_hdr g;
@@ -78,6 +83,9 @@ static void tap_write(struct nb_bridge *br, const uint8_t *frame, unsigned len, 
         h.csum_offset = 16; /* TCP's checksum field */
     }
     rc = br->tap_gso ? writev(br->tap_fd, iov, 2) : write(br->tap_fd, frame, len);
+    d->prof.tap_writes++;
+    if (d->profile)
+        d->prof.tap_us += nb_now_us() - t0;
     /* EAGAIN (dom0 not reading fast enough) or a down interface: the frame is lost, as on
      * a congested link */
     if (rc < 0 && errno != EAGAIN && errno != EIO)
@@ -95,7 +103,7 @@ static void seg_out(void *arg, const uint8_t *seg, unsigned len)
     struct seg_dest *s = arg;
 
     if (s->port == NB_TAP_PORT)
-        tap_write(s->br, seg, len, 0);
+        tap_write(s->d, s->br, seg, len, 0);
     else
         nb_ring_rx_push(s->d, s->br->port[s->port], seg, len, 0);
 }
@@ -122,7 +130,7 @@ static void output(struct nb_daemon *d, struct nb_bridge *br, int port, const ui
         return;
     }
     if (port == NB_TAP_PORT)
-        tap_write(br, frame, len, gso_size);
+        tap_write(d, br, frame, len, gso_size);
     else
         nb_ring_rx_push(d, v, frame, len, gso_size);
 }

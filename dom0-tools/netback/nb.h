@@ -35,6 +35,7 @@
 #define NB_TX_BATCH       32            /* packets per grant-copy hypercall from a guest */
 #define NB_TX_MAX         65536    /* the largest packet a TX request can describe, and then some */
 #define NB_DEFAULT_BRIDGE "xenbr0" /* libxl's default bridge= */
+#define NB_BACKEND_CPU    0        /* the backend's CPU when dom0 has several */
 
 struct nb_bridge;
 
@@ -80,8 +81,22 @@ struct nb_bridge {
     struct nb_bridge *next;
 };
 
+/* Where the backend's time goes (TERN_NETBACK_PROFILE=1 in its environment: one log line a
+ * second while frames move; bench/net/run.py --profile): the loop's passes and the time it
+ * slept in poll, the TX passes, packets, grant-copy hypercalls and their time, the
+ * notifications sent, the TAP writes and their time. */
+struct nb_prof {
+    uint64_t polls, idle_us, evtchn, tx_calls, tx_pkts, tx_copies, tx_copy_us, notifies;
+    uint64_t tap_writes, tap_us, rx_frames, rx_copies;
+};
+
 struct nb_daemon {
     struct tern_ctx *tc;
+    bool profile;
+    /* dom0's CPUs other than the backend's (it keeps to NB_BACKEND_CPU), where the TAP's
+     * receive steering sends dom0's stack work on what the guests send; 0: none */
+    uint64_t rps_mask;
+    struct nb_prof prof;
     xengnttab_handle *xgt;
     xenevtchn_handle *xce;
     struct nb_vif *vifs;

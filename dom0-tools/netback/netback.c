@@ -10,7 +10,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,6 +83,7 @@ static void evtchn_events(struct nb_daemon *d)
 
     if (port < 0)
         return;
+    d->prof.evtchn++;
     xenevtchn_unmask(d->xce, (evtchn_port_t)port);
     v = nb_vif_by_port(d, (evtchn_port_t)port);
     if (v) {
@@ -112,15 +115,61 @@ static int timeout_ms(struct nb_daemon *d)
     return (int)((wait + 999) / 1000);
 }
 
+/* The profile's line for the last second, if frames moved (see struct nb_prof). */
+static void log_profile(struct nb_daemon *d, struct nb_prof *last, uint64_t us)
+{
+    struct nb_prof *p = &d->prof;
+
+    if (p->tx_pkts == last->tx_pkts && p->rx_frames == last->rx_frames)
+        return;
+    nb_log("profile: %" PRIu64 " ms: polls=%" PRIu64 " idle_ms=%" PRIu64 " evtchn=%" PRIu64
+           " tx_calls=%" PRIu64 " tx_pkts=%" PRIu64 " tx_copies=%" PRIu64 " tx_copy_ms=%" PRIu64
+           " notifies=%" PRIu64 " tap_writes=%" PRIu64 " tap_ms=%" PRIu64 " rx_frames=%" PRIu64
+           " rx_copies=%" PRIu64,
+           us / 1000, p->polls - last->polls, (p->idle_us - last->idle_us) / 1000,
+           p->evtchn - last->evtchn, p->tx_calls - last->tx_calls, p->tx_pkts - last->tx_pkts,
+           p->tx_copies - last->tx_copies, (p->tx_copy_us - last->tx_copy_us) / 1000,
+           p->notifies - last->notifies, p->tap_writes - last->tap_writes,
+           (p->tap_us - last->tap_us) / 1000, p->rx_frames - last->rx_frames,
+           p->rx_copies - last->rx_copies);
+    *last = *p;
+}
+
+/* A TAP write runs dom0's whole receive path for the frame (tun hands it to the stack in the
+ * writer's context): with 64-byte datagrams that is most of the backend's time, and the one
+ * backend thread is the bound. With several CPUs in dom0 the backend keeps to one and the
+ * TAPs' receive steering (RPS) sends that work to the others, so the rings are served
+ * while dom0's stack takes the frames. TERN_NETBACK_RPS=0 turns it off. Returns the mask. */
+static uint64_t steer_setup(void)
+{
+    const char *env = getenv("TERN_NETBACK_RPS");
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t set;
+
+    if ((env && !strcmp(env, "0")) || n < 2 || n > 64)
+        return 0;
+    CPU_ZERO(&set);
+    CPU_SET(NB_BACKEND_CPU, &set);
+    if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+        nb_log("keep to CPU %d: %s (no receive steering)", NB_BACKEND_CPU, strerror(errno));
+        return 0;
+    }
+    return (n == 64 ? ~0ull : (1ull << n) - 1) & ~(1ull << NB_BACKEND_CPU);
+}
+
 static int serve(void)
 {
     struct tern_ctx tc;
     struct nb_daemon d = {.tc = &tc};
     uint64_t last_stats = 0, last_scan;
+    struct nb_prof last_prof = {0};
+    const char *prof_env = getenv("TERN_NETBACK_PROFILE");
 
     signal(SIGPIPE, SIG_IGN);
     if (tern_ctx_open(&tc, true) < 0)
         return 1;
+    d.profile = prof_env && *prof_env == '1';
+    d.rps_mask = steer_setup();
     d.xgt = xengnttab_open(NULL, 0);
     d.xce = xenevtchn_open(NULL, 0);
     d.txbuf = malloc((size_t)NB_TX_BATCH * NB_TX_MAX);
@@ -150,7 +199,11 @@ static int serve(void)
                 tapbr[n] = br;
                 pfd[n++] = (struct pollfd){.fd = br->tap_fd, .events = POLLIN};
             }
+        now = d.profile ? nb_now_us() : 0;
         rc = poll(pfd, n, timeout_ms(&d));
+        d.prof.polls++;
+        if (d.profile)
+            d.prof.idle_us += nb_now_us() - now;
         if (rc < 0 && errno != EINTR) {
             nb_log("poll: %s", strerror(errno));
             return 1;
@@ -173,6 +226,8 @@ static int serve(void)
             nb_vif_close_broken(&d, v);
         }
         if (now - last_stats >= STATS_MS * 1000ull) {
+            if (d.profile)
+                log_profile(&d, &last_prof, now - last_stats);
             nb_vif_write_stats(&d);
             last_stats = now;
         }

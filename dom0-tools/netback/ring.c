@@ -26,6 +26,7 @@ static void vlog(const struct nb_vif *v, const char *what)
 
 static void notify(struct nb_daemon *d, struct nb_vif *v)
 {
+    d->prof.notifies++;
     xenevtchn_notify(d->xce, v->local_port);
 }
 
@@ -182,12 +183,17 @@ static void tx_deliver(struct nb_daemon *d, struct nb_vif *v, uint8_t *frame, un
 static void tx_flush(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b)
 {
     int gso[NB_TX_BATCH];
+    uint64_t t0 = d->profile ? nb_now_us() : 0;
 
     if (!b->npkt)
         return;
     if (xengnttab_grant_copy(d->xgt, b->nseg, d->txseg) < 0)
         for (unsigned i = 0; i < b->nseg; i++)
             d->txseg[i].status = GNTST_general_error;
+    d->prof.tx_copies++;
+    d->prof.tx_pkts += b->npkt;
+    if (d->profile)
+        d->prof.tx_copy_us += nb_now_us() - t0;
     for (unsigned p = 0; p < b->npkt; p++) {
         bool ok = true;
 
@@ -265,6 +271,7 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
         return;
     }
     v->tx_held = false;
+    d->prof.tx_calls++;
     do {
         RING_IDX rp = r->sring->req_prod;
         long avail;
@@ -415,6 +422,8 @@ static void rx_finish(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b)
     if (xengnttab_grant_copy(d->xgt, b->nseg, d->rxseg) < 0)
         for (unsigned i = 0; i < b->nseg; i++)
             d->rxseg[i].status = GNTST_general_error;
+    d->prof.rx_copies++;
+    d->prof.rx_frames += b->nframe;
     for (unsigned k = 0; k < b->nframe; k++) {
         struct nb_rxq_frame *f = &v->rxq[v->rxq_head];
         bool ok = true;

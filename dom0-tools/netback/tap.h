@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Creates (or attaches to) the TAP interface name, without packet information headers,
  * non-blocking, and sets it up. *gso: each frame read or written carries a struct
@@ -11,5 +12,10 @@
  * TUN_F_CSUM | TUN_F_TSO4); false if the kernel refused those (plain frames then). Returns
  * the fd, or -1 with err filled. */
 int nb_tap_open(const char *name, bool *gso, char *err, size_t errlen);
+
+/* Receive packet steering on the TAP interface name: what the backend writes to it is
+ * handed to dom0's stack on the CPUs of cpu_mask (a bit per CPU, CPUs 0..63), not processed
+ * in the backend's own write. Returns 0, or -1 with err filled (e.g. a kernel without RPS). */
+int nb_tap_steer(const char *name, uint64_t cpu_mask, char *err, size_t errlen);
 
 #endif
