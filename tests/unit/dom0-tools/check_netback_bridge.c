@@ -46,11 +46,25 @@ void nb_log(const char *fmt, ...)
 {
     (void)fmt;
 }
+static int fake_tap_fd = -1; /* what nb_tap_open gives (-1: fails) */
+static unsigned nsteer;
+static uint64_t steer_mask;
+static char steer_name[IFNAMSIZ];
+
 int nb_tap_open(const char *name, bool *gso, char *err, size_t errlen)
 {
-    (void)name, (void)gso;
+    (void)name;
+    *gso = true;
     snprintf(err, errlen, "no TAP in unit tests");
-    return -1;
+    return fake_tap_fd;
+}
+int nb_tap_steer(const char *name, uint64_t cpu_mask, char *err, size_t errlen)
+{
+    nsteer++;
+    steer_mask = cpu_mask;
+    snprintf(steer_name, sizeof(steer_name), "%s", name);
+    snprintf(err, errlen, "no sysfs in unit tests");
+    return 0;
 }
 
 /* ---------------------------------------------------------------- set-up */
@@ -234,6 +248,33 @@ START_TEST(test_from_tap)
 }
 END_TEST
 
+/* A new switch's TAP gets the daemon's receive-steering mask, and only when it has one and
+ * the TAP exists. */
+START_TEST(test_tap_steering)
+{
+    struct nb_daemon dd = {0};
+    struct nb_bridge *b;
+
+    nsteer = 0;
+    fake_tap_fd = 7;
+    dd.rps_mask = 0x6;
+    b = nb_bridge_get(&dd, "xenbr7");
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(nsteer, 1);
+    ck_assert_uint_eq(steer_mask, 0x6);
+    ck_assert_str_eq(steer_name, "xenbr7");
+    ck_assert_ptr_eq(nb_bridge_get(&dd, "xenbr7"), b); /* an existing switch: not again */
+    ck_assert_uint_eq(nsteer, 1);
+    dd.rps_mask = 0; /* dom0 with one CPU, or TERN_NETBACK_RPS=0 */
+    ck_assert_ptr_nonnull(nb_bridge_get(&dd, "xenbr8"));
+    ck_assert_uint_eq(nsteer, 1);
+    dd.rps_mask = 0x2;
+    fake_tap_fd = -1; /* no TAP: nothing to steer */
+    ck_assert_ptr_nonnull(nb_bridge_get(&dd, "xenbr9"));
+    ck_assert_uint_eq(nsteer, 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback-bridge");
@@ -245,6 +286,7 @@ int main(void)
     tcase_add_test(tc, test_gso_to_guests);
     tcase_add_test(tc, test_gso_to_tap);
     tcase_add_test(tc, test_from_tap);
+    tcase_add_test(tc, test_tap_steering);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
