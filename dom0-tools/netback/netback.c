@@ -58,7 +58,10 @@ static void xs_events(struct nb_daemon *d)
 {
     char **ev;
 
-    while ((ev = xs_check_watch(d->tc->xsh))) {
+    /* One event per loop turn: a vif's update is several synchronous xenstore round trips
+     * (tens of ms each under load), and the events and TAP frames of every other vif wait
+     * meanwhile. The watch fd stays readable while events are queued. */
+    if ((ev = xs_check_watch(d->tc->xsh))) {
         const char *path = ev[XS_WATCH_PATH], *token = ev[XS_WATCH_TOKEN];
         struct nb_vif_path vp;
         unsigned domid, devid;
@@ -67,10 +70,12 @@ static void xs_events(struct nb_daemon *d)
             if (sscanf(token + strlen(TOKEN_FRONTEND), "%u/%u", &domid, &devid) == 2)
                 nb_vif_update(d, domid, devid);
         } else if (!strcmp(token, TOKEN_BACKEND)) {
-            if (nb_vif_path_parse(path, &vp) == 0)
-                nb_vif_update(d, vp.domid, vp.devid);
-            else
+            /* Each xenstore round trip stalls every vif's traffic (one thread): publishing a
+             * vif's features came back as ten events, each re-reading the device. */
+            if (nb_vif_path_parse(path, &vp) < 0)
                 nb_vif_scan(d);
+            else if (!nb_vif_node_is_ours(vp.node))
+                nb_vif_update(d, vp.domid, vp.devid);
         }
         free(ev);
     }

@@ -42,3 +42,15 @@ int nb_vif_path_parse(const char *path, struct nb_vif_path *out)
     out->node = p + 1;
     return 0;
 }
+
+bool nb_vif_node_is_ours(const char *node)
+{
+    static const char *const ours[] = {"multi-queue-max-queues", "hotplug-status"};
+
+    if (!strncmp(node, "feature-", strlen("feature-")))
+        return true;
+    for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+        if (!strcmp(node, ours[i]))
+            return true;
+    return false;
+}

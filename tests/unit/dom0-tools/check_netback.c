@@ -517,6 +517,30 @@ START_TEST(test_vif_path)
 }
 END_TEST
 
+/* The backend's own writes need no re-read; what the toolstack writes (or removes) does. */
+START_TEST(test_vif_node_is_ours)
+{
+    static const char *ours[] = {"feature-rx-copy", "feature-sg", "feature-gso-tcpv4",
+                                 "multi-queue-max-queues", "hotplug-status"};
+    static const char *theirs[] = {"",
+                                   "state",
+                                   "online",
+                                   "rate",
+                                   "mac",
+                                   "bridge",
+                                   "frontend",
+                                   "frontend-id",
+                                   "script",
+                                   "feature",
+                                   "multi-queue-num-queues"};
+
+    for (unsigned i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+        ck_assert_msg(nb_vif_node_is_ours(ours[i]), "'%s' not ours", ours[i]);
+    for (unsigned i = 0; i < sizeof(theirs) / sizeof(theirs[0]); i++)
+        ck_assert_msg(!nb_vif_node_is_ours(theirs[i]), "'%s' taken as ours", theirs[i]);
+}
+END_TEST
+
 START_TEST(test_copy_plan)
 {
     netif_tx_request_t r[3];
@@ -798,6 +822,7 @@ int main(void)
     tcase_add_test(tc, test_stats_parse);
     tcase_add_test(tc, test_stats_read);
     tcase_add_test(tc, test_vif_path);
+    tcase_add_test(tc, test_vif_node_is_ours);
     tcase_add_test(tc, test_copy_plan);
     tcase_add_test(tc, test_ring_pending);
     tcase_add_test(tc, test_csum_fill);
