@@ -13,8 +13,8 @@ One boot, two guests on tern-netback's switch xenbr0 (dom0 is 10.0.0.1 on its TA
 Checks: every attack got what it must (NETIF_RSP_ERROR, dropped, or its vif disconnected;
 controls answered); the good guest's echoes both ways, as the kernels count them
 (/proc/net/snmp), lost at most LOSS_ALLOWED over the whole run, with nothing dropped by the
-backend for its vif and no round trip from dom0 over MAX_RTT_MS; it still pings dom0
-afterwards; tern-netback never died (same backend pid, no restart in its log).
+backend for its vif; it still pings dom0 afterwards (dom0's longest round trip to it is
+printed as a FIGURE, not checked); tern-netback never died (same backend pid, no restart in its log).
 TERN_NET_HV=xen runs the same on real Xen 4.17 (tern-netback instead of kernel netback).
 
 Exit status: 0 pass, 1 fail, 77 skipped."""
@@ -56,10 +56,6 @@ MIN_ATTACKS = 41
 # interrupted (its reply never counted). Everything else must come back: the attacks run
 # on another vif, and nothing they send is addressed to the good guest except broadcasts.
 LOSS_ALLOWED = 1
-# dom0's longest round trip to the good guest: a stall of its traffic (the backend held in
-# xenstore by the hostile vif's reconnects took 3.9-16.9 s; 1.9 s since it takes one watch
-# event per loop turn).
-MAX_RTT_MS = 8000
 PING_RE = r"(\d+) packets transmitted, (\d+) (?:packets )?received"
 DIAG = "; cat /run/tern/netback/*.json; tail -30 /var/log/tern/netback.log"
 MACHINE = []
@@ -195,10 +191,12 @@ def main():
               "dom0's pings to the good guest went on during the attacks (dom0 sent %d echoes, "
               "the guest got %d, dom0 got %d replies)"
               % (d["OutEchos"], g["InEchos"], d["InEchoReps"]), p0)
+        # dom0's longest round trip to the good guest is a figure, not a check (no timing
+        # thresholds in tests): it shows a stall of the good guest's traffic, e.g. the backend
+        # held in xenstore by the hostile vif's reconnects (3.9-16.9 s before it took one
+        # watch event per loop turn, 0.3-1.9 s since).
         rtt = re.search(r"round-trip min/avg/max = [0-9.]+/[0-9.]+/([0-9.]+) ms", p0)
-        check(rtt is not None and float(rtt.group(1)) <= MAX_RTT_MS,
-              "the good guest's traffic never stalled (dom0's longest round trip %s ms, at most "
-              "%d)" % (rtt.group(1) if rtt else "?", MAX_RTT_MS), p0)
+        print("FIGURE hostile_good_guest_max_rtt_ms=%s hypervisor=tern" % (rtt.group(1) if rtt else "?"))
         vif = [v for v in vif_counters(m, "nh-good") if v["devid"] == 0]
         check(len(vif) == 1 and vif[0]["tx"]["drops"] == 0 and vif[0]["rx"]["drops"] == 0,
               "the backend dropped nothing of the good guest's (%s)" % vif, str(vif))
