@@ -10,6 +10,7 @@
 #include <time.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
+#include "pgrant.h"
 #include "req.h"
 #include "stats.h"
 
@@ -39,6 +40,8 @@ struct blk_item {
     unsigned page;  /* its data's first page in the queue's buf */
     unsigned copy;  /* its grant copies in the queue's copy array (this step) */
     unsigned ncopy; /* how many (0: none this step) */
+    /* persistent grants: the page mapped for each data segment, NULL for one copied */
+    uint8_t *mapped[BLK_MAX_INDIRECT_SEGS];
 };
 
 /* The image one device serves; shared by its queues. sectors changes on resize. */
@@ -62,6 +65,7 @@ struct blk_qtime {
     uint64_t copy_ns;   /* grant copies (segment lists, data both ways) */
     uint64_t file_ns;   /* the image: preadv, pwritev, fdatasync, fallocate */
     uint64_t notify_ns; /* notifying the frontend */
+    uint64_t map_ns;    /* persistent grants: looking segments up, mapping new ones */
 };
 
 static inline uint64_t blk_now_ns(void)
@@ -106,6 +110,10 @@ struct blk_queue {
     xengnttab_grant_copy_segment_t *copy; /* BLK_BATCH_PAGES entries */
     struct blk_item *items;               /* BLK_BATCH_REQS */
     struct blk_qtime time;
+    /* Persistent grants (both ends offered feature-persistent and the option is on): the
+     * grants this ring mapped, used in place of grant copies (pgrant.h). */
+    bool persistent;
+    struct blk_pgrants pg;
 };
 
 /* An eventfd the main loop polls (or -1): a worker that stops serving a ring the frontend

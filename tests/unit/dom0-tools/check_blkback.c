@@ -1,6 +1,7 @@
 /* tern-blkback's checks that need no hypervisor: request decoding and validation (req.c)
- * against hostile values, ring index sanity, watch event routing (paths.c), and the
- * per-device counters files and their pacing (stats.c). */
+ * against hostile values, ring index sanity, watch event routing (paths.c), the
+ * per-device counters files and their pacing (stats.c), and the persistent grants table
+ * (pgrant.c: lookup, first-use mapping, the limit, teardown) over fake mappings. */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "paths.h"
+#include "pgrant.h"
 #include "req.h"
 #include "stats.h"
 
@@ -405,6 +407,155 @@ START_TEST(test_stats_pace)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- persistent grants table */
+/* Fake gntdev: grant ref R of domain 9 "maps" to fake_pages[R % FAKE_PAGES] unless R is in
+ * fake_refuse; each page's mapping count is tracked so that a double map or an unmap of
+ * something never mapped is seen. */
+#define FAKE_PAGES 4096
+static uint8_t fake_pages[FAKE_PAGES][8];
+static int fake_mapped[FAKE_PAGES];
+static unsigned fake_maps, fake_unmaps, fake_bad;
+static grant_ref_t fake_refuse = 0xdeadbeefu;
+
+static void *fake_map(void *ctx, uint32_t domid, grant_ref_t ref)
+{
+    ck_assert_ptr_eq(ctx, fake_pages);
+    if (domid != 9 || ref == fake_refuse)
+        return NULL;
+    fake_maps++;
+    if (fake_mapped[ref % FAKE_PAGES]++)
+        fake_bad++;
+    return fake_pages[ref % FAKE_PAGES];
+}
+
+static void fake_unmap(void *ctx, void *page)
+{
+    size_t i = (size_t)((uint8_t(*)[8])page - fake_pages);
+
+    ck_assert_ptr_eq(ctx, fake_pages);
+    fake_unmaps++;
+    if (i >= FAKE_PAGES || fake_mapped[i]-- != 1)
+        fake_bad++;
+}
+
+static const struct blk_pgrant_ops fake_ops = {.map = fake_map, .unmap = fake_unmap};
+
+static void fake_reset(void)
+{
+    memset(fake_mapped, 0, sizeof(fake_mapped));
+    fake_maps = fake_unmaps = fake_bad = 0;
+    fake_refuse = 0xdeadbeefu;
+}
+
+static unsigned fake_live(void)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < FAKE_PAGES; i++)
+        n += fake_mapped[i] != 0;
+    return n;
+}
+
+START_TEST(test_pgrant_lookup)
+{
+    struct blk_pgrants t;
+
+    fake_reset();
+    ck_assert_int_eq(blk_pgrants_init(&t, 16, 9, &fake_ops, fake_pages), 0);
+    /* first use maps, later uses find the same page without mapping again */
+    ck_assert_ptr_eq(blk_pgrants_get(&t, 5), fake_pages[5]);
+    ck_assert_ptr_eq(blk_pgrants_get(&t, 6), fake_pages[6]);
+    ck_assert_ptr_eq(blk_pgrants_get(&t, 5), fake_pages[5]);
+    ck_assert_ptr_eq(blk_pgrants_get(&t, 6), fake_pages[6]);
+    ck_assert_uint_eq(fake_maps, 2);
+    ck_assert_uint_eq(t.maps, 2);
+    ck_assert_uint_eq(t.hits, 2);
+    ck_assert_uint_eq(t.count, 2);
+    /* refs a hostile frontend may name are keys like any other (0, the top of the range) */
+    ck_assert_ptr_eq(blk_pgrants_get(&t, 0), fake_pages[0]);
+    ck_assert_ptr_eq(blk_pgrants_get(&t, 0xffffffffu), fake_pages[0xffffffffu % FAKE_PAGES]);
+    ck_assert_ptr_eq(blk_pgrants_get(&t, 0), fake_pages[0]);
+    ck_assert_uint_eq(t.count, 4);
+    /* a grant that cannot be mapped is not kept: NULL (copy), and mapped once it can be */
+    fake_refuse = 77;
+    ck_assert_ptr_null(blk_pgrants_get(&t, 77));
+    ck_assert_ptr_null(blk_pgrants_get(&t, 77));
+    ck_assert_uint_eq(t.fails, 2);
+    ck_assert_uint_eq(t.count, 4);
+    fake_refuse = 0xdeadbeefu;
+    ck_assert_ptr_eq(blk_pgrants_get(&t, 77), fake_pages[77]);
+    ck_assert_uint_eq(t.count, 5);
+    blk_pgrants_free(&t);
+    ck_assert_uint_eq(fake_unmaps, 5);
+    ck_assert_uint_eq(fake_live(), 0);
+    ck_assert_uint_eq(fake_bad, 0);
+}
+END_TEST
+
+/* Refs far apart (as a frontend may pick them) whose fake pages differ from 8..535's */
+#define FAR(r) (0x10000800u + (r)*4097u)
+
+START_TEST(test_pgrant_limit)
+{
+    struct blk_pgrants t;
+
+    fake_reset();
+    ck_assert_int_eq(blk_pgrants_init(&t, BLK_PGRANT_MAX, 9, &fake_ops, fake_pages), 0);
+    /* blkfront's pattern, consecutive refs, then far apart ones (a frontend picks them) */
+    for (grant_ref_t r = 0; r < BLK_PGRANT_MAX / 2; r++)
+        ck_assert_ptr_eq(blk_pgrants_get(&t, 8 + r), fake_pages[8 + r]);
+    for (grant_ref_t r = 0; r < BLK_PGRANT_MAX - BLK_PGRANT_MAX / 2; r++)
+        ck_assert_ptr_nonnull(blk_pgrants_get(&t, FAR(r)));
+    ck_assert_uint_eq(t.count, BLK_PGRANT_MAX);
+    /* full: a new grant is not mapped (the caller copies it), however many are asked */
+    for (grant_ref_t r = 0; r < 10000; r++)
+        ck_assert_ptr_null(blk_pgrants_get(&t, 0x20000000u + r));
+    ck_assert_uint_eq(t.full, 10000);
+    ck_assert_uint_eq(t.count, BLK_PGRANT_MAX);
+    ck_assert_uint_eq(fake_maps, BLK_PGRANT_MAX);
+    ck_assert_uint_eq(fake_live(), BLK_PGRANT_MAX);
+    /* ... while every grant mapped before is still found */
+    for (grant_ref_t r = 0; r < BLK_PGRANT_MAX / 2; r++)
+        ck_assert_ptr_eq(blk_pgrants_get(&t, 8 + r), fake_pages[8 + r]);
+    for (grant_ref_t r = 0; r < BLK_PGRANT_MAX - BLK_PGRANT_MAX / 2; r++)
+        ck_assert_ptr_eq(blk_pgrants_get(&t, FAR(r)), fake_pages[(FAR(r)) % FAKE_PAGES]);
+    ck_assert_uint_eq(t.hits, BLK_PGRANT_MAX);
+    ck_assert_uint_eq(fake_bad, 0);
+    /* the ring stops: everything unmapped once; a new connection maps again on first use */
+    blk_pgrants_clear(&t);
+    ck_assert_uint_eq(fake_unmaps, BLK_PGRANT_MAX);
+    ck_assert_uint_eq(fake_live(), 0);
+    ck_assert_uint_eq(t.count, 0);
+    ck_assert_ptr_eq(blk_pgrants_get(&t, 8), fake_pages[8]);
+    ck_assert_uint_eq(fake_maps, BLK_PGRANT_MAX + 1);
+    blk_pgrants_free(&t);
+    ck_assert_uint_eq(fake_live(), 0);
+    ck_assert_uint_eq(fake_bad, 0);
+}
+END_TEST
+
+START_TEST(test_pgrant_small_limit)
+{
+    struct blk_pgrants t;
+
+    fake_reset();
+    ck_assert_int_eq(blk_pgrants_init(&t, 1, 9, &fake_ops, fake_pages), 0);
+    ck_assert_ptr_eq(blk_pgrants_get(&t, 3), fake_pages[3]);
+    ck_assert_ptr_null(blk_pgrants_get(&t, 4));
+    ck_assert_ptr_eq(blk_pgrants_get(&t, 3), fake_pages[3]);
+    blk_pgrants_free(&t);
+    blk_pgrants_free(&t); /* twice: nothing left to unmap */
+    ck_assert_uint_eq(fake_unmaps, 1);
+    /* limits out of range, missing operations */
+    ck_assert_int_eq(blk_pgrants_init(&t, 0, 9, &fake_ops, NULL), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(blk_pgrants_init(&t, BLK_PGRANT_MAX + 1, 9, &fake_ops, NULL), -1);
+    ck_assert_int_eq(blk_pgrants_init(&t, 8, 9, NULL, NULL), -1);
+    blk_pgrants_free(&t); /* after a failed init: harmless */
+    ck_assert_uint_eq(fake_bad, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("blkback");
@@ -423,6 +574,9 @@ int main(void)
     tcase_add_test(tc, test_stats_json);
     tcase_add_test(tc, test_stats_file);
     tcase_add_test(tc, test_stats_pace);
+    tcase_add_test(tc, test_pgrant_lookup);
+    tcase_add_test(tc, test_pgrant_limit);
+    tcase_add_test(tc, test_pgrant_small_limit);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -5,7 +5,11 @@
  * ioctl per direction and one notification, that a bad grant fails only its own request
  * (also when the batched ioctl fails as a whole), that requests next to each other on the
  * image share one preadv/pwritev, that more requests than a batch holds are
- * all answered in ring order, and that an impossible req_prod stops the service. */
+ * all answered in ring order, and that an impossible req_prod stops the service. With
+ * persistent grants (the guest's pages "mapped" by a fake): data and segment lists move
+ * without a grant copy, each grant is mapped once, a grant that cannot be mapped or does
+ * not fit the table is copied (and fails alone if bad), a read-only disk still refuses
+ * writes. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +21,9 @@
 #define GUEST_PAGES 64
 #define BAD_REF     GUEST_PAGES              /* never granted */
 static uint8_t guest[GUEST_PAGES][BLK_PAGE]; /* gref N is guest page N */
-static unsigned copy_calls, notifies, marks;
+static unsigned copy_calls, notifies, marks, maps, unmaps;
+/* the fake refuses to map this ref (as gntdev does a grant made read-only), copies work */
+#define READONLY_REF (GUEST_PAGES - 1)
 static bool fail_whole; /* the ioctl fails (-1) when any segment names BAD_REF */
 
 int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
@@ -65,6 +71,24 @@ void blk_stats_mark(struct blk_disk *disk)
     marks++;
 }
 
+static void *fake_map(void *ctx, uint32_t domid, grant_ref_t ref)
+{
+    (void)ctx;
+    if (domid != 7 || ref >= GUEST_PAGES || ref == READONLY_REF)
+        return NULL;
+    maps++;
+    return guest[ref];
+}
+
+static void fake_unmap(void *ctx, void *page)
+{
+    (void)ctx;
+    (void)page;
+    unmaps++;
+}
+
+static const struct blk_pgrant_ops fake_ops = {.map = fake_map, .unmap = fake_unmap};
+
 /* ---------------------------------------------------------------- the simulated frontend */
 static struct blk_disk disk;
 static struct blk_queue q;
@@ -93,12 +117,13 @@ static void setup(void)
     FRONT_RING_INIT(&front, (blkif_sring_t *)sring_page, BLK_PAGE);
     BACK_RING_INIT(&q.ring, (blkif_sring_t *)sring_page, BLK_PAGE);
     memset(guest, 0, sizeof(guest));
-    copy_calls = notifies = marks = 0;
+    copy_calls = notifies = marks = maps = unmaps = 0;
     fail_whole = false;
 }
 
 static void teardown(void)
 {
+    blk_pgrants_free(&q.pg);
     blk_serve_free(&q);
     free(sring_page);
     close(disk.fd);
@@ -361,6 +386,123 @@ START_TEST(test_impossible_req_prod)
 }
 END_TEST
 
+static void persistent(unsigned limit)
+{
+    q.persistent = true;
+    ck_assert_int_eq(blk_pgrants_init(&q.pg, limit, 7, &fake_ops, NULL), 0);
+}
+
+START_TEST(test_persistent_in_place)
+{
+    persistent(BLK_PGRANT_MAX);
+    fill(1, 0x11);
+    fill(2, 0x22);
+    for (unsigned i = 0; i < 4; i++)
+        fill(3 + i, (uint8_t)(0x30 + i));
+    put_rw(BLKIF_OP_WRITE, 1, 0, 2, 1);
+    put_indirect(BLKIF_OP_WRITE, 2, 64, 4, 3, 10);
+    put_rw(BLKIF_OP_READ, 3, 0, 2, 20);
+    put_indirect(BLKIF_OP_READ, 4, 64, 4, 22, 11);
+    push();
+    ck_assert_int_eq(blk_serve(&q), 0);
+    for (uint64_t id = 1; id <= 4; id++)
+        ck_assert_int_eq(status_of(id), BLKIF_RSP_OKAY);
+    ck_assert(file_page_is(0, 0x11) && file_page_is(8, 0x22));
+    for (unsigned i = 0; i < 4; i++) {
+        ck_assert(file_page_is(64 + 8 * i, (uint8_t)(0x30 + i)));
+        ck_assert(page_is(22 + i, (uint8_t)(0x30 + i)));
+    }
+    ck_assert(page_is(20, 0x11) && page_is(21, 0x22));
+    /* no grant copy at all; 12 data grants and 2 segment lists mapped once each */
+    ck_assert_uint_eq(copy_calls, 0);
+    ck_assert_uint_eq(maps, 14);
+    /* the same grants again (blkfront reuses its persistent ones): no new mapping */
+    fill(1, 0x55);
+    put_rw(BLKIF_OP_WRITE, 5, 0, 1, 1);
+    put_indirect(BLKIF_OP_READ, 6, 0, 1, 22, 11);
+    push();
+    ck_assert_int_eq(blk_serve(&q), 0);
+    ck_assert_int_eq(status_of(5), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(status_of(6), BLKIF_RSP_OKAY);
+    ck_assert(page_is(22, 0x55));
+    ck_assert_uint_eq(maps, 14);
+    ck_assert_uint_eq(q.pg.hits, 3);
+    ck_assert_uint_eq(copy_calls, 0);
+    /* the ring stops: every mapping goes */
+    blk_pgrants_free(&q.pg);
+    ck_assert_uint_eq(unmaps, 14);
+}
+END_TEST
+
+START_TEST(test_persistent_bad_grants_copied)
+{
+    persistent(BLK_PGRANT_MAX);
+    fill(1, 0x11);
+    fill(READONLY_REF, 0x66);
+    put_rw(BLKIF_OP_WRITE, 1, 0, 1, 1);
+    put_rw(BLKIF_OP_WRITE, 2, 8, 1, BAD_REF);       /* never granted */
+    put_rw(BLKIF_OP_WRITE, 3, 16, 1, READONLY_REF); /* read-only: copied from */
+    put_rw(BLKIF_OP_READ, 4, 0, 1, 30);
+    put_rw(BLKIF_OP_READ, 5, 0, 1, BAD_REF);
+    put_indirect(BLKIF_OP_READ, 6, 0, 1, 31, BAD_REF); /* its segment list */
+    push();
+    ck_assert_int_eq(blk_serve(&q), 0);
+    ck_assert_int_eq(status_of(1), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(status_of(2), BLKIF_RSP_ERROR);
+    ck_assert_int_eq(status_of(3), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(status_of(4), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(status_of(5), BLKIF_RSP_ERROR);
+    ck_assert_int_eq(status_of(6), BLKIF_RSP_ERROR);
+    ck_assert(file_page_is(0, 0x11) && file_page_is(8, 0) && file_page_is(16, 0x66));
+    ck_assert(page_is(30, 0x11));
+    ck_assert_uint_eq(maps, 2);       /* 1 and 30 */
+    ck_assert_uint_eq(q.pg.fails, 4); /* BAD_REF three times, READONLY_REF */
+    ck_assert_uint_eq(q.pg.count, 2);
+}
+END_TEST
+
+START_TEST(test_persistent_table_full)
+{
+    persistent(3);
+    for (unsigned i = 0; i < 6; i++)
+        fill(1 + i, (uint8_t)(0x71 + i));
+    put_rw(BLKIF_OP_WRITE, 1, 0, 6, 1);
+    put_rw(BLKIF_OP_READ, 2, 0, 6, 21);
+    push();
+    ck_assert_int_eq(blk_serve(&q), 0);
+    ck_assert_int_eq(status_of(1), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(status_of(2), BLKIF_RSP_OKAY);
+    for (unsigned i = 0; i < 6; i++) {
+        ck_assert(file_page_is(8 * i, (uint8_t)(0x71 + i)));
+        ck_assert(page_is(21 + i, (uint8_t)(0x71 + i)));
+    }
+    /* three grants mapped, the other nine copied: one ioctl each way */
+    ck_assert_uint_eq(maps, 3);
+    ck_assert_uint_eq(q.pg.count, 3);
+    ck_assert_uint_eq(q.pg.full, 9);
+    ck_assert_uint_eq(copy_calls, 2);
+}
+END_TEST
+
+START_TEST(test_persistent_readonly_disk)
+{
+    persistent(BLK_PGRANT_MAX);
+    disk.readonly = true;
+    disk.discard = false;
+    fill(1, 0x11);
+    put_rw(BLKIF_OP_WRITE, 1, 0, 1, 1);
+    put_indirect(BLKIF_OP_WRITE, 2, 8, 1, 1, 10);
+    put_rw(BLKIF_OP_READ, 3, 0, 1, 2);
+    push();
+    ck_assert_int_eq(blk_serve(&q), 0);
+    ck_assert_int_eq(status_of(1), BLKIF_RSP_ERROR);
+    ck_assert_int_eq(status_of(2), BLKIF_RSP_ERROR);
+    ck_assert_int_eq(status_of(3), BLKIF_RSP_OKAY);
+    ck_assert(file_page_is(0, 0) && file_page_is(8, 0));
+    ck_assert_uint_eq(maps, 1); /* only the read's grant */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("blkback_serve");
@@ -377,6 +519,10 @@ int main(void)
     tcase_add_test(tc, test_data_budget_splits_batches);
     tcase_add_test(tc, test_errors_without_data);
     tcase_add_test(tc, test_impossible_req_prod);
+    tcase_add_test(tc, test_persistent_in_place);
+    tcase_add_test(tc, test_persistent_bad_grants_copied);
+    tcase_add_test(tc, test_persistent_table_full);
+    tcase_add_test(tc, test_persistent_readonly_disk);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
