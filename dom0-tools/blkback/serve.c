@@ -65,18 +65,48 @@ static void *item_page(struct blk_queue *q, const struct blk_item *it, unsigned 
     return page + it->plan.seg[seg].offset;
 }
 
-/* Persistent grants: the page of each data segment of the batch, mapped now if its grant is
- * new and the ring's table has room; NULL (copied) otherwise, and for every segment when
- * the ring does not use persistent grants. */
+/* Persistent grants: the page of each data segment of the batch (NULL: copied). The grants
+ * not mapped yet are mapped together, in one call if all of them can be, as far as the
+ * ring's table has room. Every segment is copied when the ring does not use them. */
 static void map_segments(struct blk_queue *q, unsigned n)
 {
+    unsigned nmiss = 0;
+
     for (unsigned i = 0; i < n; i++) {
         struct blk_item *it = &q->items[i];
         bool map = q->persistent && moves_data(it);
 
-        for (unsigned k = 0; k < it->plan.nseg; k++)
-            it->mapped[k] = map ? blk_pgrants_get(&q->pg, it->plan.seg[k].gref) : NULL;
+        for (unsigned k = 0; k < it->plan.nseg; k++) {
+            it->mapped[k] = map ? blk_pgrants_find(&q->pg, it->plan.seg[k].gref) : NULL;
+            if (map && !it->mapped[k])
+                q->miss[nmiss++] = it->plan.seg[k].gref;
+        }
     }
+    if (!nmiss)
+        return;
+    blk_pgrants_add(&q->pg, q->miss, nmiss);
+    for (unsigned i = 0; i < n; i++) {
+        struct blk_item *it = &q->items[i];
+
+        for (unsigned k = 0; moves_data(it) && k < it->plan.nseg; k++)
+            if (!it->mapped[k])
+                it->mapped[k] = blk_pgrants_find(&q->pg, it->plan.seg[k].gref);
+    }
+}
+
+/* Persistent grants: maps the indirect segment lists' grants of the batch not mapped yet. */
+static void map_indirect(struct blk_queue *q, unsigned n)
+{
+    unsigned nmiss = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        const struct blk_item *it = &q->items[i];
+
+        for (unsigned k = 0; it->st == BLKIF_RSP_OKAY && k < it->plan.nr_indirect; k++)
+            if (!blk_pgrants_find(&q->pg, it->plan.indirect[k]))
+                q->miss[nmiss++] = it->plan.indirect[k];
+    }
+    blk_pgrants_add(&q->pg, q->miss, nmiss);
 }
 
 /* Runs the count grant copies set up in q->copy, item i of the batch owning
@@ -110,6 +140,8 @@ static void fetch_indirect(struct blk_queue *q, unsigned n, const struct blk_lim
 {
     unsigned c = 0;
 
+    if (q->persistent)
+        map_indirect(q, n);
     for (unsigned i = 0; i < n; i++) {
         struct blk_item *it = &q->items[i];
         uint8_t *pages = (uint8_t *)q->ind + (size_t)i * BLK_MAX_INDIRECT_PAGES * BLK_PAGE;
@@ -121,7 +153,7 @@ static void fetch_indirect(struct blk_queue *q, unsigned n, const struct blk_lim
         for (unsigned k = 0; k < nr; k++) {
             uint8_t *dst = pages + (size_t)k * BLK_PAGE;
             const void *mapped =
-                q->persistent ? blk_pgrants_get(&q->pg, it->plan.indirect[k]) : NULL;
+                q->persistent ? blk_pgrants_find(&q->pg, it->plan.indirect[k]) : NULL;
             xengnttab_grant_copy_segment_t *cp;
 
             if (mapped) { /* copied all the same: the guest may change it while we check */
@@ -167,8 +199,11 @@ static void copy_data(struct blk_queue *q, unsigned n, bool to_guest)
         for (unsigned k = 0; k < p->nseg; k++) {
             xengnttab_grant_copy_segment_t *cp;
 
-            if (it->mapped[k])
-                continue; /* read or written in place */
+            if (it->mapped[k]) {
+                q->time.seg_inplace++; /* read or written in place */
+                continue;
+            }
+            q->time.seg_copied++;
             cp = &q->copy[c++];
             it->ncopy++;
             memset(cp, 0, sizeof(*cp));
@@ -414,9 +449,10 @@ int blk_serve_alloc(struct blk_queue *q)
             ? NULL
             : ind;
     q->copy = calloc(BLK_BATCH_PAGES, sizeof(*q->copy));
+    q->miss = calloc(BLK_BATCH_PAGES, sizeof(*q->miss));
     q->items = calloc(BLK_BATCH_REQS, sizeof(*q->items));
     memset(&q->time, 0, sizeof(q->time));
-    if (!q->buf || !q->ind || !q->copy || !q->items) {
+    if (!q->buf || !q->ind || !q->copy || !q->miss || !q->items) {
         blk_serve_free(q);
         errno = ENOMEM;
         return -1;
@@ -429,9 +465,11 @@ void blk_serve_free(struct blk_queue *q)
     free(q->buf);
     free(q->ind);
     free(q->copy);
+    free(q->miss);
     free(q->items);
     q->buf = NULL;
     q->ind = NULL;
     q->copy = NULL;
+    q->miss = NULL;
     q->items = NULL;
 }
