@@ -74,11 +74,11 @@ static void map_segments(struct blk_queue *q, unsigned n)
 
     for (unsigned i = 0; i < n; i++) {
         struct blk_item *it = &q->items[i];
-        bool map = q->persistent && moves_data(it);
 
-        for (unsigned k = 0; k < it->plan.nseg; k++) {
-            it->mapped[k] = map ? blk_pgrants_find(&q->pg, it->plan.seg[k].gref) : NULL;
-            if (map && !it->mapped[k])
+        /* (only a checked request's nseg is within its segments) */
+        for (unsigned k = 0; moves_data(it) && k < it->plan.nseg; k++) {
+            it->mapped[k] = q->persistent ? blk_pgrants_find(&q->pg, it->plan.seg[k].gref) : NULL;
+            if (q->persistent && !it->mapped[k])
                 q->miss[nmiss++] = it->plan.seg[k].gref;
         }
     }

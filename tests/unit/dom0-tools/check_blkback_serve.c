@@ -377,7 +377,7 @@ START_TEST(test_data_budget_splits_batches)
 }
 END_TEST
 
-START_TEST(test_errors_without_data)
+static void errors_without_data(void)
 {
     struct blkif_request *r;
 
@@ -388,13 +388,39 @@ START_TEST(test_errors_without_data)
     r->id = 2;
     put_rw(BLKIF_OP_FLUSH_DISKCACHE, 3, ~0ull, 0, 0); /* an empty flush */
     put_rw(BLKIF_OP_READ, 4, 2048 - 4, 1, 1);         /* straddles the end */
+    /* an indirect read of 65535 segments: refused before any segment is looked at */
+    {
+        struct blkif_request_indirect *ind = (void *)RING_GET_REQUEST(&front, front.req_prod_pvt++);
+
+        memset(ind, 0, sizeof(*ind));
+        ind->operation = BLKIF_OP_INDIRECT;
+        ind->indirect_op = BLKIF_OP_READ;
+        ind->id = 5;
+        ind->nr_segments = 65535;
+    }
     push();
     ck_assert_int_eq(blk_serve(&q), 0);
     ck_assert_int_eq(status_of(1), BLKIF_RSP_ERROR);
     ck_assert_int_eq(status_of(2), BLKIF_RSP_EOPNOTSUPP);
     ck_assert_int_eq(status_of(3), BLKIF_RSP_OKAY);
     ck_assert_int_eq(status_of(4), BLKIF_RSP_ERROR);
+    ck_assert_int_eq(status_of(5), BLKIF_RSP_ERROR);
     ck_assert_uint_eq(copy_calls, 0);
+}
+
+START_TEST(test_errors_without_data)
+{
+    errors_without_data();
+}
+END_TEST
+
+static void persistent(unsigned limit);
+
+START_TEST(test_persistent_errors_without_data)
+{
+    persistent(BLK_PGRANT_MAX);
+    errors_without_data();
+    ck_assert_uint_eq(map_calls, 0);
 }
 END_TEST
 
@@ -555,6 +581,7 @@ int main(void)
     tcase_add_test(tc, test_persistent_bad_grants_copied);
     tcase_add_test(tc, test_persistent_table_full);
     tcase_add_test(tc, test_persistent_readonly_disk);
+    tcase_add_test(tc, test_persistent_errors_without_data);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
