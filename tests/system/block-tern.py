@@ -43,8 +43,12 @@ BASE_CFG = """name = "g"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/blk.gz"
 extra = "console=hvc0 rdinit=/init quiet"
-memory = 128
+memory = 160
 """
+# (160 MiB, not 128: with persistent grants blkfront allocates 4.1 MiB per ring when it
+# connects, and the three-disk step ran out of memory at 128)
+# Options for tern-blkback, e.g. TERN_BLKBACK_OPTS=--persistent=on (docs/blkback.md).
+BLKBACK_OPTS = os.environ.get("TERN_BLKBACK_OPTS", "")
 # One disk: the config of the first create and of the reboot.
 CFG1 = BASE_CFG + 'vcpus = 1\ndisk = ["/root/d1.img,raw,xvda,rw"]\n'
 # Two disks (the second read-only) and two vCPUs (blkfront then asks for two queues).
@@ -180,7 +184,8 @@ class Test:
 
 def scenario(t):
     m = t.m
-    t.dom0("tern-xen-start --no-consoled >/tmp/xs.log 2>&1 && tern-consoled && tern-blkback")
+    t.dom0("tern-xen-start --no-consoled >/tmp/xs.log 2>&1 && tern-consoled && tern-blkback %s"
+           % BLKBACK_OPTS)
     t.dom0("mkdir -p /root && tern disk create /root/d1.img 1G && tern disk create "
            "/root/d2.img 64M && tern disk create /root/ro.img 16M && "
            "printf TERN-RO-IMAGE | dd of=/root/ro.img conv=notrunc 2>/dev/null")
@@ -426,13 +431,20 @@ def main():
     files["/guest/blk.gz"] = guest
     files["/usr/local/bin/gsh"] = os.path.join(HERE, "block-gsh.sh")
     initrd = build_initramfs("block", xen_tools=True, guest=True, extra_files=files)
-    vda = os.path.join(OUT, "block-tern-vda.img")  # dom0's ext2 for the cache=none image
+    # dom0's ext2 for the cache=none image, and the console log: one per run, so that a run
+    # with TERN_BLKBACK_OPTS can go on beside a plain one
+    tag = "-%d" % os.getpid() if BLKBACK_OPTS else ""
+    vda = os.path.join(OUT, "block-tern-vda%s.img" % tag)
     with open(vda, "wb") as f:
         f.truncate(256 * MIB)
-    with Machine(hv="tern", initrd=initrd, timeout=900, disk=vda,
-                 log=os.path.join(OUT, "block-tern.log")) as m:
-        m.wait_for_shell(timeout=300)
-        scenario(Test(m))
+    try:
+        with Machine(hv="tern", initrd=initrd, timeout=900, disk=vda,
+                     log=os.path.join(OUT, "block-tern%s.log" % tag)) as m:
+            m.wait_for_shell(timeout=300)
+            scenario(Test(m))
+    finally:
+        if tag:
+            os.unlink(vda)
     return 0
 
 
