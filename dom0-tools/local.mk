@@ -179,9 +179,9 @@ AARCH64_OUTPUTS += aarch64/bin/tern aarch64/bin/tern-consoled
 # ---------------------------------------------------------------- tern-blkback (block backend)
 TOOLS_BLKBACK_SRCS = dom0-tools/blkback/req.c dom0-tools/blkback/paths.c \
 	dom0-tools/blkback/queue.c dom0-tools/blkback/serve.c dom0-tools/blkback/vbd.c \
-	dom0-tools/blkback/blkback.c dom0-tools/console/events.c
+	dom0-tools/blkback/pgrant.c dom0-tools/blkback/blkback.c dom0-tools/console/events.c
 TOOLS_BLKBACK_HDRS = dom0-tools/blkback/req.h dom0-tools/blkback/paths.h \
-	dom0-tools/blkback/queue.h dom0-tools/blkback/vbd.h
+	dom0-tools/blkback/queue.h dom0-tools/blkback/vbd.h dom0-tools/blkback/pgrant.h
 noinst_PROGRAMS += dom0-tools/blkback/tern-blkback
 dom0_tools_blkback_tern_blkback_SOURCES = $(TOOLS_BLKBACK_SRCS) $(TOOLS_BLKBACK_HDRS)
 dom0_tools_blkback_tern_blkback_CPPFLAGS = $(TOOLS_CPPFLAGS)
@@ -190,7 +190,8 @@ dom0_tools_blkback_tern_blkback_LDADD = $(TOOLS_HOST_LIBS) dom0-tools/libtern_li
 check_PROGRAMS += tests/unit/dom0-tools/check_blkback
 TESTS += tests/unit/dom0-tools/check_blkback
 tests_unit_dom0_tools_check_blkback_SOURCES = tests/unit/dom0-tools/check_blkback.c \
-	dom0-tools/blkback/req.c dom0-tools/blkback/paths.c dom0-tools/blkback/stats.c
+	dom0-tools/blkback/req.c dom0-tools/blkback/paths.c dom0-tools/blkback/stats.c \
+	dom0-tools/blkback/pgrant.c
 tests_unit_dom0_tools_check_blkback_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/blkback
 tests_unit_dom0_tools_check_blkback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_blkback_LDADD = $(CHECK_LIBS)
@@ -198,7 +199,7 @@ tests_unit_dom0_tools_check_blkback_LDADD = $(CHECK_LIBS)
 check_PROGRAMS += tests/unit/dom0-tools/check_blkback_serve
 TESTS += tests/unit/dom0-tools/check_blkback_serve
 tests_unit_dom0_tools_check_blkback_serve_SOURCES = tests/unit/dom0-tools/check_blkback_serve.c \
-	dom0-tools/blkback/serve.c dom0-tools/blkback/req.c
+	dom0-tools/blkback/serve.c dom0-tools/blkback/req.c dom0-tools/blkback/pgrant.c
 tests_unit_dom0_tools_check_blkback_serve_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/blkback
 tests_unit_dom0_tools_check_blkback_serve_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_blkback_serve_LDADD = $(CHECK_LIBS)

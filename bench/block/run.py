@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark: block I/O of a Debian domU (xen-blkfront, direct I/O in the guest).
 
-    bench/block/run.py [--rounds 3] [--mib 64] [--ops 2000] [--only tern,xen,xen-kernel]
+    bench/block/run.py [--rounds 3] [--mib 64] [--ops 2000]
+                       [--only tern,tern-pg,xen,xen-pg,xen-kernel]
 
 Figures (blkbench.c in the guest, O_DIRECT on /dev/xvda, guest CLOCK_MONOTONIC; medians of
 --rounds guests, each created afresh):
@@ -10,15 +11,20 @@ Figures (blkbench.c in the guest, O_DIRECT on /dev/xvda, guest CLOCK_MONOTONIC; 
   randread  IOPS, --ops 4 KiB reads at random aligned offsets in those MiB
 Configurations (one QEMU boot per hypervisor, plain TCG without -icount: the figures
 are I/O through dom0 and the backend, which -icount would turn into instruction counts):
-  tern        Tern + tern-blkback (`tern create`)
-  xen         Debian's Xen 4.17 + tern-blkback (`tern create`)
+  tern        Tern + tern-blkback --persistent=off (`tern create`): grant copy
+  tern-pg     the same boot, tern-blkback --persistent=on: persistent grants (blkfront
+              offers them by default), segments read and written in mapped pages
+  xen         Debian's Xen 4.17 + tern-blkback --persistent=off (`tern create`)
+  xen-pg      the same boot, tern-blkback --persistent=on
   xen-kernel  the same Xen boot, tern-blkback stopped, Linux's xen-blkback module and
               Debian's /etc/xen/scripts/block (run by `xl create`; it needs /bin/bash and
               flock, taken from Debian's bash and util-linux arm64 packages with
               `apt-get download`)
 The image is a sparse file in dom0's RAM filesystem (dom0 page cache; kernel blkback
-reaches it through the loop device Debian's block script sets up).  Prints a table and
-the ratios.  Not part of make check (figures, no thresholds).
+reaches it through the loop device Debian's block script sets up).  A config and its -pg
+twin take turns guest by guest (off, on, then on, off, ...; tern-blkback restarted with the
+other option in between), so that both see the same moments of the shared host.  Prints
+a table and the ratios.  Not part of make check (figures, no thresholds).
 """
 import argparse
 import glob
@@ -49,6 +55,8 @@ disk = ["/root/d.img,raw,xvda,rw"]
 on_poweroff = "destroy"
 """
 LOG = "/var/log/xen/console/guest-bb.log"
+BKLOG = "/var/log/tern/blkback.log"
+ORDER = ("tern", "tern-pg", "xen", "xen-pg", "xen-kernel")
 
 
 def blkbench():
@@ -126,36 +134,56 @@ def cpu_delta(before, after, vals, kernel):
                                                              "randread_s"))}
 
 
-def run_guest(m, create, rounds, label):
-    """Creates the bench guest `rounds` times; returns {figure: [values]}."""
-    got = {f: [] for f in FIGURES + CPU}
-    for r in range(rounds):
-        m.run("rm -f %s" % LOG)
-        before = cpu_sample(m)
-        rc, out = m.run("%s /etc/tern/bb.cfg 2>&1" % create, timeout=180)
-        if rc != 0:
-            raise HarnessError("%s: create failed: %s" % (label, out[-1500:]))
-        m.run("for i in $(seq 400); do grep -q BLKBENCH-END %s 2>/dev/null && break; "
-              "sleep 1; done" % LOG, timeout=450)
-        after = cpu_sample(m)
-        rc, log = m.run("cat %s" % LOG)
-        vals = dict(re.findall(r"BLKBENCH (?:\S+ )?(\w+)=([\d.]+)", log))
-        vals.update(re.findall(r"(\w+_(?:mibs|iops))=([\d.]+)", log))
-        if "BLKBENCH-END rc=0" not in log or not all(f in vals for f in FIGURES):
-            raise HarnessError("%s round %d: no figures:\n%s" % (label, r + 1, log[-2000:]))
-        for f in FIGURES:
-            got[f].append(float(vals[f]))
-        cpu = cpu_delta(before, after, vals, create.startswith("xl"))
-        for f in CPU:
-            got[f].append(cpu[f])
-        print("%s round %d: %s %s" % (label, r + 1, " ".join("%s=%s" % (f, vals[f])
-                                                              for f in FIGURES),
-                                      " ".join("%s=%.2f" % (f, cpu[f]) for f in CPU)),
-              flush=True)
-        m.run("for i in $(seq 60); do %s list bb >/dev/null 2>&1 || break; sleep 1; done; "
-              "%s destroy bb >/dev/null 2>&1; true" % (create.split()[0], create.split()[0]),
-              timeout=90)
-    return got
+def run_guest(m, create, label, r, got):
+    """Creates the bench guest once (round r); adds its figures to got {figure: [values]}."""
+    m.run("rm -f %s" % LOG)
+    before = cpu_sample(m)
+    rc, out = m.run("%s /etc/tern/bb.cfg 2>&1" % create, timeout=180)
+    if rc != 0:
+        raise HarnessError("%s: create failed: %s" % (label, out[-1500:]))
+    m.run("for i in $(seq 400); do grep -q BLKBENCH-END %s 2>/dev/null && break; "
+          "sleep 1; done" % LOG, timeout=450)
+    after = cpu_sample(m)
+    rc, log = m.run("cat %s" % LOG)
+    vals = dict(re.findall(r"BLKBENCH (?:\S+ )?(\w+)=([\d.]+)", log))
+    vals.update(re.findall(r"(\w+_(?:mibs|iops))=([\d.]+)", log))
+    if "BLKBENCH-END rc=0" not in log or not all(f in vals for f in FIGURES):
+        raise HarnessError("%s round %d: no figures:\n%s" % (label, r + 1, log[-2000:]))
+    for f in FIGURES:
+        got.setdefault(f, []).append(float(vals[f]))
+    cpu = cpu_delta(before, after, vals, create.startswith("xl"))
+    for f in CPU:
+        got.setdefault(f, []).append(cpu[f])
+    print("%s round %d: %s %s" % (label, r + 1, " ".join("%s=%s" % (f, vals[f])
+                                                          for f in FIGURES),
+                                  " ".join("%s=%.2f" % (f, cpu[f]) for f in CPU)),
+          flush=True)
+    m.run("for i in $(seq 60); do %s list bb >/dev/null 2>&1 || break; sleep 1; done; "
+          "%s destroy bb >/dev/null 2>&1; true" % (create.split()[0], create.split()[0]),
+          timeout=90)
+
+
+def start_backend(m, persistent):
+    """(Re)starts tern-blkback (supervisor and backend) with --persistent=on|off."""
+    m.run_ok("for p in $(pidof tern-blkback); do kill $p; done; "
+             "for i in $(seq 50); do pidof tern-blkback >/dev/null || break; sleep 0.2; done; "
+             "tern-blkback --persistent=%s && sleep 1 && test -s /run/tern-blkback.pid"
+             % ("on" if persistent else "off"), timeout=60)
+
+
+def run_ours(m, hv, args, configs, results):
+    """The hv and hv-pg configs (tern-blkback without and with persistent grants), taking
+    turns guest by guest; after each guest, the backend's log lines about its queue."""
+    ours = [c for c in (hv, hv + "-pg") if c in configs]
+    for r in range(args.rounds):
+        for c in (ours if r % 2 == 0 else ours[::-1]):
+            start_backend(m, c.endswith("-pg"))
+            rc, n = m.run("cat %s 2>/dev/null | wc -l" % BKLOG)
+            run_guest(m, "tern create", c, r, results.setdefault(c, {}))
+            # where the queue thread spent the guest's life (queue.c's log_time)
+            rc, out = m.run("sleep 2; tail -n +%d %s | grep -E 'ms in |persistent grants'"
+                            % (int(n.strip() or 0) + 1, BKLOG))
+            print("%s round %d: tern-blkback:\n%s" % (c, r + 1, out.strip()), flush=True)
 
 
 def boot(hv, args, configs, results):
@@ -166,21 +194,19 @@ def boot(hv, args, configs, results):
     with Machine(hv=hv, smp=2, initrd=initrd, timeout=3600,
                  log=os.path.join(OUT, "bench-block-%s.log" % hv)) as m:
         m.wait_for_shell(timeout=300)
-        m.run_ok("tern-xen-start >/tmp/xs.log 2>&1 && tern-blkback && mkdir -p /root && "
+        m.run_ok("tern-xen-start >/tmp/xs.log 2>&1 && mkdir -p /root && "
                  "truncate -s %dM /root/d.img" % (args.mib + 64), timeout=180)
-        if hv in configs:
-            results[hv] = run_guest(m, "tern create", args.rounds, hv)
-            # where tern-blkback's queue thread spent each guest's life (queue.c's log_time)
-            rc, out = m.run("sleep 2; grep 'ms in event channel' /var/log/tern/blkback.log | "
-                            "tail -n %d" % args.rounds)
-            print("%s: tern-blkback's queue time per guest:\n%s" % (hv, out.strip()),
-                  flush=True)
+        run_ours(m, hv, args, configs, results)
         if kernel_ref:
-            m.run_ok("kill $(pidof tern-blkback); sleep 1; insmod /lib/modules-extra/"
-                     "xen-blkback.ko; mkdir -p /var/run/xen-hotplug /var/lib/xen", timeout=60)
+            m.run_ok("for p in $(pidof tern-blkback); do kill $p; done; sleep 1; "
+                     "insmod /lib/modules-extra/xen-blkback.ko; "
+                     "mkdir -p /var/run/xen-hotplug /var/lib/xen", timeout=60)
             try:
-                results["xen-kernel"] = run_guest(m, "xl create", args.rounds, "xen-kernel")
+                for r in range(args.rounds):
+                    run_guest(m, "xl create", "xen-kernel", r,
+                              results.setdefault("xen-kernel", {}))
             except HarnessError as e:
+                results.pop("xen-kernel", None)
                 rc, hp = m.run("tail -n 30 /var/log/xen/xen-hotplug.log; "
                                "xenstore-ls /local/domain/0/backend/vbd 2>&1 | tail -n 20")
                 print("xen-kernel: %s\nhotplug log and backend nodes:\n%s" % (e, hp))
@@ -192,31 +218,32 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--mib", type=int, default=64)
     ap.add_argument("--ops", type=int, default=2000)
-    ap.add_argument("--only", default="tern,xen,xen-kernel")
+    ap.add_argument("--only", default=",".join(ORDER))
     args = ap.parse_args()
     configs = args.only.split(",")
     os.makedirs(WORK, exist_ok=True)
     results = {}
-    if "tern" in configs:
+    if "tern" in configs or "tern-pg" in configs:
         boot("tern", args, configs, results)
-    if "xen" in configs or "xen-kernel" in configs:
+    if any(c.startswith("xen") for c in configs):
         boot("xen", args, configs, results)
     med = {c: {f: statistics.median(v) for f, v in r.items()} for c, r in results.items()}
     print("\nmedians of %d rounds, %d MiB sequential (1 MiB requests), %d random 4 KiB reads"
           % (args.rounds, args.mib, args.ops))
     print("%-12s %14s %14s %14s" % ("config", "seqwrite MiB/s", "seqread MiB/s",
                                     "randread IOPS"))
-    for c in ("tern", "xen", "xen-kernel"):
+    for c in ORDER:
         if c in med:
             print("%-12s %14.2f %14.2f %14.1f" % ((c,) + tuple(med[c][f] for f in FIGURES)))
     print("\nCPU time per guest (medians): dom0 busy s (all vCPUs), dom0 steal s, backend s "
           "(all threads; -1 for none), its main thread's s, dom0 wall s from "
           "create to BLKBENCH-END, the guest's seconds in the three figures")
     print("%-12s" % "config" + "".join(" %12s" % f for f in CPU))
-    for c in ("tern", "xen", "xen-kernel"):
+    for c in ORDER:
         if c in med:
             print("%-12s" % c + "".join(" %12.2f" % med[c][f] for f in CPU))
-    for a, b in (("tern", "xen"), ("tern", "xen-kernel"), ("xen", "xen-kernel")):
+    for a, b in (("tern-pg", "tern"), ("xen-pg", "xen"), ("tern", "xen"), ("tern", "xen-kernel"),
+                 ("xen", "xen-kernel"), ("tern-pg", "xen-kernel"), ("xen-pg", "xen-kernel")):
         if a in med and b in med:
             print("ratio %s/%s: %s" % (a, b, " ".join(
                 "%s=%.2f" % (f, med[a][f] / med[b][f]) for f in FIGURES)))

@@ -174,10 +174,14 @@ int main(int argc, char **argv)
     pid_t rival;
 
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--foreground"))
+        if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--foreground")) {
             foreground = true;
-        else {
-            fprintf(stderr, "Usage: tern-blkback [-f]\n");
+        } else if (!strcmp(argv[i], "--persistent=on")) {
+            blk_persistent = true;
+        } else if (!strcmp(argv[i], "--persistent=off")) {
+            blk_persistent = false;
+        } else {
+            fprintf(stderr, "Usage: tern-blkback [-f] [--persistent=on|off]\n");
             return 2;
         }
     }

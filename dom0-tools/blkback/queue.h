@@ -10,6 +10,7 @@
 #include <time.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
+#include "pgrant.h"
 #include "req.h"
 #include "stats.h"
 
@@ -39,6 +40,8 @@ struct blk_item {
     unsigned page;  /* its data's first page in the queue's buf */
     unsigned copy;  /* its grant copies in the queue's copy array (this step) */
     unsigned ncopy; /* how many (0: none this step) */
+    /* persistent grants: the page mapped for each data segment, NULL for one copied */
+    uint8_t *mapped[BLK_MAX_INDIRECT_SEGS];
 };
 
 /* The image one device serves; shared by its queues. sectors changes on resize. */
@@ -57,11 +60,13 @@ struct blk_disk {
  * what bounds the guest's I/O through this backend (bench/block). */
 struct blk_qtime {
     uint64_t wakes, batches, reqs;
-    uint64_t file_ops;  /* preadv/pwritev calls (joined neighbours share one) */
-    uint64_t evt_ns;    /* reading and unmasking the event channel after a wake-up */
-    uint64_t copy_ns;   /* grant copies (segment lists, data both ways) */
-    uint64_t file_ns;   /* the image: preadv, pwritev, fdatasync, fallocate */
-    uint64_t notify_ns; /* notifying the frontend */
+    uint64_t file_ops;                /* preadv/pwritev calls (joined neighbours share one) */
+    uint64_t evt_ns;                  /* reading and unmasking the event channel after a wake-up */
+    uint64_t copy_ns;                 /* grant copies (segment lists, data both ways) */
+    uint64_t file_ns;                 /* the image: preadv, pwritev, fdatasync, fallocate */
+    uint64_t notify_ns;               /* notifying the frontend */
+    uint64_t map_ns;                  /* persistent grants: looking segments up, mapping new ones */
+    uint64_t seg_inplace, seg_copied; /* data segments read/written in place, copied */
 };
 
 static inline uint64_t blk_now_ns(void)
@@ -104,8 +109,13 @@ struct blk_queue {
     /* BLK_MAX_INDIRECT_PAGES pages of segments for each item of a batch */
     struct blkif_request_segment *ind;
     xengnttab_grant_copy_segment_t *copy; /* BLK_BATCH_PAGES entries */
-    struct blk_item *items;               /* BLK_BATCH_REQS */
+    grant_ref_t *miss;      /* BLK_BATCH_PAGES: a batch's grants not mapped yet (persistent) */
+    struct blk_item *items; /* BLK_BATCH_REQS */
     struct blk_qtime time;
+    /* Persistent grants (both ends offered feature-persistent and the option is on): the
+     * grants this ring mapped, used in place of grant copies (pgrant.h). */
+    bool persistent;
+    struct blk_pgrants pg;
 };
 
 /* An eventfd the main loop polls (or -1): a worker that stops serving a ring the frontend
@@ -124,7 +134,7 @@ void blk_stats_snapshot(const struct blk_disk *disk, struct blk_vbd_stats *out);
  * once at the end. Returns 0, or -1 if the frontend's ring indices are impossible (what was
  * answered before is still delivered). */
 int blk_serve(struct blk_queue *q);
-/* The buffers blk_serve needs (q->buf, ind, copy, items) and zeroed q->time; 0, or -1 with
+/* The buffers blk_serve needs (q->buf, ind, copy, miss, items) and zeroed q->time; 0, or -1 with
  * errno ENOMEM and nothing allocated. blk_serve_free releases them (also after a failure). */
 int blk_serve_alloc(struct blk_queue *q);
 void blk_serve_free(struct blk_queue *q);

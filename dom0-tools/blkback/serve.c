@@ -55,9 +55,58 @@ static bool moves_data(const struct blk_item *it)
     return it->st == BLKIF_RSP_OKAY && it->plan.kind != BLK_DISCARD && it->plan.nseg;
 }
 
+/* Where segment seg of it is read or written: the guest's page mapped for its grant
+ * (persistent grants), else the item's page of the batch buffer (grant copied). */
 static void *item_page(struct blk_queue *q, const struct blk_item *it, unsigned seg)
 {
-    return q->buf + (size_t)(it->page + seg) * BLK_PAGE + it->plan.seg[seg].offset;
+    uint8_t *page =
+        it->mapped[seg] ? it->mapped[seg] : q->buf + (size_t)(it->page + seg) * BLK_PAGE;
+
+    return page + it->plan.seg[seg].offset;
+}
+
+/* Persistent grants: the page of each data segment of the batch (NULL: copied). The grants
+ * not mapped yet are mapped together, in one call if all of them can be, as far as the
+ * ring's table has room. Every segment is copied when the ring does not use them. */
+static void map_segments(struct blk_queue *q, unsigned n)
+{
+    unsigned nmiss = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        struct blk_item *it = &q->items[i];
+
+        /* (only a checked request's nseg is within its segments) */
+        for (unsigned k = 0; moves_data(it) && k < it->plan.nseg; k++) {
+            it->mapped[k] = q->persistent ? blk_pgrants_find(&q->pg, it->plan.seg[k].gref) : NULL;
+            if (q->persistent && !it->mapped[k])
+                q->miss[nmiss++] = it->plan.seg[k].gref;
+        }
+    }
+    if (!nmiss)
+        return;
+    blk_pgrants_add(&q->pg, q->miss, nmiss);
+    for (unsigned i = 0; i < n; i++) {
+        struct blk_item *it = &q->items[i];
+
+        for (unsigned k = 0; moves_data(it) && k < it->plan.nseg; k++)
+            if (!it->mapped[k])
+                it->mapped[k] = blk_pgrants_find(&q->pg, it->plan.seg[k].gref);
+    }
+}
+
+/* Persistent grants: maps the indirect segment lists' grants of the batch not mapped yet. */
+static void map_indirect(struct blk_queue *q, unsigned n)
+{
+    unsigned nmiss = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        const struct blk_item *it = &q->items[i];
+
+        for (unsigned k = 0; it->st == BLKIF_RSP_OKAY && k < it->plan.nr_indirect; k++)
+            if (!blk_pgrants_find(&q->pg, it->plan.indirect[k]))
+                q->miss[nmiss++] = it->plan.indirect[k];
+    }
+    blk_pgrants_add(&q->pg, q->miss, nmiss);
 }
 
 /* Runs the count grant copies set up in q->copy, item i of the batch owning
@@ -91,19 +140,32 @@ static void fetch_indirect(struct blk_queue *q, unsigned n, const struct blk_lim
 {
     unsigned c = 0;
 
+    if (q->persistent)
+        map_indirect(q, n);
     for (unsigned i = 0; i < n; i++) {
         struct blk_item *it = &q->items[i];
         uint8_t *pages = (uint8_t *)q->ind + (size_t)i * BLK_MAX_INDIRECT_PAGES * BLK_PAGE;
 
-        it->ncopy = it->st == BLKIF_RSP_OKAY ? it->plan.nr_indirect : 0;
-        it->copy = c;
-        for (unsigned k = 0; k < it->ncopy; k++) {
-            xengnttab_grant_copy_segment_t *cp = &q->copy[c++];
+        unsigned nr = it->st == BLKIF_RSP_OKAY ? it->plan.nr_indirect : 0;
 
+        it->ncopy = 0;
+        it->copy = c;
+        for (unsigned k = 0; k < nr; k++) {
+            uint8_t *dst = pages + (size_t)k * BLK_PAGE;
+            const void *mapped =
+                q->persistent ? blk_pgrants_find(&q->pg, it->plan.indirect[k]) : NULL;
+            xengnttab_grant_copy_segment_t *cp;
+
+            if (mapped) { /* copied all the same: the guest may change it while we check */
+                memcpy(dst, mapped, BLK_PAGE);
+                continue;
+            }
+            cp = &q->copy[c++];
+            it->ncopy++;
             memset(cp, 0, sizeof(*cp));
             cp->source.foreign.ref = it->plan.indirect[k];
             cp->source.foreign.domid = (uint16_t)q->domid;
-            cp->dest.virt = pages + (size_t)k * BLK_PAGE;
+            cp->dest.virt = dst;
             cp->len = BLK_PAGE;
             cp->flags = GNTCOPY_source_gref;
         }
@@ -112,7 +174,7 @@ static void fetch_indirect(struct blk_queue *q, unsigned n, const struct blk_lim
     for (unsigned i = 0; i < n; i++) {
         struct blk_item *it = &q->items[i];
 
-        if (it->ncopy && it->st == BLKIF_RSP_OKAY)
+        if (it->plan.nr_indirect && it->st == BLKIF_RSP_OKAY)
             it->st = blk_plan_segments(
                 &it->plan,
                 (const void *)((uint8_t *)q->ind + (size_t)i * BLK_MAX_INDIRECT_PAGES * BLK_PAGE),
@@ -130,11 +192,20 @@ static void copy_data(struct blk_queue *q, unsigned n, bool to_guest)
         struct blk_item *it = &q->items[i];
         const struct blk_plan *p = &it->plan;
 
-        it->ncopy = moves_data(it) && (p->kind == BLK_READ) == to_guest ? p->nseg : 0;
+        it->ncopy = 0;
         it->copy = c;
-        for (unsigned k = 0; k < it->ncopy; k++) {
-            xengnttab_grant_copy_segment_t *cp = &q->copy[c++];
+        if (!moves_data(it) || (p->kind == BLK_READ) != to_guest)
+            continue;
+        for (unsigned k = 0; k < p->nseg; k++) {
+            xengnttab_grant_copy_segment_t *cp;
 
+            if (it->mapped[k]) {
+                q->time.seg_inplace++; /* read or written in place */
+                continue;
+            }
+            q->time.seg_copied++;
+            cp = &q->copy[c++];
+            it->ncopy++;
             memset(cp, 0, sizeof(*cp));
             cp->len = p->seg[k].len;
             if (to_guest) {
@@ -285,8 +356,9 @@ static unsigned gather(struct blk_queue *q, RING_IDX rp, const struct blk_limits
     return n;
 }
 
-/* Carries out a batch: segment lists, write data in, the file operations in ring order, read
- * data out, then the responses (pushed; the caller notifies). */
+/* Carries out a batch: segment lists, the data segments' mapped pages (persistent grants),
+ * write data in, the file operations in ring order, read data out, then the responses
+ * (pushed; the caller notifies). */
 static int run_batch(struct blk_queue *q, unsigned n, const struct blk_limits *lim)
 {
     blkif_back_ring_t *r = &q->ring;
@@ -294,6 +366,9 @@ static int run_batch(struct blk_queue *q, unsigned n, const struct blk_limits *l
     uint64_t t = blk_now_ns();
 
     fetch_indirect(q, n, lim);
+    blk_lap(&q->time.copy_ns, &t);
+    map_segments(q, n);
+    blk_lap(&q->time.map_ns, &t);
     copy_data(q, n, false);
     blk_lap(&q->time.copy_ns, &t);
     execute_all(q, n);
@@ -374,9 +449,10 @@ int blk_serve_alloc(struct blk_queue *q)
             ? NULL
             : ind;
     q->copy = calloc(BLK_BATCH_PAGES, sizeof(*q->copy));
+    q->miss = calloc(BLK_BATCH_PAGES, sizeof(*q->miss));
     q->items = calloc(BLK_BATCH_REQS, sizeof(*q->items));
     memset(&q->time, 0, sizeof(q->time));
-    if (!q->buf || !q->ind || !q->copy || !q->items) {
+    if (!q->buf || !q->ind || !q->copy || !q->miss || !q->items) {
         blk_serve_free(q);
         errno = ENOMEM;
         return -1;
@@ -389,9 +465,11 @@ void blk_serve_free(struct blk_queue *q)
     free(q->buf);
     free(q->ind);
     free(q->copy);
+    free(q->miss);
     free(q->items);
     q->buf = NULL;
     q->ind = NULL;
     q->copy = NULL;
+    q->miss = NULL;
     q->items = NULL;
 }

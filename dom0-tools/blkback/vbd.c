@@ -31,6 +31,8 @@ struct vbd {
 
 static struct vbd *vbds;
 
+bool blk_persistent = false;
+
 static void vlog(const struct vbd *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void vlog(const struct vbd *v, const char *fmt, ...)
 {
@@ -138,7 +140,9 @@ static void publish(struct tern_ctx *ctx, struct vbd *v)
 {
     be_write(ctx, v, "feature-flush-cache", "1");
     be_write(ctx, v, "feature-barrier", "0");
-    be_write(ctx, v, "feature-persistent", "0");
+    /* What we offer, not what was agreed: Linux's blkfront reads it when we are Connected
+     * and uses persistent grants if it offered them too (its own feature-persistent). */
+    be_write(ctx, v, "feature-persistent", "%d", blk_persistent);
     be_write(ctx, v, "feature-max-indirect-segments", "%u", BLK_MAX_INDIRECT_SEGS);
     be_write(ctx, v, "max-ring-page-order", "%u", BLK_MAX_RING_ORDER);
     be_write(ctx, v, "multi-queue-max-queues", "%u", BLK_MAX_QUEUES);
@@ -205,6 +209,9 @@ static int connect_rings(struct tern_ctx *ctx, struct vbd *v)
     char *proto = tern_xs_read(ctx, XBT_NULL, "%s/protocol", v->fe);
     char err[256];
     bool native = !proto || !*proto || !strcmp(proto, XEN_IO_PROTO_ABI_NATIVE);
+    /* Both ends must offer them: a frontend that did not would end its grants' access after
+     * each request, which our mappings would block. */
+    bool persistent = blk_persistent && read_num(ctx, v->fe, "feature-persistent", 0) > 0;
 
     if (!native) {
         vlog(v, "frontend protocol '%s' is not %s", proto, XEN_IO_PROTO_ABI_NATIVE);
@@ -229,6 +236,7 @@ static int connect_rings(struct tern_ctx *ctx, struct vbd *v)
         q->disk = &v->disk;
         q->domid = v->fe_domid;
         q->index = (unsigned)i;
+        q->persistent = persistent;
         snprintf(q->name, sizeof(q->name), "vbd %u/%u queue %ld", v->domid, v->devid, i);
         if (read_queue(ctx, v, q, dir, 1u << order) < 0 ||
             blk_queue_start(q, err, sizeof(err)) < 0) {
@@ -376,8 +384,9 @@ static void to_connected(struct tern_ctx *ctx, struct vbd *v, bool adopt)
     be_write(ctx, v, "sectors", "%" PRIu64, v->disk.sectors);
     if (!adopt)
         set_state(ctx, v, XenbusStateConnected);
-    vlog(v, "%s: %u queue(s) of %u page(s)", adopt ? "re-adopted" : "connected", v->nq,
-         v->q[0].pages);
+    vlog(v, "%s: %u queue(s) of %u page(s), persistent grants %s",
+         adopt ? "re-adopted" : "connected", v->nq, v->q[0].pages,
+         v->q[0].persistent ? "on" : "off");
 }
 
 static bool ring_broken(const struct vbd *v)

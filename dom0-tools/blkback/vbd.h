@@ -3,8 +3,13 @@
 #ifndef TERN_BLKBACK_VBD_H
 #define TERN_BLKBACK_VBD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "../tern/tern.h"
+
+/* Whether we offer persistent grants (feature-persistent; `tern-blkback --persistent=on|off`,
+ * docs/blkback.md). Read when a device is published and when its rings connect. */
+extern bool blk_persistent;
 
 /* Re-reads device D/N's nodes and acts on them: new device, frontend state change, online=0,
  * resize, removal. Safe to call any number of times (an event on an unchanged device does

@@ -22,7 +22,9 @@
   guest's writes; fstrim in the guest's file system returns the space of a removed file;
 - tern-blkback killed (SIGKILL, twice) during a loop of numbered O_DIRECT+fsync writes in the
   guest: its supervisor restarts it, the loop goes on without an error, and every write the
-  guest saw acknowledged is in the image (read by the guest and by dom0).
+  guest saw acknowledged is in the image (read by the guest and by dom0);
+- persistent grants: xvda's ring uses them iff both ends' feature-persistent say 1 (blkfront's
+  default; tern-blkback's unless --persistent=off), also once re-adopted after the kills.
 
 Exit status: 0 pass, 1 fail, 77 skipped."""
 import json
@@ -41,8 +43,12 @@ BASE_CFG = """name = "g"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/blk.gz"
 extra = "console=hvc0 rdinit=/init quiet"
-memory = 128
+memory = 160
 """
+# (160 MiB, not 128: with persistent grants blkfront allocates 4.1 MiB per ring when it
+# connects, and the three-disk step ran out of memory at 128)
+# Options for tern-blkback, e.g. TERN_BLKBACK_OPTS=--persistent=on (docs/blkback.md).
+BLKBACK_OPTS = os.environ.get("TERN_BLKBACK_OPTS", "")
 # One disk: the config of the first create and of the reboot.
 CFG1 = BASE_CFG + 'vcpus = 1\ndisk = ["/root/d1.img,raw,xvda,rw"]\n'
 # Two disks (the second read-only) and two vCPUs (blkfront then asks for two queues).
@@ -149,6 +155,21 @@ class Test:
     def blkback_log(self):
         return self.m.run("tail -30 /var/log/tern/blkback.log", timeout=30)[1]
 
+    def persistent_ok(self, domid, event):
+        """Persistent grants are used on xvda iff both ends offer them (feature-persistent;
+        Linux's blkfront does by default, tern-blkback unless --persistent=off): checked in
+        the log line of the last `event` (connected, re-adopted). Returns "on" or "off"."""
+        out = self.dom0("xenstore-read /local/domain/0/backend/vbd/%s/%d/feature-persistent; "
+                        "xenstore-read /local/domain/%s/device/vbd/%d/feature-persistent; "
+                        "grep 'vbd %s/%d: %s' /var/log/tern/blkback.log | tail -n 1"
+                        % (domid, XVDA, domid, XVDA, domid, XVDA, event))
+        lines = out.split("\n")
+        want = "on" if lines[0].strip() == "1" and lines[1].strip() == "1" else "off"
+        check("persistent grants %s" % want in out, "%s with persistent grants %s, as both "
+              "ends' feature-persistent say (backend %s, frontend %s)"
+              % (event, want, lines[0].strip(), lines[1].strip()), out)
+        return want
+
     def nothing_left(self, domid, devid, what):
         """No frontend, backend or /libxl node of the device (all devices if devid is None)."""
         paths = ["/local/domain/0/backend/vbd/%s" % domid, "/local/domain/%s/device/vbd" % domid,
@@ -163,7 +184,8 @@ class Test:
 
 def scenario(t):
     m = t.m
-    t.dom0("tern-xen-start --no-consoled >/tmp/xs.log 2>&1 && tern-consoled && tern-blkback")
+    t.dom0("tern-xen-start --no-consoled >/tmp/xs.log 2>&1 && tern-consoled && tern-blkback %s"
+           % BLKBACK_OPTS)
     t.dom0("mkdir -p /root && tern disk create /root/d1.img 1G && tern disk create "
            "/root/d2.img 64M && tern disk create /root/ro.img 16M && "
            "printf TERN-RO-IMAGE | dd of=/root/ro.img conv=notrunc 2>/dev/null")
@@ -186,6 +208,7 @@ def scenario(t):
     check(t.dom0_sum("/root/d1.img", 0, 4) == pattern,
           "dom0 reading the image finds the guest's checksum", pattern)
     t.flush_ok("after a write with fsync")
+    pg_want = t.persistent_ok(dom, "connected")
     a1 = t.allocated("/root/d1.img")
     check(4 * MIB <= a1 < 5 * MIB, "the 1 GiB image allocates only what was written (%d)" % a1)
 
@@ -358,6 +381,8 @@ def scenario(t):
     out = t.dom0("grep -c 'restarting it' /var/log/tern/blkback.log; "
                  "grep -c re-adopted /var/log/tern/blkback.log")
     print("note: blkback log: restarts, re-adoptions: %s" % " ".join(out.split()))
+    check(t.persistent_ok(dom, "re-adopted") == pg_want, "the restarted backend re-adopted the "
+          "ring with persistent grants %s as before (mapping them again)" % pg_want)
 
     # --- the counters survive a restart of the backend: killed with no I/O in flight, the new
     # one reads its file back and goes on counting from there
@@ -406,13 +431,20 @@ def main():
     files["/guest/blk.gz"] = guest
     files["/usr/local/bin/gsh"] = os.path.join(HERE, "block-gsh.sh")
     initrd = build_initramfs("block", xen_tools=True, guest=True, extra_files=files)
-    vda = os.path.join(OUT, "block-tern-vda.img")  # dom0's ext2 for the cache=none image
+    # dom0's ext2 for the cache=none image, and the console log: one per run, so that a run
+    # with TERN_BLKBACK_OPTS can go on beside a plain one
+    tag = "-%d" % os.getpid() if BLKBACK_OPTS else ""
+    vda = os.path.join(OUT, "block-tern-vda%s.img" % tag)
     with open(vda, "wb") as f:
         f.truncate(256 * MIB)
-    with Machine(hv="tern", initrd=initrd, timeout=900, disk=vda,
-                 log=os.path.join(OUT, "block-tern.log")) as m:
-        m.wait_for_shell(timeout=300)
-        scenario(Test(m))
+    try:
+        with Machine(hv="tern", initrd=initrd, timeout=900, disk=vda,
+                     log=os.path.join(OUT, "block-tern%s.log" % tag)) as m:
+            m.wait_for_shell(timeout=300)
+            scenario(Test(m))
+    finally:
+        if tag:
+            os.unlink(vda)
     return 0
 
 

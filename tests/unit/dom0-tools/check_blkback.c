@@ -1,6 +1,7 @@
 /* tern-blkback's checks that need no hypervisor: request decoding and validation (req.c)
- * against hostile values, ring index sanity, watch event routing (paths.c), and the
- * per-device counters files and their pacing (stats.c). */
+ * against hostile values, ring index sanity, watch event routing (paths.c), the
+ * per-device counters files and their pacing (stats.c), and the persistent grants table
+ * (pgrant.c: lookup, first-use mapping, the limit, teardown) over fake mappings. */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "paths.h"
+#include "pgrant.h"
 #include "req.h"
 #include "stats.h"
 
@@ -405,6 +407,222 @@ START_TEST(test_stats_pace)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- persistent grants table */
+/* Fake gntdev: a map call gets n fresh pages, each stamped with its grant ref, or nothing if
+ * one of the refs is "bad" (at or above FAKE_BAD: never granted, say), all or none as with
+ * gntdev. Every live mapping is recorded, so that a leak, a double unmap or an unmap of the
+ * wrong size shows in fake_bad. */
+#define FAKE_BAD     0x80000000u
+#define FAKE_REGIONS 4096
+static struct {
+    void *pages;
+    unsigned n;
+} fake_region[FAKE_REGIONS];
+static unsigned fake_calls, fake_grants, fake_bad;
+
+static void *fake_map(void *ctx, uint32_t domid, const grant_ref_t *refs, unsigned n)
+{
+    uint8_t *p;
+
+    ck_assert_ptr_eq(ctx, &fake_calls);
+    fake_calls++;
+    if (domid != 9 || !n)
+        return NULL;
+    for (unsigned i = 0; i < n; i++)
+        if (refs[i] >= FAKE_BAD)
+            return NULL;
+    p = calloc(n, BLK_PAGE);
+    ck_assert_ptr_nonnull(p);
+    for (unsigned i = 0; i < n; i++)
+        memcpy(p + (size_t)i * BLK_PAGE, &refs[i], sizeof(refs[i]));
+    for (unsigned i = 0; i < FAKE_REGIONS; i++)
+        if (!fake_region[i].pages) {
+            fake_region[i].pages = p;
+            fake_region[i].n = n;
+            fake_grants += n;
+            return p;
+        }
+    ck_abort_msg("too many fake regions");
+    return NULL;
+}
+
+static void fake_unmap(void *ctx, void *pages, unsigned n)
+{
+    ck_assert_ptr_eq(ctx, &fake_calls);
+    for (unsigned i = 0; i < FAKE_REGIONS; i++)
+        if (fake_region[i].pages == pages) {
+            if (fake_region[i].n != n)
+                fake_bad++;
+            fake_grants -= fake_region[i].n;
+            fake_region[i].pages = NULL;
+            free(pages);
+            return;
+        }
+    fake_bad++;
+}
+
+static const struct blk_pgrant_ops fake_ops = {.map = fake_map, .unmap = fake_unmap};
+
+static void fake_reset(void)
+{
+    memset(fake_region, 0, sizeof(fake_region));
+    fake_calls = fake_grants = fake_bad = 0;
+}
+
+/* Whether the table maps ref to a page stamped ref. */
+static bool found(const struct blk_pgrants *t, grant_ref_t ref)
+{
+    const uint8_t *page = blk_pgrants_find(t, ref);
+    grant_ref_t stamp;
+
+    if (!page)
+        return false;
+    memcpy(&stamp, page, sizeof(stamp));
+    return stamp == ref;
+}
+
+static void add(struct blk_pgrants *t, const grant_ref_t *refs, unsigned n)
+{
+    grant_ref_t scratch[512];
+
+    ck_assert_uint_le(n, 512);
+    memcpy(scratch, refs, n * sizeof(*refs));
+    blk_pgrants_add(t, scratch, n);
+}
+
+START_TEST(test_pgrant_lookup)
+{
+    struct blk_pgrants t;
+    const grant_ref_t a[] = {6, 5, 5, 6}, b[] = {0, 0xffffffffu, 0x7fffffffu};
+    const grant_ref_t c[] = {FAKE_BAD + 77, 78, 79};
+
+    fake_reset();
+    ck_assert_int_eq(blk_pgrants_init(&t, 16, 9, &fake_ops, &fake_calls), 0);
+    ck_assert_ptr_null(blk_pgrants_find(&t, 5));
+    /* the new grants of a batch, in one map call, each once */
+    add(&t, a, 4);
+    ck_assert(found(&t, 5) && found(&t, 6));
+    ck_assert_uint_eq(fake_calls, 1);
+    ck_assert_uint_eq(fake_grants, 2);
+    ck_assert_uint_eq(t.count, 2);
+    /* mapped already: no call */
+    add(&t, a, 2);
+    ck_assert_uint_eq(fake_calls, 1);
+    /* refs a hostile frontend may name are keys like any other; a bad one fails the batch's
+     * call, then alone, while the good ones of the batch are mapped on their own */
+    add(&t, b, 3);
+    ck_assert(found(&t, 0) && found(&t, 0x7fffffffu));
+    ck_assert_ptr_null(blk_pgrants_find(&t, 0xffffffffu));
+    ck_assert_uint_eq(fake_calls, 1 + 1 + 3);
+    add(&t, c, 3);
+    ck_assert(found(&t, 78) && found(&t, 79));
+    ck_assert_ptr_null(blk_pgrants_find(&t, FAKE_BAD + 77));
+    ck_assert_uint_eq(fake_calls, 5 + 1 + 3);
+    ck_assert_uint_eq(t.maps, 6);
+    ck_assert_uint_eq(t.fails, 2);
+    ck_assert_uint_eq(t.count, 8); /* the failed ones are held too (copied from now on) */
+    /* ... and never tried again */
+    add(&t, c, 3);
+    add(&t, b, 3);
+    ck_assert_uint_eq(fake_calls, 9);
+    ck_assert_uint_eq(fake_grants, 6);
+    blk_pgrants_free(&t);
+    ck_assert_uint_eq(fake_grants, 0);
+    ck_assert_uint_eq(fake_bad, 0);
+}
+END_TEST
+
+/* Refs far apart (as a frontend may pick them) */
+#define FAR(r) (0x10000800u + (r)*4097u)
+
+START_TEST(test_pgrant_limit)
+{
+    struct blk_pgrants t;
+    grant_ref_t refs[512];
+    unsigned calls;
+
+    fake_reset();
+    ck_assert_int_eq(blk_pgrants_init(&t, BLK_PGRANT_MAX, 9, &fake_ops, &fake_calls), 0);
+    /* blkfront's pattern, consecutive refs, then far apart ones, 264 a batch */
+    for (unsigned b = 0; b < 2; b++) {
+        for (unsigned r = 0; r < 264; r++)
+            refs[r] = 8 + b * 264 + r;
+        add(&t, refs, 264);
+        for (unsigned r = 0; r < 264; r++)
+            refs[r] = FAR(b * 264 + r);
+        add(&t, refs, 264);
+    }
+    ck_assert_uint_eq(t.count, BLK_PGRANT_MAX);
+    ck_assert_uint_eq(fake_calls, 4);
+    /* full: new grants are not mapped (the caller copies them), however many come */
+    for (unsigned b = 0; b < 20; b++) {
+        for (unsigned r = 0; r < 500; r++)
+            refs[r] = 0x20000000u + b * 500 + r;
+        add(&t, refs, 500);
+    }
+    ck_assert_uint_eq(t.full, 10000);
+    ck_assert_uint_eq(t.count, BLK_PGRANT_MAX);
+    ck_assert_uint_eq(fake_calls, 4);
+    ck_assert_uint_eq(fake_grants, BLK_PGRANT_MAX);
+    ck_assert_ptr_null(blk_pgrants_find(&t, 0x20000000u));
+    /* ... while every grant mapped before is still found */
+    for (unsigned r = 0; r < 528; r++)
+        ck_assert(found(&t, 8 + r) && found(&t, FAR(r)));
+    /* the ring stops: everything unmapped once; a new connection maps again on first use */
+    blk_pgrants_clear(&t);
+    ck_assert_uint_eq(fake_grants, 0);
+    ck_assert_uint_eq(t.count, 0);
+    ck_assert_ptr_null(blk_pgrants_find(&t, 8));
+    refs[0] = 8;
+    add(&t, refs, 1);
+    ck_assert(found(&t, 8));
+    blk_pgrants_free(&t);
+    ck_assert_uint_eq(fake_grants, 0);
+    ck_assert_uint_eq(fake_bad, 0);
+    /* a frontend naming only bad grants: each costs at most its batch's call and its own,
+     * once per connection, and no call at all once the table is full */
+    fake_reset();
+    ck_assert_int_eq(blk_pgrants_init(&t, 8, 9, &fake_ops, &fake_calls), 0);
+    for (unsigned b = 0; b < 100; b++) {
+        for (unsigned r = 0; r < 4; r++)
+            refs[r] = FAKE_BAD + b * 4 + r;
+        calls = fake_calls;
+        add(&t, refs, 4);
+        ck_assert_uint_le(fake_calls - calls, b < 2 ? 5 : 0);
+    }
+    ck_assert_uint_eq(t.count, 8);
+    ck_assert_uint_eq(t.fails, 8);
+    ck_assert_uint_eq(fake_grants, 0);
+    blk_pgrants_free(&t);
+    ck_assert_uint_eq(fake_bad, 0);
+}
+END_TEST
+
+START_TEST(test_pgrant_small_limit)
+{
+    struct blk_pgrants t;
+    const grant_ref_t r[] = {4, 3};
+
+    fake_reset();
+    ck_assert_int_eq(blk_pgrants_init(&t, 1, 9, &fake_ops, &fake_calls), 0);
+    add(&t, r, 2);
+    ck_assert(found(&t, 3)); /* the lowest ref first */
+    ck_assert_ptr_null(blk_pgrants_find(&t, 4));
+    ck_assert_uint_eq(t.full, 1);
+    blk_pgrants_free(&t);
+    blk_pgrants_free(&t); /* twice: nothing left to unmap */
+    ck_assert_uint_eq(fake_grants, 0);
+    ck_assert_ptr_null(blk_pgrants_find(&t, 3));
+    /* limits out of range, missing operations */
+    ck_assert_int_eq(blk_pgrants_init(&t, 0, 9, &fake_ops, NULL), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(blk_pgrants_init(&t, BLK_PGRANT_MAX + 1, 9, &fake_ops, NULL), -1);
+    ck_assert_int_eq(blk_pgrants_init(&t, 8, 9, NULL, NULL), -1);
+    blk_pgrants_free(&t); /* after a failed init: harmless */
+    ck_assert_uint_eq(fake_bad, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("blkback");
@@ -423,6 +641,9 @@ int main(void)
     tcase_add_test(tc, test_stats_json);
     tcase_add_test(tc, test_stats_file);
     tcase_add_test(tc, test_stats_pace);
+    tcase_add_test(tc, test_pgrant_lookup);
+    tcase_add_test(tc, test_pgrant_limit);
+    tcase_add_test(tc, test_pgrant_small_limit);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -5,19 +5,30 @@
  * ioctl per direction and one notification, that a bad grant fails only its own request
  * (also when the batched ioctl fails as a whole), that requests next to each other on the
  * image share one preadv/pwritev, that more requests than a batch holds are
- * all answered in ring order, and that an impossible req_prod stops the service. */
+ * all answered in ring order, and that an impossible req_prod stops the service. With
+ * persistent grants (the guest's pages mapped again by a fake): data and segment lists move
+ * without a grant copy, each grant is mapped once, a grant that cannot be mapped or does
+ * not fit the table is copied (and fails alone if bad), a read-only disk still refuses
+ * writes. */
+#define _GNU_SOURCE
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "queue.h"
 
 /* ---------------------------------------------------------------- fakes */
 #define GUEST_PAGES 64
-#define BAD_REF     GUEST_PAGES              /* never granted */
-static uint8_t guest[GUEST_PAGES][BLK_PAGE]; /* gref N is guest page N */
-static unsigned copy_calls, notifies, marks;
+#define BAD_REF     GUEST_PAGES /* never granted */
+/* gref N is guest page N: a memfd, so that the persistent grants fake can map its pages
+ * again elsewhere, as gntdev maps the guest's */
+static uint8_t (*guest)[BLK_PAGE];
+static int guest_fd = -1;
+static unsigned copy_calls, notifies, marks, map_calls, maps, unmaps;
+/* the fake refuses to map this ref (as gntdev does a grant made read-only), copies work */
+#define READONLY_REF (GUEST_PAGES - 1)
 static bool fail_whole; /* the ioctl fails (-1) when any segment names BAD_REF */
 
 int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
@@ -65,6 +76,35 @@ void blk_stats_mark(struct blk_disk *disk)
     marks++;
 }
 
+/* Maps guest pages refs[0..n) on n new consecutive pages, all or none, as gntdev does. */
+static void *fake_map(void *ctx, uint32_t domid, const grant_ref_t *refs, unsigned n)
+{
+    uint8_t *p;
+
+    (void)ctx;
+    map_calls++;
+    for (unsigned i = 0; i < n; i++)
+        if (domid != 7 || refs[i] >= GUEST_PAGES || refs[i] == READONLY_REF)
+            return NULL;
+    p = mmap(NULL, (size_t)n * BLK_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(p, MAP_FAILED);
+    for (unsigned i = 0; i < n; i++)
+        ck_assert_ptr_ne(mmap(p + (size_t)i * BLK_PAGE, BLK_PAGE, PROT_READ | PROT_WRITE,
+                              MAP_SHARED | MAP_FIXED, guest_fd, (off_t)refs[i] * BLK_PAGE),
+                         MAP_FAILED);
+    maps += n;
+    return p;
+}
+
+static void fake_unmap(void *ctx, void *pages, unsigned n)
+{
+    (void)ctx;
+    ck_assert_int_eq(munmap(pages, (size_t)n * BLK_PAGE), 0);
+    unmaps += n;
+}
+
+static const struct blk_pgrant_ops fake_ops = {.map = fake_map, .unmap = fake_unmap};
+
 /* ---------------------------------------------------------------- the simulated frontend */
 static struct blk_disk disk;
 static struct blk_queue q;
@@ -92,13 +132,22 @@ static void setup(void)
     SHARED_RING_INIT((blkif_sring_t *)sring_page);
     FRONT_RING_INIT(&front, (blkif_sring_t *)sring_page, BLK_PAGE);
     BACK_RING_INIT(&q.ring, (blkif_sring_t *)sring_page, BLK_PAGE);
-    memset(guest, 0, sizeof(guest));
-    copy_calls = notifies = marks = 0;
+    guest_fd = memfd_create("guest", 0);
+    ck_assert_int_ge(guest_fd, 0);
+    ck_assert_int_eq(ftruncate(guest_fd, (off_t)GUEST_PAGES * BLK_PAGE), 0);
+    guest =
+        mmap(NULL, (size_t)GUEST_PAGES * BLK_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, guest_fd, 0);
+    ck_assert_ptr_ne(guest, MAP_FAILED);
+    copy_calls = notifies = marks = map_calls = maps = unmaps = 0;
     fail_whole = false;
 }
 
 static void teardown(void)
 {
+    blk_pgrants_free(&q.pg);
+    ck_assert_uint_eq(unmaps, maps);
+    munmap(guest, (size_t)GUEST_PAGES * BLK_PAGE);
+    close(guest_fd);
     blk_serve_free(&q);
     free(sring_page);
     close(disk.fd);
@@ -328,7 +377,7 @@ START_TEST(test_data_budget_splits_batches)
 }
 END_TEST
 
-START_TEST(test_errors_without_data)
+static void errors_without_data(void)
 {
     struct blkif_request *r;
 
@@ -339,13 +388,39 @@ START_TEST(test_errors_without_data)
     r->id = 2;
     put_rw(BLKIF_OP_FLUSH_DISKCACHE, 3, ~0ull, 0, 0); /* an empty flush */
     put_rw(BLKIF_OP_READ, 4, 2048 - 4, 1, 1);         /* straddles the end */
+    /* an indirect read of 65535 segments: refused before any segment is looked at */
+    {
+        struct blkif_request_indirect *ind = (void *)RING_GET_REQUEST(&front, front.req_prod_pvt++);
+
+        memset(ind, 0, sizeof(*ind));
+        ind->operation = BLKIF_OP_INDIRECT;
+        ind->indirect_op = BLKIF_OP_READ;
+        ind->id = 5;
+        ind->nr_segments = 65535;
+    }
     push();
     ck_assert_int_eq(blk_serve(&q), 0);
     ck_assert_int_eq(status_of(1), BLKIF_RSP_ERROR);
     ck_assert_int_eq(status_of(2), BLKIF_RSP_EOPNOTSUPP);
     ck_assert_int_eq(status_of(3), BLKIF_RSP_OKAY);
     ck_assert_int_eq(status_of(4), BLKIF_RSP_ERROR);
+    ck_assert_int_eq(status_of(5), BLKIF_RSP_ERROR);
     ck_assert_uint_eq(copy_calls, 0);
+}
+
+START_TEST(test_errors_without_data)
+{
+    errors_without_data();
+}
+END_TEST
+
+static void persistent(unsigned limit);
+
+START_TEST(test_persistent_errors_without_data)
+{
+    persistent(BLK_PGRANT_MAX);
+    errors_without_data();
+    ck_assert_uint_eq(map_calls, 0);
 }
 END_TEST
 
@@ -358,6 +433,131 @@ START_TEST(test_impossible_req_prod)
     q.ring.sring->req_prod += 1000;
     ck_assert_int_eq(blk_serve(&q), -1);
     ck_assert_uint_eq(q.ring.sring->rsp_prod, 1);
+}
+END_TEST
+
+static void persistent(unsigned limit)
+{
+    q.persistent = true;
+    ck_assert_int_eq(blk_pgrants_init(&q.pg, limit, 7, &fake_ops, NULL), 0);
+}
+
+START_TEST(test_persistent_in_place)
+{
+    persistent(BLK_PGRANT_MAX);
+    fill(1, 0x11);
+    fill(2, 0x22);
+    for (unsigned i = 0; i < 4; i++)
+        fill(3 + i, (uint8_t)(0x30 + i));
+    put_rw(BLKIF_OP_WRITE, 1, 0, 2, 1);
+    put_indirect(BLKIF_OP_WRITE, 2, 64, 4, 3, 10);
+    put_rw(BLKIF_OP_READ, 3, 0, 2, 20);
+    put_indirect(BLKIF_OP_READ, 4, 64, 4, 22, 11);
+    push();
+    ck_assert_int_eq(blk_serve(&q), 0);
+    for (uint64_t id = 1; id <= 4; id++)
+        ck_assert_int_eq(status_of(id), BLKIF_RSP_OKAY);
+    ck_assert(file_page_is(0, 0x11) && file_page_is(8, 0x22));
+    for (unsigned i = 0; i < 4; i++) {
+        ck_assert(file_page_is(64 + 8 * i, (uint8_t)(0x30 + i)));
+        ck_assert(page_is(22 + i, (uint8_t)(0x30 + i)));
+    }
+    ck_assert(page_is(20, 0x11) && page_is(21, 0x22));
+    /* no grant copy at all; 2 segment lists, then 12 data grants, each in one call */
+    ck_assert_uint_eq(copy_calls, 0);
+    ck_assert_uint_eq(maps, 14);
+    ck_assert_uint_eq(map_calls, 2);
+    ck_assert_uint_eq(q.time.seg_inplace, 12);
+    ck_assert_uint_eq(q.time.seg_copied, 0);
+    /* the same grants again (blkfront reuses its persistent ones): no new mapping */
+    fill(1, 0x55);
+    put_rw(BLKIF_OP_WRITE, 5, 0, 1, 1);
+    put_indirect(BLKIF_OP_READ, 6, 0, 1, 22, 11);
+    push();
+    ck_assert_int_eq(blk_serve(&q), 0);
+    ck_assert_int_eq(status_of(5), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(status_of(6), BLKIF_RSP_OKAY);
+    ck_assert(page_is(22, 0x55));
+    ck_assert_uint_eq(map_calls, 2);
+    ck_assert_uint_eq(copy_calls, 0);
+    /* the ring stops: every mapping goes */
+    blk_pgrants_free(&q.pg);
+    ck_assert_uint_eq(unmaps, 14);
+    ck_assert(page_is(22, 0x55)); /* the guest's page, not ours */
+}
+END_TEST
+
+START_TEST(test_persistent_bad_grants_copied)
+{
+    persistent(BLK_PGRANT_MAX);
+    fill(1, 0x11);
+    fill(READONLY_REF, 0x66);
+    put_rw(BLKIF_OP_WRITE, 1, 0, 1, 1);
+    put_rw(BLKIF_OP_WRITE, 2, 8, 1, BAD_REF);       /* never granted */
+    put_rw(BLKIF_OP_WRITE, 3, 16, 1, READONLY_REF); /* read-only: copied from */
+    put_rw(BLKIF_OP_READ, 4, 0, 1, 30);
+    put_rw(BLKIF_OP_READ, 5, 0, 1, BAD_REF);
+    put_indirect(BLKIF_OP_READ, 6, 0, 1, 31, BAD_REF); /* its segment list */
+    push();
+    ck_assert_int_eq(blk_serve(&q), 0);
+    ck_assert_int_eq(status_of(1), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(status_of(2), BLKIF_RSP_ERROR);
+    ck_assert_int_eq(status_of(3), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(status_of(4), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(status_of(5), BLKIF_RSP_ERROR);
+    ck_assert_int_eq(status_of(6), BLKIF_RSP_ERROR);
+    ck_assert(file_page_is(0, 0x11) && file_page_is(8, 0) && file_page_is(16, 0x66));
+    ck_assert(page_is(30, 0x11));
+    /* the list BAD_REF failed alone; then data 1, 30, READONLY_REF failed together, and
+     * each on its own (BAD_REF, held as failed, was not tried again) */
+    ck_assert_uint_eq(maps, 2);
+    ck_assert_uint_eq(map_calls, 1 + 1 + 3);
+    ck_assert_uint_eq(q.pg.fails, 2);
+    ck_assert_uint_eq(q.pg.count, 4);
+}
+END_TEST
+
+START_TEST(test_persistent_table_full)
+{
+    persistent(3);
+    for (unsigned i = 0; i < 6; i++)
+        fill(1 + i, (uint8_t)(0x71 + i));
+    put_rw(BLKIF_OP_WRITE, 1, 0, 6, 1);
+    put_rw(BLKIF_OP_READ, 2, 0, 6, 21);
+    push();
+    ck_assert_int_eq(blk_serve(&q), 0);
+    ck_assert_int_eq(status_of(1), BLKIF_RSP_OKAY);
+    ck_assert_int_eq(status_of(2), BLKIF_RSP_OKAY);
+    for (unsigned i = 0; i < 6; i++) {
+        ck_assert(file_page_is(8 * i, (uint8_t)(0x71 + i)));
+        ck_assert(page_is(21 + i, (uint8_t)(0x71 + i)));
+    }
+    /* three grants mapped, the other nine copied: one ioctl each way */
+    ck_assert_uint_eq(maps, 3);
+    ck_assert_uint_eq(q.pg.count, 3);
+    ck_assert_uint_eq(q.pg.full, 9);
+    ck_assert_uint_eq(copy_calls, 2);
+    ck_assert_uint_eq(q.time.seg_inplace, 3);
+    ck_assert_uint_eq(q.time.seg_copied, 9);
+}
+END_TEST
+
+START_TEST(test_persistent_readonly_disk)
+{
+    persistent(BLK_PGRANT_MAX);
+    disk.readonly = true;
+    disk.discard = false;
+    fill(1, 0x11);
+    put_rw(BLKIF_OP_WRITE, 1, 0, 1, 1);
+    put_indirect(BLKIF_OP_WRITE, 2, 8, 1, 1, 10);
+    put_rw(BLKIF_OP_READ, 3, 0, 1, 2);
+    push();
+    ck_assert_int_eq(blk_serve(&q), 0);
+    ck_assert_int_eq(status_of(1), BLKIF_RSP_ERROR);
+    ck_assert_int_eq(status_of(2), BLKIF_RSP_ERROR);
+    ck_assert_int_eq(status_of(3), BLKIF_RSP_OKAY);
+    ck_assert(file_page_is(0, 0) && file_page_is(8, 0));
+    ck_assert_uint_eq(maps, 1); /* only the read's grant */
 }
 END_TEST
 
@@ -377,6 +577,11 @@ int main(void)
     tcase_add_test(tc, test_data_budget_splits_batches);
     tcase_add_test(tc, test_errors_without_data);
     tcase_add_test(tc, test_impossible_req_prod);
+    tcase_add_test(tc, test_persistent_in_place);
+    tcase_add_test(tc, test_persistent_bad_grants_copied);
+    tcase_add_test(tc, test_persistent_table_full);
+    tcase_add_test(tc, test_persistent_readonly_disk);
+    tcase_add_test(tc, test_persistent_errors_without_data);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
