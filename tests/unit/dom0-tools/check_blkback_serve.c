@@ -216,6 +216,13 @@ static int status_of(uint64_t id)
     return st;
 }
 
+/* The responses to requests 1..n, in order, are want[0..n-1]. */
+static void check_statuses(const int *want, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        ck_assert_int_eq(status_of(i + 1), want[i]);
+}
+
 static void fill(grant_ref_t ref, uint8_t v)
 {
     memset(guest[ref], v, BLK_PAGE);
@@ -240,8 +247,10 @@ static bool file_page_is(uint64_t sector, uint8_t v)
     return true;
 }
 
-/* ---------------------------------------------------------------- tests */
-START_TEST(test_batch_moves_data)
+/* One batch of each kind of request: a direct and an indirect write, a direct and an
+ * indirect read (pages 1..6 hold the data written, 20..25 receive what is read), served in
+ * one blk_serve(). */
+static void serve_mixed_batch(void)
 {
     fill(1, 0x11);
     fill(2, 0x22);
@@ -253,7 +262,12 @@ START_TEST(test_batch_moves_data)
     put_indirect(BLKIF_OP_READ, 4, 64, 4, 22, 11);
     push();
     ck_assert_int_eq(blk_serve(&q), 0);
-    ck_assert_uint_eq(q.ring.sring->rsp_prod, 4);
+}
+
+/* What serve_mixed_batch() must leave: four OKAY responses, the written pages in the image,
+ * the read pages filled from it. */
+static void check_mixed_batch(void)
+{
     for (uint64_t id = 1; id <= 4; id++)
         ck_assert_int_eq(status_of(id), BLKIF_RSP_OKAY);
     ck_assert(file_page_is(0, 0x11) && file_page_is(8, 0x22));
@@ -262,6 +276,14 @@ START_TEST(test_batch_moves_data)
         ck_assert(page_is(22 + i, (uint8_t)(0x30 + i)));
     }
     ck_assert(page_is(20, 0x11) && page_is(21, 0x22));
+}
+
+/* ---------------------------------------------------------------- tests */
+START_TEST(test_batch_moves_data)
+{
+    serve_mixed_batch();
+    ck_assert_uint_eq(q.ring.sring->rsp_prod, 4);
+    check_mixed_batch();
     /* one ioctl each: segment lists, write data in, read data out; one event, one batch */
     ck_assert_uint_eq(copy_calls, 3);
     ck_assert_uint_eq(notifies, 1);
@@ -283,12 +305,9 @@ static void bad_grant_fails_alone(void)
     put_rw(BLKIF_OP_READ, 6, 16, 1, 31);
     push();
     ck_assert_int_eq(blk_serve(&q), 0);
-    ck_assert_int_eq(status_of(1), BLKIF_RSP_OKAY);
-    ck_assert_int_eq(status_of(2), BLKIF_RSP_ERROR);
-    ck_assert_int_eq(status_of(3), BLKIF_RSP_OKAY);
-    ck_assert_int_eq(status_of(4), BLKIF_RSP_OKAY);
-    ck_assert_int_eq(status_of(5), BLKIF_RSP_ERROR);
-    ck_assert_int_eq(status_of(6), BLKIF_RSP_OKAY);
+    check_statuses((const int[]){BLKIF_RSP_OKAY, BLKIF_RSP_ERROR, BLKIF_RSP_OKAY, BLKIF_RSP_OKAY,
+                                 BLKIF_RSP_ERROR, BLKIF_RSP_OKAY},
+                   6);
     ck_assert(file_page_is(0, 0x11) && file_page_is(8, 0) && file_page_is(16, 0x22));
     ck_assert(page_is(30, 0x11) && page_is(31, 0x22));
     ck_assert_uint_eq(disk.stats.errors, 2);
@@ -445,24 +464,8 @@ static void persistent(unsigned limit)
 START_TEST(test_persistent_in_place)
 {
     persistent(BLK_PGRANT_MAX);
-    fill(1, 0x11);
-    fill(2, 0x22);
-    for (unsigned i = 0; i < 4; i++)
-        fill(3 + i, (uint8_t)(0x30 + i));
-    put_rw(BLKIF_OP_WRITE, 1, 0, 2, 1);
-    put_indirect(BLKIF_OP_WRITE, 2, 64, 4, 3, 10);
-    put_rw(BLKIF_OP_READ, 3, 0, 2, 20);
-    put_indirect(BLKIF_OP_READ, 4, 64, 4, 22, 11);
-    push();
-    ck_assert_int_eq(blk_serve(&q), 0);
-    for (uint64_t id = 1; id <= 4; id++)
-        ck_assert_int_eq(status_of(id), BLKIF_RSP_OKAY);
-    ck_assert(file_page_is(0, 0x11) && file_page_is(8, 0x22));
-    for (unsigned i = 0; i < 4; i++) {
-        ck_assert(file_page_is(64 + 8 * i, (uint8_t)(0x30 + i)));
-        ck_assert(page_is(22 + i, (uint8_t)(0x30 + i)));
-    }
-    ck_assert(page_is(20, 0x11) && page_is(21, 0x22));
+    serve_mixed_batch();
+    check_mixed_batch();
     /* no grant copy at all; 2 segment lists, then 12 data grants, each in one call */
     ck_assert_uint_eq(copy_calls, 0);
     ck_assert_uint_eq(maps, 14);
@@ -500,12 +503,9 @@ START_TEST(test_persistent_bad_grants_copied)
     put_indirect(BLKIF_OP_READ, 6, 0, 1, 31, BAD_REF); /* its segment list */
     push();
     ck_assert_int_eq(blk_serve(&q), 0);
-    ck_assert_int_eq(status_of(1), BLKIF_RSP_OKAY);
-    ck_assert_int_eq(status_of(2), BLKIF_RSP_ERROR);
-    ck_assert_int_eq(status_of(3), BLKIF_RSP_OKAY);
-    ck_assert_int_eq(status_of(4), BLKIF_RSP_OKAY);
-    ck_assert_int_eq(status_of(5), BLKIF_RSP_ERROR);
-    ck_assert_int_eq(status_of(6), BLKIF_RSP_ERROR);
+    check_statuses((const int[]){BLKIF_RSP_OKAY, BLKIF_RSP_ERROR, BLKIF_RSP_OKAY, BLKIF_RSP_OKAY,
+                                 BLKIF_RSP_ERROR, BLKIF_RSP_ERROR},
+                   6);
     ck_assert(file_page_is(0, 0x11) && file_page_is(8, 0) && file_page_is(16, 0x66));
     ck_assert(page_is(30, 0x11));
     /* the list BAD_REF failed alone; then data 1, 30, READONLY_REF failed together, and
