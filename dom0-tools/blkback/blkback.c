@@ -32,20 +32,24 @@
 /* A safety net in case a watch event was lost (e.g. xenstored restarted). */
 #define FALLBACK_SCAN_MS 30000
 
+/* One watch event per loop turn: a device's update is several synchronous xenstore round
+ * trips (tens of ms each under load), and a hostile frontend's reconnects queue hundreds of
+ * events; draining them all at once kept the loop from its other work (broken rings, the
+ * counters files) for seconds. The watch fd stays readable while events are queued. */
 static void events(struct tern_ctx *ctx)
 {
-    char **ev;
+    char **ev = xs_check_watch(ctx->xsh);
+    uint32_t domid = 0, devid = 0;
+    int t;
 
-    while ((ev = xs_check_watch(ctx->xsh))) {
-        uint32_t domid = 0, devid = 0;
-        int t = blk_watch_target(ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN], &domid, &devid);
-
-        free(ev);
-        if (t == 1)
-            blk_vbd_update(ctx, domid, devid);
-        else if (t == 0)
-            blk_vbd_scan(ctx);
-    }
+    if (!ev)
+        return;
+    t = blk_watch_target(ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN], &domid, &devid);
+    free(ev);
+    if (t == 1)
+        blk_vbd_update(ctx, domid, devid);
+    else if (t == 0)
+        blk_vbd_scan(ctx);
 }
 
 static uint64_t now_ms(void)

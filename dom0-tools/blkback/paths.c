@@ -30,9 +30,29 @@ static int parse_ids(const char *s, uint32_t *domid, uint32_t *devid)
     return 1;
 }
 
+/* Whether a device's node is one only tern-blkback writes (vbd.c: its features and the disk's
+ * geometry), not the toolstack (state, online, params, mode, tern-resize...) or the frontend. */
+static int node_is_ours(const char *node)
+{
+    static const char *const prefixes[] = {"feature-", "discard-"};
+    static const char *const names[] = {
+        "info",        "max-ring-page-order",  "multi-queue-max-queues",
+        "sector-size", "physical-sector-size", "sectors"};
+
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (!strncmp(node, prefixes[i], strlen(prefixes[i])))
+            return 1;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(node, names[i]))
+            return 1;
+    return 0;
+}
+
 int blk_watch_target(const char *path, const char *token, uint32_t *domid, uint32_t *devid)
 {
     size_t root = strlen(BLK_BACKEND_ROOT), ft = strlen(BLK_TOKEN_FRONTEND);
+    const char *node;
+    int rc;
 
     if (!strcmp(token, BLK_TOKEN_BACKEND)) {
         if (strncmp(path, BLK_BACKEND_ROOT, root))
@@ -41,7 +61,10 @@ int blk_watch_target(const char *path, const char *token, uint32_t *domid, uint3
             return 0;
         if (path[root] != '/')
             return -1;
-        return parse_ids(path + root + 1, domid, devid);
+        rc = parse_ids(path + root + 1, domid, devid);
+        node = rc == 1 ? strchr(strchr(path + root + 1, '/') + 1, '/') : NULL;
+        /* our own writes coming back need no re-read of the device */
+        return node && node_is_ours(node + 1) ? -1 : rc;
     }
     if (!strncmp(token, BLK_TOKEN_FRONTEND, ft))
         return parse_ids(token + ft, domid, devid) == 1 ? 1 : -1;

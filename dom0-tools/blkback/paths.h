@@ -11,7 +11,8 @@
 #define BLK_TOKEN_FRONTEND "tern-blkback:frontend:" /* followed by "D/N" */
 
 /* A watch event (path, token) names a device (returns 1, domid and devid set), or asks for a
- * rescan of every device (0: the root or a domain's directory changed), or is not ours (-1). */
+ * rescan of every device (0: the root or a domain's directory changed), or is not ours (-1;
+ * also a node only tern-blkback writes, e.g. feature-persistent: its own write coming back). */
 int blk_watch_target(const char *path, const char *token, uint32_t *domid, uint32_t *devid);
 /* The frontend watch's token for device D/N. */
 void blk_frontend_token(uint32_t domid, uint32_t devid, char *out, size_t len);

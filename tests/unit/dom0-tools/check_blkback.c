@@ -230,6 +230,19 @@ START_TEST(test_watch_target)
     ck_assert_uint_eq(n, 51712);
     ck_assert_int_eq(blk_watch_target(BLK_BACKEND_ROOT "/3/51728", BLK_TOKEN_BACKEND, &d, &n), 1);
     ck_assert_uint_eq(n, 51728);
+    /* the backend's own nodes coming back: nothing to do; the toolstack's are device events */
+    ck_assert_int_eq(
+        blk_watch_target(BLK_BACKEND_ROOT "/3/51712/feature-persistent", BLK_TOKEN_BACKEND, &d, &n),
+        -1);
+    ck_assert_int_eq(
+        blk_watch_target(BLK_BACKEND_ROOT "/3/51712/sectors", BLK_TOKEN_BACKEND, &d, &n), -1);
+    ck_assert_int_eq(blk_watch_target(BLK_BACKEND_ROOT "/3/51712/discard-granularity",
+                                      BLK_TOKEN_BACKEND, &d, &n),
+                     -1);
+    ck_assert_int_eq(
+        blk_watch_target(BLK_BACKEND_ROOT "/3/51712/tern-resize", BLK_TOKEN_BACKEND, &d, &n), 1);
+    ck_assert_int_eq(
+        blk_watch_target(BLK_BACKEND_ROOT "/3/51712/online", BLK_TOKEN_BACKEND, &d, &n), 1);
     ck_assert_int_eq(blk_watch_target(BLK_BACKEND_ROOT, BLK_TOKEN_BACKEND, &d, &n), 0);
     ck_assert_int_eq(blk_watch_target(BLK_BACKEND_ROOT "/3", BLK_TOKEN_BACKEND, &d, &n), 0);
     ck_assert_int_eq(blk_watch_target(BLK_BACKEND_ROOT "/x/1", BLK_TOKEN_BACKEND, &d, &n), -1);
