@@ -199,6 +199,7 @@ tests_unit_dom0_tools_check_blkback_LDADD = $(CHECK_LIBS)
 check_PROGRAMS += tests/unit/dom0-tools/check_blkback_serve
 TESTS += tests/unit/dom0-tools/check_blkback_serve
 tests_unit_dom0_tools_check_blkback_serve_SOURCES = tests/unit/dom0-tools/check_blkback_serve.c \
+	tests/unit/dom0-tools/fake_grant_copy.c tests/unit/dom0-tools/fake_grant_copy.h \
 	dom0-tools/blkback/serve.c dom0-tools/blkback/req.c dom0-tools/blkback/pgrant.c
 tests_unit_dom0_tools_check_blkback_serve_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/blkback
 tests_unit_dom0_tools_check_blkback_serve_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -291,6 +292,7 @@ EXTRA_DIST += tests/system/net-tern.py tests/system/net-xen.py
 check_PROGRAMS += tests/unit/dom0-tools/check_netback_ring
 TESTS += tests/unit/dom0-tools/check_netback_ring
 tests_unit_dom0_tools_check_netback_ring_SOURCES = tests/unit/dom0-tools/check_netback_ring.c \
+	tests/unit/dom0-tools/fake_grant_copy.c tests/unit/dom0-tools/fake_grant_copy.h \
 	dom0-tools/netback/ring.c dom0-tools/netback/txcheck.c dom0-tools/netback/copyplan.c \
 	dom0-tools/netback/csum.c dom0-tools/netback/ringidx.c dom0-tools/netback/rate.c \
 	dom0-tools/netback/switch.c dom0-tools/netback/gso.c

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "fake_grant_copy.h"
 #include "queue.h"
 
 /* ---------------------------------------------------------------- fakes */
@@ -42,23 +43,7 @@ int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
         if ((from_guest ? segs[i].source.foreign.ref : segs[i].dest.foreign.ref) == BAD_REF)
             return -1;
     }
-    for (uint32_t i = 0; i < count; i++) {
-        xengnttab_grant_copy_segment_t *s = &segs[i];
-        bool from_guest = s->flags & GNTCOPY_source_gref;
-        uint32_t ref = from_guest ? s->source.foreign.ref : s->dest.foreign.ref;
-        uint16_t off = from_guest ? s->source.foreign.offset : s->dest.foreign.offset;
-        uint16_t dom = from_guest ? s->source.foreign.domid : s->dest.foreign.domid;
-
-        if (ref >= GUEST_PAGES || dom != 7 || off + s->len > BLK_PAGE) {
-            s->status = GNTST_bad_gntref;
-            continue;
-        }
-        if (from_guest)
-            memcpy(s->dest.virt, guest[ref] + off, s->len);
-        else
-            memcpy(guest[ref] + off, s->source.virt, s->len);
-        s->status = GNTST_okay;
-    }
+    fake_grant_copy(segs, count, &guest[0][0], GUEST_PAGES, BLK_PAGE, 7);
     return 0;
 }
 
