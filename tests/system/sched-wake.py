@@ -20,8 +20,15 @@ not), so boost is what makes the difference.  Checks:
  - no ping lost in either boot;
  - with boost, p99 < BOOST_P99_US (measured about 8 us: the wake-up preempts the hog at
    once, past the 1 ms rate limit, as the hog has run longer than that);
- - without boost, p50 >= NOBOOST_P50_MIN_US and at least RATIO times the boosted p50
-   (measured about 20 ms: pong waits for the running hog's turn to end).
+ - without boost, p90 >= NOBOOST_P90_MIN_US and at least RATIO times the boosted p50: at
+   least one ping in ten waits for the running hog's turn to end (about 20 ms).
+
+Why p90 and not p50 without boost: a woken pong that is UNDER still preempts a hog that is
+OVER (credit1's priorities, boost or not); only a hog that is UNDER keeps it waiting.  How
+much of each accounting period the running hog spends UNDER depends on where the hogs'
+credits settle, so the share of slow pings moves from boot to boot: 55-68 % in earlier
+runs, 45 % in the CI run of 6 Dec (p50 22 us, p90 20046 us).  With boost not one ping in a
+hundred waits (p99 under 10 us in every run).
 
 Exit status: 0 pass, 1 fail, 77 skipped (no QEMU / cache / build outputs).
 """
@@ -44,7 +51,7 @@ OUT = os.path.join(BUILDDIR, "tests", "out")
 PINGS = 200
 INTERVAL_US = 5000
 BOOST_P99_US = 50.0          # a boosted wake-up: well under the 1 ms rate limit
-NOBOOST_P50_MIN_US = 1000.0  # without boost: at least the rate limit, in fact a slice
+NOBOOST_P90_MIN_US = 1000.0  # without boost: at least the rate limit, in fact a slice
 RATIO = 100
 SPIN_UNIT = 16000000         # as sched-credit.py: 64 ms of work per TERN-SPIN line
 
@@ -162,9 +169,10 @@ def main():
           % (on["n"], PINGS, off["n"], PINGS))
     check(on["p99_us"] < BOOST_P99_US, "with boost p99 %.1f us < %.0f us (p50 %.1f us)"
           % (on["p99_us"], BOOST_P99_US, on["p50_us"]))
-    check(off["p50_us"] >= NOBOOST_P50_MIN_US and off["p50_us"] >= RATIO * on["p50_us"],
-          "without boost p50 %.1f us >= %.0f us and >= %d x the boosted p50 (%.0f x)"
-          % (off["p50_us"], NOBOOST_P50_MIN_US, RATIO, off["p50_us"] / max(on["p50_us"], 1e-9)))
+    check(off["p90_us"] >= NOBOOST_P90_MIN_US and off["p90_us"] >= RATIO * on["p50_us"],
+          "without boost p90 %.1f us >= %.0f us and >= %d x the boosted p50 (%.0f x; p50 %.1f us)"
+          % (off["p90_us"], NOBOOST_P90_MIN_US, RATIO, off["p90_us"] / max(on["p50_us"], 1e-9),
+             off["p50_us"]))
     if failures:
         print("FAIL: %d check(s) failed (consoles: tests/out/sched-wake-*.log)" % len(failures))
         return 1
