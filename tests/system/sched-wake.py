@@ -20,15 +20,19 @@ not), so boost is what makes the difference.  Checks:
  - no ping lost in either boot;
  - with boost, p99 < BOOST_P99_US (measured about 8 us: the wake-up preempts the hog at
    once, past the 1 ms rate limit, as the hog has run longer than that);
- - without boost, p90 >= NOBOOST_P90_MIN_US and at least RATIO times the boosted p50: at
-   least one ping in ten waits for the running hog's turn to end (about 20 ms).
+ - without boost, p50 >= NOBOOST_P50_MIN_US and at least RATIO times the boosted p50
+   (pong waits for the running hog's turn to end: tens of ms).
 
-Why p90 and not p50 without boost: a woken pong that is UNDER still preempts a hog that is
-OVER (credit1's priorities, boost or not); only a hog that is UNDER keeps it waiting.  How
-much of each accounting period the running hog spends UNDER depends on where the hogs'
-credits settle, so the share of slow pings moves from boot to boot: 55-68 % in earlier
-runs, 45 % in the CI run of 6 Dec (p50 22 us, p90 20046 us).  With boost not one ping in a
-hundred waits (p99 under 10 us in every run).
+Why the hogs are paused and unpaused CREDIT_FILL times before the pings: a woken pong that
+is UNDER still preempts a hog that is OVER (credit1's priorities, boost or not); only a hog
+that is UNDER keeps it waiting.  Two hogs that keep the pCPU busy are handed, each period,
+what they burn, so the sum of their credits stays where their creation left it (it depends
+on where in an accounting period each started): judged by the mean wait, the running hog
+was UNDER at about 58 and 68 % of the pings in two earlier runs, and at about 45 % in the CI
+run of 6 Dec, whose no-boost p50 of 22 us failed the check.  A hog that ran in a period and then sat paused across its accounting is
+paid its share without burning it, so a few such cycles bring both hogs to the upper bound
+(one period of credit); from there each period's pay is clipped back to that bound, and the
+running hog stays UNDER: a deterministic start for both boots.
 
 Exit status: 0 pass, 1 fail, 77 skipped (no QEMU / cache / build outputs).
 """
@@ -51,8 +55,10 @@ OUT = os.path.join(BUILDDIR, "tests", "out")
 PINGS = 200
 INTERVAL_US = 5000
 BOOST_P99_US = 50.0          # a boosted wake-up: well under the 1 ms rate limit
-NOBOOST_P90_MIN_US = 1000.0  # without boost: at least the rate limit, in fact a slice
+NOBOOST_P50_MIN_US = 1000.0  # without boost: at least the rate limit, in fact a slice
 RATIO = 100
+CREDIT_FILL = 6              # pause cycles that bring both hogs' credit to the top
+CREDIT_FILL_PAUSE_US = 60000 # longer than an accounting period (30 ms)
 SPIN_UNIT = 16000000         # as sched-credit.py: 64 ms of work per TERN-SPIN line
 
 CFG = """name = "{name}"
@@ -109,6 +115,10 @@ def scenario(m, hv_extra):
         m.run("sleep 1")
     if port is None:
         raise HarnessError("pong did not publish its port")
+    # Credit at the top for both hogs, whatever it was (see CREDIT_FILL above).
+    m.run_ok("for i in $(seq %d); do tern pause spin-a; tern pause spin-b; usleep %d; "
+             "tern unpause spin-a; tern unpause spin-b; usleep 10000; done"
+             % (CREDIT_FILL, CREDIT_FILL_PAUSE_US), timeout=600)
     m.run_ok("sleep 2")  # the hogs have run past the rate limit and an accounting
     rc, out = m.run("tern-evping %d %d %d %d" % (d, port, PINGS, INTERVAL_US), timeout=1800)
     res = evping_parse(out)
@@ -169,10 +179,9 @@ def main():
           % (on["n"], PINGS, off["n"], PINGS))
     check(on["p99_us"] < BOOST_P99_US, "with boost p99 %.1f us < %.0f us (p50 %.1f us)"
           % (on["p99_us"], BOOST_P99_US, on["p50_us"]))
-    check(off["p90_us"] >= NOBOOST_P90_MIN_US and off["p90_us"] >= RATIO * on["p50_us"],
-          "without boost p90 %.1f us >= %.0f us and >= %d x the boosted p50 (%.0f x; p50 %.1f us)"
-          % (off["p90_us"], NOBOOST_P90_MIN_US, RATIO, off["p90_us"] / max(on["p50_us"], 1e-9),
-             off["p50_us"]))
+    check(off["p50_us"] >= NOBOOST_P50_MIN_US and off["p50_us"] >= RATIO * on["p50_us"],
+          "without boost p50 %.1f us >= %.0f us and >= %d x the boosted p50 (%.0f x)"
+          % (off["p50_us"], NOBOOST_P50_MIN_US, RATIO, off["p50_us"] / max(on["p50_us"], 1e-9)))
     if failures:
         print("FAIL: %d check(s) failed (consoles: tests/out/sched-wake-*.log)" % len(failures))
         return 1
