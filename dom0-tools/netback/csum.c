@@ -1,4 +1,4 @@
-/* tern-netback: checksum completion for csum_blank frames (see csum.h). */
+/* tern-netback: transport checksums: completed, or left partial for the receiver (see csum.h). */
 #include "csum.h"
 
 #define ETH_HDR        14
@@ -33,32 +33,26 @@ static unsigned be16(const uint8_t *p)
     return (unsigned)p[0] << 8 | p[1];
 }
 
-/* Checksums the L4 segment l4[0..l4len) whose pseudo-header sum is psum. */
-static int fill_l4(uint8_t *l4, size_t l4len, unsigned proto, uint32_t psum)
-{
-    size_t off;
-    uint16_t c;
+/* Where a frame's transport checksum is, and the pseudo-header sum it covers. */
+struct l4 {
+    size_t start, len; /* the L4 segment: frame[start..start + len) */
+    unsigned offset;   /* of its checksum field, within it */
+    uint32_t psum;     /* the pseudo-header sum (not folded) */
+};
 
+/* The checksum field's place in a TCP or UDP header of l4len bytes, or 0 if none fits. */
+static unsigned field_offset(unsigned proto, size_t l4len)
+{
     if (proto == PROTO_TCP && l4len >= 20)
-        off = 16;
-    else if (proto == PROTO_UDP && l4len >= 8)
-        off = 6;
-    else
-        return -1;
-    l4[off] = 0;
-    l4[off + 1] = 0;
-    c = nb_csum_finish(nb_csum_add(psum, l4, l4len));
-    if (proto == PROTO_UDP && c == 0)
-        c = 0xffff; /* UDP: 0 means "no checksum" */
-    l4[off] = (uint8_t)(c >> 8);
-    l4[off + 1] = (uint8_t)c;
+        return 16;
+    if (proto == PROTO_UDP && l4len >= 8)
+        return 6;
     return 0;
 }
 
-static int fill_ipv4(uint8_t *ip, size_t avail)
+static int locate_ipv4(const uint8_t *ip, size_t avail, struct l4 *l)
 {
     size_t ihl, total;
-    uint32_t psum;
 
     if (avail < 20 || (ip[0] >> 4) != 4)
         return -1;
@@ -68,39 +62,100 @@ static int fill_ipv4(uint8_t *ip, size_t avail)
         return -1;
     if (be16(ip + 6) & 0x3fff) /* a fragment: no whole L4 segment to checksum */
         return -1;
-    psum = nb_csum_add(0, ip + 12, 8); /* source and destination */
-    psum += ip[9];
-    psum += (uint32_t)(total - ihl);
-    return fill_l4(ip + ihl, total - ihl, ip[9], psum);
+    l->start = ETH_HDR + ihl;
+    l->len = total - ihl;
+    l->offset = field_offset(ip[9], l->len);
+    l->psum = nb_csum_add(0, ip + 12, 8) + ip[9] + (uint32_t)l->len; /* addresses, proto, len */
+    return l->offset ? 0 : -1;
 }
 
-static int fill_ipv6(uint8_t *ip, size_t avail)
+static int locate_ipv6(const uint8_t *ip, size_t avail, struct l4 *l)
 {
     size_t plen;
-    uint32_t psum;
 
     if (avail < 40 || (ip[0] >> 4) != 6)
         return -1;
     plen = be16(ip + 4);
     if (40 + plen > avail)
         return -1;
-    psum = nb_csum_add(0, ip + 8, 32);
-    psum += ip[6];
-    psum += (uint32_t)plen;
-    return fill_l4(ip + 40, plen, ip[6], psum);
+    l->start = ETH_HDR + 40;
+    l->len = plen;
+    l->offset = field_offset(ip[6], plen);
+    l->psum = nb_csum_add(0, ip + 8, 32) + ip[6] + (uint32_t)plen;
+    return l->offset ? 0 : -1;
 }
 
-int nb_csum_fill(uint8_t *frame, size_t len)
+static int locate(const uint8_t *frame, size_t len, struct l4 *l)
 {
     if (len < ETH_HDR)
         return -1;
     switch (be16(frame + 12)) {
     case ETHERTYPE_IPV4:
-        return fill_ipv4(frame + ETH_HDR, len - ETH_HDR);
+        return locate_ipv4(frame + ETH_HDR, len - ETH_HDR, l);
     case ETHERTYPE_IPV6:
-        return fill_ipv6(frame + ETH_HDR, len - ETH_HDR);
+        return locate_ipv6(frame + ETH_HDR, len - ETH_HDR, l);
     }
     return -1;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+int nb_csum_locate(const uint8_t *frame, size_t len, unsigned *start, unsigned *offset)
+{
+    struct l4 l;
+
+    if (locate(frame, len, &l) < 0)
+        return -1;
+    *start = (unsigned)l.start;
+    *offset = l.offset;
+    return 0;
+}
+
+int nb_csum_fill(uint8_t *frame, size_t len)
+{
+    struct l4 l;
+    uint8_t *field;
+    uint16_t c;
+
+    if (locate(frame, len, &l) < 0)
+        return -1;
+    field = frame + l.start + l.offset;
+    put16(field, 0);
+    c = nb_csum_finish(nb_csum_add(l.psum, frame + l.start, l.len));
+    put16(field, c ? c : 0xffff); /* UDP: 0 means "no checksum" */
+    return 0;
+}
+
+int nb_csum_set_partial(uint8_t *frame, size_t len, struct nb_offload *o)
+{
+    struct l4 l;
+
+    if (locate(frame, len, &l) < 0)
+        return -1;
+    put16(frame + l.start + l.offset, (uint16_t)~nb_csum_finish(l.psum));
+    o->csum = NB_CSUM_PARTIAL;
+    o->csum_start = (uint16_t)l.start;
+    o->csum_offset = (uint16_t)l.offset;
+    return 0;
+}
+
+int nb_csum_partial_fits(const struct nb_offload *o, size_t len)
+{
+    return o->csum_start < len && (size_t)o->csum_offset + 2 <= len - o->csum_start;
+}
+
+int nb_offload_complete(uint8_t *frame, size_t len, struct nb_offload *o)
+{
+    if (o->csum != NB_CSUM_PARTIAL)
+        return 0;
+    if (nb_csum_complete(frame, len, o->csum_start, o->csum_offset) < 0)
+        return -1;
+    o->csum = NB_CSUM_VALID;
+    return 0;
 }
 
 int nb_csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset)
@@ -111,7 +166,6 @@ int nb_csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset)
         return -1;
     /* the field already holds the pseudo-header sum: it is part of what is summed */
     c = nb_csum_finish(nb_csum_add(0, frame + start, len - start));
-    frame[start + offset] = (uint8_t)(c >> 8);
-    frame[start + offset + 1] = (uint8_t)c;
+    put16(frame + start + offset, c ? c : 0xffff);
     return 0;
 }

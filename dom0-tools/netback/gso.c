@@ -1,6 +1,7 @@
 /* tern-netback: TCPv4 segmentation of large frames (see gso.h). */
 #include "gso.h"
 
+#include <linux/virtio_net.h>
 #include <string.h>
 #include "csum.h"
 
@@ -57,6 +58,71 @@ void nb_gso_set_pseudo(uint8_t *f, const struct nb_gso_hdr *h)
     uint16_t folded = (uint16_t)~nb_csum_finish(pseudo(f + h->l3, h->end - h->l4));
 
     put16(f + h->l4 + 16, folded);
+}
+
+int nb_gso_frame(uint8_t *frame, size_t len, uint16_t gso_size, struct nb_offload *o)
+{
+    struct nb_gso_hdr h;
+
+    if (nb_gso_parse(frame, len, &h) < 0)
+        return -1;
+    memset(o, 0, sizeof(*o));
+    if (h.end - h.hdr_len <= gso_size)
+        return nb_csum_set_partial(frame, len, o);
+    nb_gso_set_pseudo(frame, &h);
+    o->gso_size = gso_size;
+    o->gso_type = NB_GSO_TCPV4;
+    o->csum = NB_CSUM_PARTIAL;
+    o->csum_start = (uint16_t)h.l4;
+    o->csum_offset = 16; /* TCP's checksum field */
+    return 0;
+}
+
+int nb_vnet_in(const struct virtio_net_hdr *h, uint8_t *frame, size_t len, struct nb_offload *o)
+{
+    unsigned start, offset;
+
+    memset(o, 0, sizeof(*o));
+    if ((h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) != VIRTIO_NET_HDR_GSO_NONE) {
+        /* only TCPv4 was offered (TUN_F_TSO4, without TUN_F_TSO_ECN) */
+        if (h->gso_type != VIRTIO_NET_HDR_GSO_TCPV4 || !h->gso_size)
+            return -1;
+        return nb_gso_frame(frame, len, h->gso_size, o);
+    }
+    if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)) {
+        /* dom0's stack checked it (a frame it forwards): the guest need not check it again */
+        if (h->flags & VIRTIO_NET_HDR_F_DATA_VALID)
+            o->csum = NB_CSUM_VALID;
+        return 0;
+    }
+    o->csum = NB_CSUM_PARTIAL;
+    o->csum_start = h->csum_start;
+    o->csum_offset = h->csum_offset;
+    if (!nb_csum_partial_fits(o, len))
+        return -1;
+    /* a guest finds the field itself (netfront's checksum setup): it must be where we say */
+    if (nb_csum_locate(frame, len, &start, &offset) == 0 && start == o->csum_start &&
+        offset == o->csum_offset)
+        return 0;
+    return nb_offload_complete(frame, len, o);
+}
+
+void nb_vnet_out(const uint8_t *frame, size_t len, const struct nb_offload *o,
+                 struct virtio_net_hdr *h)
+{
+    struct nb_gso_hdr g;
+
+    memset(h, 0, sizeof(*h));
+    if (o->csum == NB_CSUM_PARTIAL) {
+        h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+        h->csum_start = o->csum_start;
+        h->csum_offset = o->csum_offset;
+    }
+    if (o->gso_size && nb_gso_parse(frame, len, &g) == 0) {
+        h->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+        h->hdr_len = (uint16_t)g.hdr_len;
+        h->gso_size = o->gso_size;
+    }
 }
 
 int nb_gso_segment(const uint8_t *f, const struct nb_gso_hdr *h, unsigned mss, uint8_t *buf,

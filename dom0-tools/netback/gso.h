@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "csum.h"
+
+struct virtio_net_hdr;
 
 /* Where the headers of an Ethernet + IPv4 + TCP frame are. */
 struct nb_gso_hdr {
@@ -23,6 +26,23 @@ int nb_gso_parse(const uint8_t *frame, size_t len, struct nb_gso_hdr *h);
 /* Stores the pseudo-header sum (not inverted) in the TCP checksum field, as a frame whose
  * checksum is left to the receiver ("partial") carries it; the length is the whole TCP part. */
 void nb_gso_set_pseudo(uint8_t *frame, const struct nb_gso_hdr *h);
+
+/* A GSO frame as it enters the switch (from a guest's GSO extra-info or dom0's virtio_net_hdr):
+ * a TCPv4 frame made partial with the pseudo-header sum of its whole length. One whose payload
+ * fits one segment is an ordinary partial frame (gso_size 0). Returns 0 (*o set), or -1 if the
+ * frame is not TCP over IPv4. */
+int nb_gso_frame(uint8_t *frame, size_t len, uint16_t gso_size, struct nb_offload *o);
+
+/* A frame read from dom0's port with its virtio_net_hdr, as it enters the switch (*o): a
+ * partial checksum at the place a guest would find it stays partial, one elsewhere (another
+ * protocol, IPv6 extension headers) is completed here; a TCPv4 GSO frame as nb_gso_frame.
+ * Returns 0, or -1 to drop it: a GSO type not offered or a GSO header that does not match the
+ * frame, or a partial checksum whose field lies outside the frame. */
+int nb_vnet_in(const struct virtio_net_hdr *h, uint8_t *frame, size_t len, struct nb_offload *o);
+
+/* The virtio_net_hdr a frame with offloads o is written to dom0's port with. */
+void nb_vnet_out(const uint8_t *frame, size_t len, const struct nb_offload *o,
+                 struct virtio_net_hdr *h);
 
 /* Called once per segment; seg is only valid during the call. */
 typedef void (*nb_gso_emit_fn)(void *arg, const uint8_t *seg, unsigned len);

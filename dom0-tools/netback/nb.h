@@ -12,6 +12,7 @@
 #include <xen/grant_table.h>
 #include <xen/io/netif.h>
 #include "../tern/tern.h"
+#include "csum.h"
 #include "rate.h"
 #include "stats.h"
 #include "switch.h"
@@ -42,7 +43,7 @@ struct nb_bridge;
 struct nb_rxq_frame {
     uint8_t *data; /* malloc'd, freed once copied into the guest */
     uint32_t len;
-    uint16_t gso_size; /* non-zero: a TCPv4 GSO frame (see gso.h) sent with a GSO extra-info */
+    struct nb_offload off; /* its GSO and checksum state (csum.h), as the RX flags say it */
 };
 
 struct nb_vif {
@@ -55,6 +56,9 @@ struct nb_vif {
 
     bool connected, broken, tx_held, rx_held;
     bool rx_sg, rx_gso; /* the frontend's feature-sg and feature-gso-tcpv4: what it takes on RX */
+    /* partial checksums on RX (NETRXF_csum_blank): IPv4 unless feature-no-csum-offload=1,
+     * IPv6 with feature-ipv6-csum-offload=1; else they are completed for it */
+    bool rx_csum, rx_csum6;
     void *tx_sring, *rx_sring;
     netif_tx_back_ring_t tx;
     netif_rx_back_ring_t rx;
@@ -77,6 +81,9 @@ struct nb_bridge {
     int tap_fd;   /* -1 if the TAP could not be opened (the guests still reach each other) */
     bool tap_gso; /* frames on the TAP carry a virtio_net_hdr, and may be TCPv4 GSO frames */
     struct nb_switch sw;
+    /* frames from dom0 dropped as malformed: a GSO header that does not match the frame, or a
+     * partial checksum whose field lies outside it */
+    uint64_t tap_bad;
     struct nb_vif *port[NB_PORTS];
     struct nb_bridge *next;
 };
@@ -115,11 +122,12 @@ void nb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct nb_bridge *nb_bridge_get(struct nb_daemon *d, const char *name);
 int nb_bridge_attach(struct nb_bridge *br, struct nb_vif *v); /* port number or -1 */
 void nb_bridge_detach(struct nb_bridge *br, struct nb_vif *v);
-/* A frame entering the switch on in_port goes to its destination port(s). gso_size non-zero:
- * a TCPv4 GSO frame (gso.h) whose TCP checksum holds the pseudo-header sum; else a frame with
- * its checksums complete. */
-void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, const uint8_t *frame,
-                     unsigned len, uint16_t gso_size);
+/* A frame entering the switch on in_port goes to its destination port(s), with its offloads
+ * (csum.h: a partial checksum, a GSO frame whose TCP checksum holds the pseudo-header sum). A
+ * port that cannot take a partial checksum gets it completed: in frame itself, and *off says
+ * so from then on. */
+void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, uint8_t *frame,
+                     unsigned len, struct nb_offload *off);
 /* Reads what dom0 sent through the TAP (a bounded number of frames). */
 void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br);
 
@@ -129,10 +137,11 @@ int nb_ring_map(struct nb_daemon *d, struct nb_vif *v, grant_ref_t tx_ref, grant
 void nb_ring_unmap(struct nb_daemon *d, struct nb_vif *v);
 /* Takes the guest's packets off its TX ring into the switch (unless its rate holds them). */
 void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v);
-/* Queues a frame for the guest (gso_size as nb_bridge_input's: the guest must have rx_gso);
+/* Queues a frame for the guest (a GSO one only if it has rx_gso; a partial checksum it does not
+ * take is completed in the queued copy; one whose field lies outside the frame is dropped);
  * nb_ring_rx_flush copies queued frames into posted buffers. */
 void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len,
-                     uint16_t gso_size);
+                     const struct nb_offload *off);
 void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v);
 
 /* vif.c: the xenbus side. */

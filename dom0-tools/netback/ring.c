@@ -145,44 +145,36 @@ struct tx_batch {
     netif_tx_request_t req[NB_TX_BATCH][NB_TX_WINDOW];
 };
 
-/* A GSO frame as it enters the switch: a TCPv4 frame whose TCP checksum holds the
- * pseudo-header sum. One that fits one segment is an ordinary frame (checksum completed).
- * Returns the gso_size to switch it with, or -1 if it is not TCPv4. */
-static int tx_gso_frame(uint8_t *frame, unsigned len, uint16_t gso_size)
-{
-    struct nb_gso_hdr h;
-
-    if (nb_gso_parse(frame, len, &h) < 0)
-        return -1;
-    if (h.end - h.hdr_len <= gso_size)
-        return nb_csum_fill(frame, len) < 0 ? -1 : 0;
-    nb_gso_set_pseudo(frame, &h);
-    return gso_size;
-}
-
-/* One packet whose data arrived: checksum, source MAC, into the switch. */
+/* One packet whose data arrived: checksum, source MAC, into the switch. A csum_blank
+ * checksum stays partial (its pseudo-header sum rewritten from the frame's own headers, so a
+ * receiver that takes it as it is gets it right whatever the guest put there), for the port
+ * that takes it to leave to its receiver or the switch to complete. */
 static void tx_deliver(struct nb_daemon *d, struct nb_vif *v, uint8_t *frame, unsigned len,
-                       uint16_t flags, int gso_size)
+                       uint16_t flags, struct nb_offload *off)
 {
     v->st_dirty = true;
-    if (!gso_size && (flags & NETTXF_csum_blank) && nb_csum_fill(frame, len) < 0) {
+    if (!off->gso_size && (flags & NETTXF_csum_blank) && off->csum != NB_CSUM_PARTIAL &&
+        nb_csum_set_partial(frame, len, off) < 0) {
         v->st.tx_drops++; /* not TCP/UDP over IP: the checksum cannot be completed */
         return;
     }
+    if (off->csum == NB_CSUM_NONE && (flags & NETTXF_data_validated))
+        off->csum = NB_CSUM_VALID; /* the guest's stack checked it */
     if (!nb_frame_src_ok(frame, len, v->mac)) {
         v->st.tx_spoofed++; /* dropped, as a switch port with a MAC filter does */
         return;
     }
     v->st.tx_packets++;
     v->st.tx_bytes += len;
-    nb_bridge_input(d, v->br, v->port, frame, len, (uint16_t)gso_size);
+    nb_bridge_input(d, v->br, v->port, frame, len, off);
 }
 
 /* Copies the batch's data out of the guest, answers its requests and switches its packets
  * (answers first: the switch may copy into other guests, which does not need these). */
 static void tx_flush(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b)
 {
-    int gso[NB_TX_BATCH];
+    struct nb_offload off[NB_TX_BATCH];
+    bool good[NB_TX_BATCH];
     uint64_t t0 = d->profile ? nb_now_us() : 0;
 
     if (!b->npkt)
@@ -200,14 +192,12 @@ static void tx_flush(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b)
         for (unsigned i = 0; i < b->pkt[p].nseg; i++)
             if (d->txseg[b->pkt[p].seg + i].status != GNTST_okay)
                 ok = false; /* e.g. a grant reference the guest does not own */
-        gso[p] = 0;
-        if (ok && b->pkt[p].gso_size) {
-            gso[p] =
-                tx_gso_frame(d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].gso_size);
-            ok = gso[p] >= 0; /* GSO asked for a frame that is not TCPv4 */
-        }
+        memset(&off[p], 0, sizeof(off[p]));
+        if (ok && b->pkt[p].gso_size) /* GSO asked for a frame that is not TCPv4: refused */
+            ok = nb_gso_frame(d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].gso_size,
+                              &off[p]) == 0;
+        good[p] = ok;
         if (!ok) {
-            gso[p] = -1;
             v->st.tx_drops++;
             v->st_dirty = true;
         }
@@ -215,9 +205,9 @@ static void tx_flush(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b)
     }
     tx_push(d, v);
     for (unsigned p = 0; p < b->npkt; p++)
-        if (gso[p] >= 0)
+        if (good[p])
             tx_deliver(d, v, d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].flags,
-                       gso[p]);
+                       &off[p]);
     b->npkt = b->nseg = 0;
 }
 
@@ -329,18 +319,30 @@ out:
     free(b);
 }
 
+/* True if the guest takes this frame's partial checksum as it is (NETRXF_csum_blank): netfront
+ * finds the field itself (IPv4 or IPv6 by the ethertype nb_csum_locate also reads). */
+static bool rx_takes_partial(const struct nb_vif *v, const uint8_t *frame, unsigned len)
+{
+    bool ipv6 = len >= 14 && frame[12] == 0x86 && frame[13] == 0xdd;
+
+    return ipv6 ? v->rx_csum6 : v->rx_csum;
+}
+
 void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len,
-                     uint16_t gso_size)
+                     const struct nb_offload *off)
 {
     struct nb_rxq_frame *f;
     uint8_t *copy;
+    bool partial = off->csum == NB_CSUM_PARTIAL;
 
     if (!v->connected || v->broken)
         return;
     v->st_dirty = true;
-    /* without the frontend's feature-sg a frame must fit one posted page */
-    if (len == 0 || len > (v->rx_sg ? NB_RXQ_FRAME : NB_PAGE) || (gso_size && !v->rx_gso) ||
-        v->rxq_count == NB_RXQ_LEN || v->rxq_bytes + len > NB_RXQ_BYTES || !(copy = malloc(len))) {
+    /* without the frontend's feature-sg a frame must fit one posted page; a partial checksum
+     * whose field is not in the frame can be completed by no one */
+    if (len == 0 || len > (v->rx_sg ? NB_RXQ_FRAME : NB_PAGE) || (off->gso_size && !v->rx_gso) ||
+        (partial && !nb_csum_partial_fits(off, len)) || v->rxq_count == NB_RXQ_LEN ||
+        v->rxq_bytes + len > NB_RXQ_BYTES || !(copy = malloc(len))) {
         v->st.rx_drops++;
         return;
     }
@@ -348,7 +350,11 @@ void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame
     f = &v->rxq[(v->rxq_head + v->rxq_count) % NB_RXQ_LEN];
     f->data = copy;
     f->len = len;
-    f->gso_size = gso_size;
+    f->off = *off;
+    /* a frontend with feature-no-csum-offload (or an IPv6 one without ipv6-csum-offload) gets
+     * it complete (GSO frames reach only those that take partial IPv4 ones: rx_gso) */
+    if (partial && !off->gso_size && !rx_takes_partial(v, copy, len))
+        nb_offload_complete(copy, len, &f->off);
     v->rxq_count++;
     v->rxq_bytes += len;
     if (v->rxq_count >= NB_RX_BATCH)
@@ -358,7 +364,7 @@ void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame
 /* The ring slots a frame takes: one per page of data, and a GSO frame's extra-info slot. */
 static unsigned rx_slots(const struct nb_rxq_frame *f)
 {
-    return (f->len + NB_PAGE - 1) / NB_PAGE + (f->gso_size ? 1 : 0);
+    return (f->len + NB_PAGE - 1) / NB_PAGE + (f->off.gso_size ? 1 : 0);
 }
 
 /* Frames planned into one grant-copy hypercall: where their answers are in the ring. */
@@ -369,6 +375,19 @@ struct rx_batch {
         unsigned seg, nseg;
     } fr[NB_RX_BATCH];
 };
+
+/* The first slot's flags: a partial checksum is left to netfront (csum_blank; data_validated
+ * too, as Linux's netback says it, since nothing needs checking), a checked one is said to be. */
+static uint16_t rx_flags(const struct nb_offload *off)
+{
+    uint16_t flags = off->gso_size ? NETRXF_extra_info : 0;
+
+    if (off->csum == NB_CSUM_PARTIAL)
+        flags |= NETRXF_csum_blank | NETRXF_data_validated;
+    else if (off->csum == NB_CSUM_VALID)
+        flags |= NETRXF_data_validated;
+    return flags;
+}
 
 /* Plans the copy of queued frame f into the guest's next posted buffers and writes
  * its responses (published only by the push, after the copy: rx_finish fixes their status). */
@@ -388,8 +407,8 @@ static void rx_plan(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b,
         netif_rx_response_t rsp;
 
         RING_COPY_REQUEST(r, r->req_cons, &rq);
-        if (slot == 0 && f->gso_size) /* a GSO frame's checksum is partial: netfront knows */
-            flags |= NETRXF_extra_info | NETRXF_csum_blank | NETRXF_data_validated;
+        if (slot == 0)
+            flags = rx_flags(&f->off);
         if (off + chunk < f->len)
             flags |= NETRXF_more_data;
         nb_rx_copy_plan(f->data + off, chunk, &rq, (uint16_t)v->fe_domid, flags,
@@ -399,11 +418,11 @@ static void rx_plan(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b,
         r->rsp_prod_pvt++;
         r->req_cons++;
         off += chunk;
-        if (slot++ == 0 && f->gso_size) {
+        if (slot++ == 0 && f->off.gso_size) {
             /* the extra-info slot follows the first data slot and uses up its buffer */
             struct netif_extra_info x = {.type = XEN_NETIF_EXTRA_TYPE_GSO};
 
-            x.u.gso.size = f->gso_size;
+            x.u.gso.size = f->off.gso_size;
             x.u.gso.type = XEN_NETIF_GSO_TYPE_TCPV4;
             memcpy(RING_GET_RESPONSE(r, r->rsp_prod_pvt), &x, sizeof(x));
             r->rsp_prod_pvt++;
@@ -435,7 +454,7 @@ static void rx_finish(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b)
             RING_IDX idx = b->fr[k].first;
 
             for (unsigned i = 0; i < b->fr[k].nseg; i++, idx++) {
-                if (i == 1 && f->gso_size)
+                if (i == 1 && f->off.gso_size)
                     idx++; /* the extra-info slot */
                 RING_GET_RESPONSE(r, idx)->status = NETIF_RSP_ERROR;
             }

@@ -157,7 +157,12 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
     /* what the frontend takes on RX: frames over several buffers, GSO frames (the netfront
      * of Linux 6.1 writes both; without them big frames are cut into segments for it) */
     v->rx_sg = read_num(d, v->fe, "feature-sg", 0) == 1;
-    v->rx_gso = v->rx_sg && read_num(d, v->fe, "feature-gso-tcpv4", 0) == 1;
+    /* partial checksums (NETRXF_csum_blank): netif.h's defaults, IPv4 unless the frontend
+     * says feature-no-csum-offload=1, IPv6 only if it says feature-ipv6-csum-offload=1 (Linux
+     * 6.1's netfront takes both); GSO frames are partial, so they need the first */
+    v->rx_csum = read_num(d, v->fe, "feature-no-csum-offload", 0) != 1;
+    v->rx_csum6 = read_num(d, v->fe, "feature-ipv6-csum-offload", 0) == 1;
+    v->rx_gso = v->rx_sg && v->rx_csum && read_num(d, v->fe, "feature-gso-tcpv4", 0) == 1;
     if (nb_ring_map(d, v, (grant_ref_t)tx, (grant_ref_t)rx, adopt, err, sizeof(err)) < 0) {
         vlog(v, "%s", err);
         return -1;
@@ -168,10 +173,9 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
         nb_ring_unmap(d, v);
         return -1;
     }
-    vlog(v, "%s: port %d of switch %s%s", adopt ? "re-adopted" : "connected", v->port, v->br->name,
-         v->rx_gso  ? " (RX: sg, gso-tcpv4)"
-         : v->rx_sg ? " (RX: sg)"
-                    : "");
+    vlog(v, "%s: port %d of switch %s (RX:%s%s%s%s)", adopt ? "re-adopted" : "connected", v->port,
+         v->br->name, v->rx_sg ? " sg" : "", v->rx_gso ? " gso-tcpv4" : "",
+         v->rx_csum ? " csum" : " no-csum-offload", v->rx_csum6 ? " ipv6-csum" : "");
     /* whatever the guest queued meanwhile, and its posted buffers */
     nb_ring_tx(d, v);
     xenevtchn_notify(d->xce, v->local_port);

@@ -23,18 +23,20 @@ static struct {
     struct nb_vif *v;
     unsigned len;
     uint16_t gso;
+    struct nb_offload off;
     uint8_t data[NB_FRAME_MAX];
 } pushed[MAX_PUSH];
 static unsigned npushed;
 
 void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len,
-                     uint16_t gso_size)
+                     const struct nb_offload *off)
 {
     (void)d;
     ck_assert_uint_lt(npushed, MAX_PUSH);
     pushed[npushed].v = v;
     pushed[npushed].len = len;
-    pushed[npushed].gso = gso_size;
+    pushed[npushed].gso = off->gso_size;
+    pushed[npushed].off = *off;
     memcpy(pushed[npushed].data, frame, len);
     npushed++;
 }
@@ -136,24 +138,37 @@ static unsigned tcp_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src, un
     return len;
 }
 
+/* The offloads of tcp_frame's frame as a TCPv4 GSO frame of 1448-byte segments. */
+static struct nb_offload *gso1448(struct nb_offload *o)
+{
+    *o = (struct nb_offload){.gso_size = 1448,
+                             .gso_type = NB_GSO_TCPV4,
+                             .csum = NB_CSUM_PARTIAL,
+                             .csum_start = 34,
+                             .csum_offset = 16};
+    return o;
+}
+
 /* ---------------------------------------------------------------- tests */
 START_TEST(test_gso_to_guests)
 {
     static uint8_t f[NB_FRAME_MAX];
     unsigned len = tcp_frame(f, MAC_G1, MAC_DOM0, 4000), total = 0;
+    struct nb_offload o;
 
-    nb_bridge_input(&d, &br, NB_TAP_PORT, f, len, 1448);
+    nb_bridge_input(&d, &br, NB_TAP_PORT, f, len, gso1448(&o));
     ck_assert_uint_eq(npushed, 1); /* whole, to the guest that takes GSO */
     ck_assert_ptr_eq(pushed[0].v, &g1);
     ck_assert_uint_eq(pushed[0].len, len);
     ck_assert_uint_eq(pushed[0].gso, 1448);
     npushed = 0;
     len = tcp_frame(f, MAC_G2, MAC_DOM0, 4000);
-    nb_bridge_input(&d, &br, NB_TAP_PORT, f, len, 1448);
+    nb_bridge_input(&d, &br, NB_TAP_PORT, f, len, gso1448(&o));
     ck_assert_uint_eq(npushed, 3); /* 1448 + 1448 + 1104, cut for the one that does not */
     for (unsigned i = 0; i < npushed; i++) {
         ck_assert_ptr_eq(pushed[i].v, &g2);
         ck_assert_uint_eq(pushed[i].gso, 0);
+        ck_assert_uint_eq(pushed[i].off.csum, NB_CSUM_VALID); /* we computed it */
         ck_assert_uint_le(pushed[i].len, 54 + 1448);
         total += pushed[i].len - 54;
     }
@@ -178,8 +193,9 @@ START_TEST(test_gso_to_tap)
     struct iovec iov[2] = {{&h, sizeof(h)}, {got, sizeof(got)}};
     unsigned len = tcp_frame(f, MAC_DOM0, MAC_G1, 30000);
     ssize_t n;
+    struct nb_offload o;
 
-    nb_bridge_input(&d, &br, 1, f, len, 1448); /* dom0's MAC not learnt: flooded */
+    nb_bridge_input(&d, &br, 1, f, len, gso1448(&o)); /* dom0's MAC not learnt: flooded */
     n = readv(sp[1], iov, 2);
     ck_assert_int_eq(n, (ssize_t)(sizeof(h) + len));
     ck_assert_uint_eq(h.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
@@ -195,23 +211,31 @@ START_TEST(test_gso_to_tap)
     /* a TAP without offloads gets the segments, without a header */
     br.tap_gso = false;
     npushed = 0;
-    nb_bridge_input(&d, &br, 1, f, len, 1448);
+    nb_bridge_input(&d, &br, 1, f, len, gso1448(&o));
     n = read(sp[1], got, sizeof(got));
     ck_assert_int_eq(n, 54 + 1448);
     ck_assert_int_eq(memcmp(got + 54, f + 54, 1448), 0);
 }
 END_TEST
 
-static void tap_send(uint8_t flags, uint8_t gso_type, uint16_t gso_size, const uint8_t *f,
-                     unsigned len)
+/* dom0 sends f through the TAP with a virtio_net_hdr saying flags, GSO and where the partial
+ * checksum is. */
+static void tap_send_at(uint8_t flags, uint8_t gso_type, uint16_t gso_size, uint16_t csum_start,
+                        uint16_t csum_offset, const uint8_t *f, unsigned len)
 {
     struct virtio_net_hdr h = {.flags = flags, .gso_type = gso_type, .gso_size = gso_size};
     struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)f, len}};
 
-    h.csum_start = 34;
-    h.csum_offset = 16;
+    h.csum_start = csum_start;
+    h.csum_offset = csum_offset;
     h.hdr_len = 54;
     ck_assert_int_eq(writev(sp[1], iov, 2), (ssize_t)(sizeof(h) + len));
+}
+
+static void tap_send(uint8_t flags, uint8_t gso_type, uint16_t gso_size, const uint8_t *f,
+                     unsigned len)
+{
+    tap_send_at(flags, gso_type, gso_size, 34, 16, f, len); /* TCP's checksum field */
 }
 
 START_TEST(test_from_tap)
@@ -219,7 +243,7 @@ START_TEST(test_from_tap)
     static uint8_t f[NB_FRAME_MAX], full[2048];
     unsigned len = tcp_frame(f, MAC_G2, MAC_DOM0, 1000);
 
-    /* a partial checksum (NEEDS_CSUM, no GSO) is completed on the way in */
+    /* a partial checksum (NEEDS_CSUM, no GSO) stays partial, for the port to say (or complete) */
     memcpy(full, f, len);
     ck_assert_int_eq(nb_csum_fill(full, len), 0);
     tap_send(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, 0, f, len);
@@ -237,14 +261,92 @@ START_TEST(test_from_tap)
     ck_assert_uint_eq(npushed, 1 + 1 + 3);
     ck_assert_ptr_eq(pushed[0].v, &g2);
     ck_assert_uint_eq(pushed[0].len, 54 + 1000);
+    ck_assert_uint_eq(pushed[0].off.csum, NB_CSUM_PARTIAL);
+    ck_assert_uint_eq(pushed[0].off.csum_start, 34);
+    ck_assert_uint_eq(pushed[0].off.csum_offset, 16);
+    ck_assert_int_eq(nb_offload_complete(pushed[0].data, pushed[0].len, &pushed[0].off), 0);
     ck_assert_int_eq(memcmp(pushed[0].data, full, 54 + 1000), 0);
     ck_assert_ptr_eq(pushed[1].v, &g1);
     ck_assert_uint_eq(pushed[1].gso, 1448);
+    ck_assert_uint_eq(pushed[1].off.csum, NB_CSUM_PARTIAL);
     ck_assert_uint_eq(pushed[1].len, 54 + 3000);
     for (unsigned i = 2; i < 5; i++) {
         ck_assert_ptr_eq(pushed[i].v, &g2);
         ck_assert_uint_eq(pushed[i].gso, 0);
     }
+    ck_assert_uint_eq(br.tap_bad, 2); /* the UDP one and the TCPv6 one */
+}
+END_TEST
+
+/* Partial checksums from dom0: one whose field is outside the frame is dropped and counted;
+ * one that is not where a guest would look for it (netfront finds the TCP/UDP field itself)
+ * is completed on the way in; a checked one (DATA_VALID) says so. */
+START_TEST(test_tap_csum)
+{
+    static uint8_t f[NB_FRAME_MAX], full[2048];
+    unsigned len = tcp_frame(f, MAC_G2, MAC_DOM0, 100);
+
+    memcpy(full, f, len);
+    ck_assert_int_eq(nb_csum_fill(full, len), 0);
+    tap_send_at(VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, (uint16_t)len, 0, f, len);
+    tap_send_at(VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 34, (uint16_t)(len - 34 - 1), f, len);
+    tap_send_at(VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0xffff, 0xffff, f, len);
+    nb_bridge_tap_read(&d, &br);
+    ck_assert_uint_eq(npushed, 0);
+    ck_assert_uint_eq(br.tap_bad, 3);
+    /* the TCP checksum said to start 20 bytes early, at the IP header (a sum over more bytes:
+     * not what netfront would compute): completed here as dom0 asked */
+    tap_send_at(VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 14, 36, f, len);
+    tap_send_at(VIRTIO_NET_HDR_F_DATA_VALID, 0, 0, 0, 0, full, len);
+    tap_send_at(0, 0, 0, 0, 0, full, len);
+    nb_bridge_tap_read(&d, &br);
+    ck_assert_uint_eq(npushed, 3);
+    ck_assert_uint_eq(pushed[0].off.csum, NB_CSUM_VALID);
+    {
+        uint8_t want[2048];
+        uint16_t c;
+
+        memcpy(want, f, len);
+        c = nb_csum_finish(nb_csum_add(0, f + 14, len - 14));
+        want[50] = (uint8_t)(c >> 8);
+        want[51] = (uint8_t)c;
+        ck_assert_int_eq(memcmp(pushed[0].data, want, len), 0);
+    }
+    ck_assert_uint_eq(pushed[1].off.csum, NB_CSUM_VALID);
+    ck_assert_uint_eq(pushed[2].off.csum, NB_CSUM_NONE);
+    ck_assert_uint_eq(br.tap_bad, 3);
+}
+END_TEST
+
+/* A guest's partial checksum goes to dom0 as NEEDS_CSUM (dom0's stack takes it as it is); a
+ * TAP without a virtio_net_hdr gets it completed, and so does every port after it. */
+START_TEST(test_partial_to_tap)
+{
+    static uint8_t f[NB_FRAME_MAX], full[2048], got[2048];
+    struct virtio_net_hdr h;
+    struct iovec iov[2] = {{&h, sizeof(h)}, {got, sizeof(got)}};
+    unsigned len = tcp_frame(f, MAC_DOM0, MAC_G1, 100);
+    struct nb_offload o = {.csum = NB_CSUM_PARTIAL, .csum_start = 34, .csum_offset = 16};
+
+    memcpy(full, f, len);
+    ck_assert_int_eq(nb_csum_fill(full, len), 0);
+    nb_bridge_input(&d, &br, 1, f, len, &o); /* flooded: the TAP, then g2 */
+    ck_assert_int_eq(readv(sp[1], iov, 2), (ssize_t)(sizeof(h) + len));
+    ck_assert_uint_eq(h.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+    ck_assert_uint_eq(h.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+    ck_assert_uint_eq(h.csum_start, 34);
+    ck_assert_uint_eq(h.csum_offset, 16);
+    ck_assert_int_eq(memcmp(got, f, len), 0);
+    ck_assert_uint_eq(npushed, 1);
+    ck_assert_uint_eq(pushed[0].off.csum, NB_CSUM_PARTIAL);
+    br.tap_gso = false;
+    npushed = 0;
+    nb_bridge_input(&d, &br, 1, f, len, &o);
+    ck_assert_int_eq(read(sp[1], got, sizeof(got)), (ssize_t)len);
+    ck_assert_int_eq(memcmp(got, full, len), 0);
+    ck_assert_uint_eq(npushed, 1);
+    ck_assert_uint_eq(pushed[0].off.csum, NB_CSUM_VALID);
+    ck_assert_int_eq(memcmp(pushed[0].data, full, len), 0);
 }
 END_TEST
 
@@ -286,6 +388,8 @@ int main(void)
     tcase_add_test(tc, test_gso_to_guests);
     tcase_add_test(tc, test_gso_to_tap);
     tcase_add_test(tc, test_from_tap);
+    tcase_add_test(tc, test_tap_csum);
+    tcase_add_test(tc, test_partial_to_tap);
     tcase_add_test(tc, test_tap_steering);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

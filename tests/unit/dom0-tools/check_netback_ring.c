@@ -18,6 +18,14 @@
 #define GUEST_PAGES 32
 static uint8_t guest[GUEST_PAGES][NB_PAGE]; /* gref N is guest page N */
 static unsigned notifies, delivered, last_len, copy_calls, last_gso;
+static struct nb_offload last_off;
+static const struct nb_offload PLAIN; /* a frame with complete, unchecked checksums */
+/* a TCPv4 GSO frame as the switch hands it on (its checksum field at 34 + 16) */
+static const struct nb_offload GSO1448 = {.gso_size = 1448,
+                                          .gso_type = NB_GSO_TCPV4,
+                                          .csum = NB_CSUM_PARTIAL,
+                                          .csum_start = 34,
+                                          .csum_offset = 16};
 static uint8_t last_frame[NB_TX_MAX];
 static uint64_t now_us;
 
@@ -36,15 +44,16 @@ int xenevtchn_notify(xenevtchn_handle *xce, evtchn_port_t port)
     notifies++;
     return 0;
 }
-void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, const uint8_t *frame,
-                     unsigned len, uint16_t gso_size)
+void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, uint8_t *frame,
+                     unsigned len, struct nb_offload *off)
 {
     (void)d;
     (void)br;
     (void)in_port;
     delivered++;
     last_len = len;
-    last_gso = gso_size;
+    last_gso = off->gso_size;
+    last_off = *off;
     memcpy(last_frame, frame, len);
 }
 uint64_t nb_now_us(void)
@@ -92,6 +101,7 @@ static void setup(void)
     memset(&v, 0, sizeof(v));
     memset(guest, 0, sizeof(guest));
     notifies = delivered = last_len = copy_calls = last_gso = 0;
+    memset(&last_off, 0, sizeof(last_off));
     now_us = 1000000;
     d.txbuf = malloc((size_t)NB_TX_BATCH * NB_TX_MAX);
     txpage = aligned_alloc(NB_PAGE, NB_PAGE);
@@ -106,6 +116,7 @@ static void setup(void)
     v.fe_domid = 1;
     v.local_port = 5;
     v.connected = true;
+    v.rx_csum = true; /* netfront's default: no feature-no-csum-offload */
     v.rxq = calloc(NB_RXQ_LEN, sizeof(*v.rxq));
     nb_bucket_init(&v.bucket, &(struct nb_rate){0, NB_RATE_DEFAULT_INTERVAL_US}, now_us);
     v.rx_bucket = v.bucket;
@@ -304,11 +315,42 @@ START_TEST(test_tx_csum_blank)
     tx_req(1, 1, 0, 47, NETTXF_csum_blank);
     frame_in(2, 0, MAC, 60); /* csum_blank on a frame that is not IP: dropped */
     tx_req(2, 2, 0, 60, NETTXF_csum_blank);
+    guest[1][40] = 0xde; /* whatever the guest left in the field: the backend writes its own */
+    guest[1][41] = 0xad;
     tx_push();
     nb_ring_tx(&d, &v);
     ck_assert_uint_eq(delivered, 1);
-    ck_assert_uint_eq((unsigned)last_frame[40] << 8 | last_frame[41], 0x8cff);
     ck_assert_uint_eq(v.st.tx_drops, 1);
+    /* it enters the switch partial, UDP's field holding the pseudo-header sum (addresses,
+     * protocol 17, UDP length 13: 0x0a00+0x0001+0x0a00+0x0002+0x0011+0x000d = 0x1421) */
+    ck_assert_uint_eq(last_off.csum, NB_CSUM_PARTIAL);
+    ck_assert_uint_eq(last_off.csum_start, 34);
+    ck_assert_uint_eq(last_off.csum_offset, 6);
+    ck_assert_uint_eq((unsigned)last_frame[40] << 8 | last_frame[41], 0x1421);
+    /* which completes to the right checksum */
+    ck_assert_int_eq(nb_offload_complete(last_frame, last_len, &last_off), 0);
+    ck_assert_uint_eq((unsigned)last_frame[40] << 8 | last_frame[41], 0x8cff);
+    ck_assert_uint_eq(last_off.csum, NB_CSUM_VALID);
+}
+END_TEST
+
+/* NETTXF_data_validated alone: the guest's stack checked the checksum; the switch is told. */
+START_TEST(test_tx_data_validated)
+{
+    frame_in(1, 0, MAC, 60);
+    tx_req(1, 1, 0, 60, NETTXF_data_validated);
+    frame_in(2, 0, MAC, 60);
+    tx_req(2, 2, 0, 60, 0);
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 2);
+    ck_assert_uint_eq(last_off.csum, NB_CSUM_NONE); /* the second */
+    frame_in(3, 0, MAC, 60);
+    tx_req(3, 3, 0, 60, NETTXF_data_validated);
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 3);
+    ck_assert_uint_eq(last_off.csum, NB_CSUM_VALID);
 }
 END_TEST
 
@@ -336,7 +378,7 @@ START_TEST(test_rx_posted_buffers)
     rx_post(11, 99); /* a buffer the guest does not own */
     for (unsigned i = 0; i < 3; i++) {
         f[20] = (uint8_t)i;
-        nb_ring_rx_push(&d, &v, f, 60 + i, 0);
+        nb_ring_rx_push(&d, &v, f, 60 + i, &PLAIN);
     }
     nb_ring_rx_flush(&d, &v);
     ck_assert_uint_eq(frx.sring->rsp_prod, 2);
@@ -366,10 +408,10 @@ START_TEST(test_rx_queue_bounds)
     uint8_t big[NB_RXQ_FRAME + 1];
 
     memset(big, 0, sizeof(big));
-    nb_ring_rx_push(&d, &v, big, sizeof(big), 0); /* cannot fit a posted page without SG */
+    nb_ring_rx_push(&d, &v, big, sizeof(big), &PLAIN); /* cannot fit a posted page without SG */
     ck_assert_uint_eq(v.st.rx_drops, 1);
     for (unsigned i = 0; i < NB_RXQ_LEN + 5; i++)
-        nb_ring_rx_push(&d, &v, big, 60, 0); /* no buffers posted: the queue fills */
+        nb_ring_rx_push(&d, &v, big, 60, &PLAIN); /* no buffers posted: the queue fills */
     ck_assert_uint_eq(v.rxq_count, NB_RXQ_LEN);
     ck_assert_uint_eq(v.st.rx_drops, 1 + 5);
 }
@@ -386,7 +428,7 @@ START_TEST(test_rx_rate_holds)
     for (uint16_t i = 0; i < 4; i++)
         rx_post(i, 4 + i);
     for (unsigned i = 0; i < 3; i++)
-        nb_ring_rx_push(&d, &v, f, sizeof(f), 0);
+        nb_ring_rx_push(&d, &v, f, sizeof(f), &PLAIN);
     nb_ring_rx_flush(&d, &v);
     ck_assert_uint_eq(frx.sring->rsp_prod, 1); /* one frame's worth of credit */
     ck_assert(v.rx_held);
@@ -459,6 +501,10 @@ START_TEST(test_tx_gso)
     ck_assert_uint_eq(delivered, 1);
     ck_assert_uint_eq(last_len, len);
     ck_assert_uint_eq(last_gso, 1448);
+    ck_assert_uint_eq(last_off.gso_type, NB_GSO_TCPV4);
+    ck_assert_uint_eq(last_off.csum, NB_CSUM_PARTIAL);
+    ck_assert_uint_eq(last_off.csum_start, 34);
+    ck_assert_uint_eq(last_off.csum_offset, 16);
     /* the TCP checksum is left partial: the pseudo-header sum, for whoever cuts it */
     ck_assert_uint_eq((unsigned)last_frame[50] << 8 | last_frame[51],
                       nb_csum_finish(nb_csum_add(0, last_frame + 26, 8) + 6 + len - 34) ^ 0xffff);
@@ -480,7 +526,7 @@ START_TEST(test_tx_gso)
 }
 END_TEST
 
-/* A GSO frame whose payload fits one segment is an ordinary frame: checksum completed. */
+/* A GSO frame whose payload fits one segment is an ordinary frame, its checksum partial. */
 START_TEST(test_tx_gso_single_segment)
 {
     unsigned len = tcp_frame_in(1, 1000);
@@ -495,6 +541,8 @@ START_TEST(test_tx_gso_single_segment)
     nb_ring_tx(&d, &v);
     ck_assert_uint_eq(delivered, 1);
     ck_assert_uint_eq(last_gso, 0);
+    ck_assert_uint_eq(last_off.csum, NB_CSUM_PARTIAL);
+    ck_assert_int_eq(nb_offload_complete(last_frame, last_len, &last_off), 0);
     memcpy(f, guest[1], len);
     ck_assert_int_eq(nb_csum_fill(f, len), 0);
     ck_assert_uint_eq(last_frame[50], f[50]);
@@ -511,7 +559,7 @@ START_TEST(test_rx_gso_over_buffers)
     for (unsigned i = 0; i < sizeof(f); i++)
         f[i] = (uint8_t)(i * 5);
     v.rx_sg = v.rx_gso = true;
-    nb_ring_rx_push(&d, &v, f, sizeof(f), 1448);
+    nb_ring_rx_push(&d, &v, f, sizeof(f), &GSO1448);
     rx_post(20, 4);
     rx_post(21, 5);
     rx_post(22, 6);
@@ -555,18 +603,137 @@ START_TEST(test_rx_without_sg_or_gso)
     static uint8_t f[5000];
 
     memset(f, 0, sizeof(f));
-    nb_ring_rx_push(&d, &v, f, sizeof(f), 0);
+    nb_ring_rx_push(&d, &v, f, sizeof(f), &PLAIN);
     v.rx_sg = true;
-    nb_ring_rx_push(&d, &v, f, sizeof(f), 1448);
+    nb_ring_rx_push(&d, &v, f, sizeof(f), &GSO1448);
     ck_assert_uint_eq(v.rxq_count, 0);
     ck_assert_uint_eq(v.st.rx_drops, 2);
-    nb_ring_rx_push(&d, &v, f, sizeof(f), 0); /* with sg: two buffers, no extra-info */
+    nb_ring_rx_push(&d, &v, f, sizeof(f), &PLAIN); /* with sg: two buffers, no extra-info */
     rx_post(1, 4);
     rx_post(2, 5);
     nb_ring_rx_flush(&d, &v);
     ck_assert_uint_eq(frx.sring->rsp_prod, 2);
     ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 0)->flags, NETRXF_more_data);
     ck_assert_int_eq(RING_GET_RESPONSE(&frx, 1)->status, 5000 - NB_PAGE);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- RX checksum flags */
+/* An Ethernet frame of the UDP packet of test_tx_csum_blank over IPv4 (47 bytes) or the same
+ * datagram over IPv6 (67 bytes), its checksum partial as the switch hands it on (*o). */
+static unsigned udp_frame(uint8_t *f, bool ipv6, struct nb_offload *o)
+{
+    static const uint8_t udp[13] = {0x04, 0xd2, 0x16, 0x2e, 0, 13, 0, 0, 'h', 'e', 'l', 'l', 'o'};
+    unsigned l4 = ipv6 ? 54 : 34;
+
+    memset(f, 0, 128);
+    memset(f, 0xff, 6);
+    memcpy(f + 6, MAC, 6);
+    if (ipv6) {
+        f[12] = 0x86, f[13] = 0xdd;
+        f[14] = 0x60;
+        f[19] = 13;   /* payload length */
+        f[20] = 17;   /* next header: UDP */
+        f[21] = 64;   /* hop limit */
+        f[22] = 0xfe; /* fe80::1 -> fe80::2 */
+        f[23] = 0x80;
+        f[37] = 1;
+        f[38] = 0xfe;
+        f[39] = 0x80;
+        f[53] = 2;
+    } else {
+        static const uint8_t ip[20] = {0x45, 0, 0,  33, 0, 0, 0x40, 0, 64, 17,
+                                       0,    0, 10, 0,  0, 1, 10,   0, 0,  2};
+
+        f[12] = 0x08;
+        memcpy(f + 14, ip, sizeof(ip));
+    }
+    memcpy(f + l4, udp, sizeof(udp));
+    memset(o, 0, sizeof(*o));
+    ck_assert_int_eq(nb_csum_set_partial(f, l4 + 13, o), 0);
+    return l4 + 13;
+}
+
+/* A partial checksum goes to a frontend that takes it as it is, flagged csum_blank and
+ * data_validated (netfront then needs no checksum either); a checked one data_validated; an
+ * unchecked one no flag. */
+START_TEST(test_rx_csum_flags)
+{
+    uint8_t f[128];
+    struct nb_offload o, valid = {.csum = NB_CSUM_VALID};
+    unsigned len = udp_frame(f, false, &o);
+
+    nb_ring_rx_push(&d, &v, f, len, &o);
+    nb_ring_rx_push(&d, &v, f, len, &valid);
+    nb_ring_rx_push(&d, &v, f, len, &PLAIN);
+    for (uint16_t i = 0; i < 3; i++)
+        rx_post(i, 4 + i);
+    nb_ring_rx_flush(&d, &v);
+    ck_assert_uint_eq(frx.sring->rsp_prod, 3);
+    ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 0)->flags, NETRXF_csum_blank | NETRXF_data_validated);
+    ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 1)->flags, NETRXF_data_validated);
+    ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 2)->flags, 0);
+    /* passed as it is: the field still holds the pseudo-header sum (no work for the backend) */
+    ck_assert_int_eq(RING_GET_RESPONSE(&frx, 0)->status, (int)len);
+    ck_assert_int_eq(memcmp(guest[4], f, len), 0);
+    ck_assert_uint_eq(v.st.rx_packets, 3);
+}
+END_TEST
+
+/* A frontend with feature-no-csum-offload=1 cannot take a partial checksum: it gets it
+ * completed (and data_validated: we computed it). IPv6 ones likewise for a frontend without
+ * feature-ipv6-csum-offload, as they are to one with it. */
+START_TEST(test_rx_no_csum_offload)
+{
+    uint8_t f4[128], f6[128], want4[128], want6[128];
+    struct nb_offload o4, o6;
+    unsigned len4 = udp_frame(f4, false, &o4), len6 = udp_frame(f6, true, &o6);
+
+    memcpy(want4, f4, len4);
+    memcpy(want6, f6, len6);
+    ck_assert_int_eq(nb_csum_fill(want4, len4), 0);
+    ck_assert_int_eq(nb_csum_fill(want6, len6), 0);
+    ck_assert_uint_eq((unsigned)want4[40] << 8 | want4[41], 0x8cff); /* as test_tx_csum_blank */
+    v.rx_csum = false;
+    nb_ring_rx_push(&d, &v, f4, len4, &o4);
+    v.rx_csum = true; /* takes IPv4 ones, not IPv6 ones */
+    nb_ring_rx_push(&d, &v, f6, len6, &o6);
+    v.rx_csum6 = true;
+    nb_ring_rx_push(&d, &v, f6, len6, &o6);
+    for (uint16_t i = 0; i < 3; i++)
+        rx_post(i, 4 + i);
+    nb_ring_rx_flush(&d, &v);
+    ck_assert_uint_eq(frx.sring->rsp_prod, 3);
+    ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 0)->flags, NETRXF_data_validated);
+    ck_assert_int_eq(memcmp(guest[4], want4, len4), 0);
+    ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 1)->flags, NETRXF_data_validated);
+    ck_assert_int_eq(memcmp(guest[5], want6, len6), 0);
+    ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 2)->flags, NETRXF_csum_blank | NETRXF_data_validated);
+    ck_assert_int_eq(memcmp(guest[6], f6, len6), 0);
+    /* the caller's frame is not changed: another port may still take it partial */
+    ck_assert_uint_ne(memcmp(f4, want4, len4), 0);
+}
+END_TEST
+
+/* A partial checksum whose field is not within the frame is never passed on as blank (no one
+ * could complete it): dropped and counted. */
+START_TEST(test_rx_csum_outside_frame)
+{
+    uint8_t f[128];
+    struct nb_offload o;
+    unsigned len = udp_frame(f, false, &o);
+    struct nb_offload bad[3] = {o, o, o};
+
+    bad[0].csum_start = (uint16_t)len;             /* starts at the end */
+    bad[1].csum_offset = (uint16_t)(len - 34 - 1); /* the field's second byte past the end */
+    bad[2].csum_start = 0xffff;
+    for (unsigned i = 0; i < 3; i++)
+        nb_ring_rx_push(&d, &v, f, len, &bad[i]);
+    ck_assert_uint_eq(v.rxq_count, 0);
+    ck_assert_uint_eq(v.st.rx_drops, 3);
+    bad[1].csum_offset = (uint16_t)(len - 34 - 2); /* the last two bytes: within */
+    nb_ring_rx_push(&d, &v, f, len, &bad[1]);
+    ck_assert_uint_eq(v.rxq_count, 1);
 }
 END_TEST
 
@@ -592,6 +759,10 @@ int main(void)
     tcase_add_test(tc, test_tx_gso_single_segment);
     tcase_add_test(tc, test_rx_gso_over_buffers);
     tcase_add_test(tc, test_rx_without_sg_or_gso);
+    tcase_add_test(tc, test_tx_data_validated);
+    tcase_add_test(tc, test_rx_csum_flags);
+    tcase_add_test(tc, test_rx_no_csum_offload);
+    tcase_add_test(tc, test_rx_csum_outside_frame);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
