@@ -265,6 +265,11 @@ TOOLS_NETBACK_HDRS = dom0-tools/netback/rate.h dom0-tools/netback/switch.h \
 	dom0-tools/netback/txcheck.h dom0-tools/netback/stats.h dom0-tools/netback/path.h \
 	dom0-tools/netback/copyplan.h dom0-tools/netback/ringidx.h dom0-tools/netback/csum.h \
 	dom0-tools/netback/tap.h dom0-tools/netback/nb.h dom0-tools/netback/gso.h
+# dom0's port kinds (--dom0-port=tap|veth): the veth pair with its packet socket and TX ring
+TOOLS_NETBACK_SRCS += dom0-tools/netback/dom0port.c dom0-tools/netback/veth.c \
+	dom0-tools/netback/pktport.c dom0-tools/netback/pktring.c
+TOOLS_NETBACK_HDRS += dom0-tools/netback/dom0port.h dom0-tools/netback/veth.h \
+	dom0-tools/netback/pktport.h dom0-tools/netback/pktring.h
 noinst_PROGRAMS += dom0-tools/netback/tern-netback
 dom0_tools_netback_tern_netback_SOURCES = $(TOOLS_NETBACK_SRCS) $(TOOLS_NETBACK_HDRS)
 dom0_tools_netback_tern_netback_CPPFLAGS = $(TOOLS_CPPFLAGS)
@@ -309,6 +314,17 @@ tests_unit_dom0_tools_check_netback_bridge_SOURCES = tests/unit/dom0-tools/check
 tests_unit_dom0_tools_check_netback_bridge_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_bridge_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_bridge_LDADD = $(CHECK_LIBS)
+tests_unit_dom0_tools_check_netback_bridge_SOURCES += dom0-tools/netback/dom0port.c \
+	dom0-tools/netback/veth.c dom0-tools/netback/pktport.c dom0-tools/netback/pktring.c
+# pktring.c: the slots of the veth port's PACKET_TX_RING, over a ring in ordinary memory.
+check_PROGRAMS += tests/unit/dom0-tools/check_netback_pktring
+TESTS += tests/unit/dom0-tools/check_netback_pktring
+tests_unit_dom0_tools_check_netback_pktring_SOURCES = \
+	tests/unit/dom0-tools/check_netback_pktring.c dom0-tools/netback/pktring.c \
+	dom0-tools/netback/pktring.h
+tests_unit_dom0_tools_check_netback_pktring_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
+tests_unit_dom0_tools_check_netback_pktring_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_dom0_tools_check_netback_pktring_LDADD = $(CHECK_LIBS)
 # ---------------------------------------------------------------- monitoring (issue 11)
 # tern-metricsd (dom0-tools/metricsd): /metrics in Prometheus text format and the live
 # graphs page (web/, with Debian's libjs-dygraphs); docs/monitoring.md.

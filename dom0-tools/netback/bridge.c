@@ -11,6 +11,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include "csum.h"
+#include "dom0port.h"
 #include "gso.h"
 #include "nb.h"
 #include "tap.h"
@@ -34,11 +35,12 @@ struct nb_bridge *nb_bridge_get(struct nb_daemon *d, const char *name)
         return NULL;
     snprintf(br->name, sizeof(br->name), "%s", name);
     nb_switch_init(&br->sw);
-    br->tap_fd = nb_tap_open(name, &br->tap_gso, err, sizeof(err));
-    if (br->tap_fd < 0)
+    br->tap_fd = -1;
+    br->dport = d->dport ? d->dport : &nb_dom0port_tap;
+    if (br->dport->open(br, err, sizeof(err)) < 0)
         nb_log("%s (the switch works without dom0's port)", err);
     else
-        nb_log("switch %s: dom0's port is the TAP interface %s%s", name, name,
+        nb_log("switch %s: dom0's port is the %s interface %s%s", name, br->dport->kind, name,
                br->tap_gso ? " (checksum and TCPv4 segmentation offloads)" : "");
     if (br->tap_fd >= 0 && d->rps_mask && nb_tap_steer(name, d->rps_mask, err, sizeof(err)) < 0)
         nb_log("switch %s: no receive steering (dom0's stack runs in the backend's writes): %s",
@@ -71,11 +73,10 @@ static void tap_write(struct nb_daemon *d, struct nb_bridge *br, const uint8_t *
 {
     uint64_t t0 = d->profile ? nb_now_us() : 0;
     struct virtio_net_hdr h;
-    struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)(uintptr_t)frame, len}};
-    ssize_t rc;
+    int rc;
 
     nb_vnet_out(frame, len, off, &h);
-    rc = br->tap_gso ? writev(br->tap_fd, iov, 2) : write(br->tap_fd, frame, len);
+    rc = br->dport->send(br, &h, frame, len);
     d->prof.tap_writes++;
     if (d->profile)
         d->prof.tap_us += nb_now_us() - t0;
@@ -164,9 +165,9 @@ static void tap_bad(struct nb_bridge *br)
 void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br)
 {
     for (int i = 0; i < TAP_READ_BURST; i++) {
-        struct virtio_net_hdr h = {0};
-        struct iovec iov[2] = {{&h, sizeof(h)}, {d->tapbuf, NB_FRAME_MAX}};
-        ssize_t n = br->tap_gso ? readv(br->tap_fd, iov, 2) : readv(br->tap_fd, iov + 1, 1);
+        struct virtio_net_hdr h;
+        uint8_t *frame;
+        ssize_t n = br->dport->recv(br, d->tapbuf, NB_FRAME_MAX, &h, &frame);
         struct nb_offload off;
 
         if (n < 0) {
@@ -174,13 +175,27 @@ void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br)
                 nb_log("switch %s: read from the TAP: %s", br->name, strerror(errno));
             return;
         }
-        if (br->tap_gso)
-            n -= (ssize_t)sizeof(h);
-        if (n <= 0)
+        if (n == 0)
             continue;
-        if (nb_vnet_in(&h, d->tapbuf, (size_t)n, &off) < 0)
+        if (nb_vnet_in(&h, frame, (size_t)n, &off) < 0)
             tap_bad(br);
         else
-            nb_bridge_input(d, br, NB_TAP_PORT, d->tapbuf, (unsigned)n, &off);
+            nb_bridge_input(d, br, NB_TAP_PORT, frame, (unsigned)n, &off);
     }
+}
+
+bool nb_bridge_flush(struct nb_daemon *d)
+{
+    bool more = false;
+
+    for (struct nb_bridge *br = d->bridges; br; br = br->next)
+        if (br->tap_fd >= 0) {
+            uint64_t t0 = d->profile ? nb_now_us() : 0;
+
+            more |= br->dport->flush(br);
+            d->prof.port_flushes++;
+            if (d->profile)
+                d->prof.port_flush_us += nb_now_us() - t0;
+        }
+    return more;
 }

@@ -39,6 +39,8 @@
 #define NB_BACKEND_CPU    0        /* the backend's CPU when dom0 has several */
 
 struct nb_bridge;
+struct nb_dom0port_ops;
+struct nb_pktport;
 
 struct nb_rxq_frame {
     uint8_t *data; /* malloc'd, freed once copied into the guest */
@@ -80,6 +82,9 @@ struct nb_bridge {
     char name[IFNAMSIZ];
     int tap_fd;   /* -1 if the TAP could not be opened (the guests still reach each other) */
     bool tap_gso; /* frames on the TAP carry a virtio_net_hdr, and may be TCPv4 GSO frames */
+    /* the kind of dom0's port (dom0port.h; tap_fd and tap_gso serve both kinds) */
+    const struct nb_dom0port_ops *dport;
+    struct nb_pktport *pkt; /* the veth kind's packet socket */
     struct nb_switch sw;
     /* frames from dom0 dropped as malformed: a GSO header that does not match the frame, or a
      * partial checksum whose field lies outside it */
@@ -95,11 +100,13 @@ struct nb_bridge {
 struct nb_prof {
     uint64_t polls, idle_us, evtchn, tx_calls, tx_pkts, tx_copies, tx_copy_us, notifies;
     uint64_t tap_writes, tap_us, rx_frames, rx_copies;
+    uint64_t port_flushes, port_flush_us; /* the dom0 ports' flushes (veth: one send() each) */
 };
 
 struct nb_daemon {
     struct tern_ctx *tc;
     bool profile;
+    const struct nb_dom0port_ops *dport; /* the kind of new switches' dom0 port */
     /* dom0's CPUs other than the backend's (it keeps to NB_BACKEND_CPU), where the TAP's
      * receive steering sends dom0's stack work on what the guests send; 0: none */
     uint64_t rps_mask;
@@ -130,6 +137,9 @@ void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, uin
                      unsigned len, struct nb_offload *off);
 /* Reads what dom0 sent through the TAP (a bounded number of frames). */
 void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br);
+/* Hands dom0 the frames its ports only queued (once per loop turn). Returns true if some
+ * still wait (the kernel took no more): the loop comes back soon. */
+bool nb_bridge_flush(struct nb_daemon *d);
 
 /* ring.c: the two rings of a connected vif. */
 int nb_ring_map(struct nb_daemon *d, struct nb_vif *v, grant_ref_t tx_ref, grant_ref_t rx_ref,

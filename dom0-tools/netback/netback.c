@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../console/events.h"
+#include "dom0port.h"
 #include "nb.h"
 #include "path.h"
 
@@ -130,13 +131,14 @@ static void log_profile(struct nb_daemon *d, struct nb_prof *last, uint64_t us)
     nb_log("profile: %" PRIu64 " ms: polls=%" PRIu64 " idle_ms=%" PRIu64 " evtchn=%" PRIu64
            " tx_calls=%" PRIu64 " tx_pkts=%" PRIu64 " tx_copies=%" PRIu64 " tx_copy_ms=%" PRIu64
            " notifies=%" PRIu64 " tap_writes=%" PRIu64 " tap_ms=%" PRIu64 " rx_frames=%" PRIu64
-           " rx_copies=%" PRIu64,
+           " rx_copies=%" PRIu64 " port_flushes=%" PRIu64 " port_flush_ms=%" PRIu64,
            us / 1000, p->polls - last->polls, (p->idle_us - last->idle_us) / 1000,
            p->evtchn - last->evtchn, p->tx_calls - last->tx_calls, p->tx_pkts - last->tx_pkts,
            p->tx_copies - last->tx_copies, (p->tx_copy_us - last->tx_copy_us) / 1000,
            p->notifies - last->notifies, p->tap_writes - last->tap_writes,
            (p->tap_us - last->tap_us) / 1000, p->rx_frames - last->rx_frames,
-           p->rx_copies - last->rx_copies);
+           p->rx_copies - last->rx_copies, p->port_flushes - last->port_flushes,
+           (p->port_flush_us - last->port_flush_us) / 1000);
     *last = *p;
 }
 
@@ -162,6 +164,9 @@ static uint64_t steer_setup(void)
     return (n == 64 ? ~0ull : (1ull << n) - 1) & ~(1ull << NB_BACKEND_CPU);
 }
 
+/* --dom0-port: the kind of dom0's port on every switch (dom0port.h) */
+static const struct nb_dom0port_ops *dom0_port = &nb_dom0port_veth;
+
 static int serve(void)
 {
     struct tern_ctx tc;
@@ -174,6 +179,7 @@ static int serve(void)
     if (tern_ctx_open(&tc, true) < 0)
         return 1;
     d.profile = prof_env && *prof_env == '1';
+    d.dport = dom0_port;
     d.rps_mask = steer_setup();
     d.xgt = xengnttab_open(NULL, 0);
     d.xce = xenevtchn_open(NULL, 0);
@@ -190,7 +196,7 @@ static int serve(void)
     nb_bridge_get(&d, NB_DEFAULT_BRIDGE); /* dom0's interface exists before any guest */
     nb_vif_scan(&d);
     last_scan = nb_now_us();
-    for (;;) {
+    for (bool unflushed = false;;) {
         struct pollfd pfd[MAX_POLL];
         struct nb_bridge *tapbr[MAX_POLL];
         nfds_t n = 2;
@@ -205,7 +211,8 @@ static int serve(void)
                 pfd[n++] = (struct pollfd){.fd = br->tap_fd, .events = POLLIN};
             }
         now = d.profile ? nb_now_us() : 0;
-        rc = poll(pfd, n, timeout_ms(&d));
+        /* frames a dom0 port could not hand over yet: back in 1 ms to try again */
+        rc = poll(pfd, n, unflushed ? 1 : timeout_ms(&d));
         d.prof.polls++;
         if (d.profile)
             d.prof.idle_us += nb_now_us() - now;
@@ -230,6 +237,8 @@ static int serve(void)
                 nb_ring_rx_flush(&d, v);
             nb_vif_close_broken(&d, v);
         }
+        /* what this turn sent dom0 (all vifs' frames) leaves in one go per port */
+        unflushed = nb_bridge_flush(&d);
         if (now - last_stats >= STATS_MS * 1000ull) {
             if (d.profile)
                 log_profile(&d, &last_prof, now - last_stats);
@@ -311,8 +320,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--foreground"))
             foreground = true;
+        else if (!strncmp(argv[i], "--dom0-port=", 12) && nb_dom0port_find(argv[i] + 12))
+            dom0_port = nb_dom0port_find(argv[i] + 12);
         else {
-            fprintf(stderr, "Usage: tern-netback [-f]\n");
+            fprintf(stderr, "Usage: tern-netback [-f] [--dom0-port=tap|veth]\n");
             return 2;
         }
     }

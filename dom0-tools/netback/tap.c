@@ -91,21 +91,30 @@ fail:
 int nb_tap_steer(const char *name, uint64_t cpu_mask, char *err, size_t errlen)
 {
     char path[96], mask[40];
-    int fd, len, rc;
+    int len, q;
 
-    snprintf(path, sizeof(path), "/sys/class/net/%s/queues/rx-0/rps_cpus", name);
     /* the file takes the mask in hex, in comma-separated groups of 32 bits */
     len = cpu_mask >> 32 ? snprintf(mask, sizeof(mask), "%" PRIx64 ",%08" PRIx64 "\n",
                                     cpu_mask >> 32, cpu_mask & 0xffffffffu)
                          : snprintf(mask, sizeof(mask), "%" PRIx64 "\n", cpu_mask);
-    fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
+    /* every receive queue: a TAP has one, a veth one per CPU (which one a frame takes
+     * depends on its sender's queue choice) */
+    for (q = 0;; q++) {
+        int fd, rc;
+
+        snprintf(path, sizeof(path), "/sys/class/net/%s/queues/rx-%d/rps_cpus", name, q);
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 && q > 0 && errno == ENOENT)
+            return 0;
+        if (fd < 0) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            return -1;
+        }
+        rc = write(fd, mask, (size_t)len) == len ? 0 : -1;
+        if (rc < 0)
+            snprintf(err, errlen, "write %s to %s: %s", mask, path, strerror(errno));
+        close(fd);
+        if (rc < 0)
+            return -1;
     }
-    rc = write(fd, mask, (size_t)len) == len ? 0 : -1;
-    if (rc < 0)
-        snprintf(err, errlen, "write %s to %s: %s", mask, path, strerror(errno));
-    close(fd);
-    return rc;
 }

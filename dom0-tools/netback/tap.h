@@ -13,9 +13,10 @@
  * the fd, or -1 with err filled. */
 int nb_tap_open(const char *name, bool *gso, char *err, size_t errlen);
 
-/* Receive packet steering on the TAP interface name: what the backend writes to it is
- * handed to dom0's stack on the CPUs of cpu_mask (a bit per CPU, CPUs 0..63), not processed
- * in the backend's own write. Returns 0, or -1 with err filled (e.g. a kernel without RPS). */
+/* Receive packet steering on dom0's interface name (a TAP, or the dom0 end of a veth pair;
+ * all its receive queues): what the backend writes to it is handed to dom0's stack on the
+ * CPUs of cpu_mask (a bit per CPU, CPUs 0..63), not processed in the backend's own write. Returns
+ * 0, or -1 with err filled (e.g. a kernel without RPS). */
 int nb_tap_steer(const char *name, uint64_t cpu_mask, char *err, size_t errlen);
 
 #endif

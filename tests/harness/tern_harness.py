@@ -37,7 +37,7 @@ OUT = os.path.join(BUILDDIR, "tests", "out")
 DOM0_MODULES = ["xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenfs",
                 # ext4 asks the crypto API for crc32c when it mounts: the generic one
                 "crc32c_generic",
-                "virtio_mmio", "virtio_blk", "ext4"]
+                "virtio_mmio", "virtio_blk", "ext4", "veth"]
 GUEST_MODULES = []
 # Machine(net_port=P): dom0's virtio-net needs these; DOM0_NET_UP gives it QEMU user
 # networking's address (host port P reaches dom0's port 80).

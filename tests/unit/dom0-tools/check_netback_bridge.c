@@ -14,6 +14,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include "csum.h"
+#include "dom0port.h"
 #include "gso.h"
 #include "nb.h"
 
@@ -97,6 +98,7 @@ static void setup(void)
     nb_switch_init(&br.sw);
     br.tap_fd = sp[0];
     br.tap_gso = true;
+    br.dport = &nb_dom0port_tap;
     g1.rx_sg = g1.rx_gso = true;
     g2.rx_sg = true;
     br.port[1] = &g1;
