@@ -107,7 +107,10 @@ static void output(struct nb_daemon *d, struct nb_bridge *br, int port, uint8_t 
                    unsigned len, struct nb_offload *off)
 {
     struct nb_vif *v = port == NB_TAP_PORT ? NULL : br->port[port];
-    bool whole = port == NB_TAP_PORT ? br->tap_gso : v && v->rx_gso && v->rx_sg;
+    bool gso6 = off->gso_type == NB_GSO_TCPV6;
+    /* the TAP's writes take TCPv6 GSO frames whatever TUNSETOFFLOAD offered for its reads */
+    bool whole =
+        port == NB_TAP_PORT ? br->tap_gso : v && v->rx_sg && (gso6 ? v->rx_gso6 : v->rx_gso);
     uint16_t gso_size = off->gso_size;
 
     if (port == NB_TAP_PORT ? br->tap_fd < 0 : !v)

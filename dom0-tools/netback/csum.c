@@ -69,19 +69,35 @@ static int locate_ipv4(const uint8_t *ip, size_t avail, struct l4 *l)
     return l->offset ? 0 : -1;
 }
 
+/* The IPv6 extension headers walked to the TCP/UDP header: hop-by-hop and destination
+ * options, whose length is (byte 1 + 1) * 8. A routing header would change the destination in
+ * the pseudo-header, a fragment has no whole segment: those (and any other) are refused. */
+#define IPV6_HOPOPTS  0
+#define IPV6_DSTOPTS  60
+#define IPV6_MAX_EXTS 4
+
 static int locate_ipv6(const uint8_t *ip, size_t avail, struct l4 *l)
 {
-    size_t plen;
+    size_t plen, off = 40;
+    unsigned nh, n = 0;
 
     if (avail < 40 || (ip[0] >> 4) != 6)
         return -1;
     plen = be16(ip + 4);
     if (40 + plen > avail)
         return -1;
-    l->start = ETH_HDR + 40;
-    l->len = plen;
-    l->offset = field_offset(ip[6], plen);
-    l->psum = nb_csum_add(0, ip + 8, 32) + ip[6] + (uint32_t)plen;
+    for (nh = ip[6]; nh == IPV6_HOPOPTS || nh == IPV6_DSTOPTS; n++) {
+        if (n == IPV6_MAX_EXTS || off + 2 > 40 + plen)
+            return -1;
+        nh = ip[off];
+        off += ((size_t)ip[off + 1] + 1) * 8;
+    }
+    if (off > 40 + plen)
+        return -1;
+    l->start = ETH_HDR + off;
+    l->len = 40 + plen - off;
+    l->offset = field_offset(nh, l->len);
+    l->psum = nb_csum_add(0, ip + 8, 32) + nh + (uint32_t)l->len;
     return l->offset ? 0 : -1;
 }
 

@@ -19,6 +19,7 @@ enum nb_csum_state {
 };
 
 #define NB_GSO_TCPV4 1 /* gso_type: XEN_NETIF_GSO_TYPE_TCPV4, VIRTIO_NET_HDR_GSO_TCPV4 */
+#define NB_GSO_TCPV6 2 /* XEN_NETIF_GSO_TYPE_TCPV6, VIRTIO_NET_HDR_GSO_TCPV6 */
 
 /* A frame's offloads, from the port it came in to the ports it goes out of. */
 struct nb_offload {
@@ -29,7 +30,8 @@ struct nb_offload {
 };
 
 /* Finds the TCP or UDP checksum field of an Ethernet frame carrying an unfragmented IPv4 or
- * IPv6 (no extension headers) packet: *start is the L4 header's offset, *offset the field's
+ * IPv6 packet (after any hop-by-hop and destination options headers; a routing or fragment
+ * header refuses it): *start is the L4 header's offset, *offset the field's
  * within it. Returns 0, or -1 if the frame is not such a packet or is truncated. */
 int nb_csum_locate(const uint8_t *frame, size_t len, unsigned *start, unsigned *offset);
 
@@ -49,7 +51,7 @@ int nb_csum_partial_fits(const struct nb_offload *o, size_t len);
 int nb_offload_complete(uint8_t *frame, size_t len, struct nb_offload *o);
 
 /* Computes and stores the TCP or UDP checksum (pseudo-header included, whatever the field
- * held) of an Ethernet frame carrying IPv4 or IPv6 (no IPv6 extension headers). Returns 0,
+ * held) of an Ethernet frame carrying IPv4 or IPv6 (as nb_csum_locate). Returns 0,
  * or -1 if the frame is not such a packet or is truncated (the caller drops it: a frame
  * marked csum_blank that we cannot complete would reach its peer with a wrong checksum). */
 int nb_csum_fill(uint8_t *frame, size_t len);

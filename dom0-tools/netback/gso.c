@@ -1,4 +1,4 @@
-/* tern-netback: TCPv4 segmentation of large frames (see gso.h). */
+/* tern-netback: TCP segmentation of large frames, IPv4 and IPv6 (see gso.h). */
 #include "gso.h"
 
 #include <linux/virtio_net.h>
@@ -7,6 +7,8 @@
 
 #define ETH_HDR        14
 #define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_IPV6 0x86dd
+#define IPV6_HDR       40
 #define PROTO_TCP      6
 #define TCP_FIN        0x01
 #define TCP_PSH        0x08
@@ -23,21 +25,42 @@ static void put16(uint8_t *p, unsigned v)
     p[1] = (uint8_t)v;
 }
 
-int nb_gso_parse(const uint8_t *f, size_t len, struct nb_gso_hdr *h)
+/* The IPv4 header at f + h->l3: sets l4 and end. */
+static int parse_ipv4(const uint8_t *f, struct nb_gso_hdr *h)
 {
-    unsigned ihl, total, doff;
+    unsigned ihl = (unsigned)(f[h->l3] & 15) * 4;
 
-    if (len < ETH_HDR + 20 || be16(f + 12) != ETHERTYPE_IPV4)
-        return -1;
-    h->l3 = ETH_HDR;
     if ((f[h->l3] >> 4) != 4 || f[h->l3 + 9] != PROTO_TCP)
         return -1;
-    ihl = (unsigned)(f[h->l3] & 15) * 4;
-    total = be16(f + h->l3 + 2);
     if (ihl < 20 || be16(f + h->l3 + 6) & 0x3fff) /* options too short, or a fragment */
         return -1;
     h->l4 = h->l3 + ihl;
-    h->end = h->l3 + total;
+    h->end = h->l3 + be16(f + h->l3 + 2);
+    return 0;
+}
+
+/* The IPv6 header at f + h->l3, TCP right after it (no extension headers): sets l4 and end. */
+static int parse_ipv6(const uint8_t *f, struct nb_gso_hdr *h)
+{
+    if ((f[h->l3] >> 4) != 6 || f[h->l3 + 6] != PROTO_TCP)
+        return -1;
+    h->l4 = h->l3 + IPV6_HDR;
+    h->end = h->l4 + be16(f + h->l3 + 4);
+    return 0;
+}
+
+int nb_gso_parse(const uint8_t *f, size_t len, struct nb_gso_hdr *h)
+{
+    unsigned doff, type = len >= ETH_HDR ? be16(f + 12) : 0;
+
+    h->l3 = ETH_HDR;
+    h->v6 = type == ETHERTYPE_IPV6;
+    if (type == ETHERTYPE_IPV4) {
+        if (len < ETH_HDR + 20 || parse_ipv4(f, h) < 0)
+            return -1;
+    } else if (!h->v6 || len < ETH_HDR + IPV6_HDR || parse_ipv6(f, h) < 0) {
+        return -1;
+    }
     if (h->end > len || h->l4 + 20 > h->end)
         return -1;
     doff = (unsigned)(f[h->l4 + 12] >> 4) * 4;
@@ -47,31 +70,32 @@ int nb_gso_parse(const uint8_t *f, size_t len, struct nb_gso_hdr *h)
     return 0;
 }
 
-/* The pseudo-header sum of a TCP part of tcp_len bytes (not folded). */
-static uint32_t pseudo(const uint8_t *ip, unsigned tcp_len)
+/* The pseudo-header sum of a TCP part of tcp_len bytes (not folded): the addresses (IPv4's at
+ * 12, 8 bytes; IPv6's at 8, 32 bytes), the protocol, the length. */
+static uint32_t pseudo(const uint8_t *ip, bool v6, unsigned tcp_len)
 {
-    return nb_csum_add(0, ip + 12, 8) + PROTO_TCP + tcp_len;
+    return nb_csum_add(0, ip + (v6 ? 8 : 12), v6 ? 32 : 8) + PROTO_TCP + tcp_len;
 }
 
 void nb_gso_set_pseudo(uint8_t *f, const struct nb_gso_hdr *h)
 {
-    uint16_t folded = (uint16_t)~nb_csum_finish(pseudo(f + h->l3, h->end - h->l4));
+    uint16_t folded = (uint16_t)~nb_csum_finish(pseudo(f + h->l3, h->v6, h->end - h->l4));
 
     put16(f + h->l4 + 16, folded);
 }
 
-int nb_gso_frame(uint8_t *frame, size_t len, uint16_t gso_size, struct nb_offload *o)
+int nb_gso_frame(uint8_t *frame, size_t len, uint16_t gso_size, uint8_t type, struct nb_offload *o)
 {
     struct nb_gso_hdr h;
 
-    if (nb_gso_parse(frame, len, &h) < 0)
+    if (nb_gso_parse(frame, len, &h) < 0 || type != (h.v6 ? NB_GSO_TCPV6 : NB_GSO_TCPV4))
         return -1;
     memset(o, 0, sizeof(*o));
     if (h.end - h.hdr_len <= gso_size)
         return nb_csum_set_partial(frame, len, o);
     nb_gso_set_pseudo(frame, &h);
     o->gso_size = gso_size;
-    o->gso_type = NB_GSO_TCPV4;
+    o->gso_type = type;
     o->csum = NB_CSUM_PARTIAL;
     o->csum_start = (uint16_t)h.l4;
     o->csum_offset = 16; /* TCP's checksum field */
@@ -84,10 +108,14 @@ int nb_vnet_in(const struct virtio_net_hdr *h, uint8_t *frame, size_t len, struc
 
     memset(o, 0, sizeof(*o));
     if ((h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) != VIRTIO_NET_HDR_GSO_NONE) {
-        /* only TCPv4 was offered (TUN_F_TSO4, without TUN_F_TSO_ECN) */
-        if (h->gso_type != VIRTIO_NET_HDR_GSO_TCPV4 || !h->gso_size)
+        /* TCP only (TUN_F_TSO4, TUN_F_TSO6 if the port offered it; not TUN_F_TSO_ECN) */
+        if (!h->gso_size)
             return -1;
-        return nb_gso_frame(frame, len, h->gso_size, o);
+        if (h->gso_type == VIRTIO_NET_HDR_GSO_TCPV4)
+            return nb_gso_frame(frame, len, h->gso_size, NB_GSO_TCPV4, o);
+        if (h->gso_type == VIRTIO_NET_HDR_GSO_TCPV6)
+            return nb_gso_frame(frame, len, h->gso_size, NB_GSO_TCPV6, o);
+        return -1;
     }
     if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)) {
         /* dom0's stack checked it (a frame it forwards): the guest need not check it again */
@@ -119,7 +147,8 @@ void nb_vnet_out(const uint8_t *frame, size_t len, const struct nb_offload *o,
         h->csum_offset = o->csum_offset;
     }
     if (o->gso_size && nb_gso_parse(frame, len, &g) == 0) {
-        h->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+        h->gso_type =
+            o->gso_type == NB_GSO_TCPV6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
         h->hdr_len = (uint16_t)g.hdr_len;
         h->gso_size = o->gso_size;
     }
@@ -130,7 +159,7 @@ int nb_gso_segment(const uint8_t *f, const struct nb_gso_hdr *h, unsigned mss, u
 {
     unsigned payload = h->end - h->hdr_len, off = 0, n = 0;
     uint32_t seq = (uint32_t)be16(f + h->l4 + 4) << 16 | be16(f + h->l4 + 6);
-    unsigned id = be16(f + h->l3 + 4);
+    unsigned id = h->v6 ? 0 : be16(f + h->l3 + 4);
     uint8_t flags = f[h->l4 + 13];
 
     if (mss == 0 || h->hdr_len + (payload < mss ? payload : mss) > cap)
@@ -143,10 +172,14 @@ int nb_gso_segment(const uint8_t *f, const struct nb_gso_hdr *h, unsigned mss, u
 
         memcpy(buf, f, h->hdr_len);
         memcpy(buf + h->hdr_len, f + h->hdr_len + off, take);
-        put16(ip + 2, h->hdr_len - h->l3 + take);
-        put16(ip + 4, (id + n) & 0xffff);
-        put16(ip + 10, 0);
-        put16(ip + 10, nb_csum_finish(nb_csum_add(0, ip, h->l4 - h->l3)));
+        if (h->v6) { /* payload length; no identification, no header checksum */
+            put16(ip + 4, h->hdr_len - h->l4 + take);
+        } else {
+            put16(ip + 2, h->hdr_len - h->l3 + take);
+            put16(ip + 4, (id + n) & 0xffff);
+            put16(ip + 10, 0);
+            put16(ip + 10, nb_csum_finish(nb_csum_add(0, ip, h->l4 - h->l3)));
+        }
         put16(tcp + 4, s >> 16);
         put16(tcp + 6, s & 0xffff);
         tcp[13] = flags;
@@ -155,8 +188,8 @@ int nb_gso_segment(const uint8_t *f, const struct nb_gso_hdr *h, unsigned mss, u
         if (n)
             tcp[13] &= (uint8_t)~TCP_CWR;
         put16(tcp + 16, 0);
-        put16(tcp + 16, nb_csum_finish(nb_csum_add(pseudo(ip, h->hdr_len - h->l4 + take), tcp,
-                                                   h->hdr_len - h->l4 + take)));
+        put16(tcp + 16, nb_csum_finish(nb_csum_add(pseudo(ip, h->v6, h->hdr_len - h->l4 + take),
+                                                   tcp, h->hdr_len - h->l4 + take)));
         emit(arg, buf, h->hdr_len + take);
         off += take;
         n++;

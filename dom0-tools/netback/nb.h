@@ -61,6 +61,7 @@ struct nb_vif {
     /* partial checksums on RX (NETRXF_csum_blank): IPv4 unless feature-no-csum-offload=1,
      * IPv6 with feature-ipv6-csum-offload=1; else they are completed for it */
     bool rx_csum, rx_csum6;
+    bool rx_gso6; /* feature-gso-tcpv6 (with rx_sg and rx_csum6) */
     void *tx_sring, *rx_sring;
     netif_tx_back_ring_t tx;
     netif_rx_back_ring_t rx;

@@ -141,6 +141,7 @@ struct tx_batch {
     struct {
         unsigned seg, nseg, used, len;
         uint16_t flags, gso_size;
+        uint8_t gso_type; /* NB_GSO_* */
     } pkt[NB_TX_BATCH];
     netif_tx_request_t req[NB_TX_BATCH][NB_TX_WINDOW];
 };
@@ -195,7 +196,7 @@ static void tx_flush(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b)
         memset(&off[p], 0, sizeof(off[p]));
         if (ok && b->pkt[p].gso_size) /* GSO asked for a frame that is not TCPv4: refused */
             ok = nb_gso_frame(d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].gso_size,
-                              &off[p]) == 0;
+                              b->pkt[p].gso_type, &off[p]) == 0;
         good[p] = ok;
         if (!ok) {
             v->st.tx_drops++;
@@ -240,6 +241,7 @@ static void tx_add(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b,
     b->pkt[p].used = used;
     b->pkt[p].flags = req[0].flags;
     b->pkt[p].gso_size = gso->size;
+    b->pkt[p].gso_type = gso->type == XEN_NETIF_GSO_TYPE_TCPV6 ? NB_GSO_TCPV6 : NB_GSO_TCPV4;
     memcpy(b->req[p], req, used * sizeof(req[0]));
     b->pkt[p].len = nb_tx_copy_plan(data, nd, (uint16_t)v->fe_domid,
                                     d->txbuf + (size_t)p * NB_TX_MAX, d->txseg + b->nseg);
@@ -340,7 +342,8 @@ void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame
     v->st_dirty = true;
     /* without the frontend's feature-sg a frame must fit one posted page; a partial checksum
      * whose field is not in the frame can be completed by no one */
-    if (len == 0 || len > (v->rx_sg ? NB_RXQ_FRAME : NB_PAGE) || (off->gso_size && !v->rx_gso) ||
+    if (len == 0 || len > (v->rx_sg ? NB_RXQ_FRAME : NB_PAGE) ||
+        (off->gso_size && !(off->gso_type == NB_GSO_TCPV6 ? v->rx_gso6 : v->rx_gso)) ||
         (partial && !nb_csum_partial_fits(off, len)) || v->rxq_count == NB_RXQ_LEN ||
         v->rxq_bytes + len > NB_RXQ_BYTES || !(copy = malloc(len))) {
         v->st.rx_drops++;
@@ -423,7 +426,8 @@ static void rx_plan(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b,
             struct netif_extra_info x = {.type = XEN_NETIF_EXTRA_TYPE_GSO};
 
             x.u.gso.size = f->off.gso_size;
-            x.u.gso.type = XEN_NETIF_GSO_TYPE_TCPV4;
+            x.u.gso.type = f->off.gso_type == NB_GSO_TCPV6 ? XEN_NETIF_GSO_TYPE_TCPV6
+                                                           : XEN_NETIF_GSO_TYPE_TCPV4;
             memcpy(RING_GET_RESPONSE(r, r->rsp_prod_pvt), &x, sizeof(x));
             r->rsp_prod_pvt++;
             r->req_cons++;

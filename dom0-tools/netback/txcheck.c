@@ -35,8 +35,8 @@ static const char *gso_request(const netif_tx_request_t *req, unsigned x, struct
     memcpy(&e, &req[1], sizeof(e));
     if (e.type != XEN_NETIF_EXTRA_TYPE_GSO)
         return "extra-info of a type not offered (only GSO is)";
-    if (e.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV4)
-        return "GSO type not offered (only TCPv4 is)";
+    if (e.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV4 && e.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV6)
+        return "GSO type not offered (TCPv4 and TCPv6 are)";
     /* a 64 KiB frame cut into tiny segments (for a port without GSO) would cost the one
      * backend thread up to 65535 segments, at the other guests' expense */
     if (e.u.gso.size < NB_TX_GSO_MIN)

@@ -27,7 +27,7 @@ enum nb_tx_verdict {
 /* What a packet's GSO extra-info slot asked for (size 0: none). */
 struct nb_tx_gso {
     uint16_t size; /* payload bytes per segment (the MSS) */
-    uint8_t type;  /* XEN_NETIF_GSO_TYPE_TCPV4: the only one offered */
+    uint8_t type;  /* XEN_NETIF_GSO_TYPE_TCPV4 or _TCPV6: the ones offered */
 };
 
 /* The extra-info slots after req[0] (0 if it has no NETTXF_extra_info), of the n produced;
@@ -37,9 +37,9 @@ unsigned nb_tx_extras(const netif_tx_request_t *req, unsigned n);
 
 /* Checks the packet starting at req[0], with n requests produced after it (inclusive).
  * Sets *used to the slots the packet occupies (also for NB_TX_BAD, so each is answered),
- * *gso to its GSO request (feature-gso-tcpv4: one extra-info slot of type GSO, TCPv4, a
- * size of at least NB_TX_GSO_MIN, on a packet marked NETTXF_csum_blank; any other extra-info is
- * bad) and *why on NB_TX_BAD. */
+ * *gso to its GSO request (feature-gso-tcpv4/-tcpv6: one extra-info slot of type GSO, TCPv4 or
+ * TCPv6, a size of at least NB_TX_GSO_MIN, on a packet marked NETTXF_csum_blank; any other
+ * extra-info is bad) and *why on NB_TX_BAD. */
 enum nb_tx_verdict nb_tx_check(const netif_tx_request_t *req, unsigned n, unsigned *used,
                                struct nb_tx_gso *gso, const char **why);
 

@@ -108,8 +108,8 @@ static void publish(struct nb_daemon *d, struct nb_vif *v)
         {"feature-rx-flip", "0"},
         {"feature-sg", "1"},
         {"feature-gso-tcpv4", "1"},
-        {"feature-gso-tcpv6", "0"},
-        {"feature-ipv6-csum-offload", "0"},
+        {"feature-gso-tcpv6", "1"},
+        {"feature-ipv6-csum-offload", "1"},
         {"feature-split-event-channels", "0"},
         {"feature-multicast-control", "0"},
         {"multi-queue-max-queues", "1"},
@@ -159,10 +159,12 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
     v->rx_sg = read_num(d, v->fe, "feature-sg", 0) == 1;
     /* partial checksums (NETRXF_csum_blank): netif.h's defaults, IPv4 unless the frontend
      * says feature-no-csum-offload=1, IPv6 only if it says feature-ipv6-csum-offload=1 (Linux
-     * 6.1's netfront takes both); GSO frames are partial, so they need the first */
+     * 6.1's netfront takes both); GSO frames are partial, so TCPv4 ones need the first and
+     * TCPv6 ones the second */
     v->rx_csum = read_num(d, v->fe, "feature-no-csum-offload", 0) != 1;
     v->rx_csum6 = read_num(d, v->fe, "feature-ipv6-csum-offload", 0) == 1;
     v->rx_gso = v->rx_sg && v->rx_csum && read_num(d, v->fe, "feature-gso-tcpv4", 0) == 1;
+    v->rx_gso6 = v->rx_sg && v->rx_csum6 && read_num(d, v->fe, "feature-gso-tcpv6", 0) == 1;
     if (nb_ring_map(d, v, (grant_ref_t)tx, (grant_ref_t)rx, adopt, err, sizeof(err)) < 0) {
         vlog(v, "%s", err);
         return -1;
@@ -173,9 +175,10 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
         nb_ring_unmap(d, v);
         return -1;
     }
-    vlog(v, "%s: port %d of switch %s (RX:%s%s%s%s)", adopt ? "re-adopted" : "connected", v->port,
+    vlog(v, "%s: port %d of switch %s (RX:%s%s%s%s%s)", adopt ? "re-adopted" : "connected", v->port,
          v->br->name, v->rx_sg ? " sg" : "", v->rx_gso ? " gso-tcpv4" : "",
-         v->rx_csum ? " csum" : " no-csum-offload", v->rx_csum6 ? " ipv6-csum" : "");
+         v->rx_gso6 ? " gso-tcpv6" : "", v->rx_csum ? " csum" : " no-csum-offload",
+         v->rx_csum6 ? " ipv6-csum" : "");
     /* whatever the guest queued meanwhile, and its posted buffers */
     nb_ring_tx(d, v);
     xenevtchn_notify(d->xce, v->local_port);

@@ -371,10 +371,16 @@ START_TEST(test_tx_check_gso)
     ck_assert_int_eq(nb_tx_check(r, NB_TX_WINDOW, &used, &g, &why), NB_TX_BAD);
     ck_assert_uint_eq(used, XEN_NETIF_NR_SLOTS_MIN + 2);
     ck_assert_uint_eq(g.size, 0);
-    /* refused: another GSO type, size 0 or under NB_TX_GSO_MIN, no checksum offload asked */
+    /* TCPv6 (feature-gso-tcpv6) too */
     gso_packet(r, 2, 1448, XEN_NETIF_GSO_TYPE_TCPV6);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_OK);
+    ck_assert_uint_eq(g.type, XEN_NETIF_GSO_TYPE_TCPV6);
+    /* refused: another GSO type, size 0 or under NB_TX_GSO_MIN, no checksum offload asked */
+    gso_packet(r, 2, 1448, XEN_NETIF_GSO_TYPE_NONE);
     ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
     ck_assert_uint_eq(used, 3);
+    gso_packet(r, 2, 1448, 3);
+    ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
     gso_packet(r, 2, 0, XEN_NETIF_GSO_TYPE_TCPV4);
     ck_assert_int_eq(nb_tx_check(r, 3, &used, &g, &why), NB_TX_BAD);
     gso_packet(r, 2, NB_TX_GSO_MIN - 1, XEN_NETIF_GSO_TYPE_TCPV4);
@@ -770,9 +776,104 @@ START_TEST(test_gso_parse_refuses)
     f[17] = 60; /* IP total 60: the 60-byte TCP header does not fit */
     ck_assert_int_eq(nb_gso_parse(f, len, &h), -1);
     len = tcp4_frame(f, 100);
-    f[12] = 0x86; /* IPv6 */
+    f[12] = 0x86; /* IPv6 ethertype on an IPv4 packet */
     f[13] = 0xdd;
     ck_assert_int_eq(nb_gso_parse(f, len, &h), -1);
+}
+END_TEST
+
+/* The same TCP segment over IPv6 (2001:db8::2 -> 2001:db8::1); next_header as given. */
+static size_t tcp6_frame(uint8_t *f, unsigned payload, uint8_t next_header)
+{
+    uint8_t v4[54];
+
+    tcp4_frame(v4, 0);
+    memset(f, 0, 74);
+    memcpy(f, v4, 12);
+    f[12] = 0x86, f[13] = 0xdd;
+    f[14] = 0x60;
+    f[18] = (uint8_t)((20 + payload) >> 8);
+    f[19] = (uint8_t)(20 + payload);
+    f[20] = next_header;
+    f[21] = 64;
+    f[22] = 0x20, f[23] = 0x01, f[24] = 0x0d, f[25] = 0xb8, f[37] = 2;
+    f[38] = 0x20, f[39] = 0x01, f[40] = 0x0d, f[41] = 0xb8, f[53] = 1;
+    memcpy(f + 54, v4 + 34, 20);
+    for (unsigned i = 0; i < payload; i++)
+        f[74 + i] = (uint8_t)(i * 7);
+    return 74 + payload;
+}
+
+/* TCPv6 segments: each with its own payload length, sequence number and TCP checksum over
+ * IPv6's pseudo-header (32 bytes of addresses); no IPv4 fields touched. */
+START_TEST(test_gso_segment_v6)
+{
+    static uint8_t f[4000], buf[2048];
+    static struct segs s;
+    struct nb_gso_hdr h;
+    size_t len = tcp6_frame(f, 2500, 6);
+    unsigned off = 0;
+
+    ck_assert_int_eq(nb_gso_parse(f, len, &h), 0);
+    ck_assert(h.v6);
+    ck_assert_uint_eq(h.l4, 54);
+    ck_assert_uint_eq(h.hdr_len, 74);
+    ck_assert_uint_eq(h.end, len);
+    memset(&s, 0, sizeof(s));
+    ck_assert_int_eq(nb_gso_segment(f, &h, 1000, buf, sizeof(buf), keep, &s), 3);
+    ck_assert_uint_eq(s.len[2], 74 + 500);
+    for (unsigned k = 0; k < 3; k++) {
+        const uint8_t *g = s.data[k], *ip = g + 14, *tcp = g + 54;
+        unsigned plen = s.len[k] - 74;
+        uint32_t seq = (uint32_t)get16(tcp + 4) << 16 | get16(tcp + 6);
+
+        ck_assert_uint_eq(get16(ip + 4), 20 + plen);
+        ck_assert_int_eq(memcmp(ip + 6, f + 20, 34), 0); /* next header, hops, addresses */
+        ck_assert_uint_eq(seq, 0xfffff000u + 1000 * k);
+        ck_assert_uint_eq(tcp[13] & 0x01, k == 2 ? 0x01 : 0);
+        ck_assert_uint_eq(ref_sum(tcp, 20 + plen, ref_sum(ip + 8, 32, 6 + 20 + plen)), 0xffff);
+        ck_assert_int_eq(memcmp(g + 74, f + 74 + off, plen), 0);
+        off += plen;
+    }
+    ck_assert_uint_eq(off, 2500);
+    /* the pseudo-header sum of the whole frame, as a TCPv6 GSO frame carries it */
+    nb_gso_set_pseudo(f, &h);
+    ck_assert_uint_eq(get16(f + 70), ref_sum(f + 22, 32, 6 + 20 + 2500));
+    /* refused: an extension header before TCP, the payload length beyond the frame */
+    len = tcp6_frame(f, 100, 0);
+    ck_assert_int_eq(nb_gso_parse(f, len, &h), -1);
+    len = tcp6_frame(f, 100, 6);
+    ck_assert_int_eq(nb_gso_parse(f, len - 1, &h), -1);
+}
+END_TEST
+
+/* An IPv6 checksum found after hop-by-hop and destination options headers (netfront's own
+ * checksum setup walks them too); a routing or fragment header is refused. */
+START_TEST(test_csum_ipv6_ext)
+{
+    static uint8_t f[400], g[400];
+    unsigned start, offset;
+    size_t len = tcp6_frame(f, 100, 6);
+
+    /* insert 8 bytes of hop-by-hop then 16 of destination options before TCP */
+    memcpy(g, f, 54);
+    g[20] = 0;             /* hop-by-hop */
+    g[54] = 60, g[55] = 0; /* next: destination options; 8 bytes */
+    g[62] = 6, g[63] = 1;  /* next: TCP; 16 bytes */
+    memcpy(g + 78, f + 54, len - 54);
+    g[19] = (uint8_t)(f[19] + 24);
+    ck_assert_int_eq(nb_csum_locate(g, len + 24, &start, &offset), 0);
+    ck_assert_uint_eq(start, 78);
+    ck_assert_uint_eq(offset, 16);
+    ck_assert_int_eq(nb_csum_fill(g, len + 24), 0);
+    ck_assert_uint_eq(ref_sum(g + 78, 120, ref_sum(g + 22, 32, 6 + 120)), 0xffff);
+    g[62] = 43; /* then a routing header */
+    ck_assert_int_eq(nb_csum_locate(g, len + 24, &start, &offset), -1);
+    g[62] = 44; /* a fragment */
+    ck_assert_int_eq(nb_csum_locate(g, len + 24, &start, &offset), -1);
+    g[62] = 6;
+    g[63] = 200; /* options longer than the packet */
+    ck_assert_int_eq(nb_csum_locate(g, len + 24, &start, &offset), -1);
 }
 END_TEST
 
@@ -832,6 +933,8 @@ int main(void)
     tc = tcase_create("gso");
     tcase_add_test(tc, test_gso_segment);
     tcase_add_test(tc, test_gso_parse_refuses);
+    tcase_add_test(tc, test_gso_segment_v6);
+    tcase_add_test(tc, test_csum_ipv6_ext);
     tcase_add_test(tc, test_partial_checksum);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

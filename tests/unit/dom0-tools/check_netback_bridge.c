@@ -99,7 +99,7 @@ static void setup(void)
     br.tap_fd = sp[0];
     br.tap_gso = true;
     br.dport = &nb_dom0port_tap;
-    g1.rx_sg = g1.rx_gso = true;
+    g1.rx_sg = g1.rx_gso = g1.rx_gso6 = true;
     g2.rx_sg = true;
     br.port[1] = &g1;
     br.port[2] = &g2;
@@ -134,6 +134,31 @@ static unsigned tcp_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src, un
     f[46] = 0x50;
     f[47] = 0x18; /* PSH|ACK */
     for (unsigned i = 54; i < len; i++)
+        f[i] = (uint8_t)(i * 11);
+    ck_assert_int_eq(nb_gso_parse(f, len, &h), 0);
+    nb_gso_set_pseudo(f, &h);
+    return len;
+}
+
+/* The same TCP segment over IPv6 (fe80::1 -> fe80::2), its checksum partial. */
+static unsigned tcp6_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src, unsigned payload)
+{
+    unsigned len = 74 + payload;
+    struct nb_gso_hdr h;
+
+    memset(f, 0, 74);
+    memcpy(f, dst, 6);
+    memcpy(f + 6, src, 6);
+    f[12] = 0x86, f[13] = 0xdd;
+    f[14] = 0x60;
+    f[18] = (uint8_t)((20 + payload) >> 8);
+    f[19] = (uint8_t)(20 + payload);
+    f[20] = 6;
+    f[21] = 64;
+    f[22] = 0xfe, f[23] = 0x80, f[37] = 1, f[38] = 0xfe, f[39] = 0x80, f[53] = 2;
+    f[66] = 0x50;
+    f[67] = 0x18;
+    for (unsigned i = 74; i < len; i++)
         f[i] = (uint8_t)(i * 11);
     ck_assert_int_eq(nb_gso_parse(f, len, &h), 0);
     nb_gso_set_pseudo(f, &h);
@@ -256,7 +281,7 @@ START_TEST(test_from_tap)
     tap_send(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 1448, f, len);
     f[23] = 17;
     tap_send(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 1448, f, len);
-    /* GSO types not offered (TCPv6 here) are dropped too */
+    /* a TCPv6 GSO header on an IPv4 frame: dropped too */
     f[23] = 6;
     tap_send(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV6, 1448, f, len);
     nb_bridge_tap_read(&d, &br);
@@ -352,6 +377,55 @@ START_TEST(test_partial_to_tap)
 }
 END_TEST
 
+/* TCPv6 GSO: from dom0 (VIRTIO_NET_HDR_GSO_TCPV6) whole to a guest with feature-gso-tcpv6, cut
+ * for one without; from a guest to dom0 with the TCPv6 header. */
+START_TEST(test_gso_v6)
+{
+    static uint8_t f[NB_FRAME_MAX], got[NB_FRAME_MAX];
+    struct virtio_net_hdr h;
+    struct iovec iov[2] = {{&h, sizeof(h)}, {got, sizeof(got)}};
+    unsigned len = tcp6_frame(f, MAC_G1, MAC_DOM0, 3000), total = 0;
+    struct nb_offload o = {.gso_size = 1428,
+                           .gso_type = NB_GSO_TCPV6,
+                           .csum = NB_CSUM_PARTIAL,
+                           .csum_start = 54,
+                           .csum_offset = 16};
+
+    tap_send_at(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV6, 1428, 54, 16, f, len);
+    len = tcp6_frame(f, MAC_G2, MAC_DOM0, 3000);
+    tap_send_at(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV6, 1428, 54, 16, f, len);
+    nb_bridge_tap_read(&d, &br);
+    ck_assert_uint_eq(npushed, 1 + 3);
+    ck_assert_ptr_eq(pushed[0].v, &g1);
+    ck_assert_uint_eq(pushed[0].off.gso_size, 1428);
+    ck_assert_uint_eq(pushed[0].off.gso_type, NB_GSO_TCPV6);
+    ck_assert_uint_eq(pushed[0].off.csum_start, 54);
+    for (unsigned i = 1; i < 4; i++) {
+        uint8_t c[2048];
+
+        ck_assert_ptr_eq(pushed[i].v, &g2);
+        ck_assert_uint_eq(pushed[i].off.gso_size, 0);
+        ck_assert_uint_le(pushed[i].len, 74 + 1428);
+        total += pushed[i].len - 74;
+        memcpy(c, pushed[i].data, pushed[i].len);
+        ck_assert_int_eq(nb_csum_fill(c, pushed[i].len), 0); /* complete already */
+        ck_assert_int_eq(memcmp(c, pushed[i].data, pushed[i].len), 0);
+    }
+    ck_assert_uint_eq(total, 3000);
+    ck_assert_uint_eq(br.tap_bad, 0);
+    len = tcp6_frame(f, MAC_DOM0, MAC_G1, 3000);
+    npushed = 0;
+    nb_bridge_input(&d, &br, 1, f, len, &o);
+    ck_assert_int_eq(readv(sp[1], iov, 2), (ssize_t)(sizeof(h) + len));
+    ck_assert_uint_eq(h.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+    ck_assert_uint_eq(h.gso_type, VIRTIO_NET_HDR_GSO_TCPV6);
+    ck_assert_uint_eq(h.gso_size, 1428);
+    ck_assert_uint_eq(h.hdr_len, 74);
+    ck_assert_uint_eq(h.csum_start, 54);
+    ck_assert_int_eq(memcmp(got, f, len), 0);
+}
+END_TEST
+
 /* A new switch's TAP gets the daemon's receive-steering mask, and only when it has one and
  * the TAP exists. */
 START_TEST(test_tap_steering)
@@ -392,6 +466,7 @@ int main(void)
     tcase_add_test(tc, test_from_tap);
     tcase_add_test(tc, test_tap_csum);
     tcase_add_test(tc, test_partial_to_tap);
+    tcase_add_test(tc, test_gso_v6);
     tcase_add_test(tc, test_tap_steering);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

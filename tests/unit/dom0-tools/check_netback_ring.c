@@ -474,17 +474,103 @@ static unsigned tcp_frame_in(unsigned gref, unsigned payload)
     return len;
 }
 
-static void tx_gso_req(uint16_t id, grant_ref_t gref, uint16_t size, uint16_t mss)
+static void tx_gso_req_type(uint16_t id, grant_ref_t gref, uint16_t size, uint16_t mss,
+                            uint8_t type)
 {
     struct netif_extra_info x = {.type = XEN_NETIF_EXTRA_TYPE_GSO};
 
     tx_req(id, gref, 0, size, NETTXF_extra_info | NETTXF_more_data | NETTXF_csum_blank);
     x.u.gso.size = mss;
-    x.u.gso.type = XEN_NETIF_GSO_TYPE_TCPV4;
+    x.u.gso.type = type;
     memcpy(RING_GET_REQUEST(&ftx, ftx.req_prod_pvt), &x, sizeof(x));
     ftx.req_prod_pvt++;
     tx_req((uint16_t)(id + 1), gref + 1, 0, (uint16_t)(size - NB_PAGE), 0);
 }
+
+static void tx_gso_req(uint16_t id, grant_ref_t gref, uint16_t size, uint16_t mss)
+{
+    tx_gso_req_type(id, gref, size, mss, XEN_NETIF_GSO_TYPE_TCPV4);
+}
+
+/* The TCP segment of tcp_frame_in over IPv6 (74 + payload bytes). */
+static unsigned tcp6_frame_in(unsigned gref, unsigned payload)
+{
+    uint8_t f[3 * NB_PAGE];
+    unsigned len = 74 + payload;
+
+    memset(f, 0, sizeof(f));
+    memcpy(f + 6, MAC, 6);
+    f[12] = 0x86, f[13] = 0xdd;
+    f[14] = 0x60;
+    f[18] = (uint8_t)((len - 54) >> 8);
+    f[19] = (uint8_t)(len - 54);
+    f[20] = 6;
+    f[21] = 64;
+    f[22] = 0xfe, f[23] = 0x80, f[37] = 2, f[38] = 0xfe, f[39] = 0x80, f[53] = 1;
+    f[66] = 0x50;
+    f[67] = 0x18;
+    for (unsigned i = 74; i < len; i++)
+        f[i] = (uint8_t)(i * 3);
+    for (unsigned p = 0; p * NB_PAGE < len; p++)
+        memcpy(guest[gref + p], f + p * NB_PAGE, NB_PAGE);
+    return len;
+}
+
+/* A TCPv6 GSO packet (feature-gso-tcpv6) enters the switch as one; one that says TCPv6 on an
+ * IPv4 frame (or the other way round) is refused. */
+START_TEST(test_tx_gso_v6)
+{
+    unsigned len = tcp6_frame_in(1, 6000), len4;
+
+    tx_gso_req_type(1, 1, (uint16_t)len, 1428, XEN_NETIF_GSO_TYPE_TCPV6);
+    len4 = tcp_frame_in(3, 6000);
+    tx_gso_req_type(3, 3, (uint16_t)len4, 1448, XEN_NETIF_GSO_TYPE_TCPV6);
+    tx_gso_req_type(5, 1, (uint16_t)len, 1428, XEN_NETIF_GSO_TYPE_TCPV4);
+    tx_push();
+    nb_ring_tx(&d, &v);
+    ck_assert_uint_eq(delivered, 1);
+    ck_assert_uint_eq(last_len, len);
+    ck_assert_uint_eq(last_off.gso_size, 1428);
+    ck_assert_uint_eq(last_off.gso_type, NB_GSO_TCPV6);
+    ck_assert_uint_eq(last_off.csum, NB_CSUM_PARTIAL);
+    ck_assert_uint_eq(last_off.csum_start, 54);
+    ck_assert_uint_eq(last_off.csum_offset, 16);
+    ck_assert_uint_eq(v.st.tx_drops, 2);
+}
+END_TEST
+
+/* A TCPv6 GSO frame reaches only a frontend with feature-gso-tcpv6 (rx_gso6), with a GSO
+ * extra-info slot of type TCPv6. */
+START_TEST(test_rx_gso_v6)
+{
+    static uint8_t f[6000];
+    struct nb_offload o = {.gso_size = 1428,
+                           .gso_type = NB_GSO_TCPV6,
+                           .csum = NB_CSUM_PARTIAL,
+                           .csum_start = 54,
+                           .csum_offset = 16};
+    struct netif_extra_info x;
+
+    memset(f, 0, sizeof(f));
+    v.rx_sg = v.rx_gso = true;
+    nb_ring_rx_push(&d, &v, f, sizeof(f), &o); /* a TCPv4 frontend only */
+    ck_assert_uint_eq(v.rxq_count, 0);
+    ck_assert_uint_eq(v.st.rx_drops, 1);
+    v.rx_gso6 = true;
+    nb_ring_rx_push(&d, &v, f, sizeof(f), &o);
+    for (uint16_t i = 0; i < 3; i++)
+        rx_post(i, 4 + i);
+    nb_ring_rx_flush(&d, &v);
+    ck_assert_uint_eq(frx.sring->rsp_prod, 3);
+    ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 0)->flags, NETRXF_extra_info | NETRXF_more_data |
+                                                             NETRXF_csum_blank |
+                                                             NETRXF_data_validated);
+    memcpy(&x, RING_GET_RESPONSE(&frx, 1), sizeof(x));
+    ck_assert_uint_eq(x.type, XEN_NETIF_EXTRA_TYPE_GSO);
+    ck_assert_uint_eq(x.u.gso.size, 1428);
+    ck_assert_uint_eq(x.u.gso.type, XEN_NETIF_GSO_TYPE_TCPV6);
+}
+END_TEST
 
 START_TEST(test_tx_gso)
 {
@@ -763,6 +849,8 @@ int main(void)
     tcase_add_test(tc, test_rx_csum_flags);
     tcase_add_test(tc, test_rx_no_csum_offload);
     tcase_add_test(tc, test_rx_csum_outside_frame);
+    tcase_add_test(tc, test_tx_gso_v6);
+    tcase_add_test(tc, test_rx_gso_v6);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
