@@ -40,7 +40,9 @@ struct nb_bridge *nb_bridge_get(struct nb_daemon *d, const char *name)
         nb_log("%s (the switch works without dom0's port)", err);
     else
         nb_log("switch %s: dom0's port is the %s interface %s%s", name, br->dport->kind, name,
-               br->tap_gso ? " (checksum and TCPv4 segmentation offloads)" : "");
+               br->tap_gso ? " (checksum and TCPv4 segmentation offloads)"
+               : br->pkt   ? " (offloads from dom0; TCPv4 GSO frames to dom0 cut by the switch)"
+                           : "");
     if (br->tap_fd >= 0 && d->rps_mask && nb_tap_steer(name, d->rps_mask, err, sizeof(err)) < 0)
         nb_log("switch %s: no receive steering (dom0's stack runs in the backend's writes): %s",
                name, err);
@@ -87,9 +89,9 @@ static void tap_write(struct nb_daemon *d, struct nb_bridge *br, const uint8_t *
     d->prof.tap_writes++;
     if (d->profile)
         d->prof.tap_us += nb_now_us() - t0;
-    /* EAGAIN (dom0 not reading fast enough) or a down interface: the frame is lost, as on
-     * a congested link */
-    if (rc < 0 && errno != EAGAIN && errno != EIO)
+    /* EAGAIN (dom0 not reading fast enough), a down interface or a frame over the veth's
+     * MTU (a guest's choice): the frame is lost, as on a congested link, and not logged */
+    if (rc < 0 && errno != EAGAIN && errno != EIO && errno != EMSGSIZE)
         nb_log("switch %s: write to the TAP: %s", br->name, strerror(errno));
 }
 
