@@ -62,11 +62,7 @@ static int veth_open(struct nb_bridge *br, char *err, size_t errlen)
     }
     br->pkt = p;
     br->tap_fd = p->fd;
-    /* Frames from dom0 carry a virtio_net_hdr (PACKET_VNET_HDR: nb_pktport_open fails
-     * without it) and may be GSO frames; frames to dom0 are wire-sized (the switch cuts GSO
-     * frames): a GSO frame sent on the packet socket never reached the veth's other end
-     * (Linux 6.1 in dom0, 6.18 on the build host; sendmsg said it was sent) */
-    br->tap_gso = false;
+    br->tap_gso = true; /* PACKET_VNET_HDR: nb_pktport_open fails without it */
     return 0;
 }
 
