@@ -21,7 +21,7 @@ a failed phase prints NETBENCH-ERROR and NETBENCH-DIAG lines, the run goes on, a
 medians are of the rounds that worked.
 Configurations (one QEMU boot per hypervisor, plain TCG, dom0 with 2 vCPUs, guest 1 vCPU):
   tern        Tern + tern-netback (`tern create`; the vif on its switch xenbr0, dom0 10.0.0.1
-              on the switch's TAP port)
+              on the switch's dom0 port: a veth pair by default, or the TAP)
   xen         Debian's Xen 4.17 + tern-netback (`tern create`)
   xen-kernel  the same Xen boot, tern-netback stopped, Linux's xen-netback module, a Linux
               bridge xenbr0 (10.0.0.1) and Debian's vif-bridge script run by `xl create`
