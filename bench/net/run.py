@@ -3,6 +3,7 @@
 
     bench/net/run.py [--rounds 3] [--mib 64] [--pps-s 4] [--rtt-n 1000]
                      [--only tern,xen,xen-kernel] [--profile] [--ab-rps]
+                     [--dom0-port tap,veth]
 
 Figures (net-stream in the guest, tests/system/net-stream.c, against `net-stream serve 5201`
 started in dom0 beforehand; guest 10.0.0.2, dom0 10.0.0.1; guest CLOCK_MONOTONIC; medians
@@ -20,10 +21,13 @@ a failed phase prints NETBENCH-ERROR and NETBENCH-DIAG lines, the run goes on, a
 medians are of the rounds that worked.
 Configurations (one QEMU boot per hypervisor, plain TCG, dom0 with 2 vCPUs, guest 1 vCPU):
   tern        Tern + tern-netback (`tern create`; the vif on its switch xenbr0, dom0 10.0.0.1
-              on the switch's TAP port)
+              on the switch's dom0 port: a veth pair by default, or the TAP)
   xen         Debian's Xen 4.17 + tern-netback (`tern create`)
   xen-kernel  the same Xen boot, tern-netback stopped, Linux's xen-netback module, a Linux
               bridge xenbr0 (10.0.0.1) and Debian's vif-bridge script run by `xl create`
+--dom0-port KINDS: tern-netback's dom0 port (tern-netback --dom0-port=KIND: tap, veth); with
+several, tern and xen run one guest per kind in the same boot (configs tern:tap, tern:veth,
+...; the backend restarted and its port xenbr0 deleted between them), for a same-run A/B.
 Prints a table and the ratios (as speed: for the round trip the inverse ratio of times, so
 > 1 always means faster than the reference).  Not part of make check (figures, no
 thresholds).
@@ -136,6 +140,22 @@ def run_guest(m, tool, label, wait_s, args=None):
     return got
 
 
+def start_netback(m, args, kind):
+    """tern-netback with its dom0 port of kind (None: its default), dom0 10.0.0.1 on it."""
+    m.run_ok("%stern-netback%s && sleep 1 && ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up"
+             % ("TERN_NETBACK_PROFILE=1 " if args.profile else "",
+                " --dom0-port=%s" % kind if kind else ""), timeout=120)
+
+
+def stop_netback(m):
+    """Stops tern-netback (supervisor and backend) and deletes its port xenbr0, which
+    outlives it (a persistent TAP, or a veth pair)."""
+    m.run_ok("kill $(pidof tern-netback); for i in $(seq 50); do "
+             "pidof tern-netback >/dev/null || break; sleep 0.1; done; "
+             "ip link delete xenbr0 || ip tuntap del dev xenbr0 mode tap; "
+             "! ip link show xenbr0 >/dev/null 2>&1", timeout=60)
+
+
 def boot(hv, args, configs, results):
     kernel_ref = hv == "xen" and "xen-kernel" in configs
     initrd = build_initramfs("bench-net-%s" % ("ref" if kernel_ref else "plain"),
@@ -148,29 +168,30 @@ def boot(hv, args, configs, results):
     with Machine(hv=hv, smp=2, initrd=initrd, timeout=300 + 2 * wait_s + 600,
                  log=os.path.join(OUT, "bench-net-%s.log" % hv)) as m:
         m.wait_for_shell(timeout=300)
-        m.run_ok("tern-xen-start >/tmp/xs.log 2>&1 && %stern-netback && sleep 1 && "
-                 % ("TERN_NETBACK_PROFILE=1 " if args.profile else "") +
-                 "ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up", timeout=180)
+        kinds = args.dom0_port.split(",") if args.dom0_port else [None]
+        m.run_ok("tern-xen-start >/tmp/xs.log 2>&1", timeout=180)
+        start_netback(m, args, kinds[0])
         m.run_ok("net-stream serve %d >/tmp/serve.log 2>&1 & sleep 1; cat /tmp/serve.log"
                  % PORT, timeout=60)
-        if hv in configs:
+        for i, kind in enumerate(kinds if hv in configs else []):
+            label = "%s:%s" % (hv, kind) if len(kinds) > 1 else hv
+            if i:
+                stop_netback(m)
+                m.run_ok(": > /var/log/tern/netback.log", timeout=30)
+                start_netback(m, args, kind)
             try:
-                results[hv] = run_guest(m, "tern", hv, wait_s, args)
+                results[label] = run_guest(m, "tern", label, wait_s, args)
             except HarnessError as e:
-                print("%s: %s" % (hv, e))
+                print("%s: %s" % (label, e))
                 m.run("tern destroy nb", timeout=120)
             if args.profile:
                 rc, prof = m.run("grep -m 5 -v profile: /var/log/tern/netback.log; "
                                  "grep profile: /var/log/tern/netback.log", timeout=60)
-                print("%s: tern-netback's profile (a line a second):\n%s" % (hv, prof.strip()))
+                print("%s: tern-netback's profile (a line a second):\n%s" % (label,
+                                                                             prof.strip()))
         if kernel_ref:
             try:
-                # tern-netback (supervisor and backend) stops; its TAP port xenbr0 is
-                # persistent (it outlives a backend restart), so it is deleted by hand
-                m.run_ok("kill $(pidof tern-netback); for i in $(seq 50); do "
-                         "pidof tern-netback >/dev/null || break; sleep 0.1; done; "
-                         "ip link delete xenbr0 || ip tuntap del dev xenbr0 mode tap; "
-                         "! ip link show xenbr0 >/dev/null 2>&1", timeout=60)
+                stop_netback(m)
                 m.run_ok("for mod in $(cat /etc/tern/modules-extra); do "
                          "insmod /lib/modules-extra/$mod; done; "
                          "mkdir -p /var/run/xen-hotplug /var/lib/xen && "
@@ -201,6 +222,8 @@ def main():
     ap.add_argument("--ab-rps", action="store_true",
                     help="tern and xen: odd rounds with tern-netback's receive steering, even "
                     "rounds without (a same-run comparison)")
+    ap.add_argument("--dom0-port", default="",
+                    help="tern-netback's dom0 port kinds (tap,veth): one guest each, same boot")
     ap.add_argument("--profile", action="store_true",
                     help="tern-netback logs where its time goes (TERN_NETBACK_PROFILE=1)")
     args = ap.parse_args()
@@ -221,7 +244,9 @@ def main():
     print("%-11s %8s %8s %9s %8s %8s   %9s %6s %6s %9s" % (
         "config", "tx MiB/s", "rx MiB/s", "pps64", "rtt p50", "rtt p99", "sent pps", "loss%",
         "busy%", "irq/kpkt"))
-    for c in ("tern", "xen", "xen-kernel"):
+    order = [c for h in ("tern", "xen", "xen-kernel") for c in results
+             if c == h or c.startswith(h + ":")]
+    for c in order:
         if c in med:
             r = med[c]
             print("%-11s %8.2f %8.2f %9.0f %6.0fus %6.0fus   %9.0f %6.2f %6.0f %9.0f" % (
@@ -229,14 +254,17 @@ def main():
                 r.get("sent_pps", 0), r.get("loss_pct", 0), r.get("flood_busy_pct", -1),
                 r.get("irqs_per_kpkt", -1)))
     print("ratios as speed (> 1: faster than the second; round trips: inverse ratio of times)")
-    for a, b in (("tern", "xen"), ("tern", "xen-kernel"), ("xen", "xen-kernel")):
+    pairs = [(a, b) for a in order for b in order
+             if a != b and (b == "xen-kernel" or a.split(":")[0] == b.split(":")[0] and a > b or
+                            (a, b) == ("tern", "xen"))]
+    for a, b in pairs:
         if a in med and b in med:
             print("ratio %s/%s: %s" % (a, b, " ".join(
                 "%s=%.2f" % (f, speed_ratio(f, med[a][f], med[b][f])) for f in FIGURES)))
-    for c in configs:
-        if c not in med:
-            print("%s: no figures (see above)" % c)
-    return 0 if all(c in med for c in configs) else 1
+    missing = [c for c in configs if not any(k == c or k.startswith(c + ":") for k in med)]
+    for c in missing:
+        print("%s: no figures (see above)" % c)
+    return 0 if not missing else 1
 
 
 if __name__ == "__main__":

@@ -80,9 +80,9 @@ static void tap_write(struct nb_daemon *d, struct nb_bridge *br, const uint8_t *
     d->prof.tap_writes++;
     if (d->profile)
         d->prof.tap_us += nb_now_us() - t0;
-    /* EAGAIN (dom0 not reading fast enough) or a down interface: the frame is lost, as on
-     * a congested link */
-    if (rc < 0 && errno != EAGAIN && errno != EIO)
+    /* EAGAIN (dom0 not reading fast enough), a down interface or a frame over the veth's
+     * MTU (a guest's choice): the frame is lost, as on a congested link, and not logged */
+    if (rc < 0 && errno != EAGAIN && errno != EIO && errno != EMSGSIZE)
         nb_log("switch %s: write to the TAP: %s", br->name, strerror(errno));
 }
 

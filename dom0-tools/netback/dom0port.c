@@ -69,6 +69,7 @@ static int veth_open(struct nb_bridge *br, char *err, size_t errlen)
 static int veth_send(struct nb_bridge *br, const struct virtio_net_hdr *h, const uint8_t *frame,
                      unsigned len)
 {
+    /* the header goes with every frame (PACKET_VNET_HDR), even without GSO */
     return nb_pktport_send(br->pkt, h, frame, len);
 }
 

@@ -18,15 +18,17 @@ struct nb_bridge;
 struct nb_dom0port_ops {
     const char *kind;
     /* Creates or finds dom0's interface br->name and sets br->tap_fd (polled for frames from
-     * dom0), br->tap_gso (frames carry a struct virtio_net_hdr) and any state of its own.
+     * dom0), br->tap_gso (the port takes TCPv4 GSO frames, with a struct virtio_net_hdr) and
+     * any state of its own.
      * Returns 0, or -1 with err filled (tap_fd stays -1). */
     int (*open)(struct nb_bridge *br, char *err, size_t errlen);
-    /* One frame toward dom0, after h if br->tap_gso. Returns 0, or -1 with errno. */
+    /* One frame toward dom0 with its header h (used as the kind needs: the TAP only if
+     * br->tap_gso). Returns 0, or -1 with errno. */
     int (*send)(struct nb_bridge *br, const struct virtio_net_hdr *h, const uint8_t *frame,
                 unsigned len);
     /* Hands over frames that send only queued. Returns true if some still wait. */
     bool (*flush)(struct nb_bridge *br);
-    /* The next frame from dom0: *h (zero without br->tap_gso), *frame (buf, of cap bytes,
+    /* The next frame from dom0: *h (zero if the port has no headers), *frame (buf, of cap bytes,
      * or the port's own buffer). Returns its length (0: skip it), or -1 with errno. */
     ssize_t (*recv)(struct nb_bridge *br, uint8_t *buf, size_t cap, struct virtio_net_hdr *h,
                     uint8_t **frame);

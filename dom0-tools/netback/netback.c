@@ -26,6 +26,7 @@
 #include "dom0port.h"
 #include "nb.h"
 #include "path.h"
+#include "pktport.h"
 
 #define PIDFILE        "/run/tern-netback.pid"
 #define LOGFILE        "/var/log/tern/netback.log"
@@ -128,6 +129,14 @@ static void log_profile(struct nb_daemon *d, struct nb_prof *last, uint64_t us)
 
     if (p->tx_pkts == last->tx_pkts && p->rx_frames == last->rx_frames)
         return;
+    /* the veth ports' frames by way: the TX ring, the socket for large frames, lost to a
+     * full ring (so far, all switches) */
+    for (struct nb_bridge *br = d->bridges; br; br = br->next)
+        if (br->pkt)
+            nb_log("profile: switch %s: ring=%" PRIu64 " large=%" PRIu64 " full=%" PRIu64
+                   " sends=%" PRIu64,
+                   br->name, br->pkt->tx_ring, br->pkt->tx_copied, br->pkt->tx_full,
+                   br->pkt->sends);
     nb_log("profile: %" PRIu64 " ms: polls=%" PRIu64 " idle_ms=%" PRIu64 " evtchn=%" PRIu64
            " tx_calls=%" PRIu64 " tx_pkts=%" PRIu64 " tx_copies=%" PRIu64 " tx_copy_ms=%" PRIu64
            " notifies=%" PRIu64 " tap_writes=%" PRIu64 " tap_ms=%" PRIu64 " rx_frames=%" PRIu64

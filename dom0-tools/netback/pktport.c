@@ -38,6 +38,7 @@ int nb_pktport_open(struct nb_pktport *p, int ifindex, char *err, size_t errlen)
     void *map;
 
     memset(p, 0, sizeof(*p));
+    p->big_fd = -1;
     p->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (p->fd < 0)
         goto fail;
@@ -78,6 +79,16 @@ int nb_pktport_open(struct nb_pktport *p, int ifindex, char *err, size_t errlen)
     step = "bind to the veth";
     if (bind(p->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
         goto fail_map;
+    /* protocol 0: it receives nothing, it only sends */
+    step = "the socket for large frames";
+    p->big_fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    sll.sll_protocol = 0;
+    if (p->big_fd < 0 || opt(p->big_fd, SOL_PACKET, PACKET_VNET_HDR, 1) < 0 ||
+        bind(p->big_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+        goto fail_map;
+    opt(p->big_fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1);
+    if (opt(p->big_fd, SOL_SOCKET, SO_SNDBUFFORCE, SOCK_BUF) < 0)
+        opt(p->big_fd, SOL_SOCKET, SO_SNDBUF, SOCK_BUF);
     step = "allocate the receive buffers";
     p->rxbuf = malloc((size_t)NB_PKT_RX_BATCH * RX_FRAME);
     if (!p->rxbuf)
@@ -89,7 +100,9 @@ fail:
     snprintf(err, errlen, "packet socket: %s: %s", step, strerror(errno));
     if (p->fd >= 0)
         close(p->fd);
-    p->fd = -1;
+    if (p->big_fd >= 0)
+        close(p->big_fd);
+    p->fd = p->big_fd = -1;
     return -1;
 }
 
@@ -99,6 +112,7 @@ void nb_pktport_close(struct nb_pktport *p)
         return;
     munmap(p->tx.base, p->map_len);
     close(p->fd);
+    close(p->big_fd);
     free(p->rxbuf);
     p->fd = -1;
 }
@@ -143,7 +157,7 @@ int nb_pktport_send(struct nb_pktport *p, const struct virtio_net_hdr *h, const 
         return -1;
     }
     p->tx_copied++;
-    return sendmsg(p->fd, &msg, MSG_DONTWAIT) < 0 ? -1 : 0;
+    return sendmsg(p->big_fd, &msg, MSG_DONTWAIT) < 0 ? -1 : 0;
 }
 
 ssize_t nb_pktport_recv(struct nb_pktport *p, struct virtio_net_hdr *h, uint8_t **frame)

@@ -19,6 +19,9 @@
 
 struct nb_pktport {
     int fd;
+    /* a second socket on the same veth, without a ring, for frames larger than a slot: a
+     * socket with a TX ring sends only what its ring holds (sendmsg's own data is ignored) */
+    int big_fd;
     struct nb_pktring tx;
     size_t map_len;
     /* frames read by the last recvmmsg, handed out one by one */
