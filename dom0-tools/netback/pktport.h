@@ -13,7 +13,7 @@
 #include <sys/types.h>
 #include "pktring.h"
 
-#define NB_PKT_TX_FRAMES 1024 /* slots of the TX ring (each held until dom0 frees the frame) */
+#define NB_PKT_TX_FRAMES 4096 /* slots of the TX ring (each held until dom0 frees the frame) */
 #define NB_PKT_TX_FRAME  2048 /* bytes per slot: a wire-sized frame and its headers */
 #define NB_PKT_RX_BATCH  32   /* frames per recvmmsg */
 
