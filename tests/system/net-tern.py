@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tern-netback on Tern: a stock Debian domU (Linux 6.1's xen-netfront, unmodified) gets a
-network. One boot: dom0 starts tern-netback, whose switch xenbr0 is a TAP interface in dom0
-(the tun module); `tern create` with a vif= line; netfront and tern-netback connect (backend
+network. One boot: dom0 starts tern-netback, whose switch xenbr0 is dom0's port (one end of
+a veth pair, the default; or a TAP with --dom0-port=tap); `tern create` with a vif= line; netfront and tern-netback connect (backend
 state 4); dom0 and the guest ping each other; 64 MiB go each way over TCP with the same hash at
 both ends (tests/system/net-stream.c); a second guest pings the first through the switch; a
 frame with a spoofed source MAC does not get through (dom0 sees only the honest frames) and is

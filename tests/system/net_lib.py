@@ -61,7 +61,7 @@ def start_backend(m):
              timeout=120)
     rc, out = m.run("sleep 1; ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up && "
                     "ip link show xenbr0", timeout=30)
-    check(rc == 0 and "xenbr0" in out, "dom0 has the switch's TAP port xenbr0", out)
+    check(rc == 0 and "xenbr0" in out, "dom0 has the switch's port xenbr0", out)
 
 
 def guest(m, name, cmds, wait_s=8, timeout=60):
