@@ -415,10 +415,13 @@ class Machine:
                                        % (pattern, self.log_path, self._tail()))
                 left = end - time.monotonic()
                 if left <= 0:
-                    tail = self._tail()
-                    raise HarnessError("timed out waiting for %r; console log: %s%s%s"
-                                       % (pattern, self.log_path, tail,
-                                          self._debug_keys_dump(timeout)))
+                    # The console tail and the pattern last: CI shows only the end of
+                    # a failed test's log, and the debug-key dump is long.
+                    tail = self._tail()  # before the dump adds its own lines
+                    dump = self._debug_keys_dump(timeout)
+                    raise HarnessError("timed out waiting for %r%s%s\ntimed out waiting for %r"
+                                       "; console log: %s"
+                                       % (pattern, dump, tail, pattern, self.log_path))
                 self.lock.wait(min(left, 1.0))
 
     DEBUG_KEYS = "dqr"  # Tern and Xen: execution state / registers, domains, run queues

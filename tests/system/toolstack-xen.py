@@ -98,9 +98,18 @@ counters)
 nodes)
     xenstore-ls -f / | sed 's/ = .*//' ;;
 marker)  # marker LOG COUNT TIMEOUT_S
-    i=0
+    # Bounded by the clock, not by a count of turns (each turn's forks are slow on a loaded
+    # host); on timeout, what the guest, its console and tern-consoled were doing.
+    t0=$(date +%s)
     while c=$(grep -c TERN-GUEST-INIT "$2" 2>/dev/null); [ "${c:-0}" -lt "$3" ]; do
-        i=$((i + 1)); [ $i -gt $(($4 * 5)) ] && break; sleep 0.2
+        [ $(($(date +%s) - t0)) -ge "$4" ] && {
+            d=$(basename "$2" .log)
+            echo "marker: no TERN-GUEST-INIT x$3 in $2 after $4 s"; tern list
+            ls -l "$2"; tail -n 8 "$2"; tail -n 5 /var/log/tern/consoled.log
+            xenstore-ls -f /local/domain/$(tern domid "$d") | grep -E 'console|state' | head -n 12
+            break
+        }
+        sleep 0.2
     done
     grep TERN-GUEST-INIT "$2" ;;
 echo42)
