@@ -3,7 +3,7 @@
 
     bench/net/run.py [--rounds 3] [--mib 64] [--pps-s 4] [--rtt-n 1000]
                      [--only tern,xen,xen-kernel] [--profile] [--ab-rps]
-                     [--dom0-port tap,veth]
+                     [--dom0-port tap,veth] [--netback-env VAR=VALUE ...]
 
 Figures (net-stream in the guest, tests/system/net-stream.c, against `net-stream serve 5201`
 started in dom0 beforehand; guest 10.0.0.2, dom0 10.0.0.1; guest CLOCK_MONOTONIC; medians
@@ -14,6 +14,8 @@ of --rounds rounds run one after the other by one guest, bench/net/guest-bench-i
               counted by dom0's receiver (first to last arrival); the sender's rate and the
               loss are printed too
   rtt_p50_us, rtt_p99_us  UDP request/response round trip over --rtt-n exchanges
+  dom0's sender  per rx phase, what bounded dom0's TCP sender (tcp_info): time limited by
+              the guest's receive window and by the send buffer, cwnd, smoothed round trip
   busy%, irq/kpkt  during the flood: the guest CPU's busy share (/proc/stat, steal excluded)
               and its vif's interrupts per 1000 datagrams sent (who bounds pps64)
 Each phase in the guest has a time limit (and net-stream fails a TCP stream idle for 60 s):
@@ -116,6 +118,7 @@ def ab_rps(m, rounds):
 
 def run_guest(m, tool, label, wait_s, args=None):
     m.run("rm -f %s" % LOG)
+    rc, seen = m.run("grep -c '^source:' /tmp/serve.log", timeout=30)
     t0 = time.time()
     rc, out = m.run("%s create /etc/tern/nb.cfg 2>&1" % tool, timeout=240)
     if rc != 0:
@@ -132,6 +135,11 @@ def run_guest(m, tool, label, wait_s, args=None):
     if "NETBENCH-END" not in log or not all(got[f] for f in FIGURES):
         rc, diag = m.run(DOM0_DIAG, timeout=60)
         raise HarnessError("%s: no figures:\n%s\ndom0:\n%s" % (label, log[-2500:], diag[-3000:]))
+    # what bounded the server's TCP sender in the rx phases (tcp_info; net-stream serve)
+    rc, src = m.run("grep '^source:' /tmp/serve.log | tail -n +%d" % (int(seen.strip() or 0) + 1),
+                    timeout=30)
+    for line in src.strip().splitlines():
+        print("%s dom0's sender: %s" % (label, line.strip()), flush=True)
     if "NETBENCH-END rc=0" not in log:
         print("%s: some phases failed (NETBENCH-ERROR above); medians of the rounds that "
               "worked" % label)
@@ -142,8 +150,9 @@ def run_guest(m, tool, label, wait_s, args=None):
 
 def start_netback(m, args, kind):
     """tern-netback with its dom0 port of kind (None: its default), dom0 10.0.0.1 on it."""
-    m.run_ok("%stern-netback%s && sleep 1 && ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up"
-             % ("TERN_NETBACK_PROFILE=1 " if args.profile else "",
+    m.run_ok("%s%stern-netback%s && sleep 1 && ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up"
+             % ("".join("%s " % e for e in args.netback_env),
+                "TERN_NETBACK_PROFILE=1 " if args.profile else "",
                 " --dom0-port=%s" % kind if kind else ""), timeout=120)
 
 
@@ -202,7 +211,7 @@ def boot(hv, args, configs, results):
                 rc, hp = m.run("tail -n 30 /var/log/xen/xen-hotplug.log; ip link; "
                                "xenstore-ls /local/domain/0/backend/vif 2>&1 | tail -n 30")
                 print("xen-kernel: %s\nhotplug log, links, backend nodes:\n%s" % (e, hp))
-        rc, serve = m.run("grep -v '^serving' /tmp/serve.log", timeout=60)
+        rc, serve = m.run("grep -v -e '^serving' -e '^source:' /tmp/serve.log", timeout=60)
         if serve.strip():
             print("%s: dom0's net-stream server:\n%s" % (hv, serve.strip()))
         m.poweroff()
@@ -224,6 +233,8 @@ def main():
                     "rounds without (a same-run comparison)")
     ap.add_argument("--dom0-port", default="",
                     help="tern-netback's dom0 port kinds (tap,veth): one guest each, same boot")
+    ap.add_argument("--netback-env", action="append", default=[], metavar="VAR=VALUE",
+                    help="tern-netback's environment, for an A/B (e.g. TERN_NETBACK_RPS=0)")
     ap.add_argument("--profile", action="store_true",
                     help="tern-netback logs where its time goes (TERN_NETBACK_PROFILE=1)")
     args = ap.parse_args()

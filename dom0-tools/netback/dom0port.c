@@ -85,9 +85,15 @@ static ssize_t veth_recv(struct nb_bridge *br, uint8_t *buf, size_t cap, struct 
     return nb_pktport_recv(br->pkt, h, frame);
 }
 
-const struct nb_dom0port_ops nb_dom0port_tap = {"tap", tap_open, tap_send, tap_flush, tap_recv};
-const struct nb_dom0port_ops nb_dom0port_veth = {"veth", veth_open, veth_send, veth_flush,
-                                                 veth_recv};
+static unsigned veth_held(const struct nb_bridge *br)
+{
+    return br->pkt->rx_have - br->pkt->rx_next;
+}
+
+const struct nb_dom0port_ops nb_dom0port_tap = {"tap",     tap_open, tap_send,
+                                                tap_flush, tap_recv, NULL};
+const struct nb_dom0port_ops nb_dom0port_veth = {"veth",     veth_open, veth_send,
+                                                 veth_flush, veth_recv, veth_held};
 
 const struct nb_dom0port_ops *nb_dom0port_find(const char *name)
 {

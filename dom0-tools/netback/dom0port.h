@@ -32,6 +32,11 @@ struct nb_dom0port_ops {
      * or the port's own buffer). Returns its length (0: skip it), or -1 with errno. */
     ssize_t (*recv)(struct nb_bridge *br, uint8_t *buf, size_t cap, struct virtio_net_hdr *h,
                     uint8_t **frame);
+    /* Kinds whose recv returns frames in a buffer of their own, read many at a time: how many
+     * it still holds, read from dom0 and not returned yet. At 0 the next recv reads again into
+     * that buffer, so earlier frames stay valid until then (they are lent: nb_ring_rx_settle).
+     * NULL: a frame is valid only until the next recv (the TAP's, in buf). */
+    unsigned (*held)(const struct nb_bridge *br);
 };
 
 extern const struct nb_dom0port_ops nb_dom0port_tap, nb_dom0port_veth;

@@ -43,8 +43,11 @@ struct nb_dom0port_ops;
 struct nb_pktport;
 
 struct nb_rxq_frame {
-    uint8_t *data; /* malloc'd, freed once copied into the guest */
+    /* malloc'd and freed once copied into the guest; or, if lent, the dom0 port's own buffer
+     * (nb_ring_rx_settle copies it before the port reads into that buffer again) */
+    uint8_t *data;
     uint32_t len;
+    bool lent;
     struct nb_offload off; /* its GSO and checksum state (csum.h), as the RX flags say it */
 };
 
@@ -100,7 +103,9 @@ struct nb_bridge {
  * notifications sent, the TAP writes and their time. */
 struct nb_prof {
     uint64_t polls, idle_us, evtchn, tx_calls, tx_pkts, tx_copies, tx_copy_us, notifies;
-    uint64_t tap_writes, tap_us, rx_frames, rx_copies;
+    uint64_t tap_writes, tap_us, rx_frames, rx_copies, rx_bytes, rx_copy_us;
+    uint64_t port_reads, port_read_us;    /* the dom0 ports' read bursts */
+    uint64_t rx_nobufs;                   /* RX flushes stopped for want of posted buffers */
     uint64_t port_flushes, port_flush_us; /* the dom0 ports' flushes (veth: one send() each) */
 };
 
@@ -119,6 +124,9 @@ struct nb_daemon {
     uint8_t *txbuf;                 /* NB_TX_BATCH packets from a guest, NB_TX_MAX bytes apart */
     uint8_t *tapbuf;                /* one frame read from a TAP, after its virtio_net_hdr */
     uint8_t segbuf[2048 + NB_PAGE]; /* one segment of a GSO frame cut in software */
+    /* the frame a dom0 port lent (it stays in the port's buffer until nb_ring_rx_settle):
+     * queued for a guest without a copy */
+    const uint8_t *lent_frame;
     xengnttab_grant_copy_segment_t txseg[NB_TX_BATCH * XEN_NETIF_NR_SLOTS_MIN];
     xengnttab_grant_copy_segment_t rxseg[NB_RX_SEGS];
 };
@@ -154,6 +162,9 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v);
 void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len,
                      const struct nb_offload *off);
 void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v);
+/* Before a dom0 port reuses the buffer it lent frames from: every vif's queue is flushed into
+ * its posted buffers, and what still waits (no buffers, or held by its rate) is copied. */
+void nb_ring_rx_settle(struct nb_daemon *d);
 
 /* vif.c: the xenbus side. */
 void nb_vif_update(struct nb_daemon *d, uint32_t domid, uint32_t devid);

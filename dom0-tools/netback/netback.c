@@ -140,14 +140,18 @@ static void log_profile(struct nb_daemon *d, struct nb_prof *last, uint64_t us)
     nb_log("profile: %" PRIu64 " ms: polls=%" PRIu64 " idle_ms=%" PRIu64 " evtchn=%" PRIu64
            " tx_calls=%" PRIu64 " tx_pkts=%" PRIu64 " tx_copies=%" PRIu64 " tx_copy_ms=%" PRIu64
            " notifies=%" PRIu64 " tap_writes=%" PRIu64 " tap_ms=%" PRIu64 " rx_frames=%" PRIu64
-           " rx_copies=%" PRIu64 " port_flushes=%" PRIu64 " port_flush_ms=%" PRIu64,
+           " rx_copies=%" PRIu64 " rx_kib=%" PRIu64 " rx_copy_ms=%" PRIu64 " rx_nobufs=%" PRIu64
+           " port_reads=%" PRIu64 " port_read_ms=%" PRIu64 " port_flushes=%" PRIu64
+           " port_flush_ms=%" PRIu64,
            us / 1000, p->polls - last->polls, (p->idle_us - last->idle_us) / 1000,
            p->evtchn - last->evtchn, p->tx_calls - last->tx_calls, p->tx_pkts - last->tx_pkts,
            p->tx_copies - last->tx_copies, (p->tx_copy_us - last->tx_copy_us) / 1000,
            p->notifies - last->notifies, p->tap_writes - last->tap_writes,
            (p->tap_us - last->tap_us) / 1000, p->rx_frames - last->rx_frames,
-           p->rx_copies - last->rx_copies, p->port_flushes - last->port_flushes,
-           (p->port_flush_us - last->port_flush_us) / 1000);
+           p->rx_copies - last->rx_copies, (p->rx_bytes - last->rx_bytes) / 1024,
+           (p->rx_copy_us - last->rx_copy_us) / 1000, p->rx_nobufs - last->rx_nobufs,
+           p->port_reads - last->port_reads, (p->port_read_us - last->port_read_us) / 1000,
+           p->port_flushes - last->port_flushes, (p->port_flush_us - last->port_flush_us) / 1000);
     *last = *p;
 }
 

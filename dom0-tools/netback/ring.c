@@ -91,7 +91,8 @@ void nb_ring_unmap(struct nb_daemon *d, struct nb_vif *v)
         xengnttab_unmap(d->xgt, v->rx_sring, 1);
     v->tx_sring = v->rx_sring = NULL;
     for (unsigned i = 0; v->rxq && i < v->rxq_count; i++)
-        free(v->rxq[(v->rxq_head + i) % NB_RXQ_LEN].data);
+        if (!v->rxq[(v->rxq_head + i) % NB_RXQ_LEN].lent)
+            free(v->rxq[(v->rxq_head + i) % NB_RXQ_LEN].data);
     free(v->rxq);
     v->rxq = NULL;
     v->rxq_count = 0;
@@ -334,8 +335,11 @@ void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame
                      const struct nb_offload *off)
 {
     struct nb_rxq_frame *f;
-    uint8_t *copy;
+    uint8_t *copy = NULL;
     bool partial = off->csum == NB_CSUM_PARTIAL;
+    /* a checksum completed for this guest only is completed in its own copy */
+    bool complete = partial && !off->gso_size && !rx_takes_partial(v, frame, len);
+    bool lend = frame == d->lent_frame && !complete;
 
     if (!v->connected || v->broken)
         return;
@@ -345,18 +349,20 @@ void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame
     if (len == 0 || len > (v->rx_sg ? NB_RXQ_FRAME : NB_PAGE) ||
         (off->gso_size && !(off->gso_type == NB_GSO_TCPV6 ? v->rx_gso6 : v->rx_gso)) ||
         (partial && !nb_csum_partial_fits(off, len)) || v->rxq_count == NB_RXQ_LEN ||
-        v->rxq_bytes + len > NB_RXQ_BYTES || !(copy = malloc(len))) {
+        v->rxq_bytes + len > NB_RXQ_BYTES || (!lend && !(copy = malloc(len)))) {
         v->st.rx_drops++;
         return;
     }
-    memcpy(copy, frame, len);
+    if (!lend)
+        memcpy(copy, frame, len);
     f = &v->rxq[(v->rxq_head + v->rxq_count) % NB_RXQ_LEN];
-    f->data = copy;
+    f->data = lend ? (uint8_t *)(uintptr_t)frame : copy;
+    f->lent = lend;
     f->len = len;
     f->off = *off;
     /* a frontend with feature-no-csum-offload (or an IPv6 one without ipv6-csum-offload) gets
      * it complete (GSO frames reach only those that take partial IPv4 ones: rx_gso) */
-    if (partial && !off->gso_size && !rx_takes_partial(v, copy, len))
+    if (complete)
         nb_offload_complete(copy, len, &f->off);
     v->rxq_count++;
     v->rxq_bytes += len;
@@ -440,11 +446,16 @@ static void rx_finish(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b)
 {
     netif_rx_back_ring_t *r = &v->rx;
 
+    uint64_t t0;
+
     if (!b->nframe)
         return;
+    t0 = d->profile ? nb_now_us() : 0;
     if (xengnttab_grant_copy(d->xgt, b->nseg, d->rxseg) < 0)
         for (unsigned i = 0; i < b->nseg; i++)
             d->rxseg[i].status = GNTST_general_error;
+    if (d->profile)
+        d->prof.rx_copy_us += nb_now_us() - t0;
     d->prof.rx_copies++;
     d->prof.rx_frames += b->nframe;
     for (unsigned k = 0; k < b->nframe; k++) {
@@ -466,9 +477,11 @@ static void rx_finish(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b)
         } else {
             v->st.rx_packets++;
             v->st.rx_bytes += f->len;
+            d->prof.rx_bytes += f->len;
         }
         v->rxq_bytes -= f->len;
-        free(f->data);
+        if (!f->lent)
+            free(f->data);
         f->data = NULL;
         v->rxq_head = (v->rxq_head + 1) % NB_RXQ_LEN;
         v->rxq_count--;
@@ -500,6 +513,7 @@ void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v)
         }
         if ((unsigned long)avail < need) {
             /* not enough posted buffers: ask for an event when the guest posts more */
+            d->prof.rx_nobufs++;
             r->sring->req_event = r->req_cons + need;
             xen_mb();
             if (r->sring->req_prod == rp)
@@ -521,4 +535,42 @@ void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v)
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, notify_fe);
     if (notify_fe)
         notify(d, v);
+}
+
+/* A lent frame still queued becomes the queue's own copy; one that cannot (no memory) is
+ * dropped, and the queue closes up behind it (w <= r: nothing unread is overwritten). */
+static void rx_own(struct nb_vif *v)
+{
+    unsigned w = 0;
+
+    for (unsigned r = 0; r < v->rxq_count; r++) {
+        struct nb_rxq_frame f = v->rxq[(v->rxq_head + r) % NB_RXQ_LEN];
+
+        if (f.lent) {
+            uint8_t *copy = malloc(f.len);
+
+            if (!copy) {
+                v->rxq_bytes -= f.len;
+                v->st.rx_drops++;
+                continue;
+            }
+            memcpy(copy, f.data, f.len);
+            f.data = copy;
+            f.lent = false;
+        }
+        v->rxq[(v->rxq_head + w++) % NB_RXQ_LEN] = f;
+    }
+    v->rxq_count = w;
+}
+
+void nb_ring_rx_settle(struct nb_daemon *d)
+{
+    d->lent_frame = NULL;
+    for (struct nb_vif *v = d->vifs; v; v = v->next) {
+        if (!v->rxq_count)
+            continue;
+        nb_ring_rx_flush(d, v);
+        if (v->rxq_count)
+            rx_own(v);
+    }
 }

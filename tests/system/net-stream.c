@@ -7,7 +7,8 @@
  *   net-stream sniff IFACE SECONDS       counts 0x88b5 frames arriving on IFACE
  *
  * send and recv print "bytes=N hash=H seconds=S": H hashes the stream 8 bytes at a time, so
- * the same H on both ends means the same bytes arrived. Exit status 0, or 1 with a message.
+ * the same H on both ends means the same bytes arrived. HOST is an IPv4 or IPv6 address; recv
+ * takes both. Exit status 0, or 1 with a message.
  *
  * The benchmark modes (bench/net/run.py: a server in dom0, the others in the guest):
  *   net-stream serve PORT                TCP and UDP server on PORT, forever (below)
@@ -35,6 +36,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <linux/tcp.h> /* tcp_info with tcpi_busy_time and its kin (glibc's lacks them) */
 #include <poll.h>
 #include <sys/time.h>
 #include <stdint.h>
@@ -80,21 +82,43 @@ static uint64_t hash_add(uint64_t h, const uint8_t *p, size_t len)
     return h;
 }
 
+/* host (an IPv4 or IPv6 literal) and port as a socket address; its length, 0 if neither. */
+static socklen_t inet_any(const char *host, int port, struct sockaddr_storage *ss)
+{
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+
+    memset(ss, 0, sizeof(*ss));
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        return sizeof(*v4);
+    }
+    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        return sizeof(*v6);
+    }
+    return 0;
+}
+
 static int do_send(const char *host, int port, long mib, uint64_t seed)
 {
     static uint64_t buf[CHUNK / 8];
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    struct sockaddr_storage ss;
+    socklen_t sslen = inet_any(host, port, &ss);
     uint64_t x = seed ? seed : 1, h = HASH_INITIAL, total = (uint64_t)mib << 20, sent = 0;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd;
     double t0;
 
-    if (fd < 0)
-        return fail("socket");
-    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        fprintf(stderr, "net-stream: '%s' is not an IPv4 address\n", host);
+    if (!sslen) {
+        fprintf(stderr, "net-stream: '%s' is neither an IPv4 nor an IPv6 address\n", host);
         return 1;
     }
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+    fd = socket(ss.ss_family, SOCK_STREAM, 0);
+    if (fd < 0)
+        return fail("socket");
+    if (connect(fd, (struct sockaddr *)&ss, sslen) < 0)
         return fail("connect");
     t0 = now_s();
     while (sent < total) {
@@ -124,8 +148,10 @@ static int do_send(const char *host, int port, long mib, uint64_t seed)
 static int do_recv(int port)
 {
     static uint8_t buf[CHUNK];
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    int one = 1, ls = socket(AF_INET, SOCK_STREAM, 0), fd;
+    /* IPv6 and IPv4 on one socket (v4-mapped addresses) */
+    struct sockaddr_in6 sa = {
+        .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port), .sin6_addr = IN6ADDR_ANY_INIT};
+    int one = 1, zero = 0, ls = socket(AF_INET6, SOCK_STREAM, 0), fd;
     uint64_t h = HASH_INITIAL, got = 0;
     size_t have = 0;
     double t0;
@@ -133,6 +159,7 @@ static int do_recv(int port)
     if (ls < 0)
         return fail("socket");
     setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    setsockopt(ls, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
     if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 1) < 0)
         return fail("bind/listen");
     printf("listening\n");
@@ -320,6 +347,26 @@ static int64_t drain(int fd, int64_t *got_out)
     }
 }
 
+/* What bounded a stream the server sent (bench/net/run.py --profile prints the server's log):
+ * the time the kernel's sender was limited by the receiver's window or by our send buffer
+ * (tcp_info, Linux 4.10+), its congestion window and smoothed round trip at the end. */
+static void print_tcp_info(int fd, uint64_t bytes)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof(ti);
+
+    memset(&ti, 0, sizeof(ti));
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+        return;
+    printf("source: bytes=%llu busy_ms=%llu rwnd_limited_ms=%llu sndbuf_limited_ms=%llu "
+           "cwnd=%u mss=%u rtt_us=%u rttvar_us=%u snd_wnd=%u retrans=%u\n",
+           (unsigned long long)bytes, (unsigned long long)ti.tcpi_busy_time / 1000,
+           (unsigned long long)ti.tcpi_rwnd_limited / 1000,
+           (unsigned long long)ti.tcpi_sndbuf_limited / 1000, ti.tcpi_snd_cwnd, ti.tcpi_snd_mss,
+           ti.tcpi_rtt, ti.tcpi_rttvar, ti.tcpi_snd_wnd, ti.tcpi_total_retrans);
+    fflush(stdout);
+}
+
 static void serve_tcp(int fd)
 {
     uint8_t hdr[8];
@@ -359,6 +406,7 @@ static void serve_tcp(int fd)
             }
             left -= n;
         }
+        print_tcp_info(fd, total - left);
     }
 }
 

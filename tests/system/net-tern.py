@@ -3,7 +3,8 @@
 network. One boot: dom0 starts tern-netback, whose switch xenbr0 is dom0's port (one end of
 a veth pair, the default; or a TAP with --dom0-port=tap); `tern create` with a vif= line; netfront and tern-netback connect (backend
 state 4); dom0 and the guest ping each other; 64 MiB go each way over TCP with the same hash at
-both ends (tests/system/net-stream.c); a second guest pings the first through the switch; a
+both ends (tests/system/net-stream.c), and a quarter of that over TCPv6 each way, in GSO frames
+(pings over IPv6 first); a second guest pings the first through the switch; a
 frame with a spoofed source MAC does not get through (dom0 sees only the honest frames) and is
 counted in the vif's counters (/run/tern/netback/D.N.json); a killed backend is restarted
 and dom0 pings both guests again; `tern destroy` tears the vifs down.
@@ -19,7 +20,7 @@ sys.path.insert(0, os.path.join(SRCDIR, "tests", "harness"))
 sys.path.insert(0, os.path.join(SRCDIR, "tests", "system"))
 from tern_harness import Machine, HarnessError, OUT  # noqa: E402
 from net_lib import (MACHINE, check, guest, hashes, images, missing_binaries,  # noqa: E402
-                     start_backend, wait_connected)
+                     start_backend, vif_counters, wait_connected)
 
 HV = os.environ.get("TERN_NET_HV", "tern")
 MAC = {1: "00:16:3e:00:00:11", 2: "00:16:3e:00:00:12"}
@@ -68,6 +69,41 @@ def main():
         check(s and r and s[0][:2] == r[0][:2] and r[0][0] == str(MIB << 20),
               "%d MiB guest -> dom0 arrive with the same hash (%s s)" % (MIB, r[0][2] if r else "?"),
               out + got)
+
+        # IPv6 (fd00::/64, no duplicate address detection): ping both ways, then a TCP stream
+        # each way. Their frames average over a 1500-byte MTU's: TCPv6 segmentation offload
+        # (feature-gso-tcpv6 both ways) with partial checksums (feature-ipv6-csum-offload).
+        m.run_ok("echo 0 > /proc/sys/net/ipv6/conf/xenbr0/accept_dad; "
+                 "ip -6 addr add fd00::1/64 dev xenbr0", timeout=30)
+        out = guest(m, "g1", "echo 0 > /proc/sys/net/ipv6/conf/eth0/accept_dad; "
+                    "ip -6 addr add fd00::2/64 dev eth0 && ping6 -c 3 -W 5 fd00::1", wait_s=10)
+        check(" 0% packet loss" in out, "the guest pings dom0 over IPv6", out)
+        rc, out = m.run("ping6 -c 3 -W 5 fd00::2", timeout=60)
+        check(rc == 0 and " 0% packet loss" in out, "dom0 pings the guest over IPv6", out)
+        mib6 = max(MIB // 4, 1)
+        c0 = vif_counters(m, "g1")[0]
+        guest(m, "g1", "net-stream recv 5003 >/tmp/r6.txt 2>&1 &", wait_s=2)
+        rc, sent = m.run("net-stream send fd00::2 5003 %d 44" % mib6, timeout=300)
+        out = guest(m, "g1", "sleep 1; cat /tmp/r6.txt", wait_s=4)
+        c1 = vif_counters(m, "g1")[0]
+        s, r = hashes(sent), hashes(out)
+        rx_avg = (c1["rx"]["bytes"] - c0["rx"]["bytes"]) / max(c1["rx"]["packets"] - c0["rx"]["packets"], 1)
+        check(rc == 0 and s and r and s[0][:2] == r[0][:2] and s[0][0] == str(mib6 << 20),
+              "%d MiB dom0 -> guest over TCPv6 arrive with the same hash" % mib6, sent + out)
+        check(rx_avg > 1600, "dom0 -> guest over IPv6: GSO frames (%.0f bytes a frame)" % rx_avg,
+              "%s -> %s" % (c0, c1))
+        m.run_ok("net-stream recv 5004 >/tmp/r6.txt 2>&1 & sleep 1", timeout=30)
+        guest(m, "g1", "net-stream send fd00::1 5004 %d 45 >/tmp/s6.txt 2>&1 &" % mib6, wait_s=2)
+        rc, got = m.run("for i in $(seq 200); do grep -q bytes= /tmp/r6.txt && break; sleep 1; "
+                        "done; cat /tmp/r6.txt", timeout=250)
+        out = guest(m, "g1", "sleep 1; cat /tmp/s6.txt", wait_s=4)
+        c2 = vif_counters(m, "g1")[0]
+        s, r = hashes(out), hashes(got)
+        tx_avg = (c2["tx"]["bytes"] - c1["tx"]["bytes"]) / max(c2["tx"]["packets"] - c1["tx"]["packets"], 1)
+        check(s and r and s[0][:2] == r[0][:2] and r[0][0] == str(mib6 << 20),
+              "%d MiB guest -> dom0 over TCPv6 arrive with the same hash" % mib6, out + got)
+        check(tx_avg > 1600, "guest -> dom0 over IPv6: GSO frames (%.0f bytes a frame)" % tx_avg,
+              "%s -> %s" % (c1, c2))
 
         # a second guest on the same switch
         connect(m, 2)

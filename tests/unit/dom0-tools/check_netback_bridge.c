@@ -41,6 +41,10 @@ void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame
     memcpy(pushed[npushed].data, frame, len);
     npushed++;
 }
+void nb_ring_rx_settle(struct nb_daemon *d)
+{
+    d->lent_frame = NULL; /* the fake queue above copies every frame at once */
+}
 uint64_t nb_now_us(void)
 {
     return 1000000;

@@ -403,6 +403,43 @@ START_TEST(test_rx_posted_buffers)
 }
 END_TEST
 
+/* Frames a dom0 port lends are queued without a copy; settling before the port reuses its
+ * buffer flushes them, and the one still waiting for a buffer gets a copy of its own. */
+START_TEST(test_rx_lent_frames)
+{
+    static uint8_t port[2][100]; /* the port's buffer */
+
+    memset(port, 0, sizeof(port));
+    memcpy(port[0], MAC, 6);
+    memcpy(port[1], MAC, 6);
+    port[0][20] = 1;
+    port[1][20] = 2;
+    d.vifs = &v;
+    rx_post(10, 4); /* one buffer */
+    for (unsigned i = 0; i < 2; i++) {
+        d.lent_frame = port[i];
+        nb_ring_rx_push(&d, &v, port[i], 60 + i, &PLAIN);
+    }
+    ck_assert(v.rxq[v.rxq_head].lent);
+    ck_assert_ptr_eq(v.rxq[v.rxq_head].data, port[0]);
+    nb_ring_rx_settle(&d);
+    ck_assert_ptr_null(d.lent_frame);
+    ck_assert_uint_eq(frx.sring->rsp_prod, 1);
+    ck_assert_uint_eq(guest[4][20], 1);
+    ck_assert_uint_eq(v.rxq_count, 1); /* the second waits, in a copy of its own */
+    ck_assert(!v.rxq[v.rxq_head].lent);
+    ck_assert_ptr_ne(v.rxq[v.rxq_head].data, port[1]);
+    memset(port, 0xee, sizeof(port)); /* the port reads into its buffer again */
+    rx_post(11, 5);
+    nb_ring_rx_flush(&d, &v);
+    ck_assert_uint_eq(frx.sring->rsp_prod, 2);
+    ck_assert_int_eq(RING_GET_RESPONSE(&frx, 1)->status, 61);
+    ck_assert_uint_eq(guest[5][20], 2);
+    ck_assert_uint_eq(v.st.rx_packets, 2);
+    ck_assert_uint_eq(v.st.rx_drops, 0);
+}
+END_TEST
+
 START_TEST(test_rx_queue_bounds)
 {
     uint8_t big[NB_RXQ_FRAME + 1];
@@ -839,6 +876,7 @@ int main(void)
     tcase_add_test(tc, test_tx_rate_holds);
     tcase_add_test(tc, test_tx_csum_blank);
     tcase_add_test(tc, test_rx_posted_buffers);
+    tcase_add_test(tc, test_rx_lent_frames);
     tcase_add_test(tc, test_rx_queue_bounds);
     tcase_add_test(tc, test_rx_rate_holds);
     tcase_add_test(tc, test_tx_gso);
