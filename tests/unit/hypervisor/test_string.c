@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The hypervisor's own memcpy/memmove (hypervisor/lib/string.c), built here under other
  * names beside the host's C library: every size and alignment around the 64-byte blocks
- * of the aligned path, and memmove's overlaps both ways, against a byte-by-byte model. */
+ * of the aligned path and the shifted words of the misaligned one, and memmove's overlaps
+ * both ways (aligned alike or not), against a byte-by-byte model. */
 #define memcpy           hv_lib_memcpy
 #define memmove          hv_lib_memmove
 #define memset           hv_lib_memset
@@ -65,10 +66,11 @@ static void model_move(size_t dst, size_t src, size_t n)
 
 START_TEST(string_memcpy_sizes_alignments)
 {
-    static const size_t sizes[] = {0, 1, 7, 8, 16, 56, 63, 64, 72, 120, 128, 136, 200, 256};
+    static const size_t sizes[] = {0,  1,  7,  8,  9,   15,  16,  17,  23,  56,
+                                   63, 64, 65, 72, 120, 127, 128, 136, 200, 256};
 
     for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
-        for (size_t da = 0; da < 16; da += 8)
+        for (size_t da = 0; da < 16; da += 1)
             for (size_t sa = 0; sa < 16; sa += 1) {
                 size_t n = sizes[s], dst = 512 + da, src = 16 + sa;
 
@@ -82,8 +84,8 @@ END_TEST
 
 START_TEST(string_memmove_overlaps)
 {
-    static const long shifts[] = {-72, -64, -8, -1, 1, 8, 64, 72};
-    static const size_t sizes[] = {8, 64, 136, 256};
+    static const long shifts[] = {-72, -64, -13, -8, -5, -3, -1, 1, 3, 5, 8, 13, 64, 72};
+    static const size_t sizes[] = {8, 17, 64, 136, 255, 256};
 
     for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
         for (size_t k = 0; k < sizeof(shifts) / sizeof(shifts[0]); k++) {
