@@ -17,7 +17,8 @@
 - every fsync in the guest sends an empty flush: blkfront keeps its flushes on
   (/sys/block/xvda/queue/write_cache "write back", no "op failed" in dmesg);
 - guest reboot, then destroy and re-create from a config with two disks (one read-only, two
-  vCPUs so two queues): the pattern's checksum still matches, no node of the old domain is left;
+  vCPUs so two queues, blkfront's max_ring_page_order=2 so 4-page rings): the pattern's
+  checksum still matches, no node of the old domain is left;
 - cache=none: the image (on an ext2 file system in dom0) is opened O_DIRECT and holds the
   guest's writes; fstrim in the guest's file system returns the space of a removed file;
 - tern-blkback killed (SIGKILL, twice) during a loop of numbered O_DIRECT+fsync writes in the
@@ -51,9 +52,15 @@ memory = 160
 BLKBACK_OPTS = os.environ.get("TERN_BLKBACK_OPTS", "")
 # One disk: the config of the first create and of the reboot.
 CFG1 = BASE_CFG + 'vcpus = 1\ndisk = ["/root/d1.img,raw,xvda,rw"]\n'
-# Two disks (the second read-only) and two vCPUs (blkfront then asks for two queues).
-CFG2 = BASE_CFG + ('vcpus = 2\ndisk = ["/root/d1.img,raw,xvda,rw", '
-                   '"format=raw, vdev=xvdb, access=ro, target=/root/ro.img"]\n')
+# Two disks (the second read-only), two vCPUs (blkfront then asks for two queues) and
+# multi-page rings: blkfront asks for the order its max_ring_page_order parameter gives
+# (guest-init passes it from the command line to insmod); 256 MiB, as blkfront's persistent
+# grant pages grow with the ring.
+RING_ORDER = 2
+CFG2 = BASE_CFG.replace("memory = 160", "memory = 256").replace(
+    'quiet"', 'quiet xen_blkfront.max_ring_page_order=%d"' % RING_ORDER) + (
+    'vcpus = 2\ndisk = ["/root/d1.img,raw,xvda,rw", '
+    '"format=raw, vdev=xvdb, access=ro, target=/root/ro.img"]\n')
 XVDA, XVDB, XVDC = 51712, 51728, 51744
 LOOP_BLOCK, LOOP_N = 16384, 400  # the kill test's numbered 4 KiB blocks: at 64 MiB
 
@@ -313,9 +320,21 @@ def scenario(t):
     check(kv.get("SUM") == pattern, "after destroy and re-create the checksum matches", str(kv))
     check(kv.get("RO") == "1" and kv.get("RO_WRITE") == "refused",
           "a read-only disk from the config refuses writes", str(kv))
-    out = t.dom0("xenstore-read /local/domain/%s/device/vbd/%d/multi-queue-num-queues || true"
-                 % (dom, XVDA))
-    print("note: the 2-vCPU guest's blkfront uses %s queue(s)" % (out.strip() or "1"))
+    # two queues of 2^RING_ORDER-page rings each (xen/io/blkif.h: queue-N/ring-refK),
+    # which tern-blkback mapped whole: the checksums above came through them
+    fe = "/local/domain/%s/device/vbd/%d" % (dom, XVDA)
+    out = t.dom0("xenstore-read %s/multi-queue-num-queues %s/ring-page-order; for q in 0 1; do "
+                 "for r in $(seq 0 %d); do xenstore-read %s/queue-$q/ring-ref$r >/dev/null && "
+                 "echo REF $q $r; done; done; grep 'vbd %s/%d: connected' "
+                 "/var/log/tern/blkback.log | tail -n 1"
+                 % (fe, fe, (1 << RING_ORDER) - 1, fe, dom, XVDA))
+    lines = out.split("\n")
+    refs = len(re.findall(r"^REF [01] \d+$", out, re.M))
+    check(lines[0].strip() == "2" and lines[1].strip() == str(RING_ORDER)
+          and refs == 2 << RING_ORDER
+          and "connected: 2 queue(s) of %d page(s)" % (1 << RING_ORDER) in out,
+          "the 2-vCPU guest's blkfront uses 2 queues of %d-page rings (%d ring refs)"
+          % (1 << RING_ORDER, refs), out + t.blkback_log())
 
     # --- cache=none (O_DIRECT: the image on an ext2 file system, as tmpfs has no O_DIRECT in
     # Linux 6.1) and fstrim through the guest's file system
