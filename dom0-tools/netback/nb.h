@@ -68,7 +68,9 @@ struct nb_vif {
     void *tx_sring, *rx_sring;
     netif_tx_back_ring_t tx;
     netif_rx_back_ring_t rx;
-    evtchn_port_t remote_port, local_port;
+    /* the frontend's event channel(s) and ours: with split event channels (netif.h) TX
+     * notifications go on the tx pair and RX ones on the rx pair; else rx_* equal tx's */
+    evtchn_port_t remote_port, local_port, remote_rx_port, local_rx_port;
     struct nb_bucket bucket;    /* what the guest sends (TX), as Xen's netback */
     struct nb_bucket rx_bucket; /* what it receives (RX): the same rate, ours only */
     char rate_text[48];         /* the rate node as last applied */

@@ -94,8 +94,11 @@ static void evtchn_events(struct nb_daemon *d)
     xenevtchn_unmask(d->xce, (evtchn_port_t)port);
     v = nb_vif_by_port(d, (evtchn_port_t)port);
     if (v) {
-        nb_ring_tx(d, v);
-        nb_ring_rx_flush(d, v);
+        /* split event channels: the TX one says requests came, the RX one buffers */
+        if ((evtchn_port_t)port == v->local_port)
+            nb_ring_tx(d, v);
+        if ((evtchn_port_t)port == v->local_rx_port)
+            nb_ring_rx_flush(d, v);
     }
 }
 

@@ -24,10 +24,10 @@ static void vlog(const struct nb_vif *v, const char *what)
     nb_log("vif %u/%u: %s", v->domid, v->devid, what);
 }
 
-static void notify(struct nb_daemon *d, struct nb_vif *v)
+static void notify(struct nb_daemon *d, evtchn_port_t port)
 {
     d->prof.notifies++;
-    xenevtchn_notify(d->xce, v->local_port);
+    xenevtchn_notify(d->xce, port);
 }
 
 /* A frontend that broke the ring protocol gets no more service (the other guests are
@@ -56,11 +56,18 @@ int nb_ring_map(struct nb_daemon *d, struct nb_vif *v, grant_ref_t tx_ref, grant
     v->rx_sring = xengnttab_map_grant_ref(d->xgt, v->fe_domid, rx_ref, PROT_READ | PROT_WRITE);
     if (!v->rx_sring)
         goto fail;
-    step = "bind event-channel";
+    step = v->remote_rx_port != v->remote_port ? "bind event-channel-tx" : "bind event-channel";
     lp = xenevtchn_bind_interdomain(d->xce, v->fe_domid, v->remote_port);
     if (lp < 0)
         goto fail;
-    v->local_port = (evtchn_port_t)lp;
+    v->local_port = v->local_rx_port = (evtchn_port_t)lp;
+    if (v->remote_rx_port != v->remote_port) {
+        step = "bind event-channel-rx";
+        lp = xenevtchn_bind_interdomain(d->xce, v->fe_domid, v->remote_rx_port);
+        if (lp < 0)
+            goto fail;
+        v->local_rx_port = (evtchn_port_t)lp;
+    }
     {
         netif_tx_sring_t *ts = v->tx_sring;
         netif_rx_sring_t *rs = v->rx_sring;
@@ -82,9 +89,11 @@ fail:
 
 void nb_ring_unmap(struct nb_daemon *d, struct nb_vif *v)
 {
+    if (v->local_rx_port && v->local_rx_port != v->local_port)
+        xenevtchn_unbind(d->xce, v->local_rx_port);
     if (v->local_port)
         xenevtchn_unbind(d->xce, v->local_port);
-    v->local_port = 0;
+    v->local_port = v->local_rx_port = 0;
     if (v->tx_sring)
         xengnttab_unmap(d->xgt, v->tx_sring, 1);
     if (v->rx_sring)
@@ -133,7 +142,7 @@ static void tx_push(struct nb_daemon *d, struct nb_vif *v)
 
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&v->tx, notify_fe);
     if (notify_fe)
-        notify(d, v);
+        notify(d, v->local_port);
 }
 
 /* Packets taken off the ring whose data one grant-copy hypercall fetches together. */
@@ -534,7 +543,7 @@ void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v)
         return;
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, notify_fe);
     if (notify_fe)
-        notify(d, v);
+        notify(d, v->local_rx_port);
 }
 
 /* A lent frame still queued becomes the queue's own copy; one that cannot (no memory) is

@@ -12,6 +12,7 @@
 #include <xen/io/xenbus.h>
 #include "nb.h"
 #include "path.h"
+#include "queues.h"
 
 #define TOKEN_FRONTEND "tern-netback:frontend"
 
@@ -98,7 +99,8 @@ static void apply_rate(struct nb_daemon *d, struct nb_vif *v)
     free(s);
 }
 
-/* What netfront reads before it sets up its rings: one queue, one event channel, copying
+/* What netfront reads before it sets up its rings: one queue, split event channels (one for
+ * each ring, so a guest's TX completions do not wake its RX handler and back), copying
  * receive path, scatter-gather and TCPv4 GSO (64 KiB TCP frames, over up to 18 slots): with
  * them a guest's TCP moves 64 KiB per TX completion instead of one 1514-byte frame. */
 static void publish(struct nb_daemon *d, struct nb_vif *v)
@@ -110,7 +112,7 @@ static void publish(struct nb_daemon *d, struct nb_vif *v)
         {"feature-gso-tcpv4", "1"},
         {"feature-gso-tcpv6", "1"},
         {"feature-ipv6-csum-offload", "1"},
-        {"feature-split-event-channels", "0"},
+        {"feature-split-event-channels", "1"},
         {"feature-multicast-control", "0"},
         {"multi-queue-max-queues", "1"},
         /* what libxl waits for after its hotplug script: no script is needed here */
@@ -134,6 +136,10 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
 {
     long tx = read_num(d, v->fe, "tx-ring-ref", -1), rx = read_num(d, v->fe, "rx-ring-ref", -1);
     long port = read_num(d, v->fe, "event-channel", -1);
+    long port_tx = read_num(d, v->fe, "event-channel-tx", -1);
+    long port_rx = read_num(d, v->fe, "event-channel-rx", -1);
+    struct nb_qchannels ch;
+    const char *why;
     long copy = read_num(d, v->fe, "request-rx-copy", 0);
     long nq = read_num(d, v->fe, "multi-queue-num-queues", 1);
     char err[160];
@@ -146,14 +152,16 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
         vlog(v, "frontend does not request-rx-copy (the only receive path we offer)");
         return -1;
     }
-    if (tx < 0 || rx < 0 || port <= 0) {
-        vlog(v,
-             "%s: tx-ring-ref, rx-ring-ref or event-channel missing or bad "
-             "(split event channels are not offered)",
-             v->fe);
+    if (tx < 0 || rx < 0) {
+        vlog(v, "%s: tx-ring-ref or rx-ring-ref missing or bad", v->fe);
         return -1;
     }
-    v->remote_port = (evtchn_port_t)port;
+    if (nb_qchannels_parse(port, port_tx, port_rx, 1, &ch, &why) < 0) {
+        vlog(v, "%s: %s", v->fe, why);
+        return -1;
+    }
+    v->remote_port = ch.tx;
+    v->remote_rx_port = ch.rx;
     /* what the frontend takes on RX: frames over several buffers, GSO frames (the netfront
      * of Linux 6.1 writes both; without them big frames are cut into segments for it) */
     v->rx_sg = read_num(d, v->fe, "feature-sg", 0) == 1;
@@ -175,8 +183,9 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
         nb_ring_unmap(d, v);
         return -1;
     }
-    vlog(v, "%s: port %d of switch %s (RX:%s%s%s%s%s)", adopt ? "re-adopted" : "connected", v->port,
-         v->br->name, v->rx_sg ? " sg" : "", v->rx_gso ? " gso-tcpv4" : "",
+    vlog(v, "%s: port %d of switch %s, %s event channels (RX:%s%s%s%s%s)",
+         adopt ? "re-adopted" : "connected", v->port, v->br->name,
+         ch.split ? "split" : "one pair of", v->rx_sg ? " sg" : "", v->rx_gso ? " gso-tcpv4" : "",
          v->rx_gso6 ? " gso-tcpv6" : "", v->rx_csum ? " csum" : " no-csum-offload",
          v->rx_csum6 ? " ipv6-csum" : "");
     /* whatever the guest queued meanwhile, and its posted buffers */
@@ -196,7 +205,7 @@ static struct nb_vif *find(struct nb_daemon *d, uint32_t domid, uint32_t devid)
 struct nb_vif *nb_vif_by_port(struct nb_daemon *d, evtchn_port_t local_port)
 {
     for (struct nb_vif *v = d->vifs; v; v = v->next)
-        if (v->connected && v->local_port == local_port)
+        if (v->connected && (v->local_port == local_port || v->local_rx_port == local_port))
             return v;
     return NULL;
 }

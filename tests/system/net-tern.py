@@ -45,6 +45,14 @@ def main():
         start_backend(m)
 
         connect(m, 1)
+        # split event channels (offered): Linux 6.1's netfront takes them
+        fe = "/local/domain/1/device/vif/0"
+        rc, out = m.run("xenstore-read %s/event-channel-tx %s/event-channel-rx; "
+                        "xenstore-read %s/event-channel" % (fe, fe, fe), timeout=30)
+        chans = out.split()
+        check(len(chans) >= 2 and chans[0].isdigit() and chans[1].isdigit() and
+              chans[0] != chans[1] and "event-channel\n" not in out,
+              "netfront uses split event channels (event-channel-tx/-rx)", out)
         out = guest(m, "g1", "ifconfig eth0 10.0.0.2 netmask 255.255.255.0 up && "
                     "ip link show eth0 && ping -c 3 -W 5 10.0.0.1", wait_s=12)
         check(MAC[1] in out, "the guest's eth0 has the vif's MAC", out)

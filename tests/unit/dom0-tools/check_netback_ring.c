@@ -114,7 +114,7 @@ static void setup(void)
     BACK_RING_INIT(&v.rx, (netif_rx_sring_t *)rxpage, NB_PAGE);
     memcpy(v.mac, MAC, 6);
     v.fe_domid = 1;
-    v.local_port = 5;
+    v.local_port = v.local_rx_port = 5;
     v.connected = true;
     v.rx_csum = true; /* netfront's default: no feature-no-csum-offload */
     v.rxq = calloc(NB_RXQ_LEN, sizeof(*v.rxq));
