@@ -10,7 +10,8 @@
 
 /* The queues a vif offers (multi-queue-max-queues). Linux's netfront asks for
  * min(this, its online vCPUs); a guest with more vCPUs than this shares queues among them. */
-#define NB_MAX_QUEUES 4
+#define NB_MAX_QUEUES      4
+#define NB_MAX_QUEUES_TEXT "4"
 
 /* One queue's event channels as the frontend gave them: tx == rx unless split. */
 struct nb_qchannels {
