@@ -899,6 +899,32 @@ START_TEST(test_partial_checksum)
 }
 END_TEST
 
+/* The per-queue packet counts added to a vif's counters object; a buffer too small leaves the
+ * object as it was. */
+START_TEST(test_stats_json_queues)
+{
+    static const uint8_t mac[6] = {0, 0x16, 0x3e, 0, 0, 1};
+    struct nb_vif_stats st = {0};
+    uint64_t tx[2] = {5, 6}, rx[2] = {7, 8};
+    char buf[512], small[160];
+    struct nb_vif_stats got;
+    unsigned domid, devid;
+    char m[18];
+    int n;
+
+    ck_assert_int_gt(nb_stats_json(buf, sizeof(buf), 1, 0, mac, &st), 0);
+    n = nb_stats_json_queues(buf, sizeof(buf), tx, rx, 2);
+    ck_assert_int_eq(n, (int)strlen(buf));
+    ck_assert_ptr_nonnull(strstr(buf, ",\"queues\":[{\"tx_packets\":5,\"rx_packets\":7},"
+                                      "{\"tx_packets\":6,\"rx_packets\":8}]}"));
+    ck_assert_int_eq(nb_stats_parse(buf, &domid, &devid, m, &got), 0); /* still readable */
+    ck_assert_int_gt(nb_stats_json(small, sizeof(small), 1, 0, mac, &st), 0);
+    strcpy(buf, small);
+    ck_assert_int_eq(nb_stats_json_queues(small, sizeof(small), tx, rx, 2), -1);
+    ck_assert_str_eq(small, buf);
+}
+END_TEST
+
 /* A queue's event channels: one (event-channel) or split (event-channel-tx/-rx), and every
  * mix a hostile frontend could write refused with a reason. */
 START_TEST(test_qchannels)
@@ -1027,6 +1053,7 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("queues");
     tcase_add_test(tc, test_qchannels);
+    tcase_add_test(tc, test_stats_json_queues);
     tcase_add_test(tc, test_num_queues);
     tcase_add_test(tc, test_flow_queue);
     suite_add_tcase(s, tc);

@@ -3,7 +3,7 @@
  * code is the daemon's own. Good packets, spoofed source MACs, grants the guest does not own,
  * malformed packets, a hostile req_prod, an endless slot chain, the rate holding packets on
  * the ring, checksum completion, RX into posted buffers (with and without buffers), and the
- * RX rate holding frames in the queue. */
+ * RX rate holding frames in the queue; a second queue (TX from it, RX by flow). */
 #include <check.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -126,6 +126,9 @@ static void setup(void)
 
 static void teardown(void)
 {
+    for (unsigned i = 0; i < v.q[1].rxq_count; i++)
+        free(v.q[1].rxq[(v.q[1].rxq_head + i) % NB_RXQ_LEN].data);
+    free(v.q[1].rxq);
     for (unsigned i = 0; i < v.q[0].rxq_count; i++)
         free(v.q[0].rxq[(v.q[0].rxq_head + i) % NB_RXQ_LEN].data);
     free(d.txbuf);
@@ -862,6 +865,85 @@ START_TEST(test_rx_csum_outside_frame)
 }
 END_TEST
 
+/* A second queue: its own rings in its own pages. TX is taken from it like from the first,
+ * and counted as its own (and the vif's); frames for the guest go on the queue of their flow,
+ * every frame of a flow on the same one. */
+START_TEST(test_multi_queue)
+{
+    void *tx1 = aligned_alloc(NB_PAGE, NB_PAGE), *rx1 = aligned_alloc(NB_PAGE, NB_PAGE);
+    netif_tx_front_ring_t ftx1;
+    netif_rx_front_ring_t frx1;
+    struct nb_queue *q1 = &v.q[1];
+    uint8_t f[2][80];
+    unsigned qa, qb;
+    int n;
+
+    SHARED_RING_INIT((netif_tx_sring_t *)tx1);
+    SHARED_RING_INIT((netif_rx_sring_t *)rx1);
+    FRONT_RING_INIT(&ftx1, (netif_tx_sring_t *)tx1, NB_PAGE);
+    FRONT_RING_INIT(&frx1, (netif_rx_sring_t *)rx1, NB_PAGE);
+    BACK_RING_INIT(&q1->tx, (netif_tx_sring_t *)tx1, NB_PAGE);
+    BACK_RING_INIT(&q1->rx, (netif_rx_sring_t *)rx1, NB_PAGE);
+    q1->vif = &v;
+    q1->id = 1;
+    q1->local_port = 6;
+    q1->local_rx_port = 7;
+    q1->rxq = calloc(NB_RXQ_LEN, sizeof(*q1->rxq));
+    v.nq = 2;
+
+    /* TX on queue 1 */
+    frame_in(1, 0, MAC, 60);
+    *RING_GET_REQUEST(&ftx1, ftx1.req_prod_pvt++) =
+        (netif_tx_request_t){.gref = 1, .offset = 0, .size = 60, .id = 3};
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&ftx1, n);
+    nb_ring_tx(&d, q1);
+    ck_assert_uint_eq(delivered, 1);
+    ck_assert_uint_eq(ftx1.sring->rsp_prod, 1);
+    ck_assert_int_eq(RING_GET_RESPONSE(&ftx1, 0)->status, NETIF_RSP_OKAY);
+    ck_assert_uint_eq(q1->tx_packets, 1);
+    ck_assert_uint_eq(v.q[0].tx_packets, 0);
+    ck_assert_uint_eq(v.st.tx_packets, 1);
+
+    /* two TCPv4 flows to the guest that hash to different queues */
+    memset(f, 0, sizeof(f));
+    memcpy(f[0], MAC, 6);
+    f[0][12] = 0x08, f[0][14] = 0x45, f[0][23] = 6;
+    f[0][26] = 10, f[0][29] = 1, f[0][30] = 10, f[0][33] = 2;
+    memcpy(f[1], f[0], sizeof(f[0]));
+    qa = nb_flow_queue(f[0], sizeof(f[0]), 2);
+    for (unsigned port = 1; port < 256; port++) {
+        f[1][35] = (uint8_t)port;
+        if (nb_flow_queue(f[1], sizeof(f[1]), 2) != qa)
+            break;
+    }
+    qb = nb_flow_queue(f[1], sizeof(f[1]), 2);
+    ck_assert_uint_ne(qa, qb);
+    nb_ring_rx_push(&d, &v, f[0], sizeof(f[0]), &PLAIN);
+    f[0][60] = 0x77; /* more data of the same flow */
+    nb_ring_rx_push(&d, &v, f[0], sizeof(f[0]), &PLAIN);
+    nb_ring_rx_push(&d, &v, f[1], sizeof(f[1]), &PLAIN);
+    ck_assert_uint_eq(v.q[qa].rxq_count, 2);
+    ck_assert_uint_eq(v.q[qb].rxq_count, 1);
+
+    /* queue 1's frames go into queue 1's posted buffers */
+    RING_GET_REQUEST(&frx1, frx1.req_prod_pvt)->id = 20;
+    RING_GET_REQUEST(&frx1, frx1.req_prod_pvt++)->gref = 6;
+    RING_GET_REQUEST(&frx1, frx1.req_prod_pvt)->id = 21;
+    RING_GET_REQUEST(&frx1, frx1.req_prod_pvt++)->gref = 7;
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&frx1, n);
+    (void)n;
+    nb_ring_rx_flush(&d, q1);
+    ck_assert_uint_eq(q1->rxq_count, 0);
+    ck_assert_uint_eq(frx1.sring->rsp_prod, qb == 1 ? 1 : 2);
+    ck_assert_uint_eq(q1->rx_packets, qb == 1 ? 1 : 2);
+    ck_assert_uint_eq(v.q[0].rx_packets, 0);
+    ck_assert_uint_eq(v.q[0].rxq_count, qa == 0 ? 2 : 1);
+    ck_assert_int_eq(memcmp(guest[6], qb == 1 ? f[1] : f[0], 60), 0);
+    free(tx1);
+    free(rx1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback-ring");
@@ -871,6 +953,7 @@ int main(void)
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_tx_good_and_chain);
+    tcase_add_test(tc, test_multi_queue);
     tcase_add_test(tc, test_tx_spoof_grant_malformed);
     tcase_add_test(tc, test_tx_hostile_indices);
     tcase_add_test(tc, test_tx_endless_chain);
