@@ -251,7 +251,8 @@ tests_unit_dom0_tools_check_netback_SOURCES = tests/unit/dom0-tools/check_netbac
 	dom0-tools/netback/copyplan.c dom0-tools/netback/copyplan.h \
 	dom0-tools/netback/ringidx.c dom0-tools/netback/ringidx.h \
 	dom0-tools/netback/csum.c dom0-tools/netback/csum.h \
-	dom0-tools/netback/gso.c dom0-tools/netback/gso.h
+	dom0-tools/netback/gso.c dom0-tools/netback/gso.h \
+	dom0-tools/netback/queues.c dom0-tools/netback/queues.h
 tests_unit_dom0_tools_check_netback_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_LDADD = $(CHECK_LIBS)
@@ -270,6 +271,9 @@ TOOLS_NETBACK_SRCS += dom0-tools/netback/dom0port.c dom0-tools/netback/veth.c \
 	dom0-tools/netback/pktport.c dom0-tools/netback/pktring.c
 TOOLS_NETBACK_HDRS += dom0-tools/netback/dom0port.h dom0-tools/netback/veth.h \
 	dom0-tools/netback/pktport.h dom0-tools/netback/pktring.h
+# the frontend's queue and event-channel nodes, the RX flow hash (multi-queue)
+TOOLS_NETBACK_SRCS += dom0-tools/netback/queues.c
+TOOLS_NETBACK_HDRS += dom0-tools/netback/queues.h
 noinst_PROGRAMS += dom0-tools/netback/tern-netback
 dom0_tools_netback_tern_netback_SOURCES = $(TOOLS_NETBACK_SRCS) $(TOOLS_NETBACK_HDRS)
 dom0_tools_netback_tern_netback_CPPFLAGS = $(TOOLS_CPPFLAGS)
@@ -304,7 +308,8 @@ tests_unit_dom0_tools_check_netback_ring_SOURCES = tests/unit/dom0-tools/check_n
 tests_unit_dom0_tools_check_netback_ring_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_ring_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_ring_LDADD = $(CHECK_LIBS)
-tests_unit_dom0_tools_check_netback_ring_SOURCES += dom0-tools/netback/stats.c
+tests_unit_dom0_tools_check_netback_ring_SOURCES += dom0-tools/netback/stats.c \
+	dom0-tools/netback/queues.c
 # bridge.c's ports with GSO (segmentation per port, the TAP's virtio_net_hdr both ways).
 check_PROGRAMS += tests/unit/dom0-tools/check_netback_bridge
 TESTS += tests/unit/dom0-tools/check_netback_bridge

@@ -13,6 +13,7 @@
 #include <xen/io/netif.h>
 #include "../tern/tern.h"
 #include "csum.h"
+#include "queues.h"
 #include "rate.h"
 #include "stats.h"
 #include "switch.h"
@@ -51,6 +52,25 @@ struct nb_rxq_frame {
     struct nb_offload off; /* its GSO and checksum state (csum.h), as the RX flags say it */
 };
 
+/* One queue of a vif (xen/io/netif.h "Multi-queue"): its pair of rings, its event
+ * channel(s) and the frames waiting for its RX buffers. The vif's rate buckets, counters,
+ * switch port and features are shared by its queues. */
+struct nb_queue {
+    struct nb_vif *vif;
+    unsigned id;
+    void *tx_sring, *rx_sring;
+    netif_tx_back_ring_t tx;
+    netif_rx_back_ring_t rx;
+    /* the frontend's event channel(s) and ours: with split event channels (netif.h) TX
+     * notifications go on the tx pair and RX ones on the rx pair; else rx_* equal tx's */
+    evtchn_port_t remote_port, local_port, remote_rx_port, local_rx_port;
+    bool tx_held, rx_held; /* held by the vif's rate (TX requests, RX frames) */
+    struct nb_rxq_frame *rxq;
+    unsigned rxq_head, rxq_count;
+    size_t rxq_bytes;
+    uint64_t tx_packets, rx_packets; /* this queue's share of the vif's counters */
+};
+
 struct nb_vif {
     uint32_t domid, devid, fe_domid;
     char be[96], fe[128], fe_token[64];
@@ -59,23 +79,19 @@ struct nb_vif {
     struct nb_bridge *br;
     int port;
 
-    bool connected, broken, tx_held, rx_held;
+    /* connected: all nq queues mapped and bound; broken: one of them broke its ring */
+    bool connected, broken;
     bool rx_sg, rx_gso; /* the frontend's feature-sg and feature-gso-tcpv4: what it takes on RX */
     /* partial checksums on RX (NETRXF_csum_blank): IPv4 unless feature-no-csum-offload=1,
      * IPv6 with feature-ipv6-csum-offload=1; else they are completed for it */
     bool rx_csum, rx_csum6;
-    bool rx_gso6; /* feature-gso-tcpv6 (with rx_sg and rx_csum6) */
-    void *tx_sring, *rx_sring;
-    netif_tx_back_ring_t tx;
-    netif_rx_back_ring_t rx;
-    evtchn_port_t remote_port, local_port;
+    bool rx_gso6;               /* feature-gso-tcpv6 (with rx_sg and rx_csum6) */
     struct nb_bucket bucket;    /* what the guest sends (TX), as Xen's netback */
     struct nb_bucket rx_bucket; /* what it receives (RX): the same rate, ours only */
     char rate_text[48];         /* the rate node as last applied */
 
-    struct nb_rxq_frame *rxq;
-    unsigned rxq_head, rxq_count;
-    size_t rxq_bytes;
+    struct nb_queue q[NB_MAX_QUEUES];
+    unsigned nq; /* the frontend's multi-queue-num-queues (1 without the node) */
     struct nb_vif_stats st;
     bool st_dirty;
     struct nb_log_limit bad_log; /* lines about the guest's bad packets */
@@ -150,18 +166,21 @@ void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br);
  * still wait (the kernel took no more): the loop comes back soon. */
 bool nb_bridge_flush(struct nb_daemon *d);
 
-/* ring.c: the two rings of a connected vif. */
-int nb_ring_map(struct nb_daemon *d, struct nb_vif *v, grant_ref_t tx_ref, grant_ref_t rx_ref,
+/* ring.c: the two rings of each queue of a connected vif. nb_ring_map maps and binds one
+ * queue (q->vif, q->id, q->remote_port and q->remote_rx_port set); nb_ring_unmap undoes all
+ * of a vif's queues and leaves it unconnected. */
+int nb_ring_map(struct nb_daemon *d, struct nb_queue *q, grant_ref_t tx_ref, grant_ref_t rx_ref,
                 bool adopt, char *err, size_t errlen);
 void nb_ring_unmap(struct nb_daemon *d, struct nb_vif *v);
-/* Takes the guest's packets off its TX ring into the switch (unless its rate holds them). */
-void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v);
-/* Queues a frame for the guest (a GSO one only if it has rx_gso; a partial checksum it does not
- * take is completed in the queued copy; one whose field lies outside the frame is dropped);
- * nb_ring_rx_flush copies queued frames into posted buffers. */
+/* Takes the guest's packets off a queue's TX ring into the switch (unless the vif's rate holds
+ * them). */
+void nb_ring_tx(struct nb_daemon *d, struct nb_queue *q);
+/* Queues a frame for the guest on the queue of its flow (queues.h) (a GSO one only if it has
+ * rx_gso; a partial checksum it does not take is completed in the queued copy; one whose field lies
+ * outside the frame is dropped); nb_ring_rx_flush copies queued frames into posted buffers. */
 void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len,
                      const struct nb_offload *off);
-void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v);
+void nb_ring_rx_flush(struct nb_daemon *d, struct nb_queue *q);
 /* Before a dom0 port reuses the buffer it lent frames from: every vif's queue is flushed into
  * its posted buffers, and what still waits (no buffers, or held by its rate) is copied. */
 void nb_ring_rx_settle(struct nb_daemon *d);
@@ -169,7 +188,8 @@ void nb_ring_rx_settle(struct nb_daemon *d);
 /* vif.c: the xenbus side. */
 void nb_vif_update(struct nb_daemon *d, uint32_t domid, uint32_t devid);
 void nb_vif_scan(struct nb_daemon *d);
-struct nb_vif *nb_vif_by_port(struct nb_daemon *d, evtchn_port_t local_port);
+/* The queue of a connected vif one of whose event channels is local_port, or NULL. */
+struct nb_queue *nb_queue_by_port(struct nb_daemon *d, evtchn_port_t local_port);
 /* A vif whose frontend broke its ring protocol (ring.c's broken) is disconnected and its
  * backend goes to Closing, so the frontend sees it and can start over (as blkback does). */
 void nb_vif_close_broken(struct nb_daemon *d, struct nb_vif *v);

@@ -86,16 +86,19 @@ static void xs_events(struct nb_daemon *d)
 static void evtchn_events(struct nb_daemon *d)
 {
     xenevtchn_port_or_error_t port = xenevtchn_pending(d->xce);
-    struct nb_vif *v;
+    struct nb_queue *q;
 
     if (port < 0)
         return;
     d->prof.evtchn++;
     xenevtchn_unmask(d->xce, (evtchn_port_t)port);
-    v = nb_vif_by_port(d, (evtchn_port_t)port);
-    if (v) {
-        nb_ring_tx(d, v);
-        nb_ring_rx_flush(d, v);
+    q = nb_queue_by_port(d, (evtchn_port_t)port);
+    if (q) {
+        /* split event channels: the TX one says requests came, the RX one buffers */
+        if ((evtchn_port_t)port == q->local_port)
+            nb_ring_tx(d, q);
+        if ((evtchn_port_t)port == q->local_rx_port)
+            nb_ring_rx_flush(d, q);
     }
 }
 
@@ -105,20 +108,21 @@ static int timeout_ms(struct nb_daemon *d)
 {
     uint64_t now = nb_now_us(), wait = STATS_MS * 1000ull;
 
-    for (struct nb_vif *v = d->vifs; v; v = v->next) {
-        if (v->tx_held) {
-            uint64_t w = nb_bucket_wait(&v->bucket, now);
+    for (struct nb_vif *v = d->vifs; v; v = v->next)
+        for (unsigned i = 0; i < v->nq; i++) {
+            if (v->q[i].tx_held) {
+                uint64_t w = nb_bucket_wait(&v->bucket, now);
 
-            if (w < wait)
-                wait = w;
-        }
-        if (v->rx_held) {
-            uint64_t w = nb_bucket_wait(&v->rx_bucket, now);
+                if (w < wait)
+                    wait = w;
+            }
+            if (v->q[i].rx_held) {
+                uint64_t w = nb_bucket_wait(&v->rx_bucket, now);
 
-            if (w < wait)
-                wait = w;
+                if (w < wait)
+                    wait = w;
+            }
         }
-    }
     return (int)((wait + 999) / 1000);
 }
 
@@ -244,10 +248,12 @@ static int serve(void)
         }
         now = nb_now_us();
         for (struct nb_vif *v = d.vifs; v; v = v->next) {
-            if (v->tx_held && nb_bucket_wait(&v->bucket, now) == 0)
-                nb_ring_tx(&d, v);
-            if (v->rxq_count)
-                nb_ring_rx_flush(&d, v);
+            for (unsigned i = 0; i < v->nq; i++) {
+                if (v->q[i].tx_held && nb_bucket_wait(&v->bucket, now) == 0)
+                    nb_ring_tx(&d, &v->q[i]);
+                if (v->q[i].rxq_count)
+                    nb_ring_rx_flush(&d, &v->q[i]);
+            }
             nb_vif_close_broken(&d, v);
         }
         /* what this turn sent dom0 (all vifs' frames) leaves in one go per port */

@@ -24,10 +24,10 @@ static void vlog(const struct nb_vif *v, const char *what)
     nb_log("vif %u/%u: %s", v->domid, v->devid, what);
 }
 
-static void notify(struct nb_daemon *d, struct nb_vif *v)
+static void notify(struct nb_daemon *d, evtchn_port_t port)
 {
     d->prof.notifies++;
-    xenevtchn_notify(d->xce, v->local_port);
+    xenevtchn_notify(d->xce, port);
 }
 
 /* A frontend that broke the ring protocol gets no more service (the other guests are
@@ -39,101 +39,120 @@ static void set_broken(struct nb_vif *v, const char *why)
     v->broken = true;
 }
 
-int nb_ring_map(struct nb_daemon *d, struct nb_vif *v, grant_ref_t tx_ref, grant_ref_t rx_ref,
+static void unmap_queue(struct nb_daemon *d, struct nb_queue *q);
+
+int nb_ring_map(struct nb_daemon *d, struct nb_queue *q, grant_ref_t tx_ref, grant_ref_t rx_ref,
                 bool adopt, char *err, size_t errlen)
 {
+    const struct nb_vif *v = q->vif;
     const char *step = "allocate the RX queue";
     int lp;
 
-    v->rxq = calloc(NB_RXQ_LEN, sizeof(*v->rxq));
-    if (!v->rxq)
+    q->rxq = calloc(NB_RXQ_LEN, sizeof(*q->rxq));
+    if (!q->rxq)
         goto fail;
     step = "map tx-ring-ref";
-    v->tx_sring = xengnttab_map_grant_ref(d->xgt, v->fe_domid, tx_ref, PROT_READ | PROT_WRITE);
-    if (!v->tx_sring)
+    q->tx_sring = xengnttab_map_grant_ref(d->xgt, v->fe_domid, tx_ref, PROT_READ | PROT_WRITE);
+    if (!q->tx_sring)
         goto fail;
     step = "map rx-ring-ref";
-    v->rx_sring = xengnttab_map_grant_ref(d->xgt, v->fe_domid, rx_ref, PROT_READ | PROT_WRITE);
-    if (!v->rx_sring)
+    q->rx_sring = xengnttab_map_grant_ref(d->xgt, v->fe_domid, rx_ref, PROT_READ | PROT_WRITE);
+    if (!q->rx_sring)
         goto fail;
-    step = "bind event-channel";
-    lp = xenevtchn_bind_interdomain(d->xce, v->fe_domid, v->remote_port);
+    step = q->remote_rx_port != q->remote_port ? "bind event-channel-tx" : "bind event-channel";
+    lp = xenevtchn_bind_interdomain(d->xce, v->fe_domid, q->remote_port);
     if (lp < 0)
         goto fail;
-    v->local_port = (evtchn_port_t)lp;
+    q->local_port = q->local_rx_port = (evtchn_port_t)lp;
+    if (q->remote_rx_port != q->remote_port) {
+        step = "bind event-channel-rx";
+        lp = xenevtchn_bind_interdomain(d->xce, v->fe_domid, q->remote_rx_port);
+        if (lp < 0)
+            goto fail;
+        q->local_rx_port = (evtchn_port_t)lp;
+    }
     {
-        netif_tx_sring_t *ts = v->tx_sring;
-        netif_rx_sring_t *rs = v->rx_sring;
+        netif_tx_sring_t *ts = q->tx_sring;
+        netif_rx_sring_t *rs = q->rx_sring;
 
         /* A re-adopted ring continues after what the previous backend answered. */
-        BACK_RING_ATTACH(&v->tx, ts, adopt ? ts->rsp_prod : 0, NB_PAGE);
-        BACK_RING_ATTACH(&v->rx, rs, adopt ? rs->rsp_prod : 0, NB_PAGE);
+        BACK_RING_ATTACH(&q->tx, ts, adopt ? ts->rsp_prod : 0, NB_PAGE);
+        BACK_RING_ATTACH(&q->rx, rs, adopt ? rs->rsp_prod : 0, NB_PAGE);
     }
-    v->rxq_head = v->rxq_count = 0;
-    v->rxq_bytes = 0;
-    v->broken = v->tx_held = v->rx_held = false;
-    v->connected = true;
+    q->rxq_head = q->rxq_count = 0;
+    q->rxq_bytes = 0;
+    q->tx_held = q->rx_held = false;
+    q->tx_packets = q->rx_packets = 0;
     return 0;
 fail:
     snprintf(err, errlen, "%s: %s", step, strerror(errno ? errno : ENOMEM));
-    nb_ring_unmap(d, v);
+    unmap_queue(d, q);
     return -1;
+}
+
+static void unmap_queue(struct nb_daemon *d, struct nb_queue *q)
+{
+    if (q->local_rx_port && q->local_rx_port != q->local_port)
+        xenevtchn_unbind(d->xce, q->local_rx_port);
+    if (q->local_port)
+        xenevtchn_unbind(d->xce, q->local_port);
+    q->local_port = q->local_rx_port = 0;
+    if (q->tx_sring)
+        xengnttab_unmap(d->xgt, q->tx_sring, 1);
+    if (q->rx_sring)
+        xengnttab_unmap(d->xgt, q->rx_sring, 1);
+    q->tx_sring = q->rx_sring = NULL;
+    for (unsigned i = 0; q->rxq && i < q->rxq_count; i++)
+        if (!q->rxq[(q->rxq_head + i) % NB_RXQ_LEN].lent)
+            free(q->rxq[(q->rxq_head + i) % NB_RXQ_LEN].data);
+    free(q->rxq);
+    q->rxq = NULL;
+    q->rxq_count = 0;
+    q->rxq_bytes = 0;
+    q->tx_held = q->rx_held = false;
 }
 
 void nb_ring_unmap(struct nb_daemon *d, struct nb_vif *v)
 {
-    if (v->local_port)
-        xenevtchn_unbind(d->xce, v->local_port);
-    v->local_port = 0;
-    if (v->tx_sring)
-        xengnttab_unmap(d->xgt, v->tx_sring, 1);
-    if (v->rx_sring)
-        xengnttab_unmap(d->xgt, v->rx_sring, 1);
-    v->tx_sring = v->rx_sring = NULL;
-    for (unsigned i = 0; v->rxq && i < v->rxq_count; i++)
-        if (!v->rxq[(v->rxq_head + i) % NB_RXQ_LEN].lent)
-            free(v->rxq[(v->rxq_head + i) % NB_RXQ_LEN].data);
-    free(v->rxq);
-    v->rxq = NULL;
-    v->rxq_count = 0;
-    v->rxq_bytes = 0;
+    for (unsigned i = 0; i < NB_MAX_QUEUES; i++)
+        unmap_queue(d, &v->q[i]);
     v->connected = false;
 }
 
-static void tx_respond(struct nb_vif *v, const netif_tx_request_t *req, unsigned used, int16_t st)
+static void tx_respond(struct nb_queue *q, const netif_tx_request_t *req, unsigned used, int16_t st)
 {
     for (unsigned i = 0; i < used; i++) {
-        netif_tx_response_t *rsp = RING_GET_RESPONSE(&v->tx, v->tx.rsp_prod_pvt);
+        netif_tx_response_t *rsp = RING_GET_RESPONSE(&q->tx, q->tx.rsp_prod_pvt);
 
         rsp->id = req[i].id;
         rsp->status = st;
-        v->tx.rsp_prod_pvt++;
+        q->tx.rsp_prod_pvt++;
     }
 }
 
 /* Answers one packet's slots: its data slots with st, its extra-info slots (after the first)
  * with NETIF_RSP_NULL, as netif.h wants. */
-static void tx_respond_packet(struct nb_vif *v, const netif_tx_request_t *req, unsigned used,
+static void tx_respond_packet(struct nb_queue *q, const netif_tx_request_t *req, unsigned used,
                               int16_t st)
 {
     unsigned x = nb_tx_extras(req, used);
 
-    tx_respond(v, req, 1, st);
+    tx_respond(q, req, 1, st);
     for (unsigned k = 1; k <= x && k < used; k++)
-        tx_respond(v, &req[k], 1, NETIF_RSP_NULL);
+        tx_respond(q, &req[k], 1, NETIF_RSP_NULL);
     if (used > 1 + x)
-        tx_respond(v, req + 1 + x, used - 1 - x, st);
+        tx_respond(q, req + 1 + x, used - 1 - x, st);
 }
 
 /* Pushes the answers given so far and notifies the guest if it asked: once per batch, so the
  * guest frees its buffers (and its TCP sends more) while the next batch is copied. */
-static void tx_push(struct nb_daemon *d, struct nb_vif *v)
+static void tx_push(struct nb_daemon *d, struct nb_queue *q)
 {
     int notify_fe;
 
-    RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&v->tx, notify_fe);
+    RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify_fe);
     if (notify_fe)
-        notify(d, v);
+        notify(d, q->local_port);
 }
 
 /* Packets taken off the ring whose data one grant-copy hypercall fetches together. */
@@ -151,9 +170,11 @@ struct tx_batch {
  * checksum stays partial (its pseudo-header sum rewritten from the frame's own headers, so a
  * receiver that takes it as it is gets it right whatever the guest put there), for the port
  * that takes it to leave to its receiver or the switch to complete. */
-static void tx_deliver(struct nb_daemon *d, struct nb_vif *v, uint8_t *frame, unsigned len,
+static void tx_deliver(struct nb_daemon *d, struct nb_queue *q, uint8_t *frame, unsigned len,
                        uint16_t flags, struct nb_offload *off)
 {
+    struct nb_vif *v = q->vif;
+
     v->st_dirty = true;
     if (!off->gso_size && (flags & NETTXF_csum_blank) && off->csum != NB_CSUM_PARTIAL &&
         nb_csum_set_partial(frame, len, off) < 0) {
@@ -168,13 +189,15 @@ static void tx_deliver(struct nb_daemon *d, struct nb_vif *v, uint8_t *frame, un
     }
     v->st.tx_packets++;
     v->st.tx_bytes += len;
+    q->tx_packets++;
     nb_bridge_input(d, v->br, v->port, frame, len, off);
 }
 
 /* Copies the batch's data out of the guest, answers its requests and switches its packets
  * (answers first: the switch may copy into other guests, which does not need these). */
-static void tx_flush(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b)
+static void tx_flush(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b)
 {
+    struct nb_vif *v = q->vif;
     struct nb_offload off[NB_TX_BATCH];
     bool good[NB_TX_BATCH];
     uint64_t t0 = d->profile ? nb_now_us() : 0;
@@ -203,19 +226,20 @@ static void tx_flush(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b)
             v->st.tx_drops++;
             v->st_dirty = true;
         }
-        tx_respond_packet(v, b->req[p], b->pkt[p].used, ok ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
+        tx_respond_packet(q, b->req[p], b->pkt[p].used, ok ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
     }
-    tx_push(d, v);
+    tx_push(d, q);
     for (unsigned p = 0; p < b->npkt; p++)
         if (good[p])
-            tx_deliver(d, v, d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].flags,
+            tx_deliver(d, q, d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].flags,
                        &off[p]);
     b->npkt = b->nseg = 0;
 }
 
-static void tx_bad(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b,
+static void tx_bad(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b,
                    const netif_tx_request_t *req, unsigned used, const char *why)
 {
+    struct nb_vif *v = q->vif;
     unsigned quiet;
 
     if (nb_log_allow(&v->bad_log, nb_now_us(), &quiet)) {
@@ -227,11 +251,11 @@ static void tx_bad(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b,
     }
     v->st.tx_drops++;
     v->st_dirty = true;
-    tx_flush(d, v, b); /* answers stay in ring order */
-    tx_respond_packet(v, req, used, NETIF_RSP_ERROR);
+    tx_flush(d, q, b); /* answers stay in ring order */
+    tx_respond_packet(q, req, used, NETIF_RSP_ERROR);
 }
 
-static void tx_add(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b,
+static void tx_add(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b,
                    const netif_tx_request_t *req, unsigned used, const struct nb_tx_gso *gso)
 {
     netif_tx_request_t data[XEN_NETIF_NR_SLOTS_MIN];
@@ -244,16 +268,17 @@ static void tx_add(struct nb_daemon *d, struct nb_vif *v, struct tx_batch *b,
     b->pkt[p].gso_size = gso->size;
     b->pkt[p].gso_type = gso->type == XEN_NETIF_GSO_TYPE_TCPV6 ? NB_GSO_TCPV6 : NB_GSO_TCPV4;
     memcpy(b->req[p], req, used * sizeof(req[0]));
-    b->pkt[p].len = nb_tx_copy_plan(data, nd, (uint16_t)v->fe_domid,
+    b->pkt[p].len = nb_tx_copy_plan(data, nd, (uint16_t)q->vif->fe_domid,
                                     d->txbuf + (size_t)p * NB_TX_MAX, d->txseg + b->nseg);
     b->nseg += nd;
     if (b->npkt == NB_TX_BATCH)
-        tx_flush(d, v, b);
+        tx_flush(d, q, b);
 }
 
-void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
+void nb_ring_tx(struct nb_daemon *d, struct nb_queue *q)
 {
-    netif_tx_back_ring_t *r = &v->tx;
+    struct nb_vif *v = q->vif;
+    netif_tx_back_ring_t *r = &q->tx;
     netif_tx_request_t req[NB_TX_WINDOW];
     struct tx_batch *b = calloc(1, sizeof(*b));
     bool incomplete = false;
@@ -263,7 +288,7 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
         free(b);
         return;
     }
-    v->tx_held = false;
+    q->tx_held = false;
     d->prof.tx_calls++;
     do {
         RING_IDX rp = r->sring->req_prod;
@@ -295,16 +320,16 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
                 break;
             }
             if (verdict == NB_TX_OK && !nb_bucket_take(&v->bucket, req[0].size, nb_now_us())) {
-                v->tx_held = true; /* over its rate: stays on the ring until the refill */
+                q->tx_held = true; /* over its rate: stays on the ring until the refill */
                 goto push;
             }
             r->req_cons += used;
             if (verdict == NB_TX_BAD)
-                tx_bad(d, v, b, req, used, why);
+                tx_bad(d, q, b, req, used, why);
             else
-                tx_add(d, v, b, req, used, &gso);
+                tx_add(d, q, b, req, used, &gso);
         }
-        tx_flush(d, v, b);
+        tx_flush(d, q, b);
         if (incomplete) {
             /* be told when more requests come (not on the same ones again) */
             r->sring->req_event = rp + 1;
@@ -316,8 +341,8 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_vif *v)
         }
     } while (more);
 push:
-    tx_flush(d, v, b);
-    tx_push(d, v);
+    tx_flush(d, q, b);
+    tx_push(d, q);
 out:
     free(b);
 }
@@ -334,6 +359,7 @@ static bool rx_takes_partial(const struct nb_vif *v, const uint8_t *frame, unsig
 void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame, unsigned len,
                      const struct nb_offload *off)
 {
+    struct nb_queue *q = &v->q[v->nq > 1 ? nb_flow_queue(frame, len, v->nq) : 0];
     struct nb_rxq_frame *f;
     uint8_t *copy = NULL;
     bool partial = off->csum == NB_CSUM_PARTIAL;
@@ -348,14 +374,14 @@ void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame
      * whose field is not in the frame can be completed by no one */
     if (len == 0 || len > (v->rx_sg ? NB_RXQ_FRAME : NB_PAGE) ||
         (off->gso_size && !(off->gso_type == NB_GSO_TCPV6 ? v->rx_gso6 : v->rx_gso)) ||
-        (partial && !nb_csum_partial_fits(off, len)) || v->rxq_count == NB_RXQ_LEN ||
-        v->rxq_bytes + len > NB_RXQ_BYTES || (!lend && !(copy = malloc(len)))) {
+        (partial && !nb_csum_partial_fits(off, len)) || q->rxq_count == NB_RXQ_LEN ||
+        q->rxq_bytes + len > NB_RXQ_BYTES || (!lend && !(copy = malloc(len)))) {
         v->st.rx_drops++;
         return;
     }
     if (!lend)
         memcpy(copy, frame, len);
-    f = &v->rxq[(v->rxq_head + v->rxq_count) % NB_RXQ_LEN];
+    f = &q->rxq[(q->rxq_head + q->rxq_count) % NB_RXQ_LEN];
     f->data = lend ? (uint8_t *)(uintptr_t)frame : copy;
     f->lent = lend;
     f->len = len;
@@ -364,10 +390,10 @@ void nb_ring_rx_push(struct nb_daemon *d, struct nb_vif *v, const uint8_t *frame
      * it complete (GSO frames reach only those that take partial IPv4 ones: rx_gso) */
     if (complete)
         nb_offload_complete(copy, len, &f->off);
-    v->rxq_count++;
-    v->rxq_bytes += len;
-    if (v->rxq_count >= NB_RX_BATCH)
-        nb_ring_rx_flush(d, v);
+    q->rxq_count++;
+    q->rxq_bytes += len;
+    if (q->rxq_count >= NB_RX_BATCH)
+        nb_ring_rx_flush(d, q);
 }
 
 /* The ring slots a frame takes: one per page of data, and a GSO frame's extra-info slot. */
@@ -400,10 +426,10 @@ static uint16_t rx_flags(const struct nb_offload *off)
 
 /* Plans the copy of queued frame f into the guest's next posted buffers and writes
  * its responses (published only by the push, after the copy: rx_finish fixes their status). */
-static void rx_plan(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b,
+static void rx_plan(struct nb_daemon *d, struct nb_queue *q, struct rx_batch *b,
                     const struct nb_rxq_frame *f)
 {
-    netif_rx_back_ring_t *r = &v->rx;
+    netif_rx_back_ring_t *r = &q->rx;
     unsigned k = b->nframe++, off = 0, slot = 0;
 
     b->fr[k].first = r->rsp_prod_pvt;
@@ -420,7 +446,7 @@ static void rx_plan(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b,
             flags = rx_flags(&f->off);
         if (off + chunk < f->len)
             flags |= NETRXF_more_data;
-        nb_rx_copy_plan(f->data + off, chunk, &rq, (uint16_t)v->fe_domid, flags,
+        nb_rx_copy_plan(f->data + off, chunk, &rq, (uint16_t)q->vif->fe_domid, flags,
                         &d->rxseg[b->nseg++], &rsp);
         b->fr[k].nseg++;
         *RING_GET_RESPONSE(r, r->rsp_prod_pvt) = rsp;
@@ -442,9 +468,10 @@ static void rx_plan(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b,
 }
 
 /* Runs the batch's grant copies, marks the frames that failed, frees the queue's copies. */
-static void rx_finish(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b)
+static void rx_finish(struct nb_daemon *d, struct nb_queue *q, struct rx_batch *b)
 {
-    netif_rx_back_ring_t *r = &v->rx;
+    struct nb_vif *v = q->vif;
+    netif_rx_back_ring_t *r = &q->rx;
 
     uint64_t t0;
 
@@ -459,7 +486,7 @@ static void rx_finish(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b)
     d->prof.rx_copies++;
     d->prof.rx_frames += b->nframe;
     for (unsigned k = 0; k < b->nframe; k++) {
-        struct nb_rxq_frame *f = &v->rxq[v->rxq_head];
+        struct nb_rxq_frame *f = &q->rxq[q->rxq_head];
         bool ok = true;
 
         for (unsigned i = 0; i < b->fr[k].nseg; i++)
@@ -477,31 +504,33 @@ static void rx_finish(struct nb_daemon *d, struct nb_vif *v, struct rx_batch *b)
         } else {
             v->st.rx_packets++;
             v->st.rx_bytes += f->len;
+            q->rx_packets++;
             d->prof.rx_bytes += f->len;
         }
-        v->rxq_bytes -= f->len;
+        q->rxq_bytes -= f->len;
         if (!f->lent)
             free(f->data);
         f->data = NULL;
-        v->rxq_head = (v->rxq_head + 1) % NB_RXQ_LEN;
-        v->rxq_count--;
+        q->rxq_head = (q->rxq_head + 1) % NB_RXQ_LEN;
+        q->rxq_count--;
     }
     b->nframe = b->nseg = 0;
 }
 
-void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v)
+void nb_ring_rx_flush(struct nb_daemon *d, struct nb_queue *q)
 {
-    netif_rx_back_ring_t *r = &v->rx;
+    struct nb_vif *v = q->vif;
+    netif_rx_back_ring_t *r = &q->rx;
     struct rx_batch b = {0};
     int notify_fe;
     bool answered = false;
 
     if (!v->connected || v->broken)
         return;
-    v->rx_held = false;
-    while (v->rxq_count > b.nframe) {
+    q->rx_held = false;
+    while (q->rxq_count > b.nframe) {
         RING_IDX rp = r->sring->req_prod;
-        const struct nb_rxq_frame *f = &v->rxq[(v->rxq_head + b.nframe) % NB_RXQ_LEN];
+        const struct nb_rxq_frame *f = &q->rxq[(q->rxq_head + b.nframe) % NB_RXQ_LEN];
         unsigned need = rx_slots(f);
         long avail;
 
@@ -521,56 +550,59 @@ void nb_ring_rx_flush(struct nb_daemon *d, struct nb_vif *v)
             continue;
         }
         if (!nb_bucket_take(&v->rx_bucket, f->len, nb_now_us())) {
-            v->rx_held = true; /* over its rate: the frames wait in the queue for the refill */
+            q->rx_held = true; /* over its rate: the frames wait in the queue for the refill */
             break;
         }
         if (b.nframe == NB_RX_BATCH || b.nseg + need > NB_RX_SEGS)
-            rx_finish(d, v, &b);
-        rx_plan(d, v, &b, f); /* planned frames stay queued until rx_finish */
+            rx_finish(d, q, &b);
+        rx_plan(d, q, &b, f); /* planned frames stay queued until rx_finish */
         answered = true;
     }
-    rx_finish(d, v, &b);
+    rx_finish(d, q, &b);
     if (!answered)
         return;
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, notify_fe);
     if (notify_fe)
-        notify(d, v);
+        notify(d, q->local_rx_port);
 }
 
 /* A lent frame still queued becomes the queue's own copy; one that cannot (no memory) is
  * dropped, and the queue closes up behind it (w <= r: nothing unread is overwritten). */
-static void rx_own(struct nb_vif *v)
+static void rx_own(struct nb_queue *q)
 {
     unsigned w = 0;
 
-    for (unsigned r = 0; r < v->rxq_count; r++) {
-        struct nb_rxq_frame f = v->rxq[(v->rxq_head + r) % NB_RXQ_LEN];
+    for (unsigned r = 0; r < q->rxq_count; r++) {
+        struct nb_rxq_frame f = q->rxq[(q->rxq_head + r) % NB_RXQ_LEN];
 
         if (f.lent) {
             uint8_t *copy = malloc(f.len);
 
             if (!copy) {
-                v->rxq_bytes -= f.len;
-                v->st.rx_drops++;
+                q->rxq_bytes -= f.len;
+                q->vif->st.rx_drops++;
                 continue;
             }
             memcpy(copy, f.data, f.len);
             f.data = copy;
             f.lent = false;
         }
-        v->rxq[(v->rxq_head + w++) % NB_RXQ_LEN] = f;
+        q->rxq[(q->rxq_head + w++) % NB_RXQ_LEN] = f;
     }
-    v->rxq_count = w;
+    q->rxq_count = w;
 }
 
 void nb_ring_rx_settle(struct nb_daemon *d)
 {
     d->lent_frame = NULL;
-    for (struct nb_vif *v = d->vifs; v; v = v->next) {
-        if (!v->rxq_count)
-            continue;
-        nb_ring_rx_flush(d, v);
-        if (v->rxq_count)
-            rx_own(v);
-    }
+    for (struct nb_vif *v = d->vifs; v; v = v->next)
+        for (unsigned i = 0; i < v->nq; i++) {
+            struct nb_queue *q = &v->q[i];
+
+            if (!q->rxq_count)
+                continue;
+            nb_ring_rx_flush(d, q);
+            if (q->rxq_count)
+                rx_own(q);
+        }
 }

@@ -28,6 +28,33 @@ int nb_stats_json(char *buf, size_t len, unsigned domid, unsigned devid, const u
     return n;
 }
 
+int nb_stats_json_queues(char *buf, size_t len, const uint64_t *tx, const uint64_t *rx, unsigned nq)
+{
+    size_t n = strlen(buf);
+    size_t at;
+
+    if (n == 0 || buf[n - 1] != '}')
+        return -1;
+    at = n - 1; /* the object's closing brace */
+    for (unsigned i = 0; i <= nq; i++) {
+        int k;
+
+        if (i == nq)
+            k = snprintf(buf + at, len - at, "]}");
+        else
+            k = snprintf(buf + at, len - at,
+                         "%s{\"tx_packets\":%" PRIu64 ",\"rx_packets\":%" PRIu64 "}",
+                         i ? "," : ",\"queues\":[", tx[i], rx[i]);
+        if (k < 0 || (size_t)k >= len - at) {
+            buf[n - 1] = '}';
+            buf[n] = '\0';
+            return -1;
+        }
+        at += (size_t)k;
+    }
+    return (int)at;
+}
+
 /* The text after "key": inside the object that starts at obj (not in a nested object). */
 static const char *value_of(const char *obj, const char *key)
 {

@@ -21,6 +21,12 @@ struct nb_vif_stats {
 int nb_stats_json(char *buf, size_t len, unsigned domid, unsigned devid, const uint8_t mac[6],
                   const struct nb_vif_stats *s);
 
+/* Adds the packets of each of a vif's nq queues (TX and RX) to the object nb_stats_json wrote
+ * in buf, as "queues":[{"tx_packets":N,"rx_packets":N},...] (readers of the other fields are
+ * unaffected). Returns the new length, or -1 if buf is too small (then buf is unchanged). */
+int nb_stats_json_queues(char *buf, size_t len, const uint64_t *tx, const uint64_t *rx,
+                         unsigned nq);
+
 /* Reads back what nb_stats_json wrote (keys in any order; spaces and a final newline
  * allowed). Returns 0, or -1 if a counter is missing or not a number (*s then unchanged). */
 int nb_stats_parse(const char *json, unsigned *domid, unsigned *devid, char mac[18],

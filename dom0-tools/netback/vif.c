@@ -12,6 +12,7 @@
 #include <xen/io/xenbus.h>
 #include "nb.h"
 #include "path.h"
+#include "queues.h"
 
 #define TOKEN_FRONTEND "tern-netback:frontend"
 
@@ -98,7 +99,9 @@ static void apply_rate(struct nb_daemon *d, struct nb_vif *v)
     free(s);
 }
 
-/* What netfront reads before it sets up its rings: one queue, one event channel, copying
+/* What netfront reads before it sets up its rings: up to NB_MAX_QUEUES queues (each a pair of
+ * rings, so a guest with several vCPUs sends and receives on several at once), split event channels
+ * (one for each ring, so a guest's TX completions do not wake its RX handler and back), copying
  * receive path, scatter-gather and TCPv4 GSO (64 KiB TCP frames, over up to 18 slots): with
  * them a guest's TCP moves 64 KiB per TX completion instead of one 1514-byte frame. */
 static void publish(struct nb_daemon *d, struct nb_vif *v)
@@ -110,9 +113,9 @@ static void publish(struct nb_daemon *d, struct nb_vif *v)
         {"feature-gso-tcpv4", "1"},
         {"feature-gso-tcpv6", "1"},
         {"feature-ipv6-csum-offload", "1"},
-        {"feature-split-event-channels", "0"},
+        {"feature-split-event-channels", "1"},
         {"feature-multicast-control", "0"},
-        {"multi-queue-max-queues", "1"},
+        {"multi-queue-max-queues", NB_MAX_QUEUES_TEXT},
         /* what libxl waits for after its hotplug script: no script is needed here */
         {"hotplug-status", "connected"},
     };
@@ -130,30 +133,57 @@ static void disconnect(struct nb_daemon *d, struct nb_vif *v)
     }
 }
 
+/* One queue's nodes (in dir: the frontend's directory, or its queue-N with several queues):
+ * its rings' grant references and its event channel(s), checked, then mapped and bound. */
+static int connect_queue(struct nb_daemon *d, struct nb_vif *v, unsigned i, bool adopt, bool *split)
+{
+    struct nb_queue *q = &v->q[i];
+    char dir[160], err[160];
+    long tx, rx;
+    struct nb_qchannels ch;
+    const char *why;
+
+    nb_queue_dir(dir, sizeof(dir), v->fe, v->nq, i);
+    tx = read_num(d, dir, "tx-ring-ref", -1);
+    rx = read_num(d, dir, "rx-ring-ref", -1);
+    if (tx < 0 || tx > (long)UINT32_MAX || rx < 0 || rx > (long)UINT32_MAX) {
+        vlog(v, "%s: tx-ring-ref or rx-ring-ref missing or bad", dir);
+        return -1;
+    }
+    if (nb_qchannels_parse(read_num(d, dir, "event-channel", -1),
+                           read_num(d, dir, "event-channel-tx", -1),
+                           read_num(d, dir, "event-channel-rx", -1), 1, &ch, &why) < 0) {
+        vlog(v, "%s: %s", dir, why);
+        return -1;
+    }
+    memset(q, 0, sizeof(*q));
+    q->vif = v;
+    q->id = i;
+    q->remote_port = ch.tx;
+    q->remote_rx_port = ch.rx;
+    *split = ch.split;
+    if (nb_ring_map(d, q, (grant_ref_t)tx, (grant_ref_t)rx, adopt, err, sizeof(err)) < 0) {
+        vlog(v, "%s: %s", dir, err);
+        return -1;
+    }
+    return 0;
+}
+
 static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
 {
-    long tx = read_num(d, v->fe, "tx-ring-ref", -1), rx = read_num(d, v->fe, "rx-ring-ref", -1);
-    long port = read_num(d, v->fe, "event-channel", -1);
     long copy = read_num(d, v->fe, "request-rx-copy", 0);
-    long nq = read_num(d, v->fe, "multi-queue-num-queues", 1);
-    char err[160];
+    const char *why_nq = NULL;
+    int nq = nb_num_queues(read_num(d, v->fe, "multi-queue-num-queues", 1), NB_MAX_QUEUES, &why_nq);
+    bool split = false;
 
-    if (nq != 1) {
-        vlog(v, "frontend asks for %ld queues (we offer 1)", nq);
+    if (nq < 0) {
+        vlog(v, "%s/multi-queue-num-queues: %s (%d)", v->fe, why_nq, NB_MAX_QUEUES);
         return -1;
     }
     if (copy != 1) {
         vlog(v, "frontend does not request-rx-copy (the only receive path we offer)");
         return -1;
     }
-    if (tx < 0 || rx < 0 || port <= 0) {
-        vlog(v,
-             "%s: tx-ring-ref, rx-ring-ref or event-channel missing or bad "
-             "(split event channels are not offered)",
-             v->fe);
-        return -1;
-    }
-    v->remote_port = (evtchn_port_t)port;
     /* what the frontend takes on RX: frames over several buffers, GSO frames (the netfront
      * of Linux 6.1 writes both; without them big frames are cut into segments for it) */
     v->rx_sg = read_num(d, v->fe, "feature-sg", 0) == 1;
@@ -165,23 +195,32 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
     v->rx_csum6 = read_num(d, v->fe, "feature-ipv6-csum-offload", 0) == 1;
     v->rx_gso = v->rx_sg && v->rx_csum && read_num(d, v->fe, "feature-gso-tcpv4", 0) == 1;
     v->rx_gso6 = v->rx_sg && v->rx_csum6 && read_num(d, v->fe, "feature-gso-tcpv6", 0) == 1;
-    if (nb_ring_map(d, v, (grant_ref_t)tx, (grant_ref_t)rx, adopt, err, sizeof(err)) < 0) {
-        vlog(v, "%s", err);
-        return -1;
-    }
+    v->nq = (unsigned)nq;
+    for (unsigned i = 0; i < v->nq; i++)
+        if (connect_queue(d, v, i, adopt, &split) < 0) {
+            nb_ring_unmap(d, v); /* the queues mapped so far */
+            return -1;
+        }
+    v->broken = false;
+    v->connected = true;
     v->port = nb_bridge_attach(v->br, v);
     if (v->port < 0) {
         vlog(v, "switch %s has no free port (%d)", v->br->name, NB_PORTS - 1);
         nb_ring_unmap(d, v);
         return -1;
     }
-    vlog(v, "%s: port %d of switch %s (RX:%s%s%s%s%s)", adopt ? "re-adopted" : "connected", v->port,
-         v->br->name, v->rx_sg ? " sg" : "", v->rx_gso ? " gso-tcpv4" : "",
+    vlog(v, "%s: port %d of switch %s, %u queue%s, %s event channels (RX:%s%s%s%s%s)",
+         adopt ? "re-adopted" : "connected", v->port, v->br->name, v->nq, v->nq > 1 ? "s" : "",
+         split ? "split" : "one pair of", v->rx_sg ? " sg" : "", v->rx_gso ? " gso-tcpv4" : "",
          v->rx_gso6 ? " gso-tcpv6" : "", v->rx_csum ? " csum" : " no-csum-offload",
          v->rx_csum6 ? " ipv6-csum" : "");
     /* whatever the guest queued meanwhile, and its posted buffers */
-    nb_ring_tx(d, v);
-    xenevtchn_notify(d->xce, v->local_port);
+    for (unsigned i = 0; i < v->nq; i++) {
+        nb_ring_tx(d, &v->q[i]);
+        xenevtchn_notify(d->xce, v->q[i].local_port);
+        if (v->q[i].local_rx_port != v->q[i].local_port)
+            xenevtchn_notify(d->xce, v->q[i].local_rx_port);
+    }
     return 0;
 }
 
@@ -193,11 +232,12 @@ static struct nb_vif *find(struct nb_daemon *d, uint32_t domid, uint32_t devid)
     return NULL;
 }
 
-struct nb_vif *nb_vif_by_port(struct nb_daemon *d, evtchn_port_t local_port)
+struct nb_queue *nb_queue_by_port(struct nb_daemon *d, evtchn_port_t local_port)
 {
     for (struct nb_vif *v = d->vifs; v; v = v->next)
-        if (v->connected && v->local_port == local_port)
-            return v;
+        for (unsigned i = 0; v->connected && i < v->nq; i++)
+            if (v->q[i].local_port == local_port || v->q[i].local_rx_port == local_port)
+                return &v->q[i];
     return NULL;
 }
 
@@ -389,15 +429,21 @@ void nb_vif_scan(struct nb_daemon *d)
 
 void nb_vif_write_stats(struct nb_daemon *d)
 {
-    char json[512], path[160], tmp[176];
+    char json[1024], path[160], tmp[176];
 
     for (struct nb_vif *v = d->vifs; v; v = v->next) {
+        uint64_t qtx[NB_MAX_QUEUES], qrx[NB_MAX_QUEUES];
         FILE *f;
 
         if (!v->st_dirty)
             continue;
         v->st_dirty = false;
-        if (nb_stats_json(json, sizeof(json), v->domid, v->devid, v->mac, &v->st) < 0)
+        for (unsigned i = 0; i < v->nq; i++) {
+            qtx[i] = v->q[i].tx_packets;
+            qrx[i] = v->q[i].rx_packets;
+        }
+        if (nb_stats_json(json, sizeof(json), v->domid, v->devid, v->mac, &v->st) < 0 ||
+            nb_stats_json_queues(json, sizeof(json), qtx, qrx, v->nq) < 0)
             continue;
         mkdir("/run/tern", 0755);
         mkdir(NB_STATS_DIR, 0755);

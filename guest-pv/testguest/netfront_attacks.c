@@ -428,8 +428,13 @@ static const struct nf_publish c_ref = {"500", NULL, NULL, NULL},
                                c_rx_ref = {NULL, NULL, "rx-ring-ref", "4294967295"},
                                c_port = {NULL, "4000", NULL, NULL},
                                c_nocopy = {NULL, NULL, "request-rx-copy", "0"},
-                               c_queues = {NULL, NULL, "multi-queue-num-queues", "2"},
-                               c_queues0 = {NULL, NULL, "multi-queue-num-queues", "0"};
+                               /* 2 queues asked for, but the nodes at the top level: no
+                                * queue-0/ or queue-1/ directory */
+    c_queues = {NULL, NULL, "multi-queue-num-queues", "2"},
+                               c_queues0 = {NULL, NULL, "multi-queue-num-queues", "0"},
+                               c_queues1000 = {NULL, NULL, "multi-queue-num-queues", "1000"},
+                               /* event-channel and half of the split pair at once */
+    c_split_half = {NULL, NULL, "event-channel-tx", "5"};
 
 static const struct attack attacks[] = {
     {"control-arp", W_OKAY, run_arp, NULL},
@@ -470,8 +475,10 @@ static const struct attack attacks[] = {
     {"connect-rx-ring-ref-all-ones", W_REFUSE, run_connect, &c_rx_ref},
     {"connect-unbound-event-channel", W_REFUSE, run_connect, &c_port},
     {"connect-no-rx-copy", W_REFUSE, run_connect, &c_nocopy},
-    {"connect-2-queues", W_REFUSE, run_connect, &c_queues},
+    {"connect-2-queues-nodes-missing", W_REFUSE, run_connect, &c_queues},
     {"connect-0-queues", W_REFUSE, run_connect, &c_queues0},
+    {"connect-1000-queues", W_REFUSE, run_connect, &c_queues1000},
+    {"connect-event-channel-and-tx", W_REFUSE, run_connect, &c_split_half},
     {"control-after-all", W_OKAY, run_arp, NULL},
 };
 

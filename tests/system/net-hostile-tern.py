@@ -7,7 +7,9 @@ One boot, two guests on tern-netback's switch xenbr0 (dom0 is 10.0.0.1 on its TA
   nh-bad   the Tern test guest with tern.net=hostile (guest-pv/testguest/netfront*.c): every
            attack of netfront_attacks.c (malformed, oversized and endless TX packets,
            extra-info slots, grant references it does not own, spoofed source MACs, bad RX
-           buffers, impossible ring indices, bad connect parameters, a ring flood), one
+           buffers, impossible ring indices, bad connect parameters (0 or 1000 queues, 2
+           without their queue-N/ nodes, event-channel with event-channel-tx), a ring
+           flood), one
            `TERN-NET attack=... verdict=ok|BAD` line each, with ARP exchanges with dom0 as
            controls.
 Checks: every attack got what it must (NETIF_RSP_ERROR, dropped, or its vif disconnected;
@@ -51,7 +53,7 @@ on_crash = "preserve"
 LOG = "/var/log/tern/console/%s.log"
 STATE = "/local/domain/0/backend/vif/$(tern domid %s)/0/state"
 # the attacks netfront_attacks.c runs (its table); a shorter list means the guest stopped
-MIN_ATTACKS = 41
+MIN_ATTACKS = 43
 # Echoes the good guest's pings may lose, each way: the one in flight when ping is
 # interrupted (its reply never counted). Everything else must come back: the attacks run
 # on another vif, and nothing they send is addressed to the good guest except broadcasts.

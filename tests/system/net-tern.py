@@ -2,7 +2,7 @@
 """tern-netback on Tern: a stock Debian domU (Linux 6.1's xen-netfront, unmodified) gets a
 network. One boot: dom0 starts tern-netback, whose switch xenbr0 is dom0's port (one end of
 a veth pair, the default; or a TAP with --dom0-port=tap); `tern create` with a vif= line; netfront and tern-netback connect (backend
-state 4); dom0 and the guest ping each other; 64 MiB go each way over TCP with the same hash at
+state 4) with split event channels, g1 (2 vCPUs) over 2 queues; dom0 and the guest ping each other; 64 MiB go each way over TCP with the same hash at
 both ends (tests/system/net-stream.c), and a quarter of that over TCPv6 each way, in GSO frames
 (pings over IPv6 first); a second guest pings the first through the switch; a
 frame with a spoofed source MAC does not get through (dom0 sees only the honest frames) and is
@@ -10,6 +10,7 @@ counted in the vif's counters (/run/tern/netback/D.N.json); a killed backend is 
 and dom0 pings both guests again; `tern destroy` tears the vifs down.
 
 Exit status: 0 pass, 1 fail, 77 skipped. Its helpers are in net_lib.py."""
+import json
 import os
 import re
 import sys
@@ -19,7 +20,7 @@ SRCDIR = os.environ.get("TERN_SRCDIR", os.path.dirname(os.path.dirname(
 sys.path.insert(0, os.path.join(SRCDIR, "tests", "harness"))
 sys.path.insert(0, os.path.join(SRCDIR, "tests", "system"))
 from tern_harness import Machine, HarnessError, OUT  # noqa: E402
-from net_lib import (MACHINE, check, guest, hashes, images, missing_binaries,  # noqa: E402
+from net_lib import (LOG, MACHINE, check, guest, hashes, images, missing_binaries,  # noqa: E402
                      start_backend, vif_counters, wait_connected)
 
 HV = os.environ.get("TERN_NET_HV", "tern")
@@ -44,7 +45,19 @@ def main():
         m.wait_for_shell(timeout=300)
         start_backend(m)
 
-        connect(m, 1)
+        # g1 has two vCPUs: its netfront asks for min(vCPUs, multi-queue-max-queues) = 2 queues
+        wait_connected(m, 1, 0, "netfront of g1 (2 vCPUs) and tern-netback connect",
+                       before="sed -i 's/^vcpus = .*/vcpus = 2/' /etc/tern/g1.cfg && "
+                       "tern create /etc/tern/g1.cfg 2>&1;")
+        fe = "/local/domain/1/device/vif/0"
+        rc, out = m.run("xenstore-read %s/multi-queue-num-queues; for q in 0 1; do "
+                        "xenstore-read %s/queue-$q/event-channel-tx %s/queue-$q/event-channel-rx; "
+                        "done" % (fe, fe, fe), timeout=30)
+        vals = out.split()
+        check(rc == 0 and len(vals) == 5 and vals[0] == "2" and all(x.isdigit() for x in vals) and
+              len(set(vals[1:])) == 4,
+              "netfront asks for 2 queues, each with split event channels (event-channel-tx/-rx)",
+              out)
         out = guest(m, "g1", "ifconfig eth0 10.0.0.2 netmask 255.255.255.0 up && "
                     "ip link show eth0 && ping -c 3 -W 5 10.0.0.1", wait_s=12)
         check(MAC[1] in out, "the guest's eth0 has the vif's MAC", out)
@@ -105,8 +118,27 @@ def main():
         check(tx_avg > 1600, "guest -> dom0 over IPv6: GSO frames (%.0f bytes a frame)" % tx_avg,
               "%s -> %s" % (c1, c2))
 
-        # a second guest on the same switch
+        # both of g1's queues carried traffic (the TCP streams, their ACKs, the pings, ARP and
+        # neighbour discovery are flows of their own, spread over the queues by both ends)
+        rc, out = m.run("cat /run/tern/netback/1.0.json", timeout=30)
+        try:
+            qs = json.loads(out.strip().splitlines()[-1])["queues"]
+        except (ValueError, KeyError, IndexError):
+            qs = []
+        for i, q in enumerate(qs):
+            print("FIGURE net_g1_queue%d_tx_packets %d" % (i, q["tx_packets"]))
+            print("FIGURE net_g1_queue%d_rx_packets %d" % (i, q["rx_packets"]))
+        check(len(qs) == 2 and all(q["tx_packets"] + q["rx_packets"] > 0 for q in qs),
+              "both of g1's queues carry traffic", out)
+        rc, out = m.run("grep -c 'vif 1/0: connected: .*2 queues, split' %s" % LOG, timeout=30)
+        check(out.strip().splitlines()[-1:] == ["1"], "the backend's log says 2 queues, split", out)
+
+        # a second guest on the same switch (one vCPU: one queue, its nodes at the top level)
         connect(m, 2)
+        rc, out = m.run("xenstore-read /local/domain/2/device/vif/0/event-channel-tx "
+                        "/local/domain/2/device/vif/0/event-channel-rx", timeout=30)
+        check(rc == 0 and len(out.split()) == 2, "g2's single queue uses split event channels "
+              "at the top level", out)
         out = guest(m, "g2", "ifconfig eth0 10.0.0.3 netmask 255.255.255.0 up && "
                     "ping -c 3 -W 5 10.0.0.2", wait_s=12)
         check(" 0% packet loss" in out, "the second guest pings the first through the switch", out)
@@ -126,8 +158,10 @@ def main():
                         "new=$(cat /run/tern-netback.pid); [ \"$new\" != \"$old\" ] && "
                         "kill -0 $new && tail -4 /var/log/tern/netback.log && "
                         "ping -c 3 -W 5 10.0.0.2 && ping -c 3 -W 5 10.0.0.3", timeout=90)
-        check(rc == 0 and out.count("re-adopted") == 2 and out.count(" 0% packet loss") == 2,
-              "a killed backend comes back, re-adopts both vifs, and dom0 pings both guests", out)
+        check(rc == 0 and out.count("re-adopted") == 2 and out.count(" 0% packet loss") == 2 and
+              re.search(r"vif 1/0: re-adopted: .*2 queues, split", out),
+              "a killed backend comes back, re-adopts both vifs (g1's 2 queues), and dom0 pings "
+              "both guests", out)
 
         rc, out = m.run("tern destroy g2; tern destroy g1; sleep 2; tail -8 "
                         "/var/log/tern/netback.log; ls /run/tern/netback/", timeout=60)

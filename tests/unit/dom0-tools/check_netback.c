@@ -14,6 +14,7 @@
 #include "csum.h"
 #include "gso.h"
 #include "path.h"
+#include "queues.h"
 #include "rate.h"
 #include "ringidx.h"
 #include "stats.h"
@@ -898,6 +899,119 @@ START_TEST(test_partial_checksum)
 }
 END_TEST
 
+/* The per-queue packet counts added to a vif's counters object; a buffer too small leaves the
+ * object as it was. */
+START_TEST(test_stats_json_queues)
+{
+    static const uint8_t mac[6] = {0, 0x16, 0x3e, 0, 0, 1};
+    struct nb_vif_stats st = {0};
+    uint64_t tx[2] = {5, 6}, rx[2] = {7, 8};
+    char buf[512], small[160];
+    struct nb_vif_stats got;
+    unsigned domid, devid;
+    char m[18];
+    int n;
+
+    ck_assert_int_gt(nb_stats_json(buf, sizeof(buf), 1, 0, mac, &st), 0);
+    n = nb_stats_json_queues(buf, sizeof(buf), tx, rx, 2);
+    ck_assert_int_eq(n, (int)strlen(buf));
+    ck_assert_ptr_nonnull(strstr(buf, ",\"queues\":[{\"tx_packets\":5,\"rx_packets\":7},"
+                                      "{\"tx_packets\":6,\"rx_packets\":8}]}"));
+    ck_assert_int_eq(nb_stats_parse(buf, &domid, &devid, m, &got), 0); /* still readable */
+    ck_assert_int_gt(nb_stats_json(small, sizeof(small), 1, 0, mac, &st), 0);
+    strcpy(buf, small);
+    ck_assert_int_eq(nb_stats_json_queues(small, sizeof(small), tx, rx, 2), -1);
+    ck_assert_str_eq(small, buf);
+}
+END_TEST
+
+/* A queue's event channels: one (event-channel) or split (event-channel-tx/-rx), and every
+ * mix a hostile frontend could write refused with a reason. */
+START_TEST(test_qchannels)
+{
+    struct nb_qchannels ch;
+    const char *why = NULL;
+
+    ck_assert_int_eq(nb_qchannels_parse(7, -1, -1, 1, &ch, &why), 0);
+    ck_assert_uint_eq(ch.tx, 7);
+    ck_assert_uint_eq(ch.rx, 7);
+    ck_assert_int_eq(ch.split, 0);
+    ck_assert_int_eq(nb_qchannels_parse(-1, 8, 9, 1, &ch, &why), 0);
+    ck_assert_uint_eq(ch.tx, 8);
+    ck_assert_uint_eq(ch.rx, 9);
+    ck_assert_int_eq(ch.split, 1);
+    /* split form when not offered, both forms, half of the split form, bad ports */
+    ck_assert_int_eq(nb_qchannels_parse(-1, 8, 9, 0, &ch, &why), -1);
+    ck_assert_ptr_nonnull(strstr(why, "not offered"));
+    ck_assert_int_eq(nb_qchannels_parse(7, 8, 9, 1, &ch, &why), -1);
+    ck_assert_ptr_nonnull(strstr(why, "both"));
+    ck_assert_int_eq(nb_qchannels_parse(-1, 8, -1, 1, &ch, &why), -1);
+    ck_assert_int_eq(nb_qchannels_parse(-1, -1, 9, 1, &ch, &why), -1);
+    ck_assert_int_eq(nb_qchannels_parse(-1, 0, 9, 1, &ch, &why), -1);
+    ck_assert_int_eq(nb_qchannels_parse(-1, -1, -1, 1, &ch, &why), -1);
+    ck_assert_ptr_nonnull(strstr(why, "event-channel missing"));
+    ck_assert_int_eq(nb_qchannels_parse(0, -1, -1, 1, &ch, &why), -1);
+    ck_assert_int_eq(nb_qchannels_parse(1L << 40, -1, -1, 1, &ch, &why), -1);
+}
+END_TEST
+
+/* multi-queue-num-queues: 1..max (absent reads as 1), else refused; where queue nodes are. */
+START_TEST(test_num_queues)
+{
+    const char *why = NULL;
+    char dir[64];
+
+    ck_assert_int_eq(nb_num_queues(1, NB_MAX_QUEUES, &why), 1);
+    ck_assert_int_eq(nb_num_queues(NB_MAX_QUEUES, NB_MAX_QUEUES, &why), NB_MAX_QUEUES);
+    ck_assert_int_eq(nb_num_queues(0, NB_MAX_QUEUES, &why), -1);
+    ck_assert_ptr_nonnull(why);
+    ck_assert_int_eq(nb_num_queues(NB_MAX_QUEUES + 1, NB_MAX_QUEUES, &why), -1);
+    ck_assert_int_eq(nb_num_queues(1000, NB_MAX_QUEUES, &why), -1);
+    ck_assert_int_eq(nb_num_queues(-1, NB_MAX_QUEUES, &why), -1);
+    nb_queue_dir(dir, sizeof(dir), "/fe", 1, 0);
+    ck_assert_str_eq(dir, "/fe");
+    nb_queue_dir(dir, sizeof(dir), "/fe", 2, 1);
+    ck_assert_str_eq(dir, "/fe/queue-1");
+}
+END_TEST
+
+/* The RX queue of a frame: the same for every frame of a flow whatever its payload, spread
+ * over the queues by ports, and in range for short and non-IP frames. */
+START_TEST(test_flow_queue)
+{
+    uint8_t f[14 + 20 + 20 + 8];
+    unsigned seen[NB_MAX_QUEUES] = {0}, q0;
+
+    memset(f, 0, sizeof(f));
+    f[12] = 0x08;
+    f[14] = 0x45;
+    f[14 + 9] = 6;
+    f[14 + 12] = 10, f[14 + 15] = 1;
+    f[14 + 16] = 10, f[14 + 19] = 2;
+    q0 = nb_flow_queue(f, sizeof(f), NB_MAX_QUEUES);
+    f[14 + 20 + 4] = 0x55; /* a different sequence number: the same flow */
+    f[sizeof(f) - 1] = 0xaa;
+    ck_assert_uint_eq(nb_flow_queue(f, sizeof(f), NB_MAX_QUEUES), q0);
+    for (unsigned port = 0; port < 64; port++) {
+        f[14 + 20 + 1] = (uint8_t)port; /* the source port */
+        seen[nb_flow_queue(f, sizeof(f), NB_MAX_QUEUES)]++;
+    }
+    for (unsigned q = 0; q < NB_MAX_QUEUES; q++)
+        ck_assert_uint_gt(seen[q], 0);
+    /* a non-first fragment: its ports are payload, so only the addresses count */
+    f[14 + 6] = 0x00, f[14 + 7] = 0x10;
+    q0 = nb_flow_queue(f, sizeof(f), NB_MAX_QUEUES);
+    f[14 + 20 + 1] = 0x99;
+    ck_assert_uint_eq(nb_flow_queue(f, sizeof(f), NB_MAX_QUEUES), q0);
+    ck_assert_uint_eq(nb_flow_queue(f, sizeof(f), 1), 0);
+    ck_assert_uint_lt(nb_flow_queue(f, 10, 3), 3);
+    ck_assert_uint_lt(nb_flow_queue(f, 15, 3), 3);
+    f[12] = 0x86, f[13] = 0xdd; /* IPv6 claimed, frame too short for its header */
+    ck_assert_uint_lt(nb_flow_queue(f, 20, 3), 3);
+    ck_assert_uint_lt(nb_flow_queue(f, sizeof(f), 3), 3);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback");
@@ -936,6 +1050,12 @@ int main(void)
     tcase_add_test(tc, test_gso_segment_v6);
     tcase_add_test(tc, test_csum_ipv6_ext);
     tcase_add_test(tc, test_partial_checksum);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("queues");
+    tcase_add_test(tc, test_qchannels);
+    tcase_add_test(tc, test_stats_json_queues);
+    tcase_add_test(tc, test_num_queues);
+    tcase_add_test(tc, test_flow_queue);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -3,7 +3,7 @@
  * code is the daemon's own. Good packets, spoofed source MACs, grants the guest does not own,
  * malformed packets, a hostile req_prod, an endless slot chain, the rate holding packets on
  * the ring, checksum completion, RX into posted buffers (with and without buffers), and the
- * RX rate holding frames in the queue. */
+ * RX rate holding frames in the queue; a second queue (TX from it, RX by flow). */
 #include <check.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -110,26 +110,31 @@ static void setup(void)
     SHARED_RING_INIT((netif_rx_sring_t *)rxpage);
     FRONT_RING_INIT(&ftx, (netif_tx_sring_t *)txpage, NB_PAGE);
     FRONT_RING_INIT(&frx, (netif_rx_sring_t *)rxpage, NB_PAGE);
-    BACK_RING_INIT(&v.tx, (netif_tx_sring_t *)txpage, NB_PAGE);
-    BACK_RING_INIT(&v.rx, (netif_rx_sring_t *)rxpage, NB_PAGE);
+    BACK_RING_INIT(&v.q[0].tx, (netif_tx_sring_t *)txpage, NB_PAGE);
+    BACK_RING_INIT(&v.q[0].rx, (netif_rx_sring_t *)rxpage, NB_PAGE);
     memcpy(v.mac, MAC, 6);
     v.fe_domid = 1;
-    v.local_port = 5;
+    v.q[0].local_port = v.q[0].local_rx_port = 5;
+    v.q[0].vif = &v;
+    v.nq = 1;
     v.connected = true;
     v.rx_csum = true; /* netfront's default: no feature-no-csum-offload */
-    v.rxq = calloc(NB_RXQ_LEN, sizeof(*v.rxq));
+    v.q[0].rxq = calloc(NB_RXQ_LEN, sizeof(*v.q[0].rxq));
     nb_bucket_init(&v.bucket, &(struct nb_rate){0, NB_RATE_DEFAULT_INTERVAL_US}, now_us);
     v.rx_bucket = v.bucket;
 }
 
 static void teardown(void)
 {
-    for (unsigned i = 0; i < v.rxq_count; i++)
-        free(v.rxq[(v.rxq_head + i) % NB_RXQ_LEN].data);
+    for (unsigned i = 0; i < v.q[1].rxq_count; i++)
+        free(v.q[1].rxq[(v.q[1].rxq_head + i) % NB_RXQ_LEN].data);
+    free(v.q[1].rxq);
+    for (unsigned i = 0; i < v.q[0].rxq_count; i++)
+        free(v.q[0].rxq[(v.q[0].rxq_head + i) % NB_RXQ_LEN].data);
     free(d.txbuf);
     free(txpage);
     free(rxpage);
-    free(v.rxq);
+    free(v.q[0].rxq);
 }
 
 /* Writes an Ethernet frame from src into guest page gref (at offset off). */
@@ -191,7 +196,7 @@ START_TEST(test_tx_good_and_chain)
     tx_req(8, 2, 4000, 1514, NETTXF_more_data);
     tx_req(9, 3, 0, 1418, 0);
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 2);
     ck_assert_uint_eq(last_len, 1514);
     ck_assert_int_eq(memcmp(last_frame, guest[2] + 4000, 96), 0);
@@ -221,7 +226,7 @@ START_TEST(test_tx_spoof_grant_malformed)
     tx_req(3, 1, 0, 5, 0);     /* shorter than an Ethernet header */
     tx_req(4, 1, 4090, 60, 0); /* crosses its page */
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 0);
     ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_OKAY); /* taken, then dropped by the filter */
     ck_assert_uint_eq(id, 1);
@@ -241,12 +246,12 @@ START_TEST(test_tx_hostile_indices)
     tx_req(1, 1, 0, 60, 0);
     tx_push();
     ftx.sring->req_prod += 1000; /* claims more requests than the ring holds */
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert(v.broken);
     ck_assert_uint_eq(delivered, 0);
     ck_assert_int_eq(tx_rsp(NULL), -100);
     ftx.sring->req_prod -= 1000;
-    nb_ring_tx(&d, &v); /* no more service, even once the index looks sane again */
+    nb_ring_tx(&d, &v.q[0]); /* no more service, even once the index looks sane again */
     ck_assert_uint_eq(delivered, 0);
 }
 END_TEST
@@ -256,7 +261,7 @@ START_TEST(test_tx_endless_chain)
     for (unsigned i = 0; i < 40; i++)
         tx_req((uint16_t)i, 1, 0, 60, NETTXF_more_data);
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert(v.broken);
     ck_assert_uint_eq(delivered, 0);
 }
@@ -267,12 +272,12 @@ START_TEST(test_tx_incomplete_waits)
     frame_in(1, 0, MAC, 60);
     tx_req(1, 1, 0, 100, NETTXF_more_data);
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 0);
     ck_assert_int_eq(tx_rsp(NULL), -100); /* nothing answered: the chain goes on */
     tx_req(2, 2, 0, 40, 0);
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 1);
     ck_assert_uint_eq(last_len, 100);
     ck_assert(!v.broken);
@@ -288,15 +293,15 @@ START_TEST(test_tx_rate_holds)
     tx_req(1, 1, 0, 800, 0);
     tx_req(2, 1, 0, 800, 0);
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 1);
-    ck_assert(v.tx_held);
+    ck_assert(v.q[0].tx_held);
     ck_assert_int_eq(tx_rsp(NULL), NETIF_RSP_OKAY);
     ck_assert_int_eq(tx_rsp(NULL), -100); /* the second stays on the ring */
     now_us += 50000;
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 2);
-    ck_assert(!v.tx_held);
+    ck_assert(!v.q[0].tx_held);
     ck_assert_int_eq(tx_rsp(NULL), NETIF_RSP_OKAY);
 }
 END_TEST
@@ -318,7 +323,7 @@ START_TEST(test_tx_csum_blank)
     guest[1][40] = 0xde; /* whatever the guest left in the field: the backend writes its own */
     guest[1][41] = 0xad;
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 1);
     ck_assert_uint_eq(v.st.tx_drops, 1);
     /* it enters the switch partial, UDP's field holding the pseudo-header sum (addresses,
@@ -342,13 +347,13 @@ START_TEST(test_tx_data_validated)
     frame_in(2, 0, MAC, 60);
     tx_req(2, 2, 0, 60, 0);
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 2);
     ck_assert_uint_eq(last_off.csum, NB_CSUM_NONE); /* the second */
     frame_in(3, 0, MAC, 60);
     tx_req(3, 3, 0, 60, NETTXF_data_validated);
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 3);
     ck_assert_uint_eq(last_off.csum, NB_CSUM_VALID);
 }
@@ -380,7 +385,7 @@ START_TEST(test_rx_posted_buffers)
         f[20] = (uint8_t)i;
         nb_ring_rx_push(&d, &v, f, 60 + i, &PLAIN);
     }
-    nb_ring_rx_flush(&d, &v);
+    nb_ring_rx_flush(&d, &v.q[0]);
     ck_assert_uint_eq(frx.sring->rsp_prod, 2);
     rsp = RING_GET_RESPONSE(&frx, 0);
     ck_assert_uint_eq(rsp->id, 10);
@@ -391,10 +396,10 @@ START_TEST(test_rx_posted_buffers)
     rsp = RING_GET_RESPONSE(&frx, 1);
     ck_assert_uint_eq(rsp->id, 11);
     ck_assert_int_eq(rsp->status, NETIF_RSP_ERROR);
-    ck_assert_uint_eq(v.rxq_count, 1);          /* the third waits for a buffer... */
+    ck_assert_uint_eq(v.q[0].rxq_count, 1);     /* the third waits for a buffer... */
     ck_assert_uint_eq(frx.sring->req_event, 3); /* ...and asked to be told of one */
     rx_post(12, 5);
-    nb_ring_rx_flush(&d, &v);
+    nb_ring_rx_flush(&d, &v.q[0]);
     ck_assert_uint_eq(frx.sring->rsp_prod, 3);
     ck_assert_int_eq(RING_GET_RESPONSE(&frx, 2)->status, 62);
     ck_assert_uint_eq(guest[5][20], 2);
@@ -420,18 +425,18 @@ START_TEST(test_rx_lent_frames)
         d.lent_frame = port[i];
         nb_ring_rx_push(&d, &v, port[i], 60 + i, &PLAIN);
     }
-    ck_assert(v.rxq[v.rxq_head].lent);
-    ck_assert_ptr_eq(v.rxq[v.rxq_head].data, port[0]);
+    ck_assert(v.q[0].rxq[v.q[0].rxq_head].lent);
+    ck_assert_ptr_eq(v.q[0].rxq[v.q[0].rxq_head].data, port[0]);
     nb_ring_rx_settle(&d);
     ck_assert_ptr_null(d.lent_frame);
     ck_assert_uint_eq(frx.sring->rsp_prod, 1);
     ck_assert_uint_eq(guest[4][20], 1);
-    ck_assert_uint_eq(v.rxq_count, 1); /* the second waits, in a copy of its own */
-    ck_assert(!v.rxq[v.rxq_head].lent);
-    ck_assert_ptr_ne(v.rxq[v.rxq_head].data, port[1]);
+    ck_assert_uint_eq(v.q[0].rxq_count, 1); /* the second waits, in a copy of its own */
+    ck_assert(!v.q[0].rxq[v.q[0].rxq_head].lent);
+    ck_assert_ptr_ne(v.q[0].rxq[v.q[0].rxq_head].data, port[1]);
     memset(port, 0xee, sizeof(port)); /* the port reads into its buffer again */
     rx_post(11, 5);
-    nb_ring_rx_flush(&d, &v);
+    nb_ring_rx_flush(&d, &v.q[0]);
     ck_assert_uint_eq(frx.sring->rsp_prod, 2);
     ck_assert_int_eq(RING_GET_RESPONSE(&frx, 1)->status, 61);
     ck_assert_uint_eq(guest[5][20], 2);
@@ -449,7 +454,7 @@ START_TEST(test_rx_queue_bounds)
     ck_assert_uint_eq(v.st.rx_drops, 1);
     for (unsigned i = 0; i < NB_RXQ_LEN + 5; i++)
         nb_ring_rx_push(&d, &v, big, 60, &PLAIN); /* no buffers posted: the queue fills */
-    ck_assert_uint_eq(v.rxq_count, NB_RXQ_LEN);
+    ck_assert_uint_eq(v.q[0].rxq_count, NB_RXQ_LEN);
     ck_assert_uint_eq(v.st.rx_drops, 1 + 5);
 }
 END_TEST
@@ -466,20 +471,20 @@ START_TEST(test_rx_rate_holds)
         rx_post(i, 4 + i);
     for (unsigned i = 0; i < 3; i++)
         nb_ring_rx_push(&d, &v, f, sizeof(f), &PLAIN);
-    nb_ring_rx_flush(&d, &v);
+    nb_ring_rx_flush(&d, &v.q[0]);
     ck_assert_uint_eq(frx.sring->rsp_prod, 1); /* one frame's worth of credit */
-    ck_assert(v.rx_held);
-    ck_assert_uint_eq(v.rxq_count, 2); /* the others wait in the queue, not dropped */
+    ck_assert(v.q[0].rx_held);
+    ck_assert_uint_eq(v.q[0].rxq_count, 2); /* the others wait in the queue, not dropped */
     ck_assert_uint_eq(v.st.rx_drops, 0);
-    nb_ring_rx_flush(&d, &v); /* before the refill: nothing more */
+    nb_ring_rx_flush(&d, &v.q[0]); /* before the refill: nothing more */
     ck_assert_uint_eq(frx.sring->rsp_prod, 1);
     now_us += 50000;
-    nb_ring_rx_flush(&d, &v); /* 200 bytes left over + 1000: one more */
+    nb_ring_rx_flush(&d, &v.q[0]); /* 200 bytes left over + 1000: one more */
     ck_assert_uint_eq(frx.sring->rsp_prod, 2);
     now_us += 50000;
-    nb_ring_rx_flush(&d, &v);
+    nb_ring_rx_flush(&d, &v.q[0]);
     ck_assert_uint_eq(frx.sring->rsp_prod, 3);
-    ck_assert_uint_eq(v.rxq_count, 0);
+    ck_assert_uint_eq(v.q[0].rxq_count, 0);
     ck_assert_uint_eq(v.st.rx_packets, 3);
     /* the TX bucket is separate: the guest's own sending is not charged for what it got */
     ck_assert_uint_eq(v.bucket.rate.bytes_per_interval, 0);
@@ -564,7 +569,7 @@ START_TEST(test_tx_gso_v6)
     tx_gso_req_type(3, 3, (uint16_t)len4, 1448, XEN_NETIF_GSO_TYPE_TCPV6);
     tx_gso_req_type(5, 1, (uint16_t)len, 1428, XEN_NETIF_GSO_TYPE_TCPV4);
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 1);
     ck_assert_uint_eq(last_len, len);
     ck_assert_uint_eq(last_off.gso_size, 1428);
@@ -591,13 +596,13 @@ START_TEST(test_rx_gso_v6)
     memset(f, 0, sizeof(f));
     v.rx_sg = v.rx_gso = true;
     nb_ring_rx_push(&d, &v, f, sizeof(f), &o); /* a TCPv4 frontend only */
-    ck_assert_uint_eq(v.rxq_count, 0);
+    ck_assert_uint_eq(v.q[0].rxq_count, 0);
     ck_assert_uint_eq(v.st.rx_drops, 1);
     v.rx_gso6 = true;
     nb_ring_rx_push(&d, &v, f, sizeof(f), &o);
     for (uint16_t i = 0; i < 3; i++)
         rx_post(i, 4 + i);
-    nb_ring_rx_flush(&d, &v);
+    nb_ring_rx_flush(&d, &v.q[0]);
     ck_assert_uint_eq(frx.sring->rsp_prod, 3);
     ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 0)->flags, NETRXF_extra_info | NETRXF_more_data |
                                                              NETRXF_csum_blank |
@@ -620,7 +625,7 @@ START_TEST(test_tx_gso)
     frame_in(4, 0, MAC, 100);
     tx_gso_req(3, 3, NB_PAGE + 100, 1448);
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 1);
     ck_assert_uint_eq(last_len, len);
     ck_assert_uint_eq(last_gso, 1448);
@@ -661,7 +666,7 @@ START_TEST(test_tx_gso_single_segment)
     tx_req(2, 2, 0, 0, 0);
     RING_GET_REQUEST(&ftx, ftx.req_prod_pvt - 3)->size = (uint16_t)len;
     tx_push();
-    nb_ring_tx(&d, &v);
+    nb_ring_tx(&d, &v.q[0]);
     ck_assert_uint_eq(delivered, 1);
     ck_assert_uint_eq(last_gso, 0);
     ck_assert_uint_eq(last_off.csum, NB_CSUM_PARTIAL);
@@ -686,11 +691,11 @@ START_TEST(test_rx_gso_over_buffers)
     rx_post(20, 4);
     rx_post(21, 5);
     rx_post(22, 6);
-    nb_ring_rx_flush(&d, &v); /* 3 data slots + the GSO slot: one buffer short */
+    nb_ring_rx_flush(&d, &v.q[0]); /* 3 data slots + the GSO slot: one buffer short */
     ck_assert_uint_eq(frx.sring->rsp_prod, 0);
     ck_assert_uint_eq(frx.sring->req_event, 4); /* told when the fourth comes */
     rx_post(23, 7);
-    nb_ring_rx_flush(&d, &v);
+    nb_ring_rx_flush(&d, &v.q[0]);
     ck_assert_uint_eq(frx.sring->rsp_prod, 4);
     rsp = RING_GET_RESPONSE(&frx, 0);
     ck_assert_uint_eq(rsp->id, 20);
@@ -714,8 +719,8 @@ START_TEST(test_rx_gso_over_buffers)
     ck_assert_int_eq(memcmp(guest[7], f + 2 * NB_PAGE, 9000 - 2 * NB_PAGE), 0);
     ck_assert_uint_eq(v.st.rx_packets, 1);
     ck_assert_uint_eq(v.st.rx_bytes, 9000);
-    ck_assert_uint_eq(v.rxq_count, 0);
-    ck_assert_uint_eq(v.rxq_bytes, 0);
+    ck_assert_uint_eq(v.q[0].rxq_count, 0);
+    ck_assert_uint_eq(v.q[0].rxq_bytes, 0);
 }
 END_TEST
 
@@ -729,12 +734,12 @@ START_TEST(test_rx_without_sg_or_gso)
     nb_ring_rx_push(&d, &v, f, sizeof(f), &PLAIN);
     v.rx_sg = true;
     nb_ring_rx_push(&d, &v, f, sizeof(f), &GSO1448);
-    ck_assert_uint_eq(v.rxq_count, 0);
+    ck_assert_uint_eq(v.q[0].rxq_count, 0);
     ck_assert_uint_eq(v.st.rx_drops, 2);
     nb_ring_rx_push(&d, &v, f, sizeof(f), &PLAIN); /* with sg: two buffers, no extra-info */
     rx_post(1, 4);
     rx_post(2, 5);
-    nb_ring_rx_flush(&d, &v);
+    nb_ring_rx_flush(&d, &v.q[0]);
     ck_assert_uint_eq(frx.sring->rsp_prod, 2);
     ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 0)->flags, NETRXF_more_data);
     ck_assert_int_eq(RING_GET_RESPONSE(&frx, 1)->status, 5000 - NB_PAGE);
@@ -791,7 +796,7 @@ START_TEST(test_rx_csum_flags)
     nb_ring_rx_push(&d, &v, f, len, &PLAIN);
     for (uint16_t i = 0; i < 3; i++)
         rx_post(i, 4 + i);
-    nb_ring_rx_flush(&d, &v);
+    nb_ring_rx_flush(&d, &v.q[0]);
     ck_assert_uint_eq(frx.sring->rsp_prod, 3);
     ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 0)->flags, NETRXF_csum_blank | NETRXF_data_validated);
     ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 1)->flags, NETRXF_data_validated);
@@ -825,7 +830,7 @@ START_TEST(test_rx_no_csum_offload)
     nb_ring_rx_push(&d, &v, f6, len6, &o6);
     for (uint16_t i = 0; i < 3; i++)
         rx_post(i, 4 + i);
-    nb_ring_rx_flush(&d, &v);
+    nb_ring_rx_flush(&d, &v.q[0]);
     ck_assert_uint_eq(frx.sring->rsp_prod, 3);
     ck_assert_uint_eq(RING_GET_RESPONSE(&frx, 0)->flags, NETRXF_data_validated);
     ck_assert_int_eq(memcmp(guest[4], want4, len4), 0);
@@ -852,11 +857,90 @@ START_TEST(test_rx_csum_outside_frame)
     bad[2].csum_start = 0xffff;
     for (unsigned i = 0; i < 3; i++)
         nb_ring_rx_push(&d, &v, f, len, &bad[i]);
-    ck_assert_uint_eq(v.rxq_count, 0);
+    ck_assert_uint_eq(v.q[0].rxq_count, 0);
     ck_assert_uint_eq(v.st.rx_drops, 3);
     bad[1].csum_offset = (uint16_t)(len - 34 - 2); /* the last two bytes: within */
     nb_ring_rx_push(&d, &v, f, len, &bad[1]);
-    ck_assert_uint_eq(v.rxq_count, 1);
+    ck_assert_uint_eq(v.q[0].rxq_count, 1);
+}
+END_TEST
+
+/* A second queue: its own rings in its own pages. TX is taken from it like from the first,
+ * and counted as its own (and the vif's); frames for the guest go on the queue of their flow,
+ * every frame of a flow on the same one. */
+START_TEST(test_multi_queue)
+{
+    void *tx1 = aligned_alloc(NB_PAGE, NB_PAGE), *rx1 = aligned_alloc(NB_PAGE, NB_PAGE);
+    netif_tx_front_ring_t ftx1;
+    netif_rx_front_ring_t frx1;
+    struct nb_queue *q1 = &v.q[1];
+    uint8_t f[2][80];
+    unsigned qa, qb;
+    int n;
+
+    SHARED_RING_INIT((netif_tx_sring_t *)tx1);
+    SHARED_RING_INIT((netif_rx_sring_t *)rx1);
+    FRONT_RING_INIT(&ftx1, (netif_tx_sring_t *)tx1, NB_PAGE);
+    FRONT_RING_INIT(&frx1, (netif_rx_sring_t *)rx1, NB_PAGE);
+    BACK_RING_INIT(&q1->tx, (netif_tx_sring_t *)tx1, NB_PAGE);
+    BACK_RING_INIT(&q1->rx, (netif_rx_sring_t *)rx1, NB_PAGE);
+    q1->vif = &v;
+    q1->id = 1;
+    q1->local_port = 6;
+    q1->local_rx_port = 7;
+    q1->rxq = calloc(NB_RXQ_LEN, sizeof(*q1->rxq));
+    v.nq = 2;
+
+    /* TX on queue 1 */
+    frame_in(1, 0, MAC, 60);
+    *RING_GET_REQUEST(&ftx1, ftx1.req_prod_pvt++) =
+        (netif_tx_request_t){.gref = 1, .offset = 0, .size = 60, .id = 3};
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&ftx1, n);
+    nb_ring_tx(&d, q1);
+    ck_assert_uint_eq(delivered, 1);
+    ck_assert_uint_eq(ftx1.sring->rsp_prod, 1);
+    ck_assert_int_eq(RING_GET_RESPONSE(&ftx1, 0)->status, NETIF_RSP_OKAY);
+    ck_assert_uint_eq(q1->tx_packets, 1);
+    ck_assert_uint_eq(v.q[0].tx_packets, 0);
+    ck_assert_uint_eq(v.st.tx_packets, 1);
+
+    /* two TCPv4 flows to the guest that hash to different queues */
+    memset(f, 0, sizeof(f));
+    memcpy(f[0], MAC, 6);
+    f[0][12] = 0x08, f[0][14] = 0x45, f[0][23] = 6;
+    f[0][26] = 10, f[0][29] = 1, f[0][30] = 10, f[0][33] = 2;
+    memcpy(f[1], f[0], sizeof(f[0]));
+    qa = nb_flow_queue(f[0], sizeof(f[0]), 2);
+    for (unsigned port = 1; port < 256; port++) {
+        f[1][35] = (uint8_t)port;
+        if (nb_flow_queue(f[1], sizeof(f[1]), 2) != qa)
+            break;
+    }
+    qb = nb_flow_queue(f[1], sizeof(f[1]), 2);
+    ck_assert_uint_ne(qa, qb);
+    nb_ring_rx_push(&d, &v, f[0], sizeof(f[0]), &PLAIN);
+    f[0][60] = 0x77; /* more data of the same flow */
+    nb_ring_rx_push(&d, &v, f[0], sizeof(f[0]), &PLAIN);
+    nb_ring_rx_push(&d, &v, f[1], sizeof(f[1]), &PLAIN);
+    ck_assert_uint_eq(v.q[qa].rxq_count, 2);
+    ck_assert_uint_eq(v.q[qb].rxq_count, 1);
+
+    /* queue 1's frames go into queue 1's posted buffers */
+    RING_GET_REQUEST(&frx1, frx1.req_prod_pvt)->id = 20;
+    RING_GET_REQUEST(&frx1, frx1.req_prod_pvt++)->gref = 6;
+    RING_GET_REQUEST(&frx1, frx1.req_prod_pvt)->id = 21;
+    RING_GET_REQUEST(&frx1, frx1.req_prod_pvt++)->gref = 7;
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&frx1, n);
+    (void)n;
+    nb_ring_rx_flush(&d, q1);
+    ck_assert_uint_eq(q1->rxq_count, 0);
+    ck_assert_uint_eq(frx1.sring->rsp_prod, qb == 1 ? 1 : 2);
+    ck_assert_uint_eq(q1->rx_packets, qb == 1 ? 1 : 2);
+    ck_assert_uint_eq(v.q[0].rx_packets, 0);
+    ck_assert_uint_eq(v.q[0].rxq_count, qa == 0 ? 2 : 1);
+    ck_assert_int_eq(memcmp(guest[6], qb == 1 ? f[1] : f[0], 60), 0);
+    free(tx1);
+    free(rx1);
 }
 END_TEST
 
@@ -869,6 +953,7 @@ int main(void)
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_tx_good_and_chain);
+    tcase_add_test(tc, test_multi_queue);
     tcase_add_test(tc, test_tx_spoof_grant_malformed);
     tcase_add_test(tc, test_tx_hostile_indices);
     tcase_add_test(tc, test_tx_endless_chain);
