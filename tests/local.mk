@@ -22,7 +22,7 @@ TESTS += tests/system/xl-on-tern.py
 # changes, network-stats and tern top, attach/detach/list (one boot, ~4 min; passed twice in a row).
 EXTRA_DIST += tests/system/net_lib.py tests/system/net-qos-tern.py
 TESTS += tests/system/net-qos-tern.py
-# A hostile netfront (the test guest's 41 attacks) beside a good guest that keeps pinging dom0
+# A hostile netfront (the test guest's 43 attacks) beside a good guest that keeps pinging dom0
 # (issue 10): verdicts, the good guest's echoes by its kernel's counters, its longest stall, the
 # backend alive (one boot, 75-90 s of QEMU; passed 3 times in a row).
 EXTRA_DIST += tests/system/net-hostile-tern.py
