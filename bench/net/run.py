@@ -3,13 +3,15 @@
 
     bench/net/run.py [--rounds 3] [--mib 64] [--pps-s 4] [--rtt-n 1000]
                      [--only tern,xen,xen-kernel] [--profile] [--ab-rps]
-                     [--dom0-port tap,veth] [--netback-env VAR=VALUE ...]
+                     [--dom0-port tap,veth] [--netback-env VAR=VALUE ...] [--no-g2g]
 
 Figures (net-stream in the guest, tests/system/net-stream.c, against `net-stream serve 5201`
 started in dom0 beforehand; guest 10.0.0.2, dom0 10.0.0.1; guest CLOCK_MONOTONIC; medians
 of --rounds rounds run one after the other by one guest, bench/net/guest-bench-init):
   tx_mibs     TCP MiB/s guest -> dom0, --mib MiB, until dom0 has read them all and answered
   rx_mibs     TCP MiB/s dom0 -> guest, --mib MiB (the guest connects and reads to EOF)
+  g2g_mibs    TCP MiB/s guest -> guest, --mib MiB, to a second guest (nb2, 10.0.0.3, 1 vCPU,
+              `net-stream serve`) on the same switch or bridge (not with --no-g2g)
   pps64       UDP datagrams/s of 64 payload bytes guest -> dom0 over --pps-s s of flood,
               counted by dom0's receiver (first to last arrival); the sender's rate and the
               loss are printed too
@@ -50,19 +52,30 @@ from tern_harness import (Machine, HarnessError, build_initramfs, build_guest_in
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STREAM = os.path.join(BUILDDIR, "aarch64", "bin", "net-stream")
-FIGURES = ("tx_mibs", "rx_mibs", "pps64", "rtt_p50_us", "rtt_p99_us")
+FIGURES = ("tx_mibs", "rx_mibs", "g2g_mibs", "pps64", "rtt_p50_us", "rtt_p99_us")
 LOWER_IS_BETTER = ("rtt_p50_us", "rtt_p99_us")
 EXTRA = ("sent_pps", "loss_pct", "flood_busy_pct", "irqs_per_kpkt")
 CFG = """name = "nb"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/nb.gz"
-extra = "console=hvc0 rdinit=/bench-init quiet BENCH_MIB=%d BENCH_ROUNDS=%d BENCH_PPS_S=%d BENCH_RTT_N=%d"
+extra = "console=hvc0 rdinit=/bench-init quiet BENCH_MIB=%d BENCH_ROUNDS=%d BENCH_PPS_S=%d BENCH_RTT_N=%d%s"
 memory = 128
 vcpus = 1
 vif = ["mac=00:16:3e:00:00:31,bridge=xenbr0"]
 on_poweroff = "destroy"
 """
+# the guest-to-guest phase's receiver (guest-bench-init's BENCH_ROLE=peer)
+PEER_IP = "10.0.0.3"
+PEER_CFG = """name = "nb2"
+kernel = "/guest/vmlinuz"
+ramdisk = "/guest/nb.gz"
+extra = "console=hvc0 rdinit=/bench-init quiet BENCH_ROLE=peer BENCH_IP=%s"
+memory = 128
+vcpus = 1
+vif = ["mac=00:16:3e:00:00:32,bridge=xenbr0"]
+""" % PEER_IP
 LOG = "/var/log/xen/console/guest-nb.log"
+PEER_LOG = "/var/log/xen/console/guest-nb2.log"
 PORT = 5201
 
 
@@ -71,8 +84,12 @@ def dom0_files(args):
         "/bin/net-stream": STREAM, "/bench-init": os.path.join(HERE, "guest-bench-init")})
     cfg = os.path.join(OUT, "bench-net-nb.cfg")
     with open(cfg, "w") as f:
-        f.write(CFG % (args.mib, args.rounds, args.pps_s, args.rtt_n))
-    return {"/guest/nb.gz": guest, "/etc/tern/nb.cfg": cfg}
+        f.write(CFG % (args.mib, args.rounds, args.pps_s, args.rtt_n,
+                       "" if args.no_g2g else " BENCH_PEER=" + PEER_IP))
+    peer = os.path.join(OUT, "bench-net-nb2.cfg")
+    with open(peer, "w") as f:
+        f.write(PEER_CFG)
+    return {"/guest/nb.gz": guest, "/etc/tern/nb.cfg": cfg, "/etc/tern/nb2.cfg": peer}
 
 
 def parse(log, label):
@@ -116,14 +133,18 @@ def ab_rps(m, rounds):
              "sleep 0.2; done) >/dev/null 2>&1 &" % (RPS, rounds, LOG, RPS, RPS), timeout=60)
 
 
-def run_guest(m, tool, label, wait_s, args=None):
-    m.run("rm -f %s" % LOG)
+def run_guest(m, tool, label, wait_s, args):
+    m.run("rm -f %s %s" % (LOG, PEER_LOG))
     rc, seen = m.run("grep -c '^source:' /tmp/serve.log", timeout=30)
     t0 = time.time()
+    if not args.no_g2g:  # the peer first: the bench guest waits for it to answer pings
+        rc, out = m.run("%s create /etc/tern/nb2.cfg 2>&1" % tool, timeout=240)
+        if rc != 0:
+            raise HarnessError("%s: create of the peer nb2 failed: %s" % (label, out[-1500:]))
     rc, out = m.run("%s create /etc/tern/nb.cfg 2>&1" % tool, timeout=240)
     if rc != 0:
         raise HarnessError("%s: create failed: %s" % (label, out[-1500:]))
-    if args and args.ab_rps:
+    if args.ab_rps and tool == "tern":
         ab_rps(m, args.rounds)
     m.run("for i in $(seq %d); do grep -q NETBENCH-END %s 2>/dev/null && break; sleep 1; done"
           % (wait_s, LOG), timeout=wait_s + 60)
@@ -132,7 +153,11 @@ def run_guest(m, tool, label, wait_s, args=None):
     got = parse(log, label)
     print("%s: guest done in %.0f s (%s UTC)" % (label, time.time() - t0,
                                                  time.strftime("%H:%M", time.gmtime())))
-    if "NETBENCH-END" not in log or not all(got[f] for f in FIGURES):
+    if not args.no_g2g:
+        rc, peer = m.run("grep NETBENCH-PEER %s; %s destroy nb2 2>&1" % (PEER_LOG, tool),
+                         timeout=120)
+        print("%s: the peer guest: %s" % (label, peer.strip().replace("\r", "")))
+    if "NETBENCH-END" not in log or not all(got[f] for f in figures(args)):
         rc, diag = m.run(DOM0_DIAG, timeout=60)
         raise HarnessError("%s: no figures:\n%s\ndom0:\n%s" % (label, log[-2500:], diag[-3000:]))
     # what bounded the server's TCP sender in the rx phases (tcp_info; net-stream serve)
@@ -172,7 +197,7 @@ def boot(hv, args, configs, results):
                              modules=DOM0_MODULES + ["tun"], extra_files=dom0_files(args))
     # the guest's boot, and its phases' time limits (guest-bench-init): a phase that stalls
     # fails at its limit, the next one runs
-    wait_s = 600 + args.rounds * (2 * (120 + args.mib * 20) + 60 + args.rtt_n // 5 +
+    wait_s = 600 + args.rounds * (3 * (120 + args.mib * 20) + 60 + args.rtt_n // 5 +
                                   args.pps_s + 40)
     with Machine(hv=hv, smp=2, initrd=initrd, timeout=300 + 2 * wait_s + 600,
                  log=os.path.join(OUT, "bench-net-%s.log" % hv)) as m:
@@ -203,10 +228,10 @@ def boot(hv, args, configs, results):
                 stop_netback(m)
                 m.run_ok("for mod in $(cat /etc/tern/modules-extra); do "
                          "insmod /lib/modules-extra/$mod; done; "
-                         "mkdir -p /var/run/xen-hotplug /var/lib/xen && "
+                         "mkdir -p /var/run/xen-hotplug /var/run/xen /var/lib/xen && "
                          "ip link add xenbr0 type bridge && "
                          "ifconfig xenbr0 10.0.0.1 netmask 255.255.255.0 up", timeout=60)
-                results["xen-kernel"] = run_guest(m, "xl", "xen-kernel", wait_s)
+                results["xen-kernel"] = run_guest(m, "xl", "xen-kernel", wait_s, args)
             except HarnessError as e:
                 rc, hp = m.run("tail -n 30 /var/log/xen/xen-hotplug.log; ip link; "
                                "xenstore-ls /local/domain/0/backend/vif 2>&1 | tail -n 30")
@@ -215,6 +240,10 @@ def boot(hv, args, configs, results):
         if serve.strip():
             print("%s: dom0's net-stream server:\n%s" % (hv, serve.strip()))
         m.poweroff()
+
+
+def figures(args):
+    return tuple(f for f in FIGURES if not (args.no_g2g and f == "g2g_mibs"))
 
 
 def speed_ratio(f, a, b):
@@ -237,6 +266,8 @@ def main():
                     help="tern-netback's environment, for an A/B (e.g. TERN_NETBACK_RPS=0)")
     ap.add_argument("--profile", action="store_true",
                     help="tern-netback logs where its time goes (TERN_NETBACK_PROFILE=1)")
+    ap.add_argument("--no-g2g", action="store_true",
+                    help="no second guest, no guest-to-guest figure")
     args = ap.parse_args()
     configs = args.only.split(",")
     if not os.path.exists(STREAM):
@@ -250,18 +281,19 @@ def main():
             except HarnessError as e:  # the other boot's figures are still printed
                 print("%s boot: FAIL: %s" % (hv, e))
     med = {c: {f: statistics.median(v) for f, v in r.items() if v} for c, r in results.items()}
-    print("\nmedians of %d rounds: TCP %d MiB each way, UDP flood of 64-byte payloads for %d s,"
+    print("\nmedians of %d rounds: TCP %d MiB each way and guest to guest, UDP flood of 64-byte payloads for %d s,"
           " %d UDP round trips" % (args.rounds, args.mib, args.pps_s, args.rtt_n))
-    print("%-11s %8s %8s %9s %8s %8s   %9s %6s %6s %9s" % (
-        "config", "tx MiB/s", "rx MiB/s", "pps64", "rtt p50", "rtt p99", "sent pps", "loss%",
-        "busy%", "irq/kpkt"))
+    print("%-11s %8s %8s %8s %9s %8s %8s   %9s %6s %6s %9s" % (
+        "config", "tx MiB/s", "rx MiB/s", "g2g MiB/s", "pps64", "rtt p50", "rtt p99", "sent pps",
+        "loss%", "busy%", "irq/kpkt"))
     order = [c for h in ("tern", "xen", "xen-kernel") for c in results
              if c == h or c.startswith(h + ":")]
     for c in order:
         if c in med:
             r = med[c]
-            print("%-11s %8.2f %8.2f %9.0f %6.0fus %6.0fus   %9.0f %6.2f %6.0f %9.0f" % (
-                c, r["tx_mibs"], r["rx_mibs"], r["pps64"], r["rtt_p50_us"], r["rtt_p99_us"],
+            print("%-11s %8.2f %8.2f %8.2f %9.0f %6.0fus %6.0fus   %9.0f %6.2f %6.0f %9.0f" % (
+                c, r["tx_mibs"], r["rx_mibs"], r.get("g2g_mibs", 0), r["pps64"], r["rtt_p50_us"],
+                r["rtt_p99_us"],
                 r.get("sent_pps", 0), r.get("loss_pct", 0), r.get("flood_busy_pct", -1),
                 r.get("irqs_per_kpkt", -1)))
     print("ratios as speed (> 1: faster than the second; round trips: inverse ratio of times)")
@@ -271,7 +303,7 @@ def main():
     for a, b in pairs:
         if a in med and b in med:
             print("ratio %s/%s: %s" % (a, b, " ".join(
-                "%s=%.2f" % (f, speed_ratio(f, med[a][f], med[b][f])) for f in FIGURES)))
+                "%s=%.2f" % (f, speed_ratio(f, med[a][f], med[b][f])) for f in figures(args))))
     missing = [c for c in configs if not any(k == c or k.startswith(c + ":") for k in med)]
     for c in missing:
         print("%s: no figures (see above)" % c)
