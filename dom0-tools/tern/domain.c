@@ -331,8 +331,7 @@ static bool post_nodes(struct creator *c, xs_transaction_t t)
     ok = ok && W("1048576", "%s/console/limit", dom);
     ok = ok && W("xenconsoled", "%s/console/type", dom);
     ok = ok && W("pty", "%s/console/output", dom);
-    ok = ok && W(V("%u", c->console_port), "%s/console/port", dom);
-    ok = ok && W(V("%llu", (unsigned long long)res->console_gfn), "%s/console/ring-ref", dom);
+    /* console/port and console/ring-ref come after the build (console_ring_nodes) */
     ok = ok && W(V("%s/console", dom), "/local/domain/0/backend/console/%u/0/frontend", c->domid);
     ok = ok && W(V("%u", c->domid), "/local/domain/0/backend/console/%u/0/frontend-id", c->domid);
     ok = ok && W("1", "/local/domain/0/backend/console/%u/0/online", c->domid);
@@ -346,6 +345,27 @@ static bool post_nodes(struct creator *c, xs_transaction_t t)
 #undef W
 #undef V
     return ok;
+}
+
+/* The console's ring, written once the build has set up its page and grant: the console
+ * daemon attaches when it finds both nodes. These nodes are written in parallel with the
+ * build, and Xen's xenconsoled may meet this domain before its introduction (it looks at every
+ * domain when another one is introduced): had it found them then, it could have failed to map
+ * the ring and never tried again, leaving the guest spinning on a full console ring. libxl, too,
+ * writes them only after the build (libxl__build_post). */
+static int console_ring_nodes(struct creator *c)
+{
+    char path[96], val[32];
+
+    snprintf(path, sizeof(path), "/local/domain/%u/console/port", c->domid);
+    snprintf(val, sizeof(val), "%u", c->console_port);
+    if (!xs_write(c->ctx->xsh, XBT_NULL, path, val, strlen(val)))
+        return fail(c, errno, "write %s", path);
+    snprintf(path, sizeof(path), "/local/domain/%u/console/ring-ref", c->domid);
+    snprintf(val, sizeof(val), "%llu", (unsigned long long)c->res->console_gfn);
+    if (!xs_write(c->ctx->xsh, XBT_NULL, path, val, strlen(val)))
+        return fail(c, errno, "write %s", path);
+    return 0;
 }
 
 /* A vif's device number: its own (kept across a reboot, devices_changes.h), else its
@@ -637,6 +657,12 @@ int tern_domain_create(struct tern_ctx *ctx, const struct tern_config *cfg, bool
         rc = fail(&c, EINVAL, "magic pages of domain %u moved", domid);
         goto fail;
     }
+    c.res = &res;
+    c.console_port = (uint32_t)console_port;
+    rc = console_ring_nodes(&c);
+    if (rc < 0)
+        goto fail;
+    tern_timing("console ring nodes");
     if (!xs_introduce_domain(ctx->xsh, domid, res.store_gfn, (unsigned)store_port)) {
         rc = fail(&c, errno, "introduce domain %u to xenstored", domid);
         goto fail;
