@@ -13,11 +13,26 @@
 
 #define POLL_MAX_PORTS 128 /* Xen's limit */
 
+/* Is one of the polled ports pending?  -EFAULT if the guest took the list away meanwhile. */
+static long poll_any_pending(struct vcpu *v, const struct sched_poll *p, bool *pending)
+{
+    uint32_t port;
+
+    *pending = false;
+    for (uint32_t i = 0; i < p->nr_ports && !*pending; i++) {
+        if (copy_from_guest_va(&port, p->ports.q + i * sizeof(port), sizeof(port)))
+            return -EFAULT;
+        *pending = evtchn_port_is_valid(v->domain, port) && evtchn_port_is_pending(v->domain, port);
+    }
+    return 0;
+}
+
 static long sched_poll(struct vcpu *v, uint64_t arg)
 {
     struct sched_poll p;
     uint32_t i, port = 0;
-    bool pending = false;
+    bool pending;
+    long rc;
 
     if (copy_from_guest_va(&p, arg, sizeof(p)))
         return -EFAULT;
@@ -28,16 +43,24 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
             return -EFAULT;
         if (!evtchn_port_is_valid(v->domain, port))
             return -EINVAL;
-        if (evtchn_port_is_pending(v->domain, port))
-            pending = true;
     }
     /* With a timeout, return at once: Tern has no hypervisor timer for it yet, and an
      * early return is one the caller must already handle (an event or the timeout look
      * the same).  Xen returns at once for a timeout already past. */
-    if (pending || p.timeout)
+    if (p.timeout)
         return 0;
+    /* Say what is polled before looking at the ports, as Xen's do_poll does: a port that
+     * fires after the look then finds the poller (evtchn_check_pollers wakes it).  Looking
+     * first, a port that fired between the look and this store found no poller, and
+     * already pending it does not fire again: the vCPU slept through it. */
     __atomic_store_n(&v->poll_woken, false, __ATOMIC_SEQ_CST);
-    v->poll_evtchn = p.nr_ports == 1 ? (int)port : -1;
+    __atomic_store_n(&v->poll_evtchn, p.nr_ports == 1 ? (int)port : -1, __ATOMIC_SEQ_CST);
+    rc = poll_any_pending(v, &p, &pending);
+    if (rc || pending) {
+        __atomic_store_n(&v->poll_evtchn, 0, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&v->poll_woken, false, __ATOMIC_SEQ_CST);
+        return rc;
+    }
     vcpu_block(v);
     return 0;
 }

@@ -280,6 +280,8 @@ START_TEST(sched_ops)
     gput(domu, SCRATCH(domu) + 128, &p, sizeof(p));
     ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_poll, SCRATCH(domu) + 128, 0), 0);
     ck_assert(!u0->blocked);
+    ck_assert_int_eq(u0->poll_evtchn, 0); /* announced before the look, withdrawn after it */
+    ck_assert(!u0->poll_woken);
     p.nr_ports = 129;
     gput(domu, SCRATCH(domu) + 128, &p, sizeof(p));
     ck_assert_int_eq(hc(u0, __HYPERVISOR_sched_op, SCHEDOP_poll, SCRATCH(domu) + 128, 0), -EINVAL);
