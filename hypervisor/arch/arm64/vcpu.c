@@ -138,7 +138,11 @@ static bool vcpu_allowed_on(const struct vcpu *v, const struct pcpu *p)
 
 /* Called under the run queue lock of v's pCPU, for that pCPU or (arg) a pCPU that would
  * steal v: a wake-up found here is latched by clearing v->blocked, since
- * vcpu_wake_pending() reports a poll once. */
+ * vcpu_wake_pending() reports a poll once.  The policy hears of it here too: the waker
+ * marks the event (or poll_woken) before its vcpu_kick takes this lock, and a pass of
+ * the scheduler in between latches the wake-up first; the kick then finds v runnable,
+ * not blocked, and would not tell the policy, so v would miss its boost and wait behind
+ * an UNDER vCPU for ms (sched-wake's rare 8 ms boosted ping). */
 static bool entity_runnable(struct sched_entity *e, void *arg)
 {
     struct vcpu *v = vcpu_of(e);
@@ -148,8 +152,11 @@ static bool entity_runnable(struct sched_entity *e, void *arg)
         return false;
     if (!v->online)
         return v->arch.power_on;
-    if (v->blocked && vcpu_should_wake(v))
+    if (v->blocked && vcpu_should_wake(v)) {
         v->blocked = false;
+        if (!v->arch.running && e->rq)
+            scheduler->wake(e->rq, e);
+    }
     return !v->blocked;
 }
 
