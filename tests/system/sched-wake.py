@@ -22,8 +22,8 @@ not), so boost is what makes the difference.  Checks:
    once, past the 1 ms rate limit, as the hog has mostly run longer than that), and p99
    < BOOST_P99_US, the rate limit: a ping that comes less than 1 ms after a hog's slice
    began waits for the rest of that millisecond by design (0.67 ms seen), so 50 us is no
-   bound for the tail (one ping of 200 took 8.0 ms in a clean-clone run of 7 Dec, not
-   explained yet; docs/hypervisor/scheduler.md);
+   bound for the tail (one ping of 200 took 8.0 ms in a clean-clone run of 7 Dec: a
+   wake-up race that lost pong its boost, since fixed; docs/hypervisor/scheduler.md);
  - without boost, p50 >= NOBOOST_P50_MIN_US and at least RATIO times the boosted p50
    (pong waits for the running hog's turn to end: tens of ms).
 
