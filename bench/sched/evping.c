@@ -102,8 +102,8 @@ int main(int argc, char **argv)
     notify.port = (unsigned int)local;
     /* Real-time priority in dom0: what is timed is the hypervisor's wake-up of the guest
      * and of dom0's vCPU, not how long dom0's Linux leaves this task waiting behind
-     * another one it happens to be running (xenconsoled logging the test guests'
-     * consoles) until its next tick. */
+     * another one.  It did not remove the rare 4 ms (one dom0 tick) round trips of
+     * sched-wake, whose cause is open (docs/hypervisor/scheduler.md). */
     {
         struct sched_param sp = {.sched_priority = 50};
 
