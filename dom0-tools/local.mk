@@ -239,7 +239,8 @@ tests_unit_dom0_tools_check_balloond_LDADD = $(CHECK_LIBS)
 # Host unit tests of its pure pieces: xl's rate=RATE/s@INTERVAL parser and token bucket, the
 # learning switch's forwarding table with the anti-spoofing check, TX request validation,
 # per-vif counters' JSON, watch-path parsing, grant-copy plans, ring index sanity, GSO
-# segmentation (docs/netback.md); the daemon itself is tested in QEMU (tests/system/net-*.py).
+# segmentation, the IPv6 extension-header walk (docs/netback.md); the daemon itself is tested
+# in QEMU (tests/system/net-*.py).
 check_PROGRAMS += tests/unit/dom0-tools/check_netback
 TESTS += tests/unit/dom0-tools/check_netback
 tests_unit_dom0_tools_check_netback_SOURCES = tests/unit/dom0-tools/check_netback.c \
@@ -252,7 +253,8 @@ tests_unit_dom0_tools_check_netback_SOURCES = tests/unit/dom0-tools/check_netbac
 	dom0-tools/netback/ringidx.c dom0-tools/netback/ringidx.h \
 	dom0-tools/netback/csum.c dom0-tools/netback/csum.h \
 	dom0-tools/netback/gso.c dom0-tools/netback/gso.h \
-	dom0-tools/netback/queues.c dom0-tools/netback/queues.h
+	dom0-tools/netback/queues.c dom0-tools/netback/queues.h \
+	dom0-tools/netback/ipv6.c dom0-tools/netback/ipv6.h
 tests_unit_dom0_tools_check_netback_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_LDADD = $(CHECK_LIBS)
@@ -274,6 +276,9 @@ TOOLS_NETBACK_HDRS += dom0-tools/netback/dom0port.h dom0-tools/netback/veth.h \
 # the frontend's queue and event-channel nodes, the RX flow hash (multi-queue)
 TOOLS_NETBACK_SRCS += dom0-tools/netback/queues.c
 TOOLS_NETBACK_HDRS += dom0-tools/netback/queues.h
+# the IPv6 extension-header walk (checksums, GSO, the flow hash)
+TOOLS_NETBACK_SRCS += dom0-tools/netback/ipv6.c
+TOOLS_NETBACK_HDRS += dom0-tools/netback/ipv6.h
 noinst_PROGRAMS += dom0-tools/netback/tern-netback
 dom0_tools_netback_tern_netback_SOURCES = $(TOOLS_NETBACK_SRCS) $(TOOLS_NETBACK_HDRS)
 dom0_tools_netback_tern_netback_CPPFLAGS = $(TOOLS_CPPFLAGS)
@@ -304,7 +309,7 @@ tests_unit_dom0_tools_check_netback_ring_SOURCES = tests/unit/dom0-tools/check_n
 	tests/unit/dom0-tools/fake_grant_copy.c tests/unit/dom0-tools/fake_grant_copy.h \
 	dom0-tools/netback/ring.c dom0-tools/netback/txcheck.c dom0-tools/netback/copyplan.c \
 	dom0-tools/netback/csum.c dom0-tools/netback/ringidx.c dom0-tools/netback/rate.c \
-	dom0-tools/netback/switch.c dom0-tools/netback/gso.c
+	dom0-tools/netback/switch.c dom0-tools/netback/gso.c dom0-tools/netback/ipv6.c
 tests_unit_dom0_tools_check_netback_ring_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_ring_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_ring_LDADD = $(CHECK_LIBS)
@@ -315,7 +320,7 @@ check_PROGRAMS += tests/unit/dom0-tools/check_netback_bridge
 TESTS += tests/unit/dom0-tools/check_netback_bridge
 tests_unit_dom0_tools_check_netback_bridge_SOURCES = tests/unit/dom0-tools/check_netback_bridge.c \
 	dom0-tools/netback/bridge.c dom0-tools/netback/switch.c dom0-tools/netback/gso.c \
-	dom0-tools/netback/csum.c
+	dom0-tools/netback/csum.c dom0-tools/netback/ipv6.c
 tests_unit_dom0_tools_check_netback_bridge_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_bridge_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_bridge_LDADD = $(CHECK_LIBS)

@@ -1,5 +1,6 @@
 /* tern-netback: transport checksums: completed, or left partial for the receiver (see csum.h). */
 #include "csum.h"
+#include "ipv6.h"
 
 #define ETH_HDR        14
 #define ETHERTYPE_IPV4 0x0800
@@ -69,33 +70,17 @@ static int locate_ipv4(const uint8_t *ip, size_t avail, struct l4 *l)
     return l->offset ? 0 : -1;
 }
 
-/* The IPv6 extension headers walked to the TCP/UDP header: hop-by-hop and destination
- * options, whose length is (byte 1 + 1) * 8. A routing header would change the destination in
- * the pseudo-header, a fragment has no whole segment: those (and any other) are refused. */
-#define IPV6_HOPOPTS  0
-#define IPV6_DSTOPTS  60
-#define IPV6_MAX_EXTS 4
-
+/* IPv6: the TCP/UDP header after any hop-by-hop and destination options headers (ipv6.h);
+ * the pseudo-header's length is the upper layer's, extension headers excluded. */
 static int locate_ipv6(const uint8_t *ip, size_t avail, struct l4 *l)
 {
-    size_t plen, off = 40;
-    unsigned nh, n = 0;
+    unsigned nh;
+    int off = nb_ipv6_upper(ip, avail, &nh);
 
-    if (avail < 40 || (ip[0] >> 4) != 6)
+    if (off < 0)
         return -1;
-    plen = be16(ip + 4);
-    if (40 + plen > avail)
-        return -1;
-    for (nh = ip[6]; nh == IPV6_HOPOPTS || nh == IPV6_DSTOPTS; n++) {
-        if (n == IPV6_MAX_EXTS || off + 2 > 40 + plen)
-            return -1;
-        nh = ip[off];
-        off += ((size_t)ip[off + 1] + 1) * 8;
-    }
-    if (off > 40 + plen)
-        return -1;
-    l->start = ETH_HDR + off;
-    l->len = 40 + plen - off;
+    l->start = ETH_HDR + (size_t)off;
+    l->len = 40 + be16(ip + 4) - (size_t)off;
     l->offset = field_offset(nh, l->len);
     l->psum = nb_csum_add(0, ip + 8, 32) + nh + (uint32_t)l->len;
     return l->offset ? 0 : -1;

@@ -4,6 +4,7 @@
 #include <linux/virtio_net.h>
 #include <string.h>
 #include "csum.h"
+#include "ipv6.h"
 
 #define ETH_HDR        14
 #define ETHERTYPE_IPV4 0x0800
@@ -39,13 +40,17 @@ static int parse_ipv4(const uint8_t *f, struct nb_gso_hdr *h)
     return 0;
 }
 
-/* The IPv6 header at f + h->l3, TCP right after it (no extension headers): sets l4 and end. */
-static int parse_ipv6(const uint8_t *f, struct nb_gso_hdr *h)
+/* The IPv6 header at f + h->l3, TCP after it and any hop-by-hop and destination options
+ * headers (ipv6.h): sets l4 and end. */
+static int parse_ipv6(const uint8_t *f, size_t len, struct nb_gso_hdr *h)
 {
-    if ((f[h->l3] >> 4) != 6 || f[h->l3 + 6] != PROTO_TCP)
+    unsigned proto;
+    int off = nb_ipv6_upper(f + h->l3, len - h->l3, &proto);
+
+    if (off < 0 || proto != PROTO_TCP)
         return -1;
-    h->l4 = h->l3 + IPV6_HDR;
-    h->end = h->l4 + be16(f + h->l3 + 4);
+    h->l4 = h->l3 + (unsigned)off;
+    h->end = h->l3 + IPV6_HDR + be16(f + h->l3 + 4);
     return 0;
 }
 
@@ -58,7 +63,7 @@ int nb_gso_parse(const uint8_t *f, size_t len, struct nb_gso_hdr *h)
     if (type == ETHERTYPE_IPV4) {
         if (len < ETH_HDR + 20 || parse_ipv4(f, h) < 0)
             return -1;
-    } else if (!h->v6 || len < ETH_HDR + IPV6_HDR || parse_ipv6(f, h) < 0) {
+    } else if (!h->v6 || parse_ipv6(f, len, h) < 0) {
         return -1;
     }
     if (h->end > len || h->l4 + 20 > h->end)
@@ -172,8 +177,8 @@ int nb_gso_segment(const uint8_t *f, const struct nb_gso_hdr *h, unsigned mss, u
 
         memcpy(buf, f, h->hdr_len);
         memcpy(buf + h->hdr_len, f + h->hdr_len + off, take);
-        if (h->v6) { /* payload length; no identification, no header checksum */
-            put16(ip + 4, h->hdr_len - h->l4 + take);
+        if (h->v6) { /* payload length (extension headers included); no id, no checksum */
+            put16(ip + 4, h->hdr_len - h->l3 - IPV6_HDR + take);
         } else {
             put16(ip + 2, h->hdr_len - h->l3 + take);
             put16(ip + 4, (id + n) & 0xffff);

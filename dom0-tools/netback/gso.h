@@ -15,16 +15,16 @@ struct virtio_net_hdr;
 
 /* Where the headers of an Ethernet + IPv4 or IPv6 + TCP frame are. */
 struct nb_gso_hdr {
-    bool v6;          /* IPv6 (TCP right after its header), else IPv4 */
+    bool v6;          /* IPv6, else IPv4 */
     unsigned l3;      /* IP header offset (after the Ethernet header) */
-    unsigned l4;      /* TCP header offset */
+    unsigned l4;      /* TCP header offset (IPv6: after any extension headers) */
     unsigned hdr_len; /* all headers: the payload starts here */
     unsigned end;     /* where the IP packet ends (the frame may be padded after it) */
 };
 
-/* Parses an Ethernet frame carrying an unfragmented IPv4 TCP segment, or an IPv6 one without
- * extension headers. Returns 0, or -1 if the frame is anything else or its lengths are
- * inconsistent. */
+/* Parses an Ethernet frame carrying an unfragmented IPv4 TCP segment, or an IPv6 one (after
+ * any hop-by-hop and destination options headers; a routing or fragment header refuses it, see
+ * ipv6.h). Returns 0, or -1 if the frame is anything else or its lengths are inconsistent. */
 int nb_gso_parse(const uint8_t *frame, size_t len, struct nb_gso_hdr *h);
 
 /* Stores the pseudo-header sum (not inverted) in the TCP checksum field, as a frame whose
@@ -39,7 +39,7 @@ int nb_gso_frame(uint8_t *frame, size_t len, uint16_t gso_size, uint8_t type, st
 
 /* A frame read from dom0's port with its virtio_net_hdr, as it enters the switch (*o): a
  * partial checksum at the place a guest would find it stays partial, one elsewhere (another
- * protocol, IPv6 extension headers) is completed here; a TCPv4 or TCPv6 GSO frame as
+ * protocol, an IPv6 routing or fragment header) is completed here; a TCPv4 or TCPv6 GSO frame as
  * nb_gso_frame.
  * Returns 0, or -1 to drop it: a GSO type not offered or a GSO header that does not match the
  * frame, or a partial checksum whose field lies outside the frame. */
@@ -54,7 +54,8 @@ typedef void (*nb_gso_emit_fn)(void *arg, const uint8_t *seg, unsigned len);
 
 /* Cuts frame (parsed into h) into segments of at most mss payload bytes, each a complete
  * frame with its own IPv4 total length, identification (+1 per segment) and header checksum
- * (IPv6: payload length), TCP sequence number and full TCP checksum; FIN and PSH only on the last
+ * (IPv6: payload length, its extension headers included; the pseudo-header's length is the
+ * TCP part's), TCP sequence number and full TCP checksum; FIN and PSH only on the last
  * segment, CWR only on the first. buf (cap bytes) holds one segment at a time. Returns the number
  * of segments, or -1 (nothing emitted) if mss is 0 or a segment would not fit buf. */
 int nb_gso_segment(const uint8_t *frame, const struct nb_gso_hdr *h, unsigned mss, uint8_t *buf,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "queues.h"
+#include "ipv6.h"
 
 /* Event channel ports are 32-bit; 0 is never a bound port. */
 static int port_ok(long p)
@@ -86,10 +87,13 @@ unsigned nb_flow_queue(const uint8_t *frame, unsigned len, unsigned nq)
         if (ihl >= 20 && !frag && len >= 14 + ihl + 4)
             l4 = l3 + ihl;
     } else if (frame[12] == 0x86 && frame[13] == 0xdd && len >= 14 + 40) {
+        /* the ports after any hop-by-hop and destination options headers; a walk that fails
+         * (a fragment, a routing header, a truncated packet) hashes on the addresses only */
+        int off = nb_ipv6_upper(l3, len - 14, &proto);
+
         h = fnv(h, l3 + 8, 32);
-        proto = l3[6]; /* extension headers are not walked: such flows hash on addresses */
-        if (len >= 14 + 40 + 4)
-            l4 = l3 + 40;
+        if (off >= 0 && len >= 14 + (unsigned)off + 4)
+            l4 = l3 + off;
     } else {
         return fnv(h, frame, 12) % nq; /* the MAC pair */
     }

@@ -13,6 +13,7 @@
 #include "copyplan.h"
 #include "csum.h"
 #include "gso.h"
+#include "ipv6.h"
 #include "path.h"
 #include "queues.h"
 #include "rate.h"
@@ -714,6 +715,22 @@ static void keep(void *arg, const uint8_t *seg, unsigned len)
     s->len[s->n++] = len;
 }
 
+/* Parses frame f (its TCP header expected at l4, its payload at hdr_len, the IP packet to the
+ * frame's end) into *h and cuts it into segments of 1000 payload bytes kept in *s. Returns
+ * their number. */
+static int segment_1000(const uint8_t *f, size_t len, unsigned l4, unsigned hdr_len,
+                        struct nb_gso_hdr *h, struct segs *s)
+{
+    static uint8_t buf[2048];
+
+    ck_assert_int_eq(nb_gso_parse(f, len, h), 0);
+    ck_assert_uint_eq(h->l4, l4);
+    ck_assert_uint_eq(h->hdr_len, hdr_len);
+    ck_assert_uint_eq(h->end, len);
+    memset(s, 0, sizeof(*s));
+    return nb_gso_segment(f, h, 1000, buf, sizeof(buf), keep, s);
+}
+
 START_TEST(test_gso_segment)
 {
     static uint8_t f[4000], buf[2048];
@@ -722,12 +739,7 @@ START_TEST(test_gso_segment)
     size_t len = tcp4_frame(f, 2500);
     unsigned off = 0;
 
-    ck_assert_int_eq(nb_gso_parse(f, len, &h), 0);
-    ck_assert_uint_eq(h.l4, 34);
-    ck_assert_uint_eq(h.hdr_len, 54);
-    ck_assert_uint_eq(h.end, len);
-    memset(&s, 0, sizeof(s));
-    ck_assert_int_eq(nb_gso_segment(f, &h, 1000, buf, sizeof(buf), keep, &s), 3);
+    ck_assert_int_eq(segment_1000(f, len, 34, 54, &h, &s), 3);
     ck_assert_uint_eq(s.len[0], 54 + 1000);
     ck_assert_uint_eq(s.len[2], 54 + 500);
     for (unsigned k = 0; k < 3; k++) {
@@ -809,19 +821,14 @@ static size_t tcp6_frame(uint8_t *f, unsigned payload, uint8_t next_header)
  * IPv6's pseudo-header (32 bytes of addresses); no IPv4 fields touched. */
 START_TEST(test_gso_segment_v6)
 {
-    static uint8_t f[4000], buf[2048];
+    static uint8_t f[4000];
     static struct segs s;
     struct nb_gso_hdr h;
     size_t len = tcp6_frame(f, 2500, 6);
     unsigned off = 0;
 
-    ck_assert_int_eq(nb_gso_parse(f, len, &h), 0);
+    ck_assert_int_eq(segment_1000(f, len, 54, 74, &h, &s), 3);
     ck_assert(h.v6);
-    ck_assert_uint_eq(h.l4, 54);
-    ck_assert_uint_eq(h.hdr_len, 74);
-    ck_assert_uint_eq(h.end, len);
-    memset(&s, 0, sizeof(s));
-    ck_assert_int_eq(nb_gso_segment(f, &h, 1000, buf, sizeof(buf), keep, &s), 3);
     ck_assert_uint_eq(s.len[2], 74 + 500);
     for (unsigned k = 0; k < 3; k++) {
         const uint8_t *g = s.data[k], *ip = g + 14, *tcp = g + 54;
@@ -840,11 +847,102 @@ START_TEST(test_gso_segment_v6)
     /* the pseudo-header sum of the whole frame, as a TCPv6 GSO frame carries it */
     nb_gso_set_pseudo(f, &h);
     ck_assert_uint_eq(get16(f + 70), ref_sum(f + 22, 32, 6 + 20 + 2500));
-    /* refused: an extension header before TCP, the payload length beyond the frame */
-    len = tcp6_frame(f, 100, 0);
+    /* refused: a routing or fragment header before TCP, the payload length beyond the frame */
+    len = tcp6_frame(f, 100, 43);
+    ck_assert_int_eq(nb_gso_parse(f, len, &h), -1);
+    len = tcp6_frame(f, 100, 44);
     ck_assert_int_eq(nb_gso_parse(f, len, &h), -1);
     len = tcp6_frame(f, 100, 6);
     ck_assert_int_eq(nb_gso_parse(f, len - 1, &h), -1);
+}
+END_TEST
+
+/* tcp6_frame with n extension headers of 8 bytes between the IPv6 header and TCP, of the
+ * types in ext (the first named by the IPv6 header, each naming the next, the last TCP). */
+static size_t tcp6_ext_frame(uint8_t *f, unsigned payload, const uint8_t *ext, unsigned n)
+{
+    size_t len = tcp6_frame(f, payload, n ? ext[0] : 6);
+    unsigned plen = 20 + payload + 8 * n;
+
+    memmove(f + 54 + 8 * n, f + 54, len - 54);
+    memset(f + 54, 0, 8 * n);
+    for (unsigned i = 0; i < n; i++)
+        f[54 + 8 * i] = i + 1 < n ? ext[i + 1] : 6;
+    f[18] = (uint8_t)(plen >> 8);
+    f[19] = (uint8_t)plen;
+    return len + 8 * n;
+}
+
+/* The walk to IPv6's upper layer: hop-by-hop and destination options only, at most 4, every
+ * length inside both the frame and the payload length. */
+START_TEST(test_ipv6_upper)
+{
+    static const uint8_t hop_dst[] = {0, 60}, hop_rt[] = {0, 43}, frag[] = {44};
+    static const uint8_t four[] = {0, 60, 60, 60}, five[] = {0, 60, 60, 60, 60};
+    static uint8_t f[400];
+    unsigned proto = 0;
+    size_t len = tcp6_ext_frame(f, 100, NULL, 0);
+
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, len - 14, &proto), 40);
+    ck_assert_uint_eq(proto, 6);
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, 39, &proto), -1);           /* no whole header */
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, len - 14 - 1, &proto), -1); /* payload beyond */
+    len = tcp6_ext_frame(f, 100, hop_dst, 2);
+    proto = 0;
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, len - 14, &proto), 56);
+    ck_assert_uint_eq(proto, 6);
+    len = tcp6_ext_frame(f, 100, four, 4);
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, len - 14, &proto), 72);
+    len = tcp6_ext_frame(f, 100, five, 5);
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, len - 14, &proto), -1);
+    len = tcp6_ext_frame(f, 100, hop_rt, 2); /* routing: another destination */
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, len - 14, &proto), -1);
+    len = tcp6_ext_frame(f, 100, frag, 1); /* fragment: no whole segment */
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, len - 14, &proto), -1);
+    /* an options header running past the payload length, though the frame goes on (padding) */
+    len = tcp6_ext_frame(f, 0, hop_dst + 1, 1);
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, len - 14, &proto), 48);
+    f[55] = 3; /* 32 bytes: 40 + 32 > 40 + 28 */
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, sizeof(f) - 14, &proto), -1);
+    f[19] = 0; /* payload length 0: not even the options header's first two bytes */
+    f[55] = 0;
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, sizeof(f) - 14, &proto), -1);
+    f[14] = 0x45; /* not IPv6 */
+    ck_assert_int_eq(nb_ipv6_upper(f + 14, sizeof(f) - 14, &proto), -1);
+}
+END_TEST
+
+/* A TCPv6 GSO frame with a hop-by-hop header: made partial at TCP after it, and cut into
+ * segments whose payload length counts the 8 bytes of options and whose TCP checksum (the
+ * pseudo-header's length the TCP part's) verifies. */
+START_TEST(test_gso_segment_v6_ext)
+{
+    static const uint8_t hop[] = {0};
+    static uint8_t f[4000];
+    static struct segs s;
+    struct nb_gso_hdr h;
+    struct nb_offload o;
+    size_t len = tcp6_ext_frame(f, 3000, hop, 1);
+    unsigned off = 0;
+
+    ck_assert_int_eq(nb_gso_frame(f, len, 1000, NB_GSO_TCPV6, &o), 0);
+    ck_assert_uint_eq(o.gso_size, 1000);
+    ck_assert_uint_eq(o.csum_start, 62);
+    ck_assert_int_eq(segment_1000(f, len, 62, 82, &h, &s), 3);
+    for (unsigned k = 0; k < 3; k++) {
+        const uint8_t *g = s.data[k], *ip = g + 14, *tcp = g + 62;
+        unsigned plen = s.len[k] - 82;
+        uint32_t seq = (uint32_t)get16(tcp + 4) << 16 | get16(tcp + 6);
+
+        ck_assert_uint_eq(plen, 1000);
+        ck_assert_uint_eq(get16(ip + 4), 8 + 20 + plen);
+        ck_assert_int_eq(memcmp(ip + 6, f + 20, 34 + 8), 0); /* addresses, the options */
+        ck_assert_uint_eq(seq, 0xfffff000u + 1000 * k);
+        ck_assert_uint_eq(ref_sum(tcp, 20 + plen, ref_sum(ip + 8, 32, 6 + 20 + plen)), 0xffff);
+        ck_assert_int_eq(memcmp(g + 82, f + 82 + off, plen), 0);
+        off += plen;
+    }
+    ck_assert_uint_eq(off, 3000);
 }
 END_TEST
 
@@ -1012,6 +1110,35 @@ START_TEST(test_flow_queue)
 }
 END_TEST
 
+/* IPv6 with a destination options header: the ports after it are hashed (one flow, one
+ * queue, the same as without the header; many flows spread); a routing header stops the walk
+ * and the flow hashes on its addresses only. */
+START_TEST(test_flow_queue_ipv6_ext)
+{
+    static const uint8_t dst[] = {60}, rt[] = {43};
+    static uint8_t f[200], g[200];
+    unsigned seen[NB_MAX_QUEUES] = {0}, q0, len = (unsigned)tcp6_ext_frame(f, 10, dst, 1);
+
+    q0 = nb_flow_queue(f, len, NB_MAX_QUEUES);
+    f[62 + 4] = 0x55; /* another sequence number and payload: the same flow */
+    f[len - 1] = 0xaa;
+    ck_assert_uint_eq(nb_flow_queue(f, len, NB_MAX_QUEUES), q0);
+    ck_assert_uint_eq(nb_flow_queue(g, (unsigned)tcp6_frame(g, 10, 6), NB_MAX_QUEUES), q0);
+    for (unsigned port = 0; port < 64; port++) {
+        f[62 + 1] = (uint8_t)port; /* the source port */
+        seen[nb_flow_queue(f, len, NB_MAX_QUEUES)]++;
+    }
+    for (unsigned q = 0; q < NB_MAX_QUEUES; q++)
+        ck_assert_uint_gt(seen[q], 0);
+    len = (unsigned)tcp6_ext_frame(f, 10, rt, 1);
+    q0 = nb_flow_queue(f, len, NB_MAX_QUEUES);
+    for (unsigned port = 0; port < 64; port++) {
+        f[62 + 1] = (uint8_t)port;
+        ck_assert_uint_eq(nb_flow_queue(f, len, NB_MAX_QUEUES), q0);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback");
@@ -1048,6 +1175,8 @@ int main(void)
     tcase_add_test(tc, test_gso_segment);
     tcase_add_test(tc, test_gso_parse_refuses);
     tcase_add_test(tc, test_gso_segment_v6);
+    tcase_add_test(tc, test_ipv6_upper);
+    tcase_add_test(tc, test_gso_segment_v6_ext);
     tcase_add_test(tc, test_csum_ipv6_ext);
     tcase_add_test(tc, test_partial_checksum);
     suite_add_tcase(s, tc);
@@ -1056,6 +1185,7 @@ int main(void)
     tcase_add_test(tc, test_stats_json_queues);
     tcase_add_test(tc, test_num_queues);
     tcase_add_test(tc, test_flow_queue);
+    tcase_add_test(tc, test_flow_queue_ipv6_ext);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
