@@ -41,7 +41,7 @@ struct nb_bridge *nb_bridge_get(struct nb_daemon *d, const char *name)
         nb_log("%s (the switch works without dom0's port)", err);
     else
         nb_log("switch %s: dom0's port is the %s interface %s%s", name, br->dport->kind, name,
-               br->tap_gso ? " (checksum and TCPv4 segmentation offloads)" : "");
+               br->tap_gso ? " (checksum and TCP segmentation offloads)" : "");
     if (br->tap_fd >= 0 && d->rps_mask && nb_tap_steer(name, d->rps_mask, err, sizeof(err)) < 0)
         nb_log("switch %s: no receive steering (dom0's stack runs in the backend's writes): %s",
                name, err);

@@ -8,8 +8,9 @@
 
 /* Creates (or attaches to) the TAP interface name, without packet information headers,
  * non-blocking, and sets it up. *gso: each frame read or written carries a struct
- * virtio_net_hdr first and may be a TCPv4 GSO frame or have a partial checksum (IFF_VNET_HDR,
- * TUN_F_CSUM | TUN_F_TSO4); false if the kernel refused those (plain frames then). Returns
+ * virtio_net_hdr first and may be a TCPv4 or TCPv6 GSO frame or have a partial checksum
+ * (IFF_VNET_HDR, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6, or without TSO6 if the kernel refuses
+ * it); false if the kernel refused those (plain frames then). Returns
  * the fd, or -1 with err filled. */
 int nb_tap_open(const char *name, bool *gso, char *err, size_t errlen);
 
