@@ -88,8 +88,9 @@ TOOLS_HDRS = \
 	dom0-tools/tern/devices_nodes.h \
 	dom0-tools/tern/devices_changes.h \
 	dom0-tools/tern/balloon.h dom0-tools/tern/balloon_read.h \
-	dom0-tools/tern/cpumap.h \
+	dom0-tools/tern/cpumap.h dom0-tools/tern/netstats.h \
 	dom0-tools/console/ring.h dom0-tools/console/events.h
+TOOLS_HDRS += dom0-tools/netback/stats.h dom0-tools/netback/queues.h
 TOOLS_HDRS += dom0-tools/blkback/stats.h
 TOOLS_HDRS += dom0-tools/top/stats.h dom0-tools/top/stats_read.h dom0-tools/top/topfmt.h \
 	dom0-tools/top/topkeys.h
@@ -127,6 +128,7 @@ TESTS += tests/unit/dom0-tools/check_dom0_tools
 tests_unit_dom0_tools_check_dom0_tools_SOURCES = \
 	tests/unit/dom0-tools/main.c \
 	tests/unit/dom0-tools/suites.h \
+	tests/unit/dom0-tools/capture.c tests/unit/dom0-tools/capture.h \
 	tests/unit/dom0-tools/test_config.c \
 	tests/unit/dom0-tools/test_cmdtable.c \
 	tests/unit/dom0-tools/test_guest.c \
@@ -138,7 +140,8 @@ tests_unit_dom0_tools_check_dom0_tools_SOURCES = \
 	tests/unit/dom0-tools/test_devices.c \
 	tests/unit/dom0-tools/test_balloon.c \
 	tests/unit/dom0-tools/test_top.c \
-	tests/unit/dom0-tools/test_sched.c
+	tests/unit/dom0-tools/test_sched.c \
+	tests/unit/dom0-tools/test_netstats.c
 tests_unit_dom0_tools_check_dom0_tools_CPPFLAGS = $(TOOLS_CPPFLAGS) \
 	-I$(srcdir)/dom0-tools/tern -I$(srcdir)/dom0-tools/console
 tests_unit_dom0_tools_check_dom0_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,25 +56,38 @@ int nb_stats_json_queues(char *buf, size_t len, const uint64_t *tx, const uint64
     return (int)at;
 }
 
-/* The text after "key": inside the object that starts at obj (not in a nested object). */
-static const char *value_of(const char *obj, const char *key)
+static const char *skip_space(const char *p)
 {
-    size_t klen = strlen(key);
+    while (isspace((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* Walks the object that starts at obj: with a key, the text after "key": at its top level
+ * (not in a nested object); without, its closing brace. NULL if not found before the text
+ * ends (then an object cut short is not taken). */
+static const char *walk_object(const char *obj, const char *key)
+{
+    size_t klen = key ? strlen(key) : 0;
     int depth = 0;
 
     for (const char *p = obj; *p; p++) {
         if (*p == '{')
             depth++;
         else if (*p == '}' && --depth == 0)
-            return NULL;
-        else if (*p == '"' && depth == 1 && !strncmp(p + 1, key, klen) && p[1 + klen] == '"') {
-            p += klen + 2;
-            while (isspace((unsigned char)*p))
-                p++;
+            return key ? NULL : p;
+        else if (key && *p == '"' && depth == 1 && !strncmp(p + 1, key, klen) &&
+                 p[1 + klen] == '"') {
+            p = skip_space(p + klen + 2);
             return *p == ':' ? p + 1 : NULL;
         }
     }
     return NULL;
+}
+
+static const char *value_of(const char *obj, const char *key)
+{
+    return walk_object(obj, key);
 }
 
 static int number_of(const char *obj, const char *key, uint64_t *out)
@@ -131,12 +145,13 @@ int nb_stats_parse(const char *json, unsigned *domid, unsigned *devid, char mac[
     return 0;
 }
 
-int nb_stats_read(const char *dir, unsigned domid, unsigned devid, char mac[18],
-                  struct nb_vif_stats *s)
+/* Reads vif domid/devid's file in dir into text (NUL-terminated; at most size - 1 bytes, more
+ * than tern-netback writes) and checks that it is that vif's. Returns 0 or -1. */
+static int read_vif_file(const char *dir, unsigned domid, unsigned devid, char *text, size_t size,
+                         char mac[18], struct nb_vif_stats *s)
 {
-    char path[256], text[1024];
+    char path[256];
     unsigned fdom, fdev;
-    struct nb_vif_stats st;
     size_t n;
     FILE *f;
 
@@ -144,13 +159,69 @@ int nb_stats_read(const char *dir, unsigned domid, unsigned devid, char mac[18],
     f = fopen(path, "r");
     if (!f)
         return -1;
-    n = fread(text, 1, sizeof(text) - 1, f);
+    n = fread(text, 1, size - 1, f);
     fclose(f);
     text[n] = '\0';
-    if (nb_stats_parse(text, &fdom, &fdev, mac, &st) < 0 || fdom != domid || fdev != devid)
+    if (nb_stats_parse(text, &fdom, &fdev, mac, s) < 0 || fdom != domid || fdev != devid)
+        return -1;
+    return 0;
+}
+
+int nb_stats_read(const char *dir, unsigned domid, unsigned devid, char mac[18],
+                  struct nb_vif_stats *s)
+{
+    char text[NB_STATS_FILE_MAX];
+    struct nb_vif_stats st;
+
+    if (read_vif_file(dir, domid, devid, text, sizeof(text), mac, &st) < 0)
         return -1;
     *s = st;
     return 0;
+}
+
+int nb_stats_parse_queues(const char *json, uint64_t *tx, uint64_t *rx, unsigned max)
+{
+    const char *top = json ? strchr(json, '{') : NULL, *p;
+    unsigned n = 0;
+
+    if (!top)
+        return -1;
+    p = value_of(top, "queues");
+    if (!p)
+        return 0; /* a backend from before multi-queue */
+    p = skip_space(p);
+    if (*p != '[')
+        return -1;
+    p = skip_space(p + 1);
+    if (*p == ']')
+        return 0;
+    for (;;) {
+        const char *end = *p == '{' ? walk_object(p, NULL) : NULL;
+
+        /* more entries than max is an error, not a silent cut: a reader would otherwise show
+         * some of a vif's queues as if they were all of them */
+        if (!end || n == max || number_of(p, "tx_packets", &tx[n]) ||
+            number_of(p, "rx_packets", &rx[n]))
+            return -1;
+        n++;
+        p = skip_space(end + 1);
+        if (*p == ']')
+            return n > INT_MAX ? -1 : (int)n;
+        if (*p != ',')
+            return -1;
+        p = skip_space(p + 1);
+    }
+}
+
+int nb_stats_read_queues(const char *dir, unsigned domid, unsigned devid, uint64_t *tx,
+                         uint64_t *rx, unsigned max)
+{
+    char text[NB_STATS_FILE_MAX], mac[18];
+    struct nb_vif_stats st;
+
+    if (read_vif_file(dir, domid, devid, text, sizeof(text), mac, &st) < 0)
+        return -1;
+    return nb_stats_parse_queues(text, tx, rx, max);
 }
 
 bool nb_log_allow(struct nb_log_limit *l, uint64_t now_us, unsigned *suppressed)

@@ -32,10 +32,25 @@ int nb_stats_json_queues(char *buf, size_t len, const uint64_t *tx, const uint64
 int nb_stats_parse(const char *json, unsigned *domid, unsigned *devid, char mac[18],
                    struct nb_vif_stats *s);
 
+/* How much of a counters file is read: more than tern-netback writes (4 queues included). */
+#define NB_STATS_FILE_MAX 1024
+
 /* Reads vif domid/devid's file in dir (NB_STATS_DIR but in tests). Returns 0, or -1 if
  * there is none (no backend running, the vif not served yet) or it is not that vif's. */
 int nb_stats_read(const char *dir, unsigned domid, unsigned devid, char mac[18],
                   struct nb_vif_stats *s);
+
+/* Reads back the "queues" array nb_stats_json_queues wrote into json: entry i's packets into
+ * tx[i] and rx[i], for at most max entries. Returns the number of queues; 0 if json has no
+ * "queues" (a backend from before multi-queue) or an empty one; -1 if it is malformed: not an
+ * array of objects each with both numbers, cut short, or more than max entries (tx and rx may
+ * then hold some entries, not to be used). */
+int nb_stats_parse_queues(const char *json, uint64_t *tx, uint64_t *rx, unsigned max);
+
+/* nb_stats_parse_queues on vif domid/devid's file in dir; -1 also where nb_stats_read fails.
+ * A second read of the file: the queues may be a second newer than totals read just before. */
+int nb_stats_read_queues(const char *dir, unsigned domid, unsigned devid, uint64_t *tx,
+                         uint64_t *rx, unsigned max);
 
 /* A per-vif limit on log lines about its guest's bad packets, so that a hostile frontend
  * cannot fill dom0's log: at most NB_LOG_BURST lines per NB_LOG_WINDOW_US. */

@@ -396,6 +396,30 @@ START_TEST(test_tx_check_gso)
 }
 END_TEST
 
+/* A counters file as tern-netback writes it (text and a newline), dir/name. */
+static void put_stats_file(const char *dir, const char *name, const char *text)
+{
+    char path[96];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%s\n", text);
+    fclose(f);
+}
+
+/* A vif's counters object with nq queues' packets, as tern-netback writes it. */
+static void queues_json(char *buf, size_t len, unsigned domid, unsigned nq)
+{
+    static const uint64_t tx[] = {493, 2237, 18446744073709551615ull}, rx[] = {1856, 3975, 0};
+    struct nb_vif_stats st = {1, 2, 3, 4, 5, 6, 7};
+
+    ck_assert_int_gt(nb_stats_json(buf, len, domid, 0, mac_a, &st), 0);
+    if (nq)
+        ck_assert_int_gt(nb_stats_json_queues(buf, len, tx, rx, nq), 0);
+}
+
 START_TEST(test_stats_json)
 {
     struct nb_vif_stats st = {.tx_packets = 3,
@@ -468,29 +492,120 @@ START_TEST(test_stats_read)
 {
     struct nb_vif_stats st = {1, 2, 3, 4, 5, 6, 7}, got = {0};
     char dir[] = "/tmp/check_netback.XXXXXX", path[64], json[512], mac[18];
-    FILE *f;
 
     ck_assert_ptr_nonnull(mkdtemp(dir));
     ck_assert_int_eq(nb_stats_read(dir, 3, 0, mac, &got), -1); /* no file */
     ck_assert_int_gt(nb_stats_json(json, sizeof(json), 3, 0, mac_a, &st), 0);
-    snprintf(path, sizeof(path), "%s/3.0.json", dir);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fprintf(f, "%s\n", json);
-    fclose(f);
+    put_stats_file(dir, "3.0.json", json);
     ck_assert_int_eq(nb_stats_read(dir, 3, 0, mac, &got), 0);
     ck_assert_int_eq(memcmp(&got, &st, sizeof(st)), 0);
     ck_assert_str_eq(mac, "00:16:3e:00:00:0a");
     /* a file whose contents name another vif is not this one's */
-    snprintf(path, sizeof(path), "%s/3.1.json", dir);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fprintf(f, "%s\n", json);
-    fclose(f);
+    put_stats_file(dir, "3.1.json", json);
     ck_assert_int_eq(nb_stats_read(dir, 3, 1, mac, &got), -1);
+    snprintf(path, sizeof(path), "%s/3.1.json", dir);
     unlink(path);
     snprintf(path, sizeof(path), "%s/3.0.json", dir);
     unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
+/* The "queues" array read back: as written, absent (an older backend), and every malformed
+ * or oversized form refused with -1, never a store past max. */
+START_TEST(test_stats_parse_queues)
+{
+    static const char *bad[] = {
+        "{\"queues\":5}",
+        "{\"queues\":{\"tx_packets\":1,\"rx_packets\":2}}",
+        "{\"queues\":[1,2]}",
+        "{\"queues\":[{\"tx_packets\":\"1\",\"rx_packets\":2}]}",
+        "{\"queues\":[{\"tx_packets\":-1,\"rx_packets\":2}]}",
+        "{\"queues\":[{\"tx_packets\":x,\"rx_packets\":2}]}",
+        "{\"queues\":[{\"tx_packets\":99999999999999999999,\"rx_packets\":2}]}",
+        "{\"queues\":[{\"tx_packets\":1}]}",
+        "{\"queues\":[{\"tx_packets\":1,\"rx_packets\":2}{\"tx_packets\":1,\"rx_packets\":2}]}",
+        "{\"queues\":[{\"tx_packets\":1,\"rx_packets\":2},]}",
+        "{\"queues\":[{\"tx_packets\":1,\"rx_packets\":2}}",
+        "{\"queues\":",
+        "",
+    };
+    uint64_t tx[3], rx[3];
+    char buf[1024];
+    const char *arr;
+
+    queues_json(buf, sizeof(buf), 1, 2);
+    ck_assert_int_eq(nb_stats_parse_queues(buf, tx, rx, 3), 2);
+    ck_assert_uint_eq(tx[0], 493);
+    ck_assert_uint_eq(rx[0], 1856);
+    ck_assert_uint_eq(tx[1], 2237);
+    ck_assert_uint_eq(rx[1], 3975);
+    ck_assert_int_eq(nb_stats_parse_queues(buf, tx, rx, 2), 2); /* exactly max */
+    queues_json(buf, sizeof(buf), 1, 3);
+    ck_assert_int_eq(nb_stats_parse_queues(buf, tx, rx, 3), 3);
+    ck_assert_uint_eq(tx[2], 18446744073709551615ull);
+    /* more queues than max: refused, and nothing stored past max */
+    tx[2] = rx[2] = 42;
+    ck_assert_int_eq(nb_stats_parse_queues(buf, tx, rx, 2), -1);
+    ck_assert_uint_eq(tx[2], 42);
+    ck_assert_uint_eq(rx[2], 42);
+    ck_assert_int_eq(nb_stats_parse_queues(buf, NULL, NULL, 0), -1);
+    /* none: a backend from before multi-queue, or an empty array */
+    queues_json(buf, sizeof(buf), 1, 0);
+    ck_assert_int_eq(nb_stats_parse_queues(buf, tx, rx, 3), 0);
+    ck_assert_int_eq(nb_stats_parse_queues("{\"queues\" : [ ] }", tx, rx, 3), 0);
+    /* keys in any order, spaces; "tx_packets" of the rx object is not a queue's */
+    ck_assert_int_eq(
+        nb_stats_parse_queues("{\"rx\":{\"tx_packets\":9}, \"queues\" : [ {\"rx_packets\""
+                              ": 2 , \"tx_packets\":1} , {\"tx_packets\":3,"
+                              "\"rx_packets\":4} ] }\n",
+                              tx, rx, 3),
+        2);
+    ck_assert_uint_eq(tx[0], 1);
+    ck_assert_uint_eq(rx[0], 2);
+    ck_assert_uint_eq(rx[1], 4);
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(nb_stats_parse_queues(bad[i], tx, rx, 3) == -1, "accepted %s", bad[i]);
+    ck_assert_int_eq(nb_stats_parse_queues(NULL, tx, rx, 3), -1);
+    /* the file cut anywhere inside the array (a short read): never a count */
+    queues_json(buf, sizeof(buf), 1, 2);
+    arr = strchr(buf, '[');
+    ck_assert_ptr_nonnull(arr);
+    for (size_t cut = (size_t)(arr - buf) + 1; buf[cut] != ']'; cut++) {
+        char part[1024];
+
+        memcpy(part, buf, cut);
+        part[cut] = '\0';
+        ck_assert_msg(nb_stats_parse_queues(part, tx, rx, 3) == -1, "accepted %s", part);
+    }
+}
+END_TEST
+
+/* The queues of vif domid/devid's file: none without a file or in another vif's. */
+START_TEST(test_stats_read_queues)
+{
+    char dir[] = "/tmp/check_netback.XXXXXX", path[64], json[1024];
+    uint64_t tx[4], rx[4];
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(nb_stats_read_queues(dir, 3, 0, tx, rx, 4), -1); /* no file */
+    queues_json(json, sizeof(json), 3, 2);
+    put_stats_file(dir, "3.0.json", json);
+    ck_assert_int_eq(nb_stats_read_queues(dir, 3, 0, tx, rx, 4), 2);
+    ck_assert_uint_eq(tx[1], 2237);
+    ck_assert_uint_eq(rx[1], 3975);
+    put_stats_file(dir, "3.1.json", json); /* names vif 3/0 */
+    ck_assert_int_eq(nb_stats_read_queues(dir, 3, 1, tx, rx, 4), -1);
+    queues_json(json, sizeof(json), 3, 0);
+    put_stats_file(dir, "3.0.json", json);
+    ck_assert_int_eq(nb_stats_read_queues(dir, 3, 0, tx, rx, 4), 0);
+    strcpy(strrchr(json, '}'), ",\"queues\":[{\"tx_packets\":1}]}");
+    put_stats_file(dir, "3.0.json", json);
+    ck_assert_int_eq(nb_stats_read_queues(dir, 3, 0, tx, rx, 4), -1);
+    for (unsigned i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/3.%u.json", dir, i);
+        unlink(path);
+    }
     rmdir(dir);
 }
 END_TEST
@@ -1183,6 +1298,8 @@ int main(void)
     tc = tcase_create("queues");
     tcase_add_test(tc, test_qchannels);
     tcase_add_test(tc, test_stats_json_queues);
+    tcase_add_test(tc, test_stats_parse_queues);
+    tcase_add_test(tc, test_stats_read_queues);
     tcase_add_test(tc, test_num_queues);
     tcase_add_test(tc, test_flow_queue);
     tcase_add_test(tc, test_flow_queue_ipv6_ext);

@@ -19,6 +19,7 @@ int main(void)
     srunner_add_suite(sr, balloon_suite());
     srunner_add_suite(sr, top_suite());
     srunner_add_suite(sr, sched_suite());
+    srunner_add_suite(sr, netstats_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -16,5 +16,6 @@ Suite *devices_suite(void);
 Suite *balloon_suite(void);
 Suite *top_suite(void);
 Suite *sched_suite(void);
+Suite *netstats_suite(void);
 
 #endif

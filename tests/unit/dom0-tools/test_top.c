@@ -7,28 +7,13 @@
 #include <xenctrl.h>
 #include "../../../dom0-tools/top/topfmt.h"
 #include "../../../dom0-tools/top/topkeys.h"
+#include "capture.h"
 #include "suites.h"
 
 /* xentop 4.17's batch header with its default widths, byte for byte. */
 static const char xentop_header[] =
     "      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS "
     "NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID\n";
-
-static char *capture_buf;
-static size_t capture_len;
-
-static FILE *capture(void)
-{
-    free(capture_buf);
-    capture_buf = NULL;
-    return open_memstream(&capture_buf, &capture_len);
-}
-
-static const char *done(FILE *f)
-{
-    fclose(f);
-    return capture_buf;
-}
 
 static struct tern_dom_stats guest(uint32_t id, const char *name)
 {

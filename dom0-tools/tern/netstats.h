@@ -1,0 +1,36 @@
+/* tern network-stats' lines and JSON for one vif (cmd_netstats.c), apart from the command so
+ * that the layout can be unit-tested without a backend. */
+#ifndef TERN_NETSTATS_H
+#define TERN_NETSTATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "../netback/queues.h"
+#include "../netback/stats.h"
+
+/* One vif as read from tern-netback's file: nq queues' packets in qtx/qrx (0: the file has
+ * none, from a backend before multi-queue). */
+struct netstats_vif {
+    unsigned devid;
+    char mac[18];
+    struct nb_vif_stats st;
+    uint64_t qtx[NB_MAX_QUEUES], qrx[NB_MAX_QUEUES];
+    unsigned nq;
+};
+
+void netstats_print_header(FILE *out);
+
+/* The row of a vif whose counters could not be read: a "-" in every column. */
+void netstats_print_missing(FILE *out, unsigned devid);
+
+/* The vif's row and, if it has more than one queue, a line per queue under it with the
+ * queue's packets in the TX-packets and RX-packets columns (one queue would only repeat
+ * the row). */
+void netstats_print_vif(FILE *out, const struct netstats_vif *v);
+
+/* The vif as tern-netback's JSON object (nb_stats_json), with "queues" if nq > 0. Returns
+ * the length, or -1 if the MAC is not one or buf is too small. */
+int netstats_json_vif(char *buf, size_t len, unsigned domid, const struct netstats_vif *v);
+
+#endif
