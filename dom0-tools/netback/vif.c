@@ -429,7 +429,7 @@ void nb_vif_scan(struct nb_daemon *d)
 
 void nb_vif_write_stats(struct nb_daemon *d)
 {
-    char json[1024], path[160], tmp[176];
+    char json[NB_STATS_FILE_MAX], path[160], tmp[176]; /* nb_stats_read takes no more */
 
     for (struct nb_vif *v = d->vifs; v; v = v->next) {
         uint64_t qtx[NB_MAX_QUEUES], qrx[NB_MAX_QUEUES];
