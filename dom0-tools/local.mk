@@ -323,7 +323,7 @@ check_PROGRAMS += tests/unit/dom0-tools/check_netback_bridge
 TESTS += tests/unit/dom0-tools/check_netback_bridge
 tests_unit_dom0_tools_check_netback_bridge_SOURCES = tests/unit/dom0-tools/check_netback_bridge.c \
 	dom0-tools/netback/bridge.c dom0-tools/netback/switch.c dom0-tools/netback/gso.c \
-	dom0-tools/netback/csum.c dom0-tools/netback/ipv6.c
+	dom0-tools/netback/csum.c dom0-tools/netback/ipv6.c dom0-tools/netback/stats.c
 tests_unit_dom0_tools_check_netback_bridge_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_bridge_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_bridge_LDADD = $(CHECK_LIBS)

@@ -36,6 +36,7 @@ struct nb_bridge *nb_bridge_get(struct nb_daemon *d, const char *name)
     snprintf(br->name, sizeof(br->name), "%s", name);
     nb_switch_init(&br->sw);
     br->tap_fd = -1;
+    br->st_dirty = true; /* its file says 0, not what a previous daemon counted */
     br->dport = d->dport ? d->dport : &nb_dom0port_tap;
     if (br->dport->open(br, err, sizeof(err)) < 0)
         nb_log("%s (the switch works without dom0's port)", err);
@@ -68,6 +69,16 @@ void nb_bridge_detach(struct nb_bridge *br, struct nb_vif *v)
     }
 }
 
+/* A frame toward dom0 that the switch could not hand to the port: counted here and only
+ * here. The veth kind reports a loss from send (its TX ring full, the frame too big for the
+ * veth); a frame its send took into the ring stays there until the kernel takes it (flush
+ * only retries), so it is counted once, as taken. */
+static void to_dom0_drop(struct nb_bridge *br)
+{
+    br->st.to_dom0_drops++;
+    br->st_dirty = true;
+}
+
 static void tap_write(struct nb_daemon *d, struct nb_bridge *br, const uint8_t *frame, unsigned len,
                       const struct nb_offload *off)
 {
@@ -80,9 +91,16 @@ static void tap_write(struct nb_daemon *d, struct nb_bridge *br, const uint8_t *
     d->prof.tap_writes++;
     if (d->profile)
         d->prof.tap_us += nb_now_us() - t0;
+    if (rc == 0) {
+        br->st.to_dom0_packets++;
+        br->st.to_dom0_bytes += len;
+        br->st_dirty = true;
+        return;
+    }
+    to_dom0_drop(br);
     /* EAGAIN (dom0 not reading fast enough), a down interface or a frame over the veth's
      * MTU (a guest's choice): the frame is lost, as on a congested link, and not logged */
-    if (rc < 0 && errno != EAGAIN && errno != EIO && errno != EMSGSIZE)
+    if (errno != EAGAIN && errno != EIO && errno != EMSGSIZE)
         nb_log("switch %s: write to the TAP: %s", br->name, strerror(errno));
 }
 
@@ -124,14 +142,18 @@ static void output(struct nb_daemon *d, struct nb_bridge *br, int port, uint8_t 
             if (v) { /* a segment size no port could take: lost, and counted */
                 v->st.rx_drops++;
                 v->st_dirty = true;
+            } else {
+                to_dom0_drop(br);
             }
         }
         return;
     }
     /* a TAP without a virtio_net_hdr cannot say "partial": completed here, in the frame itself
      * (any later port gets it complete; the guests' queues complete their own copies) */
-    if (port == NB_TAP_PORT && !br->tap_gso && nb_offload_complete(frame, len, off) < 0)
+    if (port == NB_TAP_PORT && !br->tap_gso && nb_offload_complete(frame, len, off) < 0) {
+        to_dom0_drop(br);
         return;
+    }
     if (port == NB_TAP_PORT)
         tap_write(d, br, frame, len, off);
     else
@@ -158,11 +180,13 @@ void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, uin
  * 8th... (a dom0 bug, not an attack: a few lines say it and how often). */
 static void tap_bad(struct nb_bridge *br)
 {
-    br->tap_bad++;
-    if ((br->tap_bad & (br->tap_bad - 1)) == 0)
+    uint64_t bad = ++br->st.from_dom0_bad;
+
+    br->st_dirty = true;
+    if ((bad & (bad - 1)) == 0)
         nb_log("switch %s: a malformed frame from dom0 (GSO header, or a partial checksum "
                "outside the frame) dropped: %llu so far",
-               br->name, (unsigned long long)br->tap_bad);
+               br->name, (unsigned long long)bad);
 }
 
 void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br)
@@ -191,6 +215,8 @@ void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br)
         }
         if (n == 0)
             continue;
+        br->st.from_dom0_packets++; /* the malformed ones too: bad is a part of packets */
+        br->st_dirty = true;
         if (nb_vnet_in(&h, frame, (size_t)n, &off) < 0)
             tap_bad(br);
         else
@@ -216,4 +242,22 @@ bool nb_bridge_flush(struct nb_daemon *d)
                 d->prof.port_flush_us += nb_now_us() - t0;
         }
     return more;
+}
+
+void nb_bridge_write_stats(struct nb_daemon *d, const char *dir)
+{
+    char json[NB_STATS_FILE_MAX], path[160]; /* nb_switch_stats_read takes no more */
+
+    for (struct nb_bridge *br = d->bridges; br; br = br->next) {
+        /* "none": the port could not be opened (the switch then serves the guests only) */
+        const char *kind = br->tap_fd >= 0 ? br->dport->kind : "none";
+
+        if (!br->st_dirty)
+            continue;
+        br->st_dirty = false;
+        if (nb_switch_stats_json(json, sizeof(json), br->name, kind, &br->st) < 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/" NB_SWITCH_FILE_PREFIX "%s.json", dir, br->name);
+        nb_stats_write(path, json);
+    }
 }

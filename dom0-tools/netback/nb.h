@@ -106,9 +106,9 @@ struct nb_bridge {
     const struct nb_dom0port_ops *dport;
     struct nb_pktport *pkt; /* the veth kind's packet socket */
     struct nb_switch sw;
-    /* frames from dom0 dropped as malformed: a GSO header that does not match the frame, or a
-     * partial checksum whose field lies outside it */
-    uint64_t tap_bad;
+    /* the traffic with dom0's port (stats.h), and whether it changed since last written */
+    struct nb_switch_stats st;
+    bool st_dirty;
     struct nb_vif *port[NB_PORTS];
     struct nb_bridge *next;
 };
@@ -165,6 +165,10 @@ void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br);
 /* Hands dom0 the frames its ports only queued (once per loop turn). Returns true if some
  * still wait (the kernel took no more): the loop comes back soon. */
 bool nb_bridge_flush(struct nb_daemon *d);
+/* Writes the counters of switches whose counters changed (a new switch's too) to
+ * dir/NB_SWITCH_FILE_PREFIX<name>.json (dir: NB_STATS_DIR but in tests). Switches are never
+ * removed, so neither are their files; a new daemon's switch rewrites its file from 0. */
+void nb_bridge_write_stats(struct nb_daemon *d, const char *dir);
 
 /* ring.c: the two rings of each queue of a connected vif. nb_ring_map maps and binds one
  * queue (q->vif, q->id, q->remote_port and q->remote_rx_port set); nb_ring_unmap undoes all

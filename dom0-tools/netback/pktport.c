@@ -129,6 +129,8 @@ bool nb_pktport_flush(struct nb_pktport *p)
      * frees its frame, which the next put checks */
     if (send(p->fd, NULL, 0, MSG_DONTWAIT) < 0 && (errno == EAGAIN || errno == ENOBUFS))
         return true;
+    /* on any other error too: the slots stay the kernel's until a later send() takes them,
+     * so no frame is lost here (the switch counts a loss only where nb_pktport_send fails) */
     nb_pktring_sent(&p->tx);
     return false;
 }

@@ -52,6 +52,44 @@ int nb_stats_parse_queues(const char *json, uint64_t *tx, uint64_t *rx, unsigned
 int nb_stats_read_queues(const char *dir, unsigned domid, unsigned devid, uint64_t *tx,
                          uint64_t *rx, unsigned max);
 
+/* One switch's traffic with dom0's port (the TAP or the veth's packet socket), in
+ * NB_STATS_DIR "/" NB_SWITCH_FILE_PREFIX "<name>.json", rewritten at most once a second. */
+#define NB_SWITCH_FILE_PREFIX "switch-"
+#define NB_SWITCH_NAME_MAX    16 /* IFNAMSIZ: a switch is named after dom0's interface */
+#define NB_SWITCH_KIND_MAX    8  /* "tap", "veth", "none" (no port open) */
+
+struct nb_switch_stats {
+    /* frames the port took (written to the TAP, or put in the veth's TX ring: what the
+     * kernel loses after that is in the interface's own counters), their bytes, and frames
+     * the switch could not hand over (the port full or down, the frame too big for it, a
+     * frame that could not be completed or cut for it) */
+    uint64_t to_dom0_packets, to_dom0_bytes, to_dom0_drops;
+    /* frames read from the port, and of those the malformed ones, dropped (a GSO header that
+     * does not match the frame, a partial checksum outside it) */
+    uint64_t from_dom0_packets, from_dom0_bad;
+};
+
+/* One switch's counters as a JSON object into buf (NUL-terminated): {"switch":name,
+ * "dom0_port":kind,"to_dom0":{...},"from_dom0":{...}}. Returns the length, or -1 if buf is
+ * too small or name or kind has a character that would need escaping (buf then empty). */
+int nb_switch_stats_json(char *buf, size_t len, const char *name, const char *kind,
+                         const struct nb_switch_stats *s);
+
+/* Reads back what nb_switch_stats_json wrote (keys in any order, spaces allowed). Returns 0,
+ * or -1 if the object is cut short, a string is missing or too long, or a counter is missing
+ * or not a number (the outputs then unchanged). */
+int nb_switch_stats_parse(const char *json, char name[NB_SWITCH_NAME_MAX],
+                          char kind[NB_SWITCH_KIND_MAX], struct nb_switch_stats *s);
+
+/* Reads the switch file path (at most NB_STATS_FILE_MAX - 1 bytes of it). Returns 0, or -1
+ * if it cannot be read or nb_switch_stats_parse refuses it. */
+int nb_switch_stats_read(const char *path, char name[NB_SWITCH_NAME_MAX],
+                         char kind[NB_SWITCH_KIND_MAX], struct nb_switch_stats *s);
+
+/* Writes text and a newline to path as one step for readers: into path.tmp, then renamed
+ * over path. path's directories are made first (at most 192 bytes of path). Returns 0 or -1. */
+int nb_stats_write(const char *path, const char *text);
+
 /* A per-vif limit on log lines about its guest's bad packets, so that a hostile frontend
  * cannot fill dom0's log: at most NB_LOG_BURST lines per NB_LOG_WINDOW_US. */
 #define NB_LOG_BURST     5

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <xen/io/xenbus.h>
 #include "nb.h"
@@ -429,11 +428,10 @@ void nb_vif_scan(struct nb_daemon *d)
 
 void nb_vif_write_stats(struct nb_daemon *d)
 {
-    char json[NB_STATS_FILE_MAX], path[160], tmp[176]; /* nb_stats_read takes no more */
+    char json[NB_STATS_FILE_MAX], path[160]; /* nb_stats_read takes no more */
 
     for (struct nb_vif *v = d->vifs; v; v = v->next) {
         uint64_t qtx[NB_MAX_QUEUES], qrx[NB_MAX_QUEUES];
-        FILE *f;
 
         if (!v->st_dirty)
             continue;
@@ -445,15 +443,7 @@ void nb_vif_write_stats(struct nb_daemon *d)
         if (nb_stats_json(json, sizeof(json), v->domid, v->devid, v->mac, &v->st) < 0 ||
             nb_stats_json_queues(json, sizeof(json), qtx, qrx, v->nq) < 0)
             continue;
-        mkdir("/run/tern", 0755);
-        mkdir(NB_STATS_DIR, 0755);
         stats_path(v, path, sizeof(path));
-        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-        f = fopen(tmp, "w");
-        if (!f)
-            continue;
-        fprintf(f, "%s\n", json);
-        if (fclose(f) == 0)
-            rename(tmp, path); /* readers see a whole file */
+        nb_stats_write(path, json);
     }
 }

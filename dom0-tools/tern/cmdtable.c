@@ -92,8 +92,11 @@ const struct tern_cmd tern_cmd_table[] = {
     {"network-rate", cmd_network_rate, TERN_NEED_XC | TERN_NEED_XS,
      "<Domain> <DevId|mac> <RATE>/s[@<INTERVAL>]|none",
      "Change a running vif's rate limit (none: unlimited)."},
-    {"network-stats", cmd_network_stats, TERN_NEED_XC | TERN_NEED_XS, "<Domain> [--json]",
-     "Per-vif counters from tern-netback: packets, bytes, drops; TX = sent by the guest."},
+    {"network-stats", cmd_network_stats, TERN_NEED_XC | TERN_NEED_XS,
+     "<Domain> [--json] | --switches [--json]",
+     "Per-vif counters from tern-netback: packets, bytes, drops; TX = sent by the guest.\n"
+     "  --switches  each switch's traffic with dom0's port: frames to dom0 (packets, bytes,\n"
+     "              drops) and from dom0 (packets, malformed ones dropped)"},
     {"disk", cmd_disk, 0, "create <Path> <Size> | info <Path>",
      "Thin-provisioned raw images.\n"
      "  create  make a sparse image of <Size> bytes (units K/M/G/T)\n"

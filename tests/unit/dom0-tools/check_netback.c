@@ -511,6 +511,135 @@ START_TEST(test_stats_read)
 }
 END_TEST
 
+/* A switch's counters: written and read back the same; every malformed form refused. */
+START_TEST(test_switch_stats_roundtrip)
+{
+    struct nb_switch_stats st = {1, 18446744073709551615ull, 3, 4, 5}, got;
+    char buf[NB_STATS_FILE_MAX], name[NB_SWITCH_NAME_MAX], kind[NB_SWITCH_KIND_MAX];
+    const char *want = "{\"switch\":\"xenbr0\",\"dom0_port\":\"veth\","
+                       "\"to_dom0\":{\"packets\":1,\"bytes\":18446744073709551615,\"drops\":3},"
+                       "\"from_dom0\":{\"packets\":4,\"bad\":5}}";
+
+    ck_assert_int_eq(nb_switch_stats_json(buf, sizeof(buf), "xenbr0", "veth", &st),
+                     (int)strlen(want));
+    ck_assert_str_eq(buf, want);
+    ck_assert_int_eq(nb_switch_stats_parse(buf, name, kind, &got), 0);
+    ck_assert_str_eq(name, "xenbr0");
+    ck_assert_str_eq(kind, "veth");
+    ck_assert_int_eq(memcmp(&got, &st, sizeof(st)), 0);
+    /* another order, spaces, a final newline */
+    ck_assert_int_eq(nb_switch_stats_parse(" { \"from_dom0\" : {\"bad\": 2, \"packets\": 1},"
+                                           " \"to_dom0\": {\"drops\": 0, \"bytes\": 60,"
+                                           " \"packets\": 1}, \"dom0_port\": \"tap\","
+                                           " \"switch\": \"br-lab\" }\n",
+                                           name, kind, &got),
+                     0);
+    ck_assert_str_eq(name, "br-lab");
+    ck_assert_uint_eq(got.from_dom0_bad, 2);
+    ck_assert_uint_eq(got.to_dom0_bytes, 60);
+    /* names that would need escaping, and a buffer too small: nothing written */
+    ck_assert_int_eq(nb_switch_stats_json(buf, sizeof(buf), "a\"b", "tap", &st), -1);
+    ck_assert_str_eq(buf, "");
+    ck_assert_int_eq(nb_switch_stats_json(buf, sizeof(buf), "a\\b", "tap", &st), -1);
+    ck_assert_int_eq(nb_switch_stats_json(buf, sizeof(buf), "xenbr0", "t\tp", &st), -1);
+    ck_assert_int_eq(nb_switch_stats_json(buf, 40, "xenbr0", "tap", &st), -1);
+    ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+START_TEST(test_switch_stats_malformed)
+{
+    static const char *bad[] = {
+        "",
+        "{}",
+        /* a counter missing, negative, too large, not a number, a number with more after it */
+        "{\"switch\":\"x\",\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,\"bytes\":2},"
+        "\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        "{\"switch\":\"x\",\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":-1,\"bytes\":2,"
+        "\"drops\":3},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        "{\"switch\":\"x\",\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,\"bytes\":2,"
+        "\"drops\":3},\"from_dom0\":{\"packets\":99999999999999999999,\"bad\":5}}",
+        "{\"switch\":\"x\",\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,\"bytes\":2,"
+        "\"drops\":\"3\"},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        "{\"switch\":\"x\",\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,\"bytes\":2x,"
+        "\"drops\":3},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        "{\"switch\":\"x\",\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,\"bytes\":2,"
+        "\"drops\":3},\"from_dom0\":{\"packets\":4,\"bad\":1.5}}",
+        /* the strings: missing, empty, not strings, with an escape, too long */
+        "{\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,\"bytes\":2,\"drops\":3},"
+        "\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        "{\"switch\":\"\",\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,\"bytes\":2,"
+        "\"drops\":3},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        "{\"switch\":7,\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,\"bytes\":2,"
+        "\"drops\":3},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        "{\"switch\":\"a\\\"b\",\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,\"bytes\":2,"
+        "\"drops\":3},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        "{\"switch\":\"sixteen-chars-xx\",\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,"
+        "\"bytes\":2,\"drops\":3},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        "{\"switch\":\"x\",\"dom0_port\":\"ethernet\",\"to_dom0\":{\"packets\":1,"
+        "\"bytes\":2,\"drops\":3},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        /* an object where a counter's object should be */
+        "{\"switch\":\"x\",\"dom0_port\":\"tap\",\"to_dom0\":5,"
+        "\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+    };
+    struct nb_switch_stats st = {1, 2, 3, 4, 5}, got;
+    char buf[NB_STATS_FILE_MAX], name[NB_SWITCH_NAME_MAX] = "keep", kind[NB_SWITCH_KIND_MAX] = "k";
+
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        got = st;
+        ck_assert_msg(nb_switch_stats_parse(bad[i], name, kind, &got) == -1, "accepted %s", bad[i]);
+        ck_assert_int_eq(memcmp(&got, &st, sizeof(st)), 0);
+        ck_assert_str_eq(name, "keep");
+    }
+    ck_assert_int_eq(nb_switch_stats_parse(NULL, name, kind, &got), -1);
+    /* the file cut anywhere (a short read, a writer that died): never read */
+    ck_assert_int_gt(nb_switch_stats_json(buf, sizeof(buf), "xenbr0", "tap", &st), 0);
+    for (size_t cut = 0; cut < strlen(buf); cut++) {
+        char part[NB_STATS_FILE_MAX];
+
+        memcpy(part, buf, cut);
+        part[cut] = '\0';
+        ck_assert_msg(nb_switch_stats_parse(part, name, kind, &got) == -1, "accepted %s", part);
+    }
+}
+END_TEST
+
+/* nb_stats_write: the directories made, the text and a newline, no temporary left; a
+ * switch file read back through nb_switch_stats_read; none there: -1. */
+START_TEST(test_stats_write)
+{
+    char dir[] = "/tmp/check_netback.XXXXXX", path[128], sub[64], tmp[140];
+    struct nb_switch_stats st = {1, 2, 3, 4, 5}, got;
+    char json[NB_STATS_FILE_MAX], text[NB_STATS_FILE_MAX + 1], name[NB_SWITCH_NAME_MAX];
+    char kind[NB_SWITCH_KIND_MAX];
+    size_t n;
+    FILE *f;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(sub, sizeof(sub), "%s/a/b", dir);
+    snprintf(path, sizeof(path), "%s/switch-xenbr0.json", sub);
+    ck_assert_int_eq(nb_switch_stats_read(path, name, kind, &got), -1);
+    ck_assert_int_gt(nb_switch_stats_json(json, sizeof(json), "xenbr0", "tap", &st), 0);
+    ck_assert_int_eq(nb_stats_write(path, json), 0);
+    ck_assert_int_eq(nb_switch_stats_read(path, name, kind, &got), 0);
+    ck_assert_int_eq(memcmp(&got, &st, sizeof(st)), 0);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    strcat(json, "\n");
+    ck_assert_str_eq(text, json);
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    ck_assert_int_eq(access(tmp, F_OK), -1);
+    unlink(path);
+    rmdir(sub);
+    snprintf(sub, sizeof(sub), "%s/a", dir);
+    rmdir(sub);
+    rmdir(dir);
+}
+END_TEST
+
 /* The "queues" array read back: as written, absent (an older backend), and every malformed
  * or oversized form refused with -1, never a store past max. */
 START_TEST(test_stats_parse_queues)
@@ -1278,6 +1407,9 @@ int main(void)
     tcase_add_test(tc, test_stats_json);
     tcase_add_test(tc, test_stats_parse);
     tcase_add_test(tc, test_stats_read);
+    tcase_add_test(tc, test_switch_stats_roundtrip);
+    tcase_add_test(tc, test_switch_stats_malformed);
+    tcase_add_test(tc, test_stats_write);
     tcase_add_test(tc, test_vif_path);
     tcase_add_test(tc, test_vif_node_is_ours);
     tcase_add_test(tc, test_copy_plan);

@@ -3,14 +3,17 @@
  * into segments for a guest that does not; frames read from the TAP have their partial
  * checksum completed, their GSO header checked. The TAP is one end of a SOCK_SEQPACKET pair
  * (one message per frame, as a TAP reads and writes); the guests' RX queues are a fake that
- * records what each port was given. */
+ * records what each port was given. The switch's counters of its traffic with dom0, and its
+ * counters file. */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/virtio_net.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include "csum.h"
@@ -100,6 +103,7 @@ static void setup(void)
         setsockopt(sp[1], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
     }
     nb_switch_init(&br.sw);
+    snprintf(br.name, sizeof(br.name), "xenbr0");
     br.tap_fd = sp[0];
     br.tap_gso = true;
     br.dport = &nb_dom0port_tap;
@@ -305,7 +309,9 @@ START_TEST(test_from_tap)
         ck_assert_ptr_eq(pushed[i].v, &g2);
         ck_assert_uint_eq(pushed[i].gso, 0);
     }
-    ck_assert_uint_eq(br.tap_bad, 2); /* the UDP one and the TCPv6 one */
+    ck_assert_uint_eq(br.st.from_dom0_bad, 2);     /* the UDP one and the TCPv6 one */
+    ck_assert_uint_eq(br.st.from_dom0_packets, 5); /* every frame read, the bad ones too */
+    ck_assert(br.st_dirty);
 }
 END_TEST
 
@@ -324,7 +330,7 @@ START_TEST(test_tap_csum)
     tap_send_at(VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0xffff, 0xffff, f, len);
     nb_bridge_tap_read(&d, &br);
     ck_assert_uint_eq(npushed, 0);
-    ck_assert_uint_eq(br.tap_bad, 3);
+    ck_assert_uint_eq(br.st.from_dom0_bad, 3);
     /* the TCP checksum said to start 20 bytes early, at the IP header (a sum over more bytes:
      * not what netfront would compute): completed here as dom0 asked */
     tap_send_at(VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 14, 36, f, len);
@@ -345,7 +351,7 @@ START_TEST(test_tap_csum)
     }
     ck_assert_uint_eq(pushed[1].off.csum, NB_CSUM_VALID);
     ck_assert_uint_eq(pushed[2].off.csum, NB_CSUM_NONE);
-    ck_assert_uint_eq(br.tap_bad, 3);
+    ck_assert_uint_eq(br.st.from_dom0_bad, 3);
 }
 END_TEST
 
@@ -416,7 +422,7 @@ START_TEST(test_gso_v6)
         ck_assert_int_eq(memcmp(c, pushed[i].data, pushed[i].len), 0);
     }
     ck_assert_uint_eq(total, 3000);
-    ck_assert_uint_eq(br.tap_bad, 0);
+    ck_assert_uint_eq(br.st.from_dom0_bad, 0);
     len = tcp6_frame(f, MAC_DOM0, MAC_G1, 3000);
     npushed = 0;
     nb_bridge_input(&d, &br, 1, f, len, &o);
@@ -427,6 +433,106 @@ START_TEST(test_gso_v6)
     ck_assert_uint_eq(h.hdr_len, 74);
     ck_assert_uint_eq(h.csum_start, 54);
     ck_assert_int_eq(memcmp(got, f, len), 0);
+}
+END_TEST
+
+/* A dom0 port whose send and flush say what the test wants: the veth kind's ring (send takes
+ * a frame into it, a later flush hands it over or not), without a packet socket. */
+static int fake_send_rc, fake_send_errno, fake_sends;
+static bool fake_flush_more;
+
+static int fake_send(struct nb_bridge *b, const struct virtio_net_hdr *h, const uint8_t *frame,
+                     unsigned len)
+{
+    (void)b, (void)h, (void)frame, (void)len;
+    fake_sends++;
+    errno = fake_send_errno;
+    return fake_send_rc;
+}
+static bool fake_flush(struct nb_bridge *b)
+{
+    (void)b;
+    return fake_flush_more;
+}
+static const struct nb_dom0port_ops fake_port = {"fake", NULL, fake_send, fake_flush, NULL, NULL};
+
+/* Frames to dom0: taken (packets, bytes) or refused (drops), each counted once, whatever the
+ * flushes after it do. */
+START_TEST(test_to_dom0_counts)
+{
+    static uint8_t f[NB_FRAME_MAX], got[2048];
+    unsigned len = tcp_frame(f, MAC_DOM0, MAC_G1, 100);
+    struct nb_offload o = {.csum = NB_CSUM_VALID};
+
+    /* the TAP: a write that works */
+    nb_switch_learn(&br.sw, MAC_DOM0, NB_TAP_PORT, 1000000);
+    nb_bridge_input(&d, &br, 1, f, len, &o);
+    ck_assert_int_eq(read(sp[1], got, sizeof(got)), (ssize_t)(sizeof(struct virtio_net_hdr) + len));
+    ck_assert_uint_eq(br.st.to_dom0_packets, 1);
+    ck_assert_uint_eq(br.st.to_dom0_bytes, len);
+    ck_assert_uint_eq(br.st.to_dom0_drops, 0);
+    /* a port that queues: the frame is taken; flushes that hand nothing over lose nothing */
+    d.bridges = &br;
+    br.dport = &fake_port;
+    fake_send_rc = 0;
+    fake_flush_more = true;
+    nb_bridge_input(&d, &br, 1, f, len, &o);
+    ck_assert(nb_bridge_flush(&d));
+    ck_assert(nb_bridge_flush(&d));
+    ck_assert_uint_eq(br.st.to_dom0_packets, 2);
+    ck_assert_uint_eq(br.st.to_dom0_drops, 0);
+    /* its ring full (EAGAIN), then the interface down (EIO): a drop each, not a packet */
+    fake_send_rc = -1;
+    fake_send_errno = EAGAIN;
+    nb_bridge_input(&d, &br, 1, f, len, &o);
+    ck_assert_uint_eq(br.st.to_dom0_drops, 1);
+    fake_send_errno = EIO;
+    nb_bridge_input(&d, &br, 1, f, len, &o);
+    ck_assert_uint_eq(br.st.to_dom0_drops, 2);
+    ck_assert_uint_eq(br.st.to_dom0_packets, 2);
+    ck_assert_uint_eq(br.st.to_dom0_bytes, 2 * len);
+    ck_assert_int_eq(fake_sends, 3);
+    /* a partial checksum outside the frame, for a port without headers: no send, a drop */
+    br.tap_gso = false;
+    o = (struct nb_offload){.csum = NB_CSUM_PARTIAL, .csum_start = (uint16_t)len};
+    nb_bridge_input(&d, &br, 1, f, len, &o);
+    ck_assert_int_eq(fake_sends, 3);
+    ck_assert_uint_eq(br.st.to_dom0_drops, 3);
+    ck_assert_uint_eq(br.st.from_dom0_packets, 0);
+}
+END_TEST
+
+/* The switch's file: written when its counters changed (a new switch's too), read back the
+ * same, and not rewritten when nothing changed. */
+START_TEST(test_switch_file)
+{
+    char dir[] = "/tmp/check_netback_bridge.XXXXXX", path[96], name[NB_SWITCH_NAME_MAX];
+    char kind[NB_SWITCH_KIND_MAX];
+    struct nb_switch_stats got;
+    struct stat sb;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/switch-xenbr0.json", dir);
+    d.bridges = &br;
+    br.st = (struct nb_switch_stats){5, 6000, 7, 8, 9};
+    br.st_dirty = true;
+    nb_bridge_write_stats(&d, dir);
+    ck_assert(!br.st_dirty);
+    ck_assert_int_eq(nb_switch_stats_read(path, name, kind, &got), 0);
+    ck_assert_str_eq(name, "xenbr0");
+    ck_assert_str_eq(kind, "tap");
+    ck_assert_int_eq(memcmp(&got, &br.st, sizeof(got)), 0);
+    unlink(path);
+    nb_bridge_write_stats(&d, dir); /* unchanged: not written */
+    ck_assert_int_eq(stat(path, &sb), -1);
+    br.tap_fd = -1; /* no port open: its kind is "none" */
+    br.st_dirty = true;
+    nb_bridge_write_stats(&d, dir);
+    ck_assert_int_eq(nb_switch_stats_read(path, name, kind, &got), 0);
+    ck_assert_str_eq(kind, "none");
+    br.tap_fd = sp[0];
+    unlink(path);
+    rmdir(dir);
 }
 END_TEST
 
@@ -445,6 +551,7 @@ START_TEST(test_tap_steering)
     ck_assert_uint_eq(nsteer, 1);
     ck_assert_uint_eq(steer_mask, 0x6);
     ck_assert_str_eq(steer_name, "xenbr7");
+    ck_assert(b->st_dirty);                            /* its file is written, from 0 */
     ck_assert_ptr_eq(nb_bridge_get(&dd, "xenbr7"), b); /* an existing switch: not again */
     ck_assert_uint_eq(nsteer, 1);
     dd.rps_mask = 0; /* dom0 with one CPU, or TERN_NETBACK_RPS=0 */
@@ -472,6 +579,8 @@ int main(void)
     tcase_add_test(tc, test_partial_to_tap);
     tcase_add_test(tc, test_gso_v6);
     tcase_add_test(tc, test_tap_steering);
+    tcase_add_test(tc, test_to_dom0_counts);
+    tcase_add_test(tc, test_switch_file);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,9 +1,11 @@
 /* tern network-stats' output for one vif (dom0-tools/tern/cmd_netstats.c): the row, a
- * multi-queue vif's per-queue lines under the table's columns, and the JSON with "queues". */
+ * multi-queue vif's per-queue lines under the table's columns, and the JSON with "queues".
+ * --switches: the switch files of a directory, by name, and their rows. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "capture.h"
 #include "netstats.h"
 #include "suites.h"
@@ -108,6 +110,78 @@ START_TEST(test_json)
 }
 END_TEST
 
+/* The file dir/file holding text, written as tern-netback writes its files. */
+static void put_file(const char *dir, const char *file, const char *text)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    ck_assert_int_eq(nb_stats_write(path, text), 0);
+}
+
+/* Every switch file, by name; one that does not parse, or names another switch, is there
+ * with ok false; other files (vifs', temporaries) are not switches. */
+START_TEST(test_read_switches)
+{
+    char dir[] = "/tmp/test_netstats.XXXXXX", json[NB_STATS_FILE_MAX], path[128];
+    struct nb_switch_stats st = {10, 6000, 1, 20, 2};
+    struct netstats_switch sw[4];
+    static const char *files[] = {"switch-xenbr0.json", "switch-xenbr1.json",     "switch-lab.json",
+                                  "switch-other.json",  "switch-xenbr0.json.tmp", "3.0.json"};
+
+    ck_assert_int_eq(netstats_read_switches("/nonexistent/tern", sw, 4), -1);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(netstats_read_switches(dir, sw, 4), 0);
+    ck_assert_int_gt(nb_switch_stats_json(json, sizeof(json), "xenbr0", "veth", &st), 0);
+    put_file(dir, "switch-xenbr0.json", json);
+    put_file(dir, "switch-xenbr0.json.tmp", json); /* a write under way */
+    put_file(dir, "3.0.json", "{}");               /* a vif's */
+    put_file(dir, "switch-other.json", json);      /* names xenbr0 */
+    put_file(dir, "switch-xenbr1.json", "{\"switch\":\"xenbr1\",\"dom0_port\":\"tap\"");
+    ck_assert_int_gt(nb_switch_stats_json(json, sizeof(json), "lab", "tap", &st), 0);
+    put_file(dir, "switch-lab.json", json);
+    ck_assert_int_eq(netstats_read_switches(dir, sw, 4), 4);
+    ck_assert_str_eq(sw[0].name, "lab");
+    ck_assert(sw[0].ok);
+    ck_assert_str_eq(sw[0].kind, "tap");
+    ck_assert_str_eq(sw[1].name, "other");
+    ck_assert(!sw[1].ok);
+    ck_assert_str_eq(sw[2].name, "xenbr0");
+    ck_assert(sw[2].ok);
+    ck_assert_str_eq(sw[2].kind, "veth");
+    ck_assert_uint_eq(sw[2].st.to_dom0_bytes, 6000);
+    ck_assert_str_eq(sw[3].name, "xenbr1");
+    ck_assert(!sw[3].ok);
+    ck_assert_int_eq(netstats_read_switches(dir, sw, 2), 2); /* the first max, by name */
+    ck_assert_str_eq(sw[1].name, "other");
+    for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+START_TEST(test_switch_rows)
+{
+    struct netstats_switch sw = {
+        .name = "xenbr0", .kind = "veth", .st = {123456, 98765432, 7, 4321, 2}, .ok = true};
+    FILE *f = capture();
+
+    netstats_print_switch_header(f);
+    netstats_print_switch(f, &sw);
+    sw.ok = false;
+    snprintf(sw.name, sizeof(sw.name), "lab");
+    netstats_print_switch(f, &sw);
+    ck_assert_str_eq(done(f), "Switch          Port   To-dom0-pkts   To-dom0-bytes To-dom0-drops"
+                              " From-dom0-pkts From-dom0-bad\n"
+                              "xenbr0          veth         123456        98765432             7"
+                              "           4321             2\n"
+                              "lab             -                 -               -             -"
+                              "              -             -\n");
+}
+END_TEST
+
 Suite *netstats_suite(void)
 {
     Suite *s = suite_create("netstats");
@@ -116,6 +190,8 @@ Suite *netstats_suite(void)
     tcase_add_test(tc, test_queue_lines);
     tcase_add_test(tc, test_single_queue_row_only);
     tcase_add_test(tc, test_json);
+    tcase_add_test(tc, test_read_switches);
+    tcase_add_test(tc, test_switch_rows);
     suite_add_tcase(s, tc);
     return s;
 }
