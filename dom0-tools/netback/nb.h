@@ -166,7 +166,7 @@ void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br);
  * still wait (the kernel took no more): the loop comes back soon. */
 bool nb_bridge_flush(struct nb_daemon *d);
 /* Writes the counters of switches whose counters changed (a new switch's too) to
- * dir/NB_SWITCH_FILE_PREFIX<name>.json (dir: NB_STATS_DIR but in tests). Switches are never
+ * dir/NB_SWITCH_FILE_PREFIX<name>.json (dir: NB_SWITCH_STATS_DIR but in tests). Switches are never
  * removed, so neither are their files; a new daemon's switch rewrites its file from 0. */
 void nb_bridge_write_stats(struct nb_daemon *d, const char *dir);
 

@@ -262,7 +262,7 @@ static int serve(void)
             if (d.profile)
                 log_profile(&d, &last_prof, now - last_stats);
             nb_vif_write_stats(&d);
-            nb_bridge_write_stats(&d, NB_STATS_DIR);
+            nb_bridge_write_stats(&d, NB_SWITCH_STATS_DIR);
             last_stats = now;
         }
         if (now - last_scan >= FALLBACK_SCAN_MS * 1000ull) {

@@ -53,7 +53,10 @@ int nb_stats_read_queues(const char *dir, unsigned domid, unsigned devid, uint64
                          uint64_t *rx, unsigned max);
 
 /* One switch's traffic with dom0's port (the TAP or the veth's packet socket), in
- * NB_STATS_DIR "/" NB_SWITCH_FILE_PREFIX "<name>.json", rewritten at most once a second. */
+ * NB_SWITCH_STATS_DIR "/" NB_SWITCH_FILE_PREFIX "<name>.json", rewritten at most once a second:
+ * a directory of their own, so that the vif files stay alone in NB_STATS_DIR (what a listing
+ * of it shows is the vifs the backend serves). */
+#define NB_SWITCH_STATS_DIR   NB_STATS_DIR "/switches"
 #define NB_SWITCH_FILE_PREFIX "switch-"
 #define NB_SWITCH_NAME_MAX    16 /* IFNAMSIZ: a switch is named after dom0's interface */
 #define NB_SWITCH_KIND_MAX    8  /* "tap", "veth", "none" (no port open) */

@@ -157,11 +157,11 @@ void netstats_print_switch(FILE *out, const struct netstats_switch *sw)
 static int switches(bool json)
 {
     static struct netstats_switch sw[MAX_SWITCHES];
-    int n = netstats_read_switches(NB_STATS_DIR, sw, MAX_SWITCHES), failed = 0, shown = 0;
+    int n = netstats_read_switches(NB_SWITCH_STATS_DIR, sw, MAX_SWITCHES), failed = 0, shown = 0;
 
     if (n <= 0)
         return tern_error("network-stats: no switch counters in %s (is tern-netback running?)",
-                          NB_STATS_DIR);
+                          NB_SWITCH_STATS_DIR);
     if (json)
         printf("[");
     else
@@ -173,7 +173,7 @@ static int switches(bool json)
             fprintf(stderr,
                     "tern: network-stats: %s/" NB_SWITCH_FILE_PREFIX "%s.json is "
                     "malformed\n",
-                    NB_STATS_DIR, sw[i].name);
+                    NB_SWITCH_STATS_DIR, sw[i].name);
         failed += !sw[i].ok;
         if (!json)
             netstats_print_switch(stdout, &sw[i]);

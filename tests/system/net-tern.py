@@ -130,6 +130,18 @@ def main():
             print("FIGURE net_g1_queue%d_rx_packets %d" % (i, q["rx_packets"]))
         check(len(qs) == 2 and all(q["tx_packets"] + q["rx_packets"] > 0 for q in qs),
               "both of g1's queues carry traffic", out)
+        # what the CLI shows of it: g1's two queues under its row, and the switch's own
+        # counters of its traffic with dom0's port (the streams above went through it)
+        rc, out = m.run("tern network-stats g1; tern network-stats --switches --json",
+                        timeout=30)
+        try:
+            sw = json.loads([l for l in out.splitlines() if l.startswith("[")][-1])
+            x = [s for s in sw if s["switch"] == "xenbr0"][0]
+            seen = x["to_dom0"]["packets"] > 0 and x["from_dom0"]["packets"] > 0
+        except (ValueError, KeyError, IndexError, TypeError):
+            seen = False
+        check(rc == 0 and seen and "queue 1" in out,
+              "tern network-stats: g1's queues, and switch xenbr0's traffic with dom0", out)
         rc, out = m.run("grep -c 'vif 1/0: connected: .*2 queues, split' %s" % LOG, timeout=30)
         check(out.strip().splitlines()[-1:] == ["1"], "the backend's log says 2 queues, split", out)
 
