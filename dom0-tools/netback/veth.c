@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define NL_BUF 8192
@@ -49,39 +50,28 @@ static void end_nest(struct nl_req *r, struct rtattr *nest)
     nest->rta_len = (unsigned short)((uint8_t *)r + r->n.nlmsg_len - (uint8_t *)nest);
 }
 
-/* Sends req and reads the answer: for a request with NLM_F_ACK the error code (0 or -errno),
- * for RTM_GETLINK the link (into *li). */
-static int nl_talk(struct nlmsghdr *req, struct link_info *li)
+/* What one answer datagram says: 1 (done, *rc set), or 0 (nothing of ours; read on). */
+static int nl_parse(const uint8_t *buf, ssize_t n, uint32_t seq, struct link_info *li, int *rc)
 {
-    static uint8_t buf[NL_BUF];
-    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), rc = -EIO;
-    ssize_t n;
-
-    if (fd < 0)
-        return -errno;
-    req->nlmsg_seq = 1;
-    if (send(fd, req, req->nlmsg_len, 0) < 0) {
-        rc = -errno;
-        goto out;
-    }
-    n = recv(fd, buf, sizeof(buf), 0);
-    if (n < 0) {
-        rc = -errno;
-        goto out;
-    }
-    for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned)n);
+    for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned)n);
          h = NLMSG_NEXT(h, n)) {
+        if (h->nlmsg_seq != seq)
+            continue; /* not the answer to this request */
         if (h->nlmsg_type == NLMSG_ERROR) {
-            rc = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-            goto out;
+            *rc = ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+            return 1;
+        }
+        if (h->nlmsg_type == NLMSG_DONE) {
+            *rc = -ENODEV;
+            return 1;
         }
         if (h->nlmsg_type == RTM_NEWLINK && li) {
-            struct ifinfomsg *ifi = NLMSG_DATA(h);
+            const struct ifinfomsg *ifi = NLMSG_DATA(h);
             int alen = (int)IFLA_PAYLOAD(h);
 
             memset(li, 0, sizeof(*li));
             li->ifindex = ifi->ifi_index;
-            for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+            for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
                 if (a->rta_type == IFLA_LINK && RTA_PAYLOAD(a) >= sizeof(int))
                     memcpy(&li->link, RTA_DATA(a), sizeof(int));
                 else if (a->rta_type == IFLA_IFNAME)
@@ -90,15 +80,47 @@ static int nl_talk(struct nlmsghdr *req, struct link_info *li)
                 else if (a->rta_type == IFLA_LINKINFO) {
                     int ilen = (int)RTA_PAYLOAD(a);
 
-                    for (struct rtattr *b = RTA_DATA(a); RTA_OK(b, ilen); b = RTA_NEXT(b, ilen))
+                    for (const struct rtattr *b = RTA_DATA(a); RTA_OK(b, ilen);
+                         b = RTA_NEXT(b, ilen))
                         if (b->rta_type == IFLA_INFO_KIND)
                             snprintf(li->kind, sizeof(li->kind), "%.*s", (int)RTA_PAYLOAD(b),
                                      (const char *)RTA_DATA(b));
                 }
             }
-            rc = 0;
-            goto out;
+            *rc = 0;
+            return 1;
         }
+    }
+    return 0;
+}
+
+/* Sends req and reads the answer: for a request with NLM_F_ACK the error code (0 or -errno),
+ * for RTM_GETLINK the link (into *li).  The answer may come in more than one datagram, after
+ * messages that are not ours: read until ours (a few reads at most; the socket is new and
+ * joins no group, so nothing else should arrive). */
+static int nl_talk(struct nlmsghdr *req, struct link_info *li)
+{
+    static uint8_t buf[NL_BUF];
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), rc = -EIO;
+    struct timeval tv = {.tv_sec = 5};
+
+    if (fd < 0)
+        return -errno;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    req->nlmsg_seq = 1;
+    if (send(fd, req, req->nlmsg_len, 0) < 0) {
+        rc = -errno;
+        goto out;
+    }
+    for (int reads = 0; reads < 16; reads++) {
+        ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+        if (n < 0) {
+            rc = -errno;
+            break;
+        }
+        if (nl_parse(buf, n, req->nlmsg_seq, li, &rc))
+            break;
     }
 out:
     close(fd);

@@ -19,7 +19,8 @@
  *                                        pps= (received, the server's count over its first to
  *                                        last arrival), sent_pps=, sent=, received=, loss_pct=
  *   net-stream rtt HOST PORT N           N UDP request/response exchanges (64-byte payload);
- *                                        rtt_p50_us=, rtt_p99_us=, lost=
+ *                                        rtt_p50_us=, rtt_p99_us=, lost=, quantiles and
+ *                                        rtt_ms_bins= (exchanges per 1 ms bin, 9+ last)
  * serve's TCP: the client's first 8 bytes are 'S' (a sink: read to EOF, then answer
  * "bytes=N seconds=S") or 'G' (a source: send the MiB count in bytes 4..7, big-endian, then
  * close), 3 bytes ignored. UDP: 'E' is echoed back; 'F' (flood: 4-byte run id) is counted
@@ -664,6 +665,17 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static void rtt_histogram(const double *us, int n)
+{
+    int bins[10] = {0};
+
+    for (int i = 0; i < n; i++)
+        bins[us[i] >= 9000 ? 9 : (int)(us[i] / 1000)]++;
+    printf(" rtt_ms_bins=");
+    for (int b = 0; b < 10; b++)
+        printf("%s%d", b ? "/" : "", bins[b]);
+}
+
 static int do_rtt(const char *host, int port, int count)
 {
     uint8_t req[64] = {'E'}, ans[128];
@@ -687,8 +699,15 @@ static int do_rtt(const char *host, int port, int count)
         return 1;
     }
     qsort(us, (size_t)ok, sizeof(double), cmp_double);
-    printf("rtt_p50_us=%.0f rtt_p99_us=%.0f rtt_min_us=%.0f rtt_max_us=%.0f n=%d lost=%d\n",
-           us[(ok - 1) / 2], us[(size_t)((ok - 1) * 0.99)], us[0], us[ok - 1], ok, count - ok);
+    printf("rtt_p50_us=%.0f rtt_p99_us=%.0f rtt_min_us=%.0f rtt_max_us=%.0f n=%d lost=%d "
+           "rtt_p10_us=%.0f rtt_p25_us=%.0f rtt_p75_us=%.0f rtt_p90_us=%.0f",
+           us[(ok - 1) / 2], us[(size_t)((ok - 1) * 0.99)], us[0], us[ok - 1], ok, count - ok,
+           us[(size_t)((ok - 1) * 0.10)], us[(size_t)((ok - 1) * 0.25)],
+           us[(size_t)((ok - 1) * 0.75)], us[(size_t)((ok - 1) * 0.90)]);
+    /* How many exchanges took 0-1, 1-2, ... ms (the last bin: 9 ms or more): a wake-up
+     * held to a guest's timer tick shows as a mode of its own. */
+    rtt_histogram(us, ok);
+    printf("\n");
     free(us);
     return 0;
 }
