@@ -257,7 +257,8 @@ tests_unit_dom0_tools_check_netback_SOURCES = tests/unit/dom0-tools/check_netbac
 	dom0-tools/netback/csum.c dom0-tools/netback/csum.h \
 	dom0-tools/netback/gso.c dom0-tools/netback/gso.h \
 	dom0-tools/netback/queues.c dom0-tools/netback/queues.h \
-	dom0-tools/netback/ipv6.c dom0-tools/netback/ipv6.h
+	dom0-tools/netback/ipv6.c dom0-tools/netback/ipv6.h \
+	dom0-tools/netback/irqpin.c dom0-tools/netback/irqpin.h
 tests_unit_dom0_tools_check_netback_CPPFLAGS = $(TOOLS_CPPFLAGS) -I$(srcdir)/dom0-tools/netback
 tests_unit_dom0_tools_check_netback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_dom0_tools_check_netback_LDADD = $(CHECK_LIBS)
@@ -282,6 +283,9 @@ TOOLS_NETBACK_HDRS += dom0-tools/netback/queues.h
 # the IPv6 extension-header walk (checksums, GSO, the flow hash)
 TOOLS_NETBACK_SRCS += dom0-tools/netback/ipv6.c
 TOOLS_NETBACK_HDRS += dom0-tools/netback/ipv6.h
+# its event channels' interrupts moved to the backend's CPU
+TOOLS_NETBACK_SRCS += dom0-tools/netback/irqpin.c
+TOOLS_NETBACK_HDRS += dom0-tools/netback/irqpin.h
 noinst_PROGRAMS += dom0-tools/netback/tern-netback
 dom0_tools_netback_tern_netback_SOURCES = $(TOOLS_NETBACK_SRCS) $(TOOLS_NETBACK_HDRS)
 dom0_tools_netback_tern_netback_CPPFLAGS = $(TOOLS_CPPFLAGS)

@@ -132,6 +132,9 @@ struct nb_daemon {
     /* dom0's CPUs other than the backend's (it keeps to NB_BACKEND_CPU), where the TAP's
      * receive steering sends dom0's stack work on what the guests send; 0: none */
     uint64_t rps_mask;
+    /* move our event channels' interrupts to NB_BACKEND_CPU at each connection (irqpin.h;
+     * when the backend keeps to that CPU; TERN_NETBACK_IRQ_PIN=0 turns it off) */
+    bool irq_pin;
     struct nb_prof prof;
     xengnttab_handle *xgt;
     xenevtchn_handle *xce;

@@ -198,6 +198,8 @@ static int serve(void)
     d.profile = prof_env && *prof_env == '1';
     d.dport = dom0_port;
     d.rps_mask = steer_setup();
+    d.irq_pin = d.rps_mask &&
+                !(getenv("TERN_NETBACK_IRQ_PIN") && !strcmp(getenv("TERN_NETBACK_IRQ_PIN"), "0"));
     d.xgt = xengnttab_open(NULL, 0);
     d.xce = xenevtchn_open(NULL, 0);
     d.txbuf = malloc((size_t)NB_TX_BATCH * NB_TX_MAX);

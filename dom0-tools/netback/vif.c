@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <xen/io/xenbus.h>
+#include "irqpin.h"
 #include "nb.h"
 #include "path.h"
 #include "queues.h"
@@ -134,6 +135,22 @@ static void disconnect(struct nb_daemon *d, struct nb_vif *v)
 
 /* One queue's nodes (in dir: the frontend's directory, or its queue-N with several queues):
  * its rings' grant references and its event channel(s), checked, then mapped and bound. */
+/* The new ports' interrupts onto the backend's CPU (irqpin.c says why). */
+static void pin_irqs(struct nb_daemon *d, struct nb_vif *v)
+{
+    char err[160];
+    int moved;
+
+    if (!d->irq_pin)
+        return;
+    moved = nb_irq_pin_evtchns(NB_BACKEND_CPU, err, sizeof(err));
+    if (moved < 0)
+        vlog(v, "event channels left where Linux put them: %s", err);
+    else if (moved > 0)
+        vlog(v, "%d event channel interrupt%s moved to CPU %d", moved, moved > 1 ? "s" : "",
+             NB_BACKEND_CPU);
+}
+
 static int connect_queue(struct nb_daemon *d, struct nb_vif *v, unsigned i, bool adopt, bool *split)
 {
     struct nb_queue *q = &v->q[i];
@@ -213,6 +230,7 @@ static int connect_rings(struct nb_daemon *d, struct nb_vif *v, bool adopt)
          split ? "split" : "one pair of", v->rx_sg ? " sg" : "", v->rx_gso ? " gso-tcpv4" : "",
          v->rx_gso6 ? " gso-tcpv6" : "", v->rx_csum ? " csum" : " no-csum-offload",
          v->rx_csum6 ? " ipv6-csum" : "");
+    pin_irqs(d, v);
     /* whatever the guest queued meanwhile, and its posted buffers */
     for (unsigned i = 0; i < v->nq; i++) {
         nb_ring_tx(d, &v->q[i]);

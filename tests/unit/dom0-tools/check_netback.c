@@ -14,6 +14,7 @@
 #include "csum.h"
 #include "gso.h"
 #include "ipv6.h"
+#include "irqpin.h"
 #include "path.h"
 #include "queues.h"
 #include "rate.h"
@@ -1383,6 +1384,32 @@ START_TEST(test_flow_queue_ipv6_ext)
 }
 END_TEST
 
+/* /proc/interrupts lines are matched on their last field exactly, and only numbered lines
+ * count (IPI0:, Err: are not IRQs); more than max are not stored. */
+START_TEST(test_irqs_named)
+{
+    const char *text = "           CPU0       CPU1       \n"
+                       " 11:       4065       3954     GICv3  27 Level     arch_timer\n"
+                       " 63:         10          0  xen-dyn    -edge      evtchn:tern-netback\n"
+                       " 64:          0         12  xen-dyn    -edge      evtchn:tern-blkback\n"
+                       " 65:          3          1  xen-dyn    -edge      xevtchn:tern-netback\n"
+                       "IPI0:       100        200       Rescheduling interrupts\n"
+                       "1066:         0          7  xen-dyn    -edge      evtchn:tern-netback  \n"
+                       "Err:          0\n"
+                       " 70:          0          0  xen-dyn    -edge      evtchn:tern-netback";
+    unsigned irqs[4] = {0}, one[1];
+
+    ck_assert_uint_eq(nb_irqs_named(text, "evtchn:tern-netback", irqs, 4), 3);
+    ck_assert_uint_eq(irqs[0], 63);
+    ck_assert_uint_eq(irqs[1], 1066);
+    ck_assert_uint_eq(irqs[2], 70);
+    ck_assert_uint_eq(nb_irqs_named(text, "evtchn:tern-netback", one, 1), 1);
+    ck_assert_uint_eq(one[0], 63);
+    ck_assert_uint_eq(nb_irqs_named(text, "evtchn:xenstored", irqs, 4), 0);
+    ck_assert_uint_eq(nb_irqs_named("", "evtchn:tern-netback", irqs, 4), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netback");
@@ -1435,6 +1462,7 @@ int main(void)
     tcase_add_test(tc, test_num_queues);
     tcase_add_test(tc, test_flow_queue);
     tcase_add_test(tc, test_flow_queue_ipv6_ext);
+    tcase_add_test(tc, test_irqs_named);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
