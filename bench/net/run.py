@@ -4,6 +4,7 @@
     bench/net/run.py [--rounds 3] [--mib 64] [--pps-s 4] [--rtt-n 1000]
                      [--only tern,xen,xen-kernel] [--profile] [--ab-rps]
                      [--dom0-port tap,veth] [--netback-env VAR=VALUE ...] [--no-g2g]
+                     [--icount]
 
 Figures (net-stream in the guest, tests/system/net-stream.c, against `net-stream serve 5201`
 started in dom0 beforehand; guest 10.0.0.2, dom0 10.0.0.1; guest CLOCK_MONOTONIC; medians
@@ -153,6 +154,11 @@ def run_guest(m, tool, label, wait_s, args):
     got = parse(log, label)
     print("%s: guest done in %.0f s (%s UTC)" % (label, time.time() - t0,
                                                  time.strftime("%H:%M", time.gmtime())))
+    if tool == "tern":  # which of dom0's CPUs took the backend's notifications
+        rc, irq = m.run("grep -e 'event channel' /var/log/tern/netback.log | tail -n 4; "
+                        "grep -e CPU0 -e evtchn:tern-netback /proc/interrupts", timeout=30)
+        print("%s: tern-netback's event channels (dom0's /proc/interrupts):\n%s"
+              % (label, irq.strip().replace("\r", "")))
     if not args.no_g2g:
         rc, peer = m.run("grep NETBENCH-PEER %s; %s destroy nb2 2>&1" % (PEER_LOG, tool),
                          timeout=120)
@@ -200,6 +206,7 @@ def boot(hv, args, configs, results):
     wait_s = 600 + args.rounds * (3 * (120 + args.mib * 20) + 60 + args.rtt_n // 5 +
                                   args.pps_s + 40)
     with Machine(hv=hv, smp=2, initrd=initrd, timeout=300 + 2 * wait_s + 600,
+                 icount=args.icount,
                  log=os.path.join(OUT, "bench-net-%s.log" % hv)) as m:
         m.wait_for_shell(timeout=300)
         kinds = args.dom0_port.split(",") if args.dom0_port else [None]
@@ -268,6 +275,9 @@ def main():
                     help="tern-netback logs where its time goes (TERN_NETBACK_PROFILE=1)")
     ap.add_argument("--no-g2g", action="store_true",
                     help="no second guest, no guest-to-guest figure")
+    ap.add_argument("--icount", action="store_true",
+                    help="QEMU's -icount shift=0,sleep=off: times in instructions (1 ns each), "
+                    "alike under any host load; the two CPUs run in turns, so not the speed")
     args = ap.parse_args()
     configs = args.only.split(",")
     if not os.path.exists(STREAM):
