@@ -79,8 +79,10 @@ static void to_dom0_drop(struct nb_bridge *br)
     br->st_dirty = true;
 }
 
-static void tap_write(struct nb_daemon *d, struct nb_bridge *br, const uint8_t *frame, unsigned len,
-                      const struct nb_offload *off)
+/* Sends one frame to dom0's port. With hold, a frame the port refuses for being full (EAGAIN)
+ * is neither sent nor counted: returns true, and the caller keeps it. */
+static bool tap_write(struct nb_daemon *d, struct nb_bridge *br, const uint8_t *frame, unsigned len,
+                      const struct nb_offload *off, bool hold)
 {
     uint64_t t0 = d->profile ? nb_now_us() : 0;
     struct virtio_net_hdr h;
@@ -95,13 +97,16 @@ static void tap_write(struct nb_daemon *d, struct nb_bridge *br, const uint8_t *
         br->st.to_dom0_packets++;
         br->st.to_dom0_bytes += len;
         br->st_dirty = true;
-        return;
+        return false;
     }
+    if (hold && errno == EAGAIN)
+        return true;
     to_dom0_drop(br);
     /* EAGAIN (dom0 not reading fast enough), a down interface or a frame over the veth's
      * MTU (a guest's choice): the frame is lost, as on a congested link, and not logged */
     if (errno != EAGAIN && errno != EIO && errno != EMSGSIZE)
         nb_log("switch %s: write to the TAP: %s", br->name, strerror(errno));
+    return false;
 }
 
 struct seg_dest {
@@ -115,14 +120,16 @@ static void seg_out(void *arg, const uint8_t *seg, unsigned len)
     struct seg_dest *s = arg;
     struct nb_offload valid = {.csum = NB_CSUM_VALID}; /* gso.c computed its checksums */
 
-    if (s->port == NB_TAP_PORT)
-        tap_write(s->d, s->br, seg, len, &valid);
+    if (s->port == NB_TAP_PORT) /* never held: the segments before it went out */
+        tap_write(s->d, s->br, seg, len, &valid, false);
     else
         nb_ring_rx_push(s->d, s->br->port[s->port], seg, len, &valid);
 }
 
-static void output(struct nb_daemon *d, struct nb_bridge *br, int port, uint8_t *frame,
-                   unsigned len, struct nb_offload *off)
+/* One frame to one port. hold: as tap_write's, for a frame that goes whole to dom0's port
+ * (returns true if held). */
+static bool output(struct nb_daemon *d, struct nb_bridge *br, int port, uint8_t *frame,
+                   unsigned len, struct nb_offload *off, bool hold)
 {
     struct nb_vif *v = port == NB_TAP_PORT ? NULL : br->port[port];
     bool gso6 = off->gso_type == NB_GSO_TCPV6;
@@ -132,7 +139,7 @@ static void output(struct nb_daemon *d, struct nb_bridge *br, int port, uint8_t 
     uint16_t gso_size = off->gso_size;
 
     if (port == NB_TAP_PORT ? br->tap_fd < 0 : !v)
-        return;
+        return false;
     if (gso_size && !whole) {
         struct seg_dest s = {d, br, port};
         struct nb_gso_hdr g;
@@ -146,34 +153,55 @@ static void output(struct nb_daemon *d, struct nb_bridge *br, int port, uint8_t 
                 to_dom0_drop(br);
             }
         }
-        return;
+        return false;
     }
     /* a TAP without a virtio_net_hdr cannot say "partial": completed here, in the frame itself
      * (any later port gets it complete; the guests' queues complete their own copies) */
     if (port == NB_TAP_PORT && !br->tap_gso && nb_offload_complete(frame, len, off) < 0) {
         to_dom0_drop(br);
-        return;
+        return false;
     }
     if (port == NB_TAP_PORT)
-        tap_write(d, br, frame, len, off);
-    else
-        nb_ring_rx_push(d, v, frame, len, off);
+        return tap_write(d, br, frame, len, off, hold);
+    nb_ring_rx_push(d, v, frame, len, off);
+    return false;
+}
+
+/* A flooded frame is never held: some ports may have taken it already, and it would reach
+ * them twice (it goes where it can, and is counted lost where not, as before). */
+static bool input(struct nb_daemon *d, struct nb_bridge *br, int in_port, uint8_t *frame,
+                  unsigned len, struct nb_offload *off, bool hold)
+{
+    int dst = nb_switch_forward(&br->sw, frame, len, in_port, nb_now_us());
+
+    if (dst == NB_SW_DROP)
+        return false;
+    if (dst != NB_SW_FLOOD)
+        return output(d, br, dst, frame, len, off, hold && dst == NB_TAP_PORT);
+    for (int p = 0; p < NB_PORTS; p++)
+        if (p != in_port && (p == NB_TAP_PORT || br->port[p]))
+            output(d, br, p, frame, len, off, false);
+    return false;
 }
 
 void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, uint8_t *frame,
                      unsigned len, struct nb_offload *off)
 {
-    int dst = nb_switch_forward(&br->sw, frame, len, in_port, nb_now_us());
+    input(d, br, in_port, frame, len, off, false);
+}
 
-    if (dst == NB_SW_DROP)
-        return;
-    if (dst != NB_SW_FLOOD) {
-        output(d, br, dst, frame, len, off);
-        return;
-    }
-    for (int p = 0; p < NB_PORTS; p++)
-        if (p != in_port && (p == NB_TAP_PORT || br->port[p]))
-            output(d, br, p, frame, len, off);
+bool nb_bridge_input_or_hold(struct nb_daemon *d, struct nb_bridge *br, int in_port, uint8_t *frame,
+                             unsigned len, struct nb_offload *off)
+{
+    return input(d, br, in_port, frame, len, off, true);
+}
+
+unsigned nb_bridge_room(const struct nb_bridge *br, unsigned max)
+{
+    /* no port (frames for it go nowhere), or a kind that cannot tell: nothing is ever held */
+    if (!br || br->tap_fd < 0 || !br->dport->room)
+        return max;
+    return br->dport->room(br, max);
 }
 
 /* A frame from dom0 that nb_vnet_in refused: dropped and counted, logged at the 1st, 2nd, 4th,

@@ -90,10 +90,17 @@ static unsigned veth_held(const struct nb_bridge *br)
     return br->pkt->rx_have - br->pkt->rx_next;
 }
 
-const struct nb_dom0port_ops nb_dom0port_tap = {"tap",     tap_open, tap_send,
-                                                tap_flush, tap_recv, NULL};
-const struct nb_dom0port_ops nb_dom0port_veth = {"veth",     veth_open, veth_send,
-                                                 veth_flush, veth_recv, veth_held};
+/* The TX ring's free slots. A frame larger than a slot leaves on the second socket, whose
+ * send buffer this does not count: refused there while the ring had room, it is dropped. */
+static unsigned veth_room(const struct nb_bridge *br, unsigned max)
+{
+    return nb_pktring_free(&br->pkt->tx, max);
+}
+
+const struct nb_dom0port_ops nb_dom0port_tap = {"tap",    tap_open, tap_send, tap_flush,
+                                                tap_recv, NULL,     NULL};
+const struct nb_dom0port_ops nb_dom0port_veth = {"veth",    veth_open, veth_send, veth_flush,
+                                                 veth_recv, veth_held, veth_room};
 
 const struct nb_dom0port_ops *nb_dom0port_find(const char *name)
 {

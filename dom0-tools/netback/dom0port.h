@@ -37,6 +37,11 @@ struct nb_dom0port_ops {
      * that buffer, so earlier frames stay valid until then (they are lent: nb_ring_rx_settle).
      * NULL: a frame is valid only until the next recv (the TAP's, in buf). */
     unsigned (*held)(const struct nb_bridge *br);
+    /* How many more frames, up to max, send takes now for sure (none refused for the port being
+     * full): a guest's frames for dom0 are answered before they are sent only within it, the
+     * rest wait on the guest's ring while the port is full (ring.c). NULL: the kind cannot tell
+     * (the TAP), and what its send refuses is dropped. */
+    unsigned (*room)(const struct nb_bridge *br, unsigned max);
 };
 
 extern const struct nb_dom0port_ops nb_dom0port_tap, nb_dom0port_veth;

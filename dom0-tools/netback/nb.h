@@ -65,6 +65,9 @@ struct nb_queue {
      * notifications go on the tx pair and RX ones on the rx pair; else rx_* equal tx's */
     evtchn_port_t remote_port, local_port, remote_rx_port, local_rx_port;
     bool tx_held, rx_held; /* held by the vif's rate (TX requests, RX frames) */
+    /* TX requests held because dom0's port was full (a frame for it alone): taken again when
+     * the port has room (the loop polls its fd for POLLOUT meanwhile) */
+    bool tx_port_held;
     struct nb_rxq_frame *rxq;
     unsigned rxq_head, rxq_count;
     size_t rxq_bytes;
@@ -163,6 +166,14 @@ void nb_bridge_detach(struct nb_bridge *br, struct nb_vif *v);
  * so from then on. */
 void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, uint8_t *frame,
                      unsigned len, struct nb_offload *off);
+/* nb_bridge_input for a guest's frame that may wait on its TX ring: if it is for dom0's port
+ * alone (not flooded) and the port refuses it for being full, it is neither sent nor counted
+ * and true is returned (the caller leaves it on the ring, to be switched again later). */
+bool nb_bridge_input_or_hold(struct nb_daemon *d, struct nb_bridge *br, int in_port, uint8_t *frame,
+                             unsigned len, struct nb_offload *off);
+/* How many more frames, up to max, dom0's port takes now for sure (dom0port.h's room; max for a
+ * kind that cannot tell, or no port). */
+unsigned nb_bridge_room(const struct nb_bridge *br, unsigned max);
 /* Reads what dom0 sent through the TAP (a bounded number of frames). */
 void nb_bridge_tap_read(struct nb_daemon *d, struct nb_bridge *br);
 /* Hands dom0 the frames its ports only queued (once per loop turn). Returns true if some

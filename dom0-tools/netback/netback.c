@@ -36,6 +36,7 @@
 /* A safety net in case a watch event was lost (e.g. xenstored restarted). */
 #define FALLBACK_SCAN_MS 30000
 #define MAX_POLL         (2 + 16)
+#define HOLD_RETRY_MS    1
 
 uint64_t nb_now_us(void)
 {
@@ -102,12 +103,26 @@ static void evtchn_events(struct nb_daemon *d)
     }
 }
 
-/* Poll timeout: the next stats write, or the earliest refill of a vif held by its rate (in
- * either direction). */
+/* Whether a TX queue of a vif on br is held by br's full dom0 port (NULL: on any switch). */
+static bool port_held(const struct nb_daemon *d, const struct nb_bridge *br)
+{
+    for (const struct nb_vif *v = d->vifs; v; v = v->next)
+        for (unsigned i = 0; i < v->nq; i++)
+            if (v->q[i].tx_port_held && (!br || v->br == br))
+                return true;
+    return false;
+}
+
+/* Poll timeout: the next stats write, the earliest refill of a vif held by its rate (in
+ * either direction), or HOLD_RETRY_MS while dom0's full port holds a queue: POLLOUT on the
+ * port says when it has room, and this retry covers a wake-up that does not come (the kernel
+ * wakes writers only while the socket's send buffer is less than half used). */
 static int timeout_ms(struct nb_daemon *d)
 {
     uint64_t now = nb_now_us(), wait = STATS_MS * 1000ull;
 
+    if (port_held(d, NULL))
+        wait = HOLD_RETRY_MS * 1000ull;
     for (struct nb_vif *v = d->vifs; v; v = v->next)
         for (unsigned i = 0; i < v->nq; i++) {
             if (v->q[i].tx_held) {
@@ -226,8 +241,11 @@ static int serve(void)
         pfd[1] = (struct pollfd){.fd = xenevtchn_fd(d.xce), .events = POLLIN};
         for (struct nb_bridge *br = d.bridges; br && n < MAX_POLL; br = br->next)
             if (br->tap_fd >= 0) {
+                /* POLLOUT: a slot of its TX ring came free (queues held by it go on) */
+                short out = port_held(&d, br) ? POLLOUT : 0;
+
                 tapbr[n] = br;
-                pfd[n++] = (struct pollfd){.fd = br->tap_fd, .events = POLLIN};
+                pfd[n++] = (struct pollfd){.fd = br->tap_fd, .events = POLLIN | out};
             }
         now = d.profile ? nb_now_us() : 0;
         /* frames a dom0 port could not hand over yet: back in 1 ms to try again */
@@ -251,7 +269,8 @@ static int serve(void)
         now = nb_now_us();
         for (struct nb_vif *v = d.vifs; v; v = v->next) {
             for (unsigned i = 0; i < v->nq; i++) {
-                if (v->q[i].tx_held && nb_bucket_wait(&v->bucket, now) == 0)
+                if ((v->q[i].tx_held && nb_bucket_wait(&v->bucket, now) == 0) ||
+                    (v->q[i].tx_port_held && nb_bridge_room(v->br, 1)))
                     nb_ring_tx(&d, &v->q[i]);
                 if (v->q[i].rxq_count)
                     nb_ring_rx_flush(&d, &v->q[i]);

@@ -36,13 +36,28 @@ unsigned nb_pktring_room(const struct nb_pktring *r)
     return r->frame_size - NB_PKTRING_DATA;
 }
 
-bool nb_pktring_head_free(const struct nb_pktring *r)
+static bool slot_free(const struct nb_pktring *r, unsigned i)
 {
-    struct tpacket2_hdr *h = nb_pktring_slot(r, r->head);
+    struct tpacket2_hdr *h = nb_pktring_slot(r, i);
     uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 
     /* TP_STATUS_WRONG_FORMAT: the kernel refused the frame and gave the slot back */
     return !(st & (TP_STATUS_SEND_REQUEST | TP_STATUS_SENDING));
+}
+
+bool nb_pktring_head_free(const struct nb_pktring *r)
+{
+    return slot_free(r, r->head);
+}
+
+unsigned nb_pktring_free(const struct nb_pktring *r, unsigned max)
+{
+    unsigned n = 0;
+
+    /* put fills the slots in this order: a busy one stops it, whatever is free after it */
+    while (n < max && n < r->frames && slot_free(r, (r->head + n) % r->frames))
+        n++;
+    return n;
 }
 
 int nb_pktring_put(struct nb_pktring *r, const void *hdr, unsigned hlen, const uint8_t *frame,

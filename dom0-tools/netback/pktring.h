@@ -35,6 +35,9 @@ unsigned nb_pktring_room(const struct nb_pktring *r);
 /* Whether the head slot is ours to fill (the kernel is done with it: available, or refused
  * as malformed). */
 bool nb_pktring_head_free(const struct nb_pktring *r);
+/* How many slots from the head on, at most max, are ours to fill: the frames that many puts
+ * take for sure (the kernel frees slots in any order as dom0 frees their frames). */
+unsigned nb_pktring_free(const struct nb_pktring *r, unsigned max);
 /* Copies hdr (hlen bytes, e.g. a struct virtio_net_hdr; 0 for none) and then the frame into
  * the head slot, marks it for sending and moves the head on. Returns 0, -1 if the head slot is
  * still the kernel's (the ring is full), -2 if hlen + len exceeds a slot. */

@@ -189,6 +189,13 @@ int nb_bucket_take(struct nb_bucket *b, uint64_t len, uint64_t now_us)
     return 0;
 }
 
+void nb_bucket_give(struct nb_bucket *b, uint64_t len)
+{
+    /* within the same pass as the take: at most one frame over a refill's cap, as a debt is */
+    if (b->rate.bytes_per_interval)
+        b->credit += (int64_t)len;
+}
+
 uint64_t nb_bucket_wait(const struct nb_bucket *b, uint64_t now_us)
 {
     if (b->rate.bytes_per_interval == 0 || now_us >= b->next_us)

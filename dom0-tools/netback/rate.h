@@ -35,6 +35,9 @@ void nb_bucket_set(struct nb_bucket *b, const struct nb_rate *r, uint64_t now_us
  * A frame larger than one interval's credit passes whenever the credit is positive and is
  * charged in full: the credit goes below zero and the following refills pay the debt back. */
 int nb_bucket_take(struct nb_bucket *b, uint64_t len, uint64_t now_us);
+/* Gives back len bytes nb_bucket_take took for a frame that did not leave after all (dom0's
+ * port was full: it stays on the guest's ring and is taken again when it goes). */
+void nb_bucket_give(struct nb_bucket *b, uint64_t len);
 /* Microseconds until the next refill (0 if unlimited or already due). */
 uint64_t nb_bucket_wait(const struct nb_bucket *b, uint64_t now_us);
 

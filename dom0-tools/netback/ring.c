@@ -3,9 +3,11 @@
  * checked (txcheck.c), grant-copied into a local buffer (copyplan.c), their checksum
  * completed if the guest left it blank (csum.c; a GSO frame's is left to whoever cuts it),
  * their source MAC checked, and switched; the answers of each batch are pushed with one
- * notification. RX: frames for the guest wait in a queue until it posts buffers, then are
- * grant-copied into them in batches, a frame over several buffers (the frontend's
- * feature-sg) after a GSO extra-info slot if it is a GSO frame. */
+ * notification. A frame for dom0 alone that dom0's full port refuses stays on the ring, with
+ * everything after it, until the port has room (backpressure, as the rate holds). RX: frames for
+ * the guest wait in a queue until it posts buffers, then are grant-copied into them in batches, a
+ * frame over several buffers (the frontend's feature-sg) after a GSO extra-info slot if it is a GSO
+ * frame. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -81,7 +83,7 @@ int nb_ring_map(struct nb_daemon *d, struct nb_queue *q, grant_ref_t tx_ref, gra
     }
     q->rxq_head = q->rxq_count = 0;
     q->rxq_bytes = 0;
-    q->tx_held = q->rx_held = false;
+    q->tx_held = q->rx_held = q->tx_port_held = false;
     q->tx_packets = q->rx_packets = 0;
     return 0;
 fail:
@@ -109,7 +111,7 @@ static void unmap_queue(struct nb_daemon *d, struct nb_queue *q)
     q->rxq = NULL;
     q->rxq_count = 0;
     q->rxq_bytes = 0;
-    q->tx_held = q->rx_held = false;
+    q->tx_held = q->rx_held = q->tx_port_held = false;
 }
 
 void nb_ring_unmap(struct nb_daemon *d, struct nb_vif *v)
@@ -155,10 +157,13 @@ static void tx_push(struct nb_daemon *d, struct nb_queue *q)
         notify(d, q->local_port);
 }
 
-/* Packets taken off the ring whose data one grant-copy hypercall fetches together. */
+/* Packets taken off the ring whose data one grant-copy hypercall fetches together. room: the
+ * frames dom0's port took for sure when the batch began (nb_bridge_room); a batch within it
+ * is answered before it is switched, one beyond it (the port full) packet by packet. */
 struct tx_batch {
-    unsigned npkt, nseg;
+    unsigned npkt, nseg, room;
     struct {
+        RING_IDX cons; /* its first request: where the ring is taken up again if it is held */
         unsigned seg, nseg, used, len;
         uint16_t flags, gso_size;
         uint8_t gso_type; /* NB_GSO_* */
@@ -169,9 +174,11 @@ struct tx_batch {
 /* One packet whose data arrived: checksum, source MAC, into the switch. A csum_blank
  * checksum stays partial (its pseudo-header sum rewritten from the frame's own headers, so a
  * receiver that takes it as it is gets it right whatever the guest put there), for the port
- * that takes it to leave to its receiver or the switch to complete. */
-static void tx_deliver(struct nb_daemon *d, struct nb_queue *q, uint8_t *frame, unsigned len,
-                       uint16_t flags, struct nb_offload *off)
+ * that takes it to leave to its receiver or the switch to complete. With hold, a frame dom0's
+ * full port refuses stays on the ring: true is returned and nothing counted (it is copied and
+ * checked again when the ring is taken up again). */
+static bool tx_deliver(struct nb_daemon *d, struct nb_queue *q, uint8_t *frame, unsigned len,
+                       uint16_t flags, struct nb_offload *off, bool hold)
 {
     struct nb_vif *v = q->vif;
 
@@ -179,31 +186,81 @@ static void tx_deliver(struct nb_daemon *d, struct nb_queue *q, uint8_t *frame, 
     if (!off->gso_size && (flags & NETTXF_csum_blank) && off->csum != NB_CSUM_PARTIAL &&
         nb_csum_set_partial(frame, len, off) < 0) {
         v->st.tx_drops++; /* not TCP/UDP over IP: the checksum cannot be completed */
-        return;
+        return false;
     }
     if (off->csum == NB_CSUM_NONE && (flags & NETTXF_data_validated))
         off->csum = NB_CSUM_VALID; /* the guest's stack checked it */
     if (!nb_frame_src_ok(frame, len, v->mac)) {
         v->st.tx_spoofed++; /* dropped, as a switch port with a MAC filter does */
-        return;
+        return false;
     }
+    if (hold && nb_bridge_input_or_hold(d, v->br, v->port, frame, len, off))
+        return true;
+    if (!hold)
+        nb_bridge_input(d, v->br, v->port, frame, len, off);
     v->st.tx_packets++;
     v->st.tx_bytes += len;
     q->tx_packets++;
-    nb_bridge_input(d, v->br, v->port, frame, len, off);
+    return false;
 }
 
-/* Copies the batch's data out of the guest, answers its requests and switches its packets
- * (answers first: the switch may copy into other guests, which does not need these). */
-static void tx_flush(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b)
+/* Answers packet p of the batch: done (switched, or dropped on the way) or refused. */
+static void tx_answer(struct nb_queue *q, const struct tx_batch *b, unsigned p, bool ok)
+{
+    if (!ok) {
+        q->vif->st.tx_drops++;
+        q->vif->st_dirty = true;
+    }
+    tx_respond_packet(q, b->req[p], b->pkt[p].used, ok ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
+}
+
+/* dom0's port refused packet p for being full: it and the batch's packets after it go back
+ * on the ring, unanswered (the guest's ring holds them, as the rate does), their rate given
+ * back; the loop takes the queue up again when the port has room. */
+static void tx_hold(struct nb_queue *q, const struct tx_batch *b, unsigned p)
 {
     struct nb_vif *v = q->vif;
+
+    q->tx.req_cons = b->pkt[p].cons;
+    for (unsigned k = p; k < b->npkt; k++)
+        nb_bucket_give(&v->bucket, b->req[k][0].size);
+    if (!q->tx_port_held && v->br) { /* a hold counted once, however often it is retried */
+        v->br->st.to_dom0_held++;
+        v->br->st_dirty = true;
+    }
+    q->tx_port_held = true;
+}
+
+/* Whether packet p's data arrived whole (the grant copies) and, for a GSO packet, is the TCP
+ * frame it claims to be; *off is its offload state. */
+static bool tx_arrived(struct nb_daemon *d, const struct tx_batch *b, unsigned p,
+                       struct nb_offload *off)
+{
+    bool ok = true;
+
+    for (unsigned i = 0; i < b->pkt[p].nseg; i++)
+        if (d->txseg[b->pkt[p].seg + i].status != GNTST_okay)
+            ok = false; /* e.g. a grant reference the guest does not own */
+    memset(off, 0, sizeof(*off));
+    if (ok && b->pkt[p].gso_size) /* GSO asked for a frame that is not TCPv4: refused */
+        ok = nb_gso_frame(d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].gso_size,
+                          b->pkt[p].gso_type, off) == 0;
+    return ok;
+}
+
+/* Copies the batch's data out of the guest, answers its requests and switches its packets.
+ * Within the room dom0's port had, answers first (the switch may copy into other guests,
+ * which does not need these), and nothing is held. Beyond it, each packet is answered once
+ * switched, and the first one the full port refuses is held with those after it. Returns
+ * true if held. */
+static bool tx_flush(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b)
+{
     struct nb_offload off[NB_TX_BATCH];
-    bool good[NB_TX_BATCH];
+    bool good[NB_TX_BATCH], first = b->npkt <= b->room, held = false;
     uint64_t t0 = d->profile ? nb_now_us() : 0;
 
     if (!b->npkt)
-        return;
+        return false;
     if (xengnttab_grant_copy(d->xgt, b->nseg, d->txseg) < 0)
         for (unsigned i = 0; i < b->nseg; i++)
             d->txseg[i].status = GNTST_general_error;
@@ -212,36 +269,35 @@ static void tx_flush(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b
     if (d->profile)
         d->prof.tx_copy_us += nb_now_us() - t0;
     for (unsigned p = 0; p < b->npkt; p++) {
-        bool ok = true;
-
-        for (unsigned i = 0; i < b->pkt[p].nseg; i++)
-            if (d->txseg[b->pkt[p].seg + i].status != GNTST_okay)
-                ok = false; /* e.g. a grant reference the guest does not own */
-        memset(&off[p], 0, sizeof(off[p]));
-        if (ok && b->pkt[p].gso_size) /* GSO asked for a frame that is not TCPv4: refused */
-            ok = nb_gso_frame(d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].gso_size,
-                              b->pkt[p].gso_type, &off[p]) == 0;
-        good[p] = ok;
-        if (!ok) {
-            v->st.tx_drops++;
-            v->st_dirty = true;
-        }
-        tx_respond_packet(q, b->req[p], b->pkt[p].used, ok ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
+        good[p] = tx_arrived(d, b, p, &off[p]);
+        if (first)
+            tx_answer(q, b, p, good[p]);
     }
     tx_push(d, q);
-    for (unsigned p = 0; p < b->npkt; p++)
-        if (good[p])
-            tx_deliver(d, q, d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len, b->pkt[p].flags,
-                       &off[p]);
+    for (unsigned p = 0; p < b->npkt && !held; p++) {
+        held = good[p] && tx_deliver(d, q, d->txbuf + (size_t)p * NB_TX_MAX, b->pkt[p].len,
+                                     b->pkt[p].flags, &off[p], !first);
+        if (held)
+            tx_hold(q, b, p);
+        else if (!first)
+            tx_answer(q, b, p, good[p]);
+    }
+    if (!held)
+        q->tx_port_held = false; /* what was held went on */
     b->npkt = b->nseg = 0;
+    return held;
 }
 
-static void tx_bad(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b,
+/* Answers a bad packet, after the batch before it; returns true (and answers nothing) if
+ * that batch was held. */
+static bool tx_bad(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b,
                    const netif_tx_request_t *req, unsigned used, const char *why)
 {
     struct nb_vif *v = q->vif;
     unsigned quiet;
 
+    if (tx_flush(d, q, b)) /* answers stay in ring order */
+        return true;
     if (nb_log_allow(&v->bad_log, nb_now_us(), &quiet)) {
         char msg[200];
 
@@ -251,16 +307,22 @@ static void tx_bad(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b,
     }
     v->st.tx_drops++;
     v->st_dirty = true;
-    tx_flush(d, q, b); /* answers stay in ring order */
     tx_respond_packet(q, req, used, NETIF_RSP_ERROR);
+    return false;
 }
 
-static void tx_add(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b,
+/* Adds a packet (its requests from cons on) to the batch, and copies the batch when it is
+ * full: at NB_TX_BATCH packets, or at the room dom0's port had (one packet when it had none,
+ * so a held packet costs one packet's copy). Returns true if that batch was held. */
+static bool tx_add(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b, RING_IDX cons,
                    const netif_tx_request_t *req, unsigned used, const struct nb_tx_gso *gso)
 {
     netif_tx_request_t data[XEN_NETIF_NR_SLOTS_MIN];
     unsigned p = b->npkt++, nd = nb_tx_data_slots(req, used, data);
 
+    if (p == 0)
+        b->room = nb_bridge_room(q->vif->br, NB_TX_BATCH);
+    b->pkt[p].cons = cons;
     b->pkt[p].seg = b->nseg;
     b->pkt[p].nseg = nd;
     b->pkt[p].used = used;
@@ -271,8 +333,9 @@ static void tx_add(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b,
     b->pkt[p].len = nb_tx_copy_plan(data, nd, (uint16_t)q->vif->fe_domid,
                                     d->txbuf + (size_t)p * NB_TX_MAX, d->txseg + b->nseg);
     b->nseg += nd;
-    if (b->npkt == NB_TX_BATCH)
-        tx_flush(d, q, b);
+    if (b->npkt == NB_TX_BATCH || b->npkt >= b->room)
+        return tx_flush(d, q, b);
+    return false;
 }
 
 void nb_ring_tx(struct nb_daemon *d, struct nb_queue *q)
@@ -324,12 +387,12 @@ void nb_ring_tx(struct nb_daemon *d, struct nb_queue *q)
                 goto push;
             }
             r->req_cons += used;
-            if (verdict == NB_TX_BAD)
-                tx_bad(d, q, b, req, used, why);
-            else
-                tx_add(d, q, b, req, used, &gso);
+            if (verdict == NB_TX_BAD ? tx_bad(d, q, b, req, used, why)
+                                     : tx_add(d, q, b, r->req_cons - used, req, used, &gso))
+                goto push; /* dom0's port is full: the rest stays on the ring */
         }
-        tx_flush(d, q, b);
+        if (tx_flush(d, q, b))
+            goto push;
         if (incomplete) {
             /* be told when more requests come (not on the same ones again) */
             r->sring->req_event = rp + 1;

@@ -268,10 +268,10 @@ int nb_switch_stats_json(char *buf, size_t len, const char *name, const char *ki
         n = snprintf(buf, len,
                      "{\"switch\":\"%s\",\"dom0_port\":\"%s\","
                      "\"to_dom0\":{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"drops\":%" PRIu64
-                     "},"
+                     ",\"held\":%" PRIu64 "},"
                      "\"from_dom0\":{\"packets\":%" PRIu64 ",\"bad\":%" PRIu64 "}}",
                      name, kind, s->to_dom0_packets, s->to_dom0_bytes, s->to_dom0_drops,
-                     s->from_dom0_packets, s->from_dom0_bad);
+                     s->to_dom0_held, s->from_dom0_packets, s->from_dom0_bad);
     if (n < 0 || (size_t)n >= len) {
         if (len)
             buf[0] = '\0';
@@ -297,6 +297,11 @@ int nb_switch_stats_parse(const char *json, char name[NB_SWITCH_NAME_MAX],
         number_of(to, "bytes", &st.to_dom0_bytes) || number_of(to, "drops", &st.to_dom0_drops) ||
         number_of(from, "packets", &st.from_dom0_packets) ||
         number_of(from, "bad", &st.from_dom0_bad))
+        return -1;
+    /* a backend from before the hold wrote no held */
+    if (!value_of(to, "held"))
+        st.to_dom0_held = 0;
+    else if (number_of(to, "held", &st.to_dom0_held))
         return -1;
     memcpy(name, nm, sizeof(nm));
     memcpy(kind, kd, sizeof(kd));

@@ -70,6 +70,10 @@ struct nb_switch_stats {
     /* frames read from the port, and of those the malformed ones, dropped (a GSO header that
      * does not match the frame, a partial checksum outside it) */
     uint64_t from_dom0_packets, from_dom0_bad;
+    /* times a guest's TX queue stopped because the port was full: its frame for dom0 (and
+     * all after it) stayed on the guest's ring until the port had room (ring.c); not in the
+     * files of a backend from before (read as 0) */
+    uint64_t to_dom0_held;
 };
 
 /* One switch's counters as a JSON object into buf (NUL-terminated): {"switch":name,
@@ -78,7 +82,8 @@ struct nb_switch_stats {
 int nb_switch_stats_json(char *buf, size_t len, const char *name, const char *kind,
                          const struct nb_switch_stats *s);
 
-/* Reads back what nb_switch_stats_json wrote (keys in any order, spaces allowed). Returns 0,
+/* Reads back what nb_switch_stats_json wrote (keys in any order, spaces allowed; to_dom0's held
+ * may be missing: 0). Returns 0,
  * or -1 if the object is cut short, a string is missing or too long, or a counter is missing
  * or not a number (the outputs then unchanged). */
 int nb_switch_stats_parse(const char *json, char name[NB_SWITCH_NAME_MAX],

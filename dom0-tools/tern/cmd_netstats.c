@@ -134,12 +134,13 @@ int netstats_read_switches(const char *dir, struct netstats_switch *sw, unsigned
 }
 
 /* The switches' row: num is the counters' conversion (s for a row of "-"). */
-#define SWITCH_FMT(num) "%-15s %-4s %14" num " %15" num " %13" num " %14" num " %13" num "\n"
+#define SWITCH_FMT(num)                                                                            \
+    "%-15s %-4s %14" num " %15" num " %13" num " %14" num " %13" num " %13" num "\n"
 
 void netstats_print_switch_header(FILE *out)
 {
     fprintf(out, SWITCH_FMT("s"), "Switch", "Port", "To-dom0-pkts", "To-dom0-bytes",
-            "To-dom0-drops", "From-dom0-pkts", "From-dom0-bad");
+            "To-dom0-drops", "From-dom0-pkts", "From-dom0-bad", "To-dom0-held");
 }
 
 void netstats_print_switch(FILE *out, const struct netstats_switch *sw)
@@ -147,10 +148,10 @@ void netstats_print_switch(FILE *out, const struct netstats_switch *sw)
     const struct nb_switch_stats *s = &sw->st;
 
     if (!sw->ok)
-        fprintf(out, SWITCH_FMT("s"), sw->name, "-", "-", "-", "-", "-", "-");
+        fprintf(out, SWITCH_FMT("s"), sw->name, "-", "-", "-", "-", "-", "-", "-");
     else
         fprintf(out, SWITCH_FMT(PRIu64), sw->name, sw->kind, s->to_dom0_packets, s->to_dom0_bytes,
-                s->to_dom0_drops, s->from_dom0_packets, s->from_dom0_bad);
+                s->to_dom0_drops, s->from_dom0_packets, s->from_dom0_bad, s->to_dom0_held);
 }
 
 /* tern network-stats --switches [--json]: every switch file, as a table or a JSON array. */

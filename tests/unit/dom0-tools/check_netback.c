@@ -102,6 +102,14 @@ START_TEST(test_bucket)
     /* the one after does: 2500, which a frame within the interval's credit must fit */
     ck_assert_int_eq(nb_bucket_take(&b, 2501, 3000), 0);
     ck_assert_int_eq(nb_bucket_take(&b, 2500, 3000), 1);
+    /* given back (the frame stayed on the ring): taken again as if never taken */
+    nb_bucket_give(&b, 2500);
+    ck_assert_int_eq(nb_bucket_take(&b, 2500, 3000), 1);
+    ck_assert_int_eq(nb_bucket_take(&b, 1, 3000), 0);
+    /* without a rate there is nothing to give back */
+    nb_bucket_init(&b, &(struct nb_rate){0, 1000}, 0);
+    nb_bucket_give(&b, 100);
+    ck_assert_int_eq(b.credit, 0);
 }
 END_TEST
 
@@ -515,11 +523,11 @@ END_TEST
 /* A switch's counters: written and read back the same; every malformed form refused. */
 START_TEST(test_switch_stats_roundtrip)
 {
-    struct nb_switch_stats st = {1, 18446744073709551615ull, 3, 4, 5}, got;
+    struct nb_switch_stats st = {1, 18446744073709551615ull, 3, 4, 5, 6}, got;
     char buf[NB_STATS_FILE_MAX], name[NB_SWITCH_NAME_MAX], kind[NB_SWITCH_KIND_MAX];
     const char *want = "{\"switch\":\"xenbr0\",\"dom0_port\":\"veth\","
-                       "\"to_dom0\":{\"packets\":1,\"bytes\":18446744073709551615,\"drops\":3},"
-                       "\"from_dom0\":{\"packets\":4,\"bad\":5}}";
+                       "\"to_dom0\":{\"packets\":1,\"bytes\":18446744073709551615,\"drops\":3,"
+                       "\"held\":6},\"from_dom0\":{\"packets\":4,\"bad\":5}}";
 
     ck_assert_int_eq(nb_switch_stats_json(buf, sizeof(buf), "xenbr0", "veth", &st),
                      (int)strlen(want));
@@ -528,7 +536,7 @@ START_TEST(test_switch_stats_roundtrip)
     ck_assert_str_eq(name, "xenbr0");
     ck_assert_str_eq(kind, "veth");
     ck_assert_int_eq(memcmp(&got, &st, sizeof(st)), 0);
-    /* another order, spaces, a final newline */
+    /* another order, spaces, a final newline; no held (a backend from before the hold): 0 */
     ck_assert_int_eq(nb_switch_stats_parse(" { \"from_dom0\" : {\"bad\": 2, \"packets\": 1},"
                                            " \"to_dom0\": {\"drops\": 0, \"bytes\": 60,"
                                            " \"packets\": 1}, \"dom0_port\": \"tap\","
@@ -538,6 +546,7 @@ START_TEST(test_switch_stats_roundtrip)
     ck_assert_str_eq(name, "br-lab");
     ck_assert_uint_eq(got.from_dom0_bad, 2);
     ck_assert_uint_eq(got.to_dom0_bytes, 60);
+    ck_assert_uint_eq(got.to_dom0_held, 0);
     /* names that would need escaping, and a buffer too small: nothing written */
     ck_assert_int_eq(nb_switch_stats_json(buf, sizeof(buf), "a\"b", "tap", &st), -1);
     ck_assert_str_eq(buf, "");
@@ -579,11 +588,16 @@ START_TEST(test_switch_stats_malformed)
         "\"bytes\":2,\"drops\":3},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
         "{\"switch\":\"x\",\"dom0_port\":\"ethernet\",\"to_dom0\":{\"packets\":1,"
         "\"bytes\":2,\"drops\":3},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        /* held there but not a counter */
+        "{\"switch\":\"x\",\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,\"bytes\":2,"
+        "\"drops\":3,\"held\":-1},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
+        "{\"switch\":\"x\",\"dom0_port\":\"tap\",\"to_dom0\":{\"packets\":1,\"bytes\":2,"
+        "\"drops\":3,\"held\":\"7\"},\"from_dom0\":{\"packets\":4,\"bad\":5}}",
         /* an object where a counter's object should be */
         "{\"switch\":\"x\",\"dom0_port\":\"tap\",\"to_dom0\":5,"
         "\"from_dom0\":{\"packets\":4,\"bad\":5}}",
     };
-    struct nb_switch_stats st = {1, 2, 3, 4, 5}, got;
+    struct nb_switch_stats st = {1, 2, 3, 4, 5, 6}, got;
     char buf[NB_STATS_FILE_MAX], name[NB_SWITCH_NAME_MAX] = "keep", kind[NB_SWITCH_KIND_MAX] = "k";
 
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -4,10 +4,11 @@
  * checksum completed, their GSO header checked. The TAP is one end of a SOCK_SEQPACKET pair
  * (one message per frame, as a TAP reads and writes); the guests' RX queues are a fake that
  * records what each port was given. The switch's counters of its traffic with dom0, and its
- * counters file. */
+ * counters file. A guest's frames to dom0's full port: held when for it alone, else lost. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_packet.h>
 #include <linux/virtio_net.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "dom0port.h"
 #include "gso.h"
 #include "nb.h"
+#include "pktport.h"
 
 /* ---------------------------------------------------------------- fakes */
 #define MAX_PUSH 64
@@ -502,6 +504,82 @@ START_TEST(test_to_dom0_counts)
 }
 END_TEST
 
+/* A port that says how much room it has (the veth kind's ring, without the socket). */
+static unsigned fake_room_left;
+
+static unsigned fake_room(const struct nb_bridge *b, unsigned max)
+{
+    (void)b;
+    return fake_room_left < max ? fake_room_left : max;
+}
+static const struct nb_dom0port_ops full_port = {"fake", NULL, fake_send, fake_flush,
+                                                 NULL,   NULL, fake_room};
+
+/* dom0's port full (EAGAIN): a guest's frame for it alone is held (not sent, not counted),
+ * unless the caller cannot hold it; a broadcast goes to the guests and is lost for dom0
+ * (never held: it would reach the guests twice); a frame for a guest passes; a port down
+ * (EIO) loses the frame, held or not (holding would stop the guest for as long as it is). */
+START_TEST(test_dom0_full_holds)
+{
+    static uint8_t f[NB_FRAME_MAX];
+    static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    unsigned len = tcp_frame(f, MAC_DOM0, MAC_G1, 100);
+    struct nb_offload o = {.csum = NB_CSUM_VALID};
+
+    nb_switch_learn(&br.sw, MAC_DOM0, NB_TAP_PORT, 1000000);
+    br.dport = &full_port;
+    fake_sends = 0;
+    fake_send_rc = -1;
+    fake_send_errno = EAGAIN;
+    ck_assert(nb_bridge_input_or_hold(&d, &br, 1, f, len, &o));
+    ck_assert_int_eq(fake_sends, 1);
+    ck_assert_uint_eq(br.st.to_dom0_drops + br.st.to_dom0_packets, 0);
+    nb_bridge_input(&d, &br, 1, f, len, &o); /* may not hold: lost */
+    ck_assert_uint_eq(br.st.to_dom0_drops, 1);
+    len = tcp_frame(f, BCAST, MAC_G1, 100);
+    ck_assert(!nb_bridge_input_or_hold(&d, &br, 1, f, len, &o));
+    ck_assert_uint_eq(br.st.to_dom0_drops, 2);
+    ck_assert_uint_eq(npushed, 1); /* g2 got it */
+    ck_assert_ptr_eq(pushed[0].v, &g2);
+    len = tcp_frame(f, MAC_G2, MAC_G1, 100);
+    ck_assert(!nb_bridge_input_or_hold(&d, &br, 1, f, len, &o));
+    ck_assert_uint_eq(npushed, 2);
+    len = tcp_frame(f, MAC_DOM0, MAC_G1, 100);
+    fake_send_errno = EIO;
+    ck_assert(!nb_bridge_input_or_hold(&d, &br, 1, f, len, &o));
+    ck_assert_uint_eq(br.st.to_dom0_drops, 3);
+    fake_send_rc = 0; /* room again: taken */
+    ck_assert(!nb_bridge_input_or_hold(&d, &br, 1, f, len, &o));
+    ck_assert_uint_eq(br.st.to_dom0_packets, 1);
+    ck_assert_int_eq(fake_sends, 5);
+}
+END_TEST
+
+/* The room dom0's port has: its kind's answer; all asked for from a kind that cannot tell (the
+ * TAP) or where there is no port; the veth kind's free TX ring slots. */
+START_TEST(test_dom0_room)
+{
+    static uint8_t ring[2 * 4096] __attribute__((aligned(4096)));
+    struct nb_pktport p;
+
+    ck_assert_uint_eq(nb_bridge_room(&br, 32), 32); /* the TAP */
+    br.dport = &full_port;
+    fake_room_left = 5;
+    ck_assert_uint_eq(nb_bridge_room(&br, 32), 5);
+    ck_assert_uint_eq(nb_bridge_room(&br, 3), 3);
+    br.tap_fd = -1;
+    ck_assert_uint_eq(nb_bridge_room(&br, 32), 32);
+    br.tap_fd = sp[0];
+    memset(&p, 0, sizeof(p));
+    ck_assert_int_eq(nb_pktring_init(&p.tx, ring, 4096, 2048, 4, 4096), 0);
+    br.pkt = &p;
+    br.dport = &nb_dom0port_veth;
+    ck_assert_uint_eq(nb_bridge_room(&br, 32), 4);
+    ((struct tpacket2_hdr *)nb_pktring_slot(&p.tx, 0))->tp_status = TP_STATUS_SENDING;
+    ck_assert_uint_eq(nb_bridge_room(&br, 32), 0);
+}
+END_TEST
+
 /* The switch's file: written when its counters changed (a new switch's too), read back the
  * same, and not rewritten when nothing changed. */
 START_TEST(test_switch_file)
@@ -580,6 +658,8 @@ int main(void)
     tcase_add_test(tc, test_gso_v6);
     tcase_add_test(tc, test_tap_steering);
     tcase_add_test(tc, test_to_dom0_counts);
+    tcase_add_test(tc, test_dom0_full_holds);
+    tcase_add_test(tc, test_dom0_room);
     tcase_add_test(tc, test_switch_file);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

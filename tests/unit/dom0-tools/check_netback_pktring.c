@@ -134,6 +134,32 @@ START_TEST(test_ring_walk)
 }
 END_TEST
 
+/* The free slots from the head on, as many as the next puts take for sure: a slot the kernel
+ * still holds ends them, wherever the later free ones are; at most max, at most the ring. */
+START_TEST(test_free_slots)
+{
+    struct nb_pktring r;
+    uint8_t frame[60] = {1};
+
+    ck_assert_int_eq(nb_pktring_init(&r, mem, PAGE, 2048, 4, PAGE), 0);
+    ck_assert_uint_eq(nb_pktring_free(&r, 32), 4);
+    ck_assert_uint_eq(nb_pktring_free(&r, 3), 3);
+    for (unsigned i = 0; i < 4; i++)
+        ck_assert_int_eq(nb_pktring_put(&r, NULL, 0, frame, sizeof(frame)), 0);
+    ck_assert_uint_eq(nb_pktring_free(&r, 32), 0); /* full */
+    kernel_done(&r, 1);                            /* not the head's: still none */
+    ck_assert_uint_eq(nb_pktring_free(&r, 32), 0);
+    kernel_done(&r, 0);
+    ck_assert_uint_eq(nb_pktring_free(&r, 32), 2); /* slots 0 and 1, then 2 is held */
+    ck_assert_int_eq(nb_pktring_put(&r, NULL, 0, frame, sizeof(frame)), 0);
+    ck_assert_int_eq(nb_pktring_put(&r, NULL, 0, frame, sizeof(frame)), 0);
+    ck_assert_uint_eq(nb_pktring_free(&r, 32), 0);
+    kernel_done(&r, 3); /* the last slot, and then the walk wraps to slot 0 (held) */
+    kernel_done(&r, 2);
+    ck_assert_uint_eq(nb_pktring_free(&r, 32), 2);
+}
+END_TEST
+
 /* A frame larger than a slot is refused without touching the ring (the port sends it by
  * sendmsg), even when the head slot is free; exactly a slot's room fits. */
 START_TEST(test_too_big)
@@ -165,6 +191,7 @@ int main(void)
     tcase_add_test(tc, test_put_layout);
     tcase_add_test(tc, test_ring_walk);
     tcase_add_test(tc, test_too_big);
+    tcase_add_test(tc, test_free_slots);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -3,8 +3,10 @@
  * code is the daemon's own. Good packets, spoofed source MACs, grants the guest does not own,
  * malformed packets, a hostile req_prod, an endless slot chain, the rate holding packets on
  * the ring, checksum completion, RX into posted buffers (with and without buffers), and the
- * RX rate holding frames in the queue; a second queue (TX from it, RX by flow). */
+ * RX rate holding frames in the queue; a second queue (TX from it, RX by flow); dom0's full port
+ * holding a guest's frames for it on the TX ring (backpressure). */
 #include <check.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,17 +46,50 @@ int xenevtchn_notify(xenevtchn_handle *xce, evtchn_port_t port)
     notifies++;
     return 0;
 }
-void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, uint8_t *frame,
-                     unsigned len, struct nb_offload *off)
+/* dom0's port as the switch sees it: port_room frames more for sure (UINT_MAX: no end). A
+ * frame to MAC_DOM0 is for that port alone: with no room it is refused, held if the caller
+ * may hold it, else lost (dom0_drops). Any other frame (broadcasts here) goes to other ports.
+ * What went somewhere is delivered; marks[] has the byte at MARK of each, in order. */
+#define MARK 20
+static const uint8_t MAC_DOM0[6] = {0x02, 0, 0, 0, 0, 0x01};
+static unsigned port_room, dom0_drops, nmarks;
+static uint8_t marks[64];
+
+static bool fake_switch(const uint8_t *frame, unsigned len, const struct nb_offload *off, bool hold)
 {
-    (void)d;
-    (void)br;
-    (void)in_port;
+    bool dom0 = len >= 6 && !memcmp(frame, MAC_DOM0, 6);
+
+    if (dom0 && port_room == 0) {
+        dom0_drops += !hold;
+        return hold;
+    }
+    if (dom0 && port_room != UINT_MAX)
+        port_room--;
     delivered++;
     last_len = len;
     last_gso = off->gso_size;
     last_off = *off;
     memcpy(last_frame, frame, len);
+    if (nmarks < sizeof(marks) && len > MARK)
+        marks[nmarks++] = frame[MARK];
+    return false;
+}
+void nb_bridge_input(struct nb_daemon *d, struct nb_bridge *br, int in_port, uint8_t *frame,
+                     unsigned len, struct nb_offload *off)
+{
+    (void)d, (void)br, (void)in_port;
+    fake_switch(frame, len, off, false);
+}
+bool nb_bridge_input_or_hold(struct nb_daemon *d, struct nb_bridge *br, int in_port, uint8_t *frame,
+                             unsigned len, struct nb_offload *off)
+{
+    (void)d, (void)br, (void)in_port;
+    return fake_switch(frame, len, off, true);
+}
+unsigned nb_bridge_room(const struct nb_bridge *br, unsigned max)
+{
+    (void)br;
+    return port_room < max ? port_room : max;
 }
 uint64_t nb_now_us(void)
 {
@@ -91,6 +126,7 @@ int xenevtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port)
 static const uint8_t MAC[6] = {0x00, 0x16, 0x3e, 0x00, 0x00, 0x11};
 static struct nb_daemon d;
 static struct nb_vif v;
+static struct nb_bridge br; /* its counters only (the switch is the fake above) */
 static netif_tx_front_ring_t ftx;
 static netif_rx_front_ring_t frx;
 static void *txpage, *rxpage;
@@ -101,6 +137,9 @@ static void setup(void)
     memset(&v, 0, sizeof(v));
     memset(guest, 0, sizeof(guest));
     notifies = delivered = last_len = copy_calls = last_gso = 0;
+    port_room = UINT_MAX;
+    dom0_drops = nmarks = 0;
+    memset(&br, 0, sizeof(br));
     memset(&last_off, 0, sizeof(last_off));
     now_us = 1000000;
     d.txbuf = malloc((size_t)NB_TX_BATCH * NB_TX_MAX);
@@ -113,6 +152,7 @@ static void setup(void)
     BACK_RING_INIT(&v.q[0].tx, (netif_tx_sring_t *)txpage, NB_PAGE);
     BACK_RING_INIT(&v.q[0].rx, (netif_rx_sring_t *)rxpage, NB_PAGE);
     memcpy(v.mac, MAC, 6);
+    v.br = &br;
     v.fe_domid = 1;
     v.q[0].local_port = v.q[0].local_rx_port = 5;
     v.q[0].vif = &v;
@@ -303,6 +343,144 @@ START_TEST(test_tx_rate_holds)
     ck_assert_uint_eq(delivered, 2);
     ck_assert(!v.q[0].tx_held);
     ck_assert_int_eq(tx_rsp(NULL), NETIF_RSP_OKAY);
+}
+END_TEST
+
+/* A 60-byte frame in page gref, to dom0 (or broadcast), marked id at MARK, and its request. */
+static void tx_frame(uint16_t id, grant_ref_t gref, bool to_dom0)
+{
+    frame_in(gref, 0, MAC, 60);
+    if (to_dom0)
+        memcpy(guest[gref], MAC_DOM0, 6);
+    guest[gref][MARK] = (uint8_t)id;
+    tx_req(id, gref, 0, 60, 0);
+}
+
+/* The next n TX responses are OKAY with the ids first, first + 1, ...; then none. */
+static void tx_rsps_ok(uint16_t first, unsigned n)
+{
+    uint16_t id;
+
+    for (unsigned i = 0; i < n; i++) {
+        ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_OKAY);
+        ck_assert_uint_eq(id, first + i);
+    }
+    ck_assert_int_eq(tx_rsp(NULL), -100);
+}
+
+/* dom0's port full: the guest's frames for it stay on its ring (not consumed, not answered,
+ * not counted, not lost), one packet copied per try; with room for two, two go and the third
+ * is held again; with room, the rest: each frame once, in the guest's order. */
+START_TEST(test_tx_port_full_holds)
+{
+    port_room = 0;
+    for (uint16_t id = 1; id <= 3; id++)
+        tx_frame(id, id, true);
+    tx_push();
+    nb_ring_tx(&d, &v.q[0]);
+    ck_assert(v.q[0].tx_port_held);
+    ck_assert_uint_eq(v.q[0].tx.req_cons, 0);
+    ck_assert_int_eq(tx_rsp(NULL), -100);
+    ck_assert_uint_eq(delivered + dom0_drops + v.st.tx_packets + v.st.tx_drops, 0);
+    ck_assert_uint_eq(br.st.to_dom0_held, 1);
+    ck_assert_uint_eq(copy_calls, 1);
+    nb_ring_tx(&d, &v.q[0]); /* a notification while still full: the same hold */
+    ck_assert_uint_eq(v.q[0].tx.req_cons, 0);
+    ck_assert_uint_eq(br.st.to_dom0_held, 1);
+    ck_assert_uint_eq(copy_calls, 2);
+    port_room = 2;
+    nb_ring_tx(&d, &v.q[0]);
+    ck_assert_uint_eq(delivered, 2);
+    ck_assert_uint_eq(v.q[0].tx.req_cons, 2);
+    ck_assert(v.q[0].tx_port_held);
+    tx_rsps_ok(1, 2);
+    port_room = UINT_MAX;
+    nb_ring_tx(&d, &v.q[0]);
+    ck_assert(!v.q[0].tx_port_held);
+    tx_rsps_ok(3, 1);
+    ck_assert_uint_eq(nmarks, 3);
+    ck_assert_int_eq(memcmp(marks, "\1\2\3", 3), 0);
+    ck_assert_uint_eq(v.st.tx_packets, 3);
+    ck_assert_uint_eq(dom0_drops, 0);
+    ck_assert_uint_eq(br.st.to_dom0_held, 2); /* the queue stopped twice */
+}
+END_TEST
+
+/* A frame for other ports passes a full dom0 port; the first one for dom0 holds the queue
+ * there (a bad packet behind it is neither answered nor counted yet); then all in order. */
+START_TEST(test_tx_port_full_order)
+{
+    uint16_t id;
+
+    port_room = 0;
+    tx_frame(1, 1, false);
+    tx_frame(2, 2, true);
+    tx_req(3, 3, 0, 5, 0); /* bad: shorter than an Ethernet header */
+    tx_frame(4, 4, false);
+    tx_push();
+    nb_ring_tx(&d, &v.q[0]);
+    ck_assert_uint_eq(delivered, 1);
+    ck_assert_uint_eq(v.q[0].tx.req_cons, 1);
+    tx_rsps_ok(1, 1);
+    ck_assert_uint_eq(v.st.tx_drops, 0);
+    port_room = UINT_MAX;
+    nb_ring_tx(&d, &v.q[0]);
+    ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_OKAY);
+    ck_assert_uint_eq(id, 2);
+    ck_assert_int_eq(tx_rsp(&id), NETIF_RSP_ERROR);
+    ck_assert_uint_eq(id, 3);
+    tx_rsps_ok(4, 1);
+    ck_assert_uint_eq(nmarks, 3);
+    ck_assert_int_eq(memcmp(marks, "\1\2\4", 3), 0);
+    ck_assert_uint_eq(v.st.tx_drops, 1);
+    ck_assert_uint_eq(v.st.tx_packets, 3);
+}
+END_TEST
+
+/* A held frame's rate is given back: it is charged once, when it goes. */
+START_TEST(test_tx_port_full_rate)
+{
+    struct nb_rate r = {.bytes_per_interval = 1000, .interval_us = 50000};
+
+    nb_bucket_init(&v.bucket, &r, now_us);
+    port_room = 0;
+    tx_frame(1, 1, true);
+    RING_GET_REQUEST(&ftx, ftx.req_prod_pvt - 1)->size = 800;
+    tx_push();
+    nb_ring_tx(&d, &v.q[0]);
+    ck_assert(v.q[0].tx_port_held);
+    ck_assert_int_eq(v.bucket.credit, 1000);
+    port_room = UINT_MAX;
+    nb_ring_tx(&d, &v.q[0]); /* the same interval: the credit is still there */
+    ck_assert(!v.q[0].tx_held && !v.q[0].tx_port_held);
+    tx_rsps_ok(1, 1);
+    ck_assert_int_eq(v.bucket.credit, 200);
+}
+END_TEST
+
+/* A vif disconnected while dom0's port holds its queue: nothing is left held, nothing more is
+ * taken off its ring, its queued RX frames are freed (the sanitizer build checks it). */
+START_TEST(test_tx_port_full_teardown)
+{
+    uint8_t f[60] = {0};
+
+    port_room = 0;
+    tx_frame(1, 1, true);
+    tx_push();
+    nb_ring_tx(&d, &v.q[0]);
+    ck_assert(v.q[0].tx_port_held);
+    memcpy(f, MAC, 6);
+    nb_ring_rx_push(&d, &v, f, sizeof(f), &PLAIN);
+    ck_assert_uint_eq(v.q[0].rxq_count, 1);
+    nb_ring_unmap(&d, &v);
+    ck_assert(!v.connected);
+    ck_assert(!v.q[0].tx_port_held);
+    ck_assert_ptr_null(v.q[0].rxq);
+    port_room = UINT_MAX;
+    nb_ring_tx(&d, &v.q[0]);
+    ck_assert_uint_eq(delivered, 0);
+    ck_assert_uint_eq(copy_calls, 1);
+    ck_assert_int_eq(tx_rsp(NULL), -100);
 }
 END_TEST
 
@@ -959,6 +1137,10 @@ int main(void)
     tcase_add_test(tc, test_tx_endless_chain);
     tcase_add_test(tc, test_tx_incomplete_waits);
     tcase_add_test(tc, test_tx_rate_holds);
+    tcase_add_test(tc, test_tx_port_full_holds);
+    tcase_add_test(tc, test_tx_port_full_order);
+    tcase_add_test(tc, test_tx_port_full_rate);
+    tcase_add_test(tc, test_tx_port_full_teardown);
     tcase_add_test(tc, test_tx_csum_blank);
     tcase_add_test(tc, test_rx_posted_buffers);
     tcase_add_test(tc, test_rx_lent_frames);

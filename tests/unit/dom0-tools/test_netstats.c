@@ -165,7 +165,7 @@ END_TEST
 START_TEST(test_switch_rows)
 {
     struct netstats_switch sw = {
-        .name = "xenbr0", .kind = "veth", .st = {123456, 98765432, 7, 4321, 2}, .ok = true};
+        .name = "xenbr0", .kind = "veth", .st = {123456, 98765432, 7, 4321, 2, 9}, .ok = true};
     FILE *f = capture();
 
     netstats_print_switch_header(f);
@@ -174,11 +174,11 @@ START_TEST(test_switch_rows)
     snprintf(sw.name, sizeof(sw.name), "lab");
     netstats_print_switch(f, &sw);
     ck_assert_str_eq(done(f), "Switch          Port   To-dom0-pkts   To-dom0-bytes To-dom0-drops"
-                              " From-dom0-pkts From-dom0-bad\n"
+                              " From-dom0-pkts From-dom0-bad  To-dom0-held\n"
                               "xenbr0          veth         123456        98765432             7"
-                              "           4321             2\n"
+                              "           4321             2             9\n"
                               "lab             -                 -               -             -"
-                              "              -             -\n");
+                              "              -             -             -\n");
 }
 END_TEST
 
