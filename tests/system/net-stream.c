@@ -8,7 +8,10 @@
  *
  * send and recv print "bytes=N hash=H seconds=S": H hashes the stream 8 bytes at a time, so
  * the same H on both ends means the same bytes arrived. HOST is an IPv4 or IPv6 address; recv
- * takes both. Exit status 0, or 1 with a message.
+ * takes both. Exit status 0, or 1 with a message. With NET_STREAM_HOPOPTS=1 in the
+ * environment an IPv6 stream's packets carry a hop-by-hop options header (see set_hopopts),
+ * and recv adds " hopopts=1" (or 0) to its line: whether the last packet of the stream it
+ * took in carried one.
  *
  * The benchmark modes (bench/net/run.py: a server in dom0, the others in the guest):
  *   net-stream serve PORT                TCP and UDP server on PORT, forever (below)
@@ -37,6 +40,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/ip6.h>
 #include <linux/tcp.h> /* tcp_info with tcpi_busy_time and its kin (glibc's lacks them) */
 #include <poll.h>
 #include <sys/time.h>
@@ -103,6 +107,67 @@ static socklen_t inet_any(const char *host, int port, struct sockaddr_storage *s
     return 0;
 }
 
+/* NET_STREAM_HOPOPTS=1: a hop-by-hop options header on every packet of an IPv6 stream
+ * (net-tern.py's test of tern-netback's walk past it). What Linux does with it, as read in its
+ * source (net/ipv6/ipv6_sockglue.c, exthdrs.c, tcp_ipv6.c, ipv4/tcp_output.c, core/sock.c):
+ * - IPV6_HOPOPTS is a sticky option that needs CAP_NET_RAW (ipv6_set_opt_hdr; root has it).
+ *   Its value is an ipv6_opt_hdr (next header, then the length in 8-octet units not counting
+ *   the first 8) followed by the options, a multiple of 8 bytes in all and no shorter than
+ *   the length byte says. The kernel writes the next-header byte itself as it pushes the
+ *   header onto each packet (ipv6_push_exthdr).
+ * - A receiver drops a packet whose PadN pads more than 7 bytes or holds a non-zero byte
+ *   (ip6_parse_tlv): so 8 bytes, the two of the header and one PadN of 4 zero bytes.
+ * - Set before connect(), tcp_v6_connect counts it in icsk_ext_hdr_len, which
+ *   tcp_mtu_to_mss takes off the MSS: a full segment still fits the MTU. On a listener, the
+ *   SYN-ACK carries it (tcp_v6_send_synack) and tcp_v6_syn_recv_sock copies it, with
+ *   icsk_ext_hdr_len, to each accepted IPv6 connection (an IPv4-mapped one gets none). Set on
+ *   an accepted socket instead, ipv6_update_options would leave icsk_ext_hdr_len at 0 (it
+ *   skips a socket whose inet_daddr is LOOPBACK4_IPV6, as tcp_v6_syn_recv_sock makes every
+ *   accepted IPv6 one), and a full segment would be 8 bytes over the MTU.
+ * - TSO/GSO stays on: sk_setup_caps clears the GSO features only for a route with a
+ *   header_len (IPsec), and a socket's options are not one; each GSO packet carries the
+ *   header once, and whoever cuts it copies it into every segment (ipv6_gso_segment). */
+static int hopopts_wanted(void)
+{
+    const char *v = getenv("NET_STREAM_HOPOPTS");
+
+    return v && !strcmp(v, "1");
+}
+
+static int set_hopopts(int fd)
+{
+    static const struct {
+        struct ip6_hbh h; /* ip6h_nxt: the kernel's; ip6h_len 0: 8 bytes */
+        uint8_t padn[6];  /* type, length, 4 zero bytes */
+    } hbh = {.padn = {IP6OPT_PADN, 4}};
+
+    _Static_assert(sizeof(hbh) == 8, "one 8-octet unit");
+    if (setsockopt(fd, IPPROTO_IPV6, IPV6_HOPOPTS, &hbh, sizeof(hbh)) < 0)
+        return fail("setsockopt(IPPROTO_IPV6, IPV6_HOPOPTS)");
+    return 0;
+}
+
+/* Whether the last in-order packet the connection fd took in carried a hop-by-hop header:
+ * with IPV6_RECVHOPOPTS set, TCP keeps that packet's options (tcp_v6_do_rcv) and
+ * IPV6_2292PKTOPTIONS hands them over as control messages. */
+static int got_hopopts(int fd)
+{
+    union {
+        struct cmsghdr align;
+        uint8_t buf[256];
+    } u;
+    socklen_t len = sizeof(u.buf);
+    struct msghdr m = {.msg_control = u.buf};
+
+    if (getsockopt(fd, IPPROTO_IPV6, IPV6_2292PKTOPTIONS, u.buf, &len) < 0)
+        return 0;
+    m.msg_controllen = len;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+        if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPOPTS)
+            return 1;
+    return 0;
+}
+
 static int do_send(const char *host, int port, long mib, uint64_t seed)
 {
     static uint64_t buf[CHUNK / 8];
@@ -119,6 +184,8 @@ static int do_send(const char *host, int port, long mib, uint64_t seed)
     fd = socket(ss.ss_family, SOCK_STREAM, 0);
     if (fd < 0)
         return fail("socket");
+    if (ss.ss_family == AF_INET6 && hopopts_wanted() && set_hopopts(fd))
+        return 1;
     if (connect(fd, (struct sockaddr *)&ss, sslen) < 0)
         return fail("connect");
     t0 = now_s();
@@ -152,7 +219,7 @@ static int do_recv(int port)
     /* IPv6 and IPv4 on one socket (v4-mapped addresses) */
     struct sockaddr_in6 sa = {
         .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port), .sin6_addr = IN6ADDR_ANY_INIT};
-    int one = 1, zero = 0, ls = socket(AF_INET6, SOCK_STREAM, 0), fd;
+    int one = 1, zero = 0, ls = socket(AF_INET6, SOCK_STREAM, 0), fd, hop = hopopts_wanted();
     uint64_t h = HASH_INITIAL, got = 0;
     size_t have = 0;
     double t0;
@@ -161,6 +228,11 @@ static int do_recv(int port)
         return fail("socket");
     setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     setsockopt(ls, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+    /* on the listener: its IPv6 connections inherit both (see set_hopopts) */
+    if (hop && set_hopopts(ls))
+        return 1;
+    if (hop && setsockopt(ls, IPPROTO_IPV6, IPV6_RECVHOPOPTS, &one, sizeof(one)) < 0)
+        return fail("setsockopt(IPPROTO_IPV6, IPV6_RECVHOPOPTS)");
     if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 1) < 0)
         return fail("bind/listen");
     printf("listening\n");
@@ -188,7 +260,10 @@ static int do_recv(int port)
         have -= whole;
     }
     h = hash_add(h, buf, have);
-    printf("bytes=%" PRIu64 " hash=%016" PRIx64 " seconds=%.2f\n", got, h, now_s() - t0);
+    printf("bytes=%" PRIu64 " hash=%016" PRIx64 " seconds=%.2f", got, h, now_s() - t0);
+    if (hop)
+        printf(" hopopts=%d", got_hopopts(fd));
+    printf("\n");
     return 0;
 }
 
