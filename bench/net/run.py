@@ -159,6 +159,10 @@ def run_guest(m, tool, label, wait_s, args):
                         "grep -e CPU0 -e evtchn:tern-netback /proc/interrupts", timeout=30)
         print("%s: tern-netback's event channels (dom0's /proc/interrupts):\n%s"
               % (label, irq.strip().replace("\r", "")))
+        # the switch's traffic with dom0 (drops to a full port, holds) and dom0's UDP drops
+        rc, sw = m.run("sleep 1; tern network-stats --switches; grep -A1 '^Udp:' /proc/net/snmp",
+                       timeout=30)
+        print("%s: the switches and dom0's UDP counters:\n%s" % (label, sw.strip().replace("\r", "")))
     if not args.no_g2g:
         rc, peer = m.run("grep NETBENCH-PEER %s; %s destroy nb2 2>&1" % (PEER_LOG, tool),
                          timeout=120)

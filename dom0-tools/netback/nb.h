@@ -138,6 +138,9 @@ struct nb_daemon {
     /* move our event channels' interrupts to NB_BACKEND_CPU at each connection (irqpin.h;
      * when the backend keeps to that CPU; TERN_NETBACK_IRQ_PIN=0 turns it off) */
     bool irq_pin;
+    /* TERN_NETBACK_HOLD=0: frames for dom0's full port are dropped, not held (backpressure
+     * off, for an A/B) */
+    bool no_hold;
     struct nb_prof prof;
     xengnttab_handle *xgt;
     xenevtchn_handle *xce;

@@ -196,6 +196,13 @@ static uint64_t steer_setup(void)
     return (n == 64 ? ~0ull : (1ull << n) - 1) & ~(1ull << NB_BACKEND_CPU);
 }
 
+static bool env_is(const char *name, const char *value)
+{
+    const char *v = getenv(name);
+
+    return v && !strcmp(v, value);
+}
+
 /* --dom0-port: the kind of dom0's port on every switch (dom0port.h) */
 static const struct nb_dom0port_ops *dom0_port = &nb_dom0port_veth;
 
@@ -213,8 +220,8 @@ static int serve(void)
     d.profile = prof_env && *prof_env == '1';
     d.dport = dom0_port;
     d.rps_mask = steer_setup();
-    d.irq_pin = d.rps_mask &&
-                !(getenv("TERN_NETBACK_IRQ_PIN") && !strcmp(getenv("TERN_NETBACK_IRQ_PIN"), "0"));
+    d.irq_pin = d.rps_mask && !env_is("TERN_NETBACK_IRQ_PIN", "0");
+    d.no_hold = env_is("TERN_NETBACK_HOLD", "0");
     d.xgt = xengnttab_open(NULL, 0);
     d.xce = xenevtchn_open(NULL, 0);
     d.txbuf = malloc((size_t)NB_TX_BATCH * NB_TX_MAX);

@@ -321,7 +321,7 @@ static bool tx_add(struct nb_daemon *d, struct nb_queue *q, struct tx_batch *b, 
     unsigned p = b->npkt++, nd = nb_tx_data_slots(req, used, data);
 
     if (p == 0)
-        b->room = nb_bridge_room(q->vif->br, NB_TX_BATCH);
+        b->room = d->no_hold ? NB_TX_BATCH : nb_bridge_room(q->vif->br, NB_TX_BATCH);
     b->pkt[p].cons = cons;
     b->pkt[p].seg = b->nseg;
     b->pkt[p].nseg = nd;
