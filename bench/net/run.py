@@ -4,7 +4,7 @@
     bench/net/run.py [--rounds 3] [--mib 64] [--pps-s 4] [--rtt-n 1000]
                      [--only tern,xen,xen-kernel] [--profile] [--ab-rps]
                      [--dom0-port tap,veth] [--netback-env VAR=VALUE ...] [--no-g2g]
-                     [--icount]
+                     [--icount] [--guest-cpus SPEC]
 
 Figures (net-stream in the guest, tests/system/net-stream.c, against `net-stream serve 5201`
 started in dom0 beforehand; guest 10.0.0.2, dom0 10.0.0.1; guest CLOCK_MONOTONIC; medians
@@ -87,6 +87,8 @@ def dom0_files(args):
     with open(cfg, "w") as f:
         f.write(CFG % (args.mib, args.rounds, args.pps_s, args.rtt_n,
                        "" if args.no_g2g else " BENCH_PEER=" + PEER_IP))
+        if args.guest_cpus:  # xl's cpus=: where the bench guest's vCPU may run
+            f.write('cpus = "%s"\n' % args.guest_cpus)
     peer = os.path.join(OUT, "bench-net-nb2.cfg")
     with open(peer, "w") as f:
         f.write(PEER_CFG)
@@ -279,6 +281,9 @@ def main():
                     help="tern-netback logs where its time goes (TERN_NETBACK_PROFILE=1)")
     ap.add_argument("--no-g2g", action="store_true",
                     help="no second guest, no guest-to-guest figure")
+    ap.add_argument("--guest-cpus", default="",
+                    help="the bench guest's cpus= (xl's hard affinity, e.g. 0), for an A/B of "
+                    "where its vCPU runs against dom0's")
     ap.add_argument("--icount", action="store_true",
                     help="QEMU's -icount shift=0,sleep=off: times in instructions (1 ns each), "
                     "alike under any host load; the two CPUs run in turns, so not the speed")
