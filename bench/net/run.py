@@ -4,7 +4,7 @@
     bench/net/run.py [--rounds 3] [--mib 64] [--pps-s 4] [--rtt-n 1000]
                      [--only tern,xen,xen-kernel] [--profile] [--ab-rps]
                      [--dom0-port tap,veth] [--netback-env VAR=VALUE ...] [--no-g2g]
-                     [--icount] [--guest-cpus SPEC]
+                     [--icount] [--guest-cpus SPEC] [--ratelimit-us N]
 
 Figures (net-stream in the guest, tests/system/net-stream.c, against `net-stream serve 5201`
 started in dom0 beforehand; guest 10.0.0.2, dom0 10.0.0.1; guest CLOCK_MONOTONIC; medians
@@ -164,7 +164,8 @@ def run_guest(m, tool, label, wait_s, args):
         # the switch's traffic with dom0 (drops to a full port, holds) and dom0's UDP drops
         rc, sw = m.run("sleep 1; tern network-stats --switches; grep -A1 '^Udp:' /proc/net/snmp",
                        timeout=30)
-        print("%s: the switches and dom0's UDP counters:\n%s" % (label, sw.strip().replace("\r", "")))
+        print("%s: the switches and dom0's UDP counters:\n%s"
+              % (label, sw.strip().replace("\r", "")))
     if not args.no_g2g:
         rc, peer = m.run("grep NETBENCH-PEER %s; %s destroy nb2 2>&1" % (PEER_LOG, tool),
                          timeout=120)
@@ -217,6 +218,9 @@ def boot(hv, args, configs, results):
         m.wait_for_shell(timeout=300)
         kinds = args.dom0_port.split(",") if args.dom0_port else [None]
         m.run_ok("tern-xen-start >/tmp/xs.log 2>&1", timeout=180)
+        if hv == "tern" and args.ratelimit_us is not None:  # credit's rate limit, for an A/B
+            print("tern: %s" % m.run_ok("tern sched-credit -s -r %d && tern sched-credit -s"
+                                        % args.ratelimit_us, timeout=60).strip())
         start_netback(m, args, kinds[0])
         m.run_ok("net-stream serve %d >/tmp/serve.log 2>&1 & sleep 1; cat /tmp/serve.log"
                  % PORT, timeout=60)
@@ -284,6 +288,9 @@ def main():
     ap.add_argument("--guest-cpus", default="",
                     help="the bench guest's cpus= (xl's hard affinity, e.g. 0), for an A/B of "
                     "where its vCPU runs against dom0's")
+    ap.add_argument("--ratelimit-us", type=int, default=None,
+                    help="Tern's credit rate limit for the run (tern sched-credit -s -r), "
+                    "for an A/B")
     ap.add_argument("--icount", action="store_true",
                     help="QEMU's -icount shift=0,sleep=off: times in instructions (1 ns each), "
                     "alike under any host load; the two CPUs run in turns, so not the speed")
