@@ -119,7 +119,13 @@ void vcpu_context_restore(struct vcpu *v, struct cpu_user_regs *regs)
     WRITE_SYSREG(sctlr_el1, c->sctlr);
     WRITE_SYSREG(ttbr0_el1, c->ttbr0);
     WRITE_SYSREG(ttbr1_el1, c->ttbr1);
-    WRITE_SYSREG(tcr_el1, c->tcr);
+    /* Written only when it differs: QEMU (7.2) flushes the whole TLB of the CPU, EL2's own
+     * entries included, on every TCR_EL1 write, as the A1 bit may change the ASID, so a vCPU
+     * resumed after idle on its pCPU would otherwise start from an empty TLB each time.
+     * Equal TCRs select the same translation, so skipping the write changes nothing on
+     * hardware. */
+    if (READ_SYSREG(tcr_el1) != c->tcr)
+        WRITE_SYSREG(tcr_el1, c->tcr);
     WRITE_SYSREG(mair_el1, c->mair);
     WRITE_SYSREG(amair_el1, c->amair);
     WRITE_SYSREG(vbar_el1, c->vbar);
