@@ -28,6 +28,10 @@ struct nb_pktport {
     uint8_t *rxbuf; /* NB_PKT_RX_BATCH buffers of rx_frame_max bytes */
     struct virtio_net_hdr rxh[NB_PKT_RX_BATCH];
     unsigned rx_len[NB_PKT_RX_BATCH], rx_have, rx_next;
+    /* the last recvmmsg found fewer frames than it asked for: the socket was empty then, so
+     * the read after its frames ends the burst without a syscall (poll() is level-triggered:
+     * a frame that came since wakes the next one) */
+    bool rx_drained;
     /* why frames were lost or went the slow way (logged with the profile) */
     uint64_t tx_ring, tx_copied, tx_full, sends;
 };
@@ -47,7 +51,8 @@ int nb_pktport_send(struct nb_pktport *p, const struct virtio_net_hdr *h, const 
 bool nb_pktport_flush(struct nb_pktport *p);
 /* The next frame from dom0: *h its header, *frame its bytes (in p's buffers, valid until the
  * next call; the caller may change them). Returns its length (0 for a frame to skip), or -1
- * with errno (EAGAIN: none waiting). */
+ * with errno (EAGAIN: none waiting, or the burst read so far emptied the socket; the call
+ * after that reads it again). */
 ssize_t nb_pktport_recv(struct nb_pktport *p, struct virtio_net_hdr *h, uint8_t **frame);
 
 #endif

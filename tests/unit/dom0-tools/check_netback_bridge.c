@@ -580,6 +580,66 @@ START_TEST(test_dom0_room)
 }
 END_TEST
 
+/* One datagram of the packet socket: a virtio_net_hdr and a 60-byte frame whose first byte is
+ * tag. */
+static void pkt_put(int fd, uint8_t tag)
+{
+    uint8_t b[sizeof(struct virtio_net_hdr) + 60];
+
+    memset(b, 0, sizeof(b));
+    b[sizeof(struct virtio_net_hdr)] = tag;
+    ck_assert_int_eq(write(fd, b, sizeof(b)), (ssize_t)sizeof(b));
+}
+
+static int pkt_get(struct nb_pktport *p)
+{
+    struct virtio_net_hdr h;
+    uint8_t *frame;
+    ssize_t n = nb_pktport_recv(p, &h, &frame);
+
+    if (n < 0) {
+        ck_assert_int_eq(errno, EAGAIN);
+        return -1;
+    }
+    ck_assert_int_eq(n, 60);
+    return frame[0];
+}
+
+/* The veth port's reads: the frames of one recvmmsg in order; a read that found fewer frames
+ * than it asked for emptied the socket, so the burst ends after them without another syscall
+ * (a frame sent since is left for the next burst, poll() being level-triggered); a full batch
+ * is followed by a real read. A datagram socket plays the packet socket. */
+START_TEST(test_pktport_bursts)
+{
+    struct nb_pktport p;
+    int dg[2];
+
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, dg), 0);
+    fcntl(dg[0], F_SETFL, O_NONBLOCK);
+    memset(&p, 0, sizeof(p));
+    p.fd = dg[0];
+    /* pktport.c's slot: one byte over the largest frame, rounded up to 64 */
+    p.rxbuf = malloc((size_t)NB_PKT_RX_BATCH * ((NB_FRAME_MAX + 1 + 63) & ~63));
+    ck_assert_ptr_nonnull(p.rxbuf);
+    ck_assert_int_eq(pkt_get(&p), -1); /* empty */
+    pkt_put(dg[1], 1);
+    ck_assert_int_eq(pkt_get(&p), 1);
+    pkt_put(dg[1], 2);
+    ck_assert_int_eq(pkt_get(&p), -1); /* the burst of one ends here */
+    ck_assert_int_eq(pkt_get(&p), 2);  /* the next burst reads it */
+    ck_assert_int_eq(pkt_get(&p), -1);
+    for (int i = 0; i < NB_PKT_RX_BATCH + 1; i++)
+        pkt_put(dg[1], (uint8_t)(10 + i));
+    for (int i = 0; i < NB_PKT_RX_BATCH + 1; i++)
+        ck_assert_int_eq(pkt_get(&p), 10 + i); /* the 33rd: a full batch read again */
+    ck_assert_int_eq(pkt_get(&p), -1);
+    ck_assert_int_eq(pkt_get(&p), -1); /* a real read now, and the socket is empty */
+    free(p.rxbuf);
+    close(dg[0]);
+    close(dg[1]);
+}
+END_TEST
+
 /* The switch's file: written when its counters changed (a new switch's too), read back the
  * same, and not rewritten when nothing changed. */
 START_TEST(test_switch_file)
@@ -660,6 +720,7 @@ int main(void)
     tcase_add_test(tc, test_to_dom0_counts);
     tcase_add_test(tc, test_dom0_full_holds);
     tcase_add_test(tc, test_dom0_room);
+    tcase_add_test(tc, test_pktport_bursts);
     tcase_add_test(tc, test_switch_file);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
