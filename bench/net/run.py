@@ -4,7 +4,7 @@
     bench/net/run.py [--rounds 3] [--mib 64] [--pps-s 4] [--rtt-n 1000]
                      [--only tern,xen,xen-kernel] [--profile] [--ab-rps]
                      [--dom0-port tap,veth] [--netback-env VAR=VALUE ...] [--no-g2g]
-                     [--icount] [--guest-cpus SPEC] [--ratelimit-us N]
+                     [--icount] [--guest-cpus SPEC] [--ratelimit-us N] [--dom0-args ARGS]
 
 Figures (net-stream in the guest, tests/system/net-stream.c, against `net-stream serve 5201`
 started in dom0 beforehand; guest 10.0.0.2, dom0 10.0.0.1; guest CLOCK_MONOTONIC; medians
@@ -213,9 +213,14 @@ def boot(hv, args, configs, results):
     wait_s = 600 + args.rounds * (3 * (120 + args.mib * 20) + 60 + args.rtt_n // 5 +
                                   args.pps_s + 40)
     with Machine(hv=hv, smp=2, initrd=initrd, timeout=300 + 2 * wait_s + 600,
-                 icount=args.icount,
+                 icount=args.icount, dom0_args=args.dom0_args,
                  log=os.path.join(OUT, "bench-net-%s.log" % hv)) as m:
         m.wait_for_shell(timeout=300)
+        # KPTI makes every kernel entry from user space two TTBR1 ASID switches, each a full
+        # TLB flush in QEMU's TCG: what userspace backends pay per syscall (docs/netback.md)
+        print("%s: dom0's kernel: %s" % (hv, " ".join(m.run_ok(
+            "dmesg | grep -o 'KASLR enabled\\|KASLR disabled.*\\|Kernel page table isolation"
+            " (KPTI)' | sort -u", timeout=60).split("\n")).strip() or "no KASLR, no KPTI"))
         kinds = args.dom0_port.split(",") if args.dom0_port else [None]
         m.run_ok("tern-xen-start >/tmp/xs.log 2>&1", timeout=180)
         if hv == "tern" and args.ratelimit_us is not None:  # credit's rate limit, for an A/B
@@ -291,6 +296,9 @@ def main():
     ap.add_argument("--ratelimit-us", type=int, default=None,
                     help="Tern's credit rate limit for the run (tern sched-credit -s -r), "
                     "for an A/B")
+    ap.add_argument("--dom0-args", default="",
+                    help="more of dom0's kernel command line, for every configuration of the "
+                         "run (e.g. nokaslr: no KPTI in dom0; docs/netback.md, Benchmark)")
     ap.add_argument("--icount", action="store_true",
                     help="QEMU's -icount shift=0,sleep=off: times in instructions (1 ns each), "
                     "alike under any host load; the two CPUs run in turns, so not the speed")
