@@ -5,6 +5,7 @@
                      [--only tern,xen,xen-kernel] [--profile] [--ab-rps]
                      [--dom0-port tap,veth] [--netback-env VAR=VALUE ...] [--no-g2g]
                      [--icount] [--guest-cpus SPEC] [--ratelimit-us N] [--dom0-args ARGS]
+                     [--dom0-kprofile N]
 
 Figures (net-stream in the guest, tests/system/net-stream.c, against `net-stream serve 5201`
 started in dom0 beforehand; guest 10.0.0.2, dom0 10.0.0.1; guest CLOCK_MONOTONIC; medians
@@ -19,8 +20,11 @@ of --rounds rounds run one after the other by one guest, bench/net/guest-bench-i
   rtt_p50_us, rtt_p99_us  UDP request/response round trip over --rtt-n exchanges
   dom0's sender  per rx phase, what bounded dom0's TCP sender (tcp_info): time limited by
               the guest's receive window and by the send buffer, cwnd, smoothed round trip
-  busy%, irq/kpkt  during the flood: the guest CPU's busy share (/proc/stat, steal excluded)
-              and its vif's interrupts per 1000 datagrams sent (who bounds pps64)
+  busy%, steal%, irq/kpkt, d0idle%  during the flood: the guest CPU's busy share and the
+              share it waited for a pCPU (/proc/stat's steal), its vif's interrupts per 1000
+              datagrams sent, and dom0's idle share (its /proc/stat, read by net-stream serve
+              from the first datagram to the last): who bounds pps64, and whether a pCPU
+              idled while the guest waited
 Each phase in the guest has a time limit (and net-stream fails a TCP stream idle for 60 s):
 a failed phase prints NETBENCH-ERROR and NETBENCH-DIAG lines, the run goes on, and the
 medians are of the rounds that worked.
@@ -50,12 +54,14 @@ os.environ.setdefault("TERN_SRCDIR", SRCDIR)
 sys.path.insert(0, os.path.join(SRCDIR, "tests", "harness"))
 from tern_harness import (Machine, HarnessError, build_initramfs, build_guest_initramfs,  # noqa: E402
                           OUT, BUILDDIR, DOM0_MODULES)
+import kprofile  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STREAM = os.path.join(BUILDDIR, "aarch64", "bin", "net-stream")
 FIGURES = ("tx_mibs", "rx_mibs", "g2g_mibs", "pps64", "rtt_p50_us", "rtt_p99_us")
 LOWER_IS_BETTER = ("rtt_p50_us", "rtt_p99_us")
-EXTRA = ("sent_pps", "loss_pct", "flood_busy_pct", "irqs_per_kpkt")
+EXTRA = ("sent_pps", "loss_pct", "flood_busy_pct", "flood_steal_pct", "irqs_per_kpkt",
+         "dom0_idle_pct")
 CFG = """name = "nb"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/nb.gz"
@@ -111,6 +117,11 @@ def parse(log, label):
             # the guest's side of the flood: how busy its CPU was, its vif's interrupts
             if "guest_busy_pct" in vals:
                 vals["flood_busy_pct"] = vals["guest_busy_pct"]
+            if "guest_steal_pct" in vals:
+                vals["flood_steal_pct"] = vals["guest_steal_pct"]
+            # dom0's side (net-stream serve): its vCPUs' idle share over the flood
+            if "server_idle_pct" in vals:
+                vals["dom0_idle_pct"] = vals["server_idle_pct"]
             if "guest_irqs" in vals and float(vals.get("sent", 0)) > 0:
                 vals["irqs_per_kpkt"] = 1000 * float(vals["guest_irqs"]) / float(vals["sent"])
         for f in FIGURES + EXTRA:
@@ -144,6 +155,8 @@ def run_guest(m, tool, label, wait_s, args):
         rc, out = m.run("%s create /etc/tern/nb2.cfg 2>&1" % tool, timeout=240)
         if rc != 0:
             raise HarnessError("%s: create of the peer nb2 failed: %s" % (label, out[-1500:]))
+    if args.dom0_kprofile:
+        m.run_ok("echo 0 > /proc/profile", timeout=30)  # dom0's kernel profile from here on
     rc, out = m.run("%s create /etc/tern/nb.cfg 2>&1" % tool, timeout=240)
     if rc != 0:
         raise HarnessError("%s: create failed: %s" % (label, out[-1500:]))
@@ -156,6 +169,8 @@ def run_guest(m, tool, label, wait_s, args):
     got = parse(log, label)
     print("%s: guest done in %.0f s (%s UTC)" % (label, time.time() - t0,
                                                  time.strftime("%H:%M", time.gmtime())))
+    if args.dom0_kprofile:
+        kprofile.report(m, label, args.dom0_kprofile)
     if tool == "tern":  # which of dom0's CPUs took the backend's notifications
         rc, irq = m.run("grep -e 'event channel' /var/log/tern/netback.log | tail -n 4; "
                         "grep -e CPU0 -e evtchn:tern-netback /proc/interrupts", timeout=30)
@@ -213,7 +228,9 @@ def boot(hv, args, configs, results):
     wait_s = 600 + args.rounds * (3 * (120 + args.mib * 20) + 60 + args.rtt_n // 5 +
                                   args.pps_s + 40)
     with Machine(hv=hv, smp=2, initrd=initrd, timeout=300 + 2 * wait_s + 600,
-                 icount=args.icount, dom0_args=args.dom0_args,
+                 icount=args.icount,
+                 dom0_args=(args.dom0_args + (" profile=%d" % kprofile.SHIFT
+                                              if args.dom0_kprofile else "")).strip(),
                  log=os.path.join(OUT, "bench-net-%s.log" % hv)) as m:
         m.wait_for_shell(timeout=300)
         # KPTI makes every kernel entry from user space two TTBR1 ASID switches, each a full
@@ -299,6 +316,10 @@ def main():
     ap.add_argument("--dom0-args", default="",
                     help="more of dom0's kernel command line, for every configuration of the "
                          "run (e.g. nokaslr: no KPTI in dom0; docs/netback.md, Benchmark)")
+    ap.add_argument("--dom0-kprofile", type=int, default=0, metavar="N",
+                    help="dom0's kernel profiled at its timer tick (profile=4 on its command "
+                    "line, /proc/profile) from the bench guest's creation to its end: the N "
+                    "functions with the most samples, per configuration")
     ap.add_argument("--icount", action="store_true",
                     help="QEMU's -icount shift=0,sleep=off: times in instructions (1 ns each), "
                     "alike under any host load; the two CPUs run in turns, so not the speed")
@@ -317,19 +338,20 @@ def main():
     med = {c: {f: statistics.median(v) for f, v in r.items() if v} for c, r in results.items()}
     print("\nmedians of %d rounds: TCP %d MiB each way and guest to guest, UDP flood of 64-byte payloads for %d s,"
           " %d UDP round trips" % (args.rounds, args.mib, args.pps_s, args.rtt_n))
-    print("%-11s %8s %8s %8s %9s %8s %8s   %9s %6s %6s %9s" % (
+    print("%-11s %8s %8s %8s %9s %8s %8s   %9s %6s %6s %6s %9s %6s" % (
         "config", "tx MiB/s", "rx MiB/s", "g2g MiB/s", "pps64", "rtt p50", "rtt p99", "sent pps",
-        "loss%", "busy%", "irq/kpkt"))
+        "loss%", "busy%", "steal%", "irq/kpkt", "d0idle%"))
     order = [c for h in ("tern", "xen", "xen-kernel") for c in results
              if c == h or c.startswith(h + ":")]
     for c in order:
         if c in med:
             r = med[c]
-            print("%-11s %8.2f %8.2f %8.2f %9.0f %6.0fus %6.0fus   %9.0f %6.2f %6.0f %9.0f" % (
+            print("%-11s %8.2f %8.2f %8.2f %9.0f %6.0fus %6.0fus   %9.0f %6.2f %6.0f %6.0f %9.0f %6.0f" % (
                 c, r["tx_mibs"], r["rx_mibs"], r.get("g2g_mibs", 0), r["pps64"], r["rtt_p50_us"],
                 r["rtt_p99_us"],
                 r.get("sent_pps", 0), r.get("loss_pct", 0), r.get("flood_busy_pct", -1),
-                r.get("irqs_per_kpkt", -1)))
+                r.get("flood_steal_pct", -1), r.get("irqs_per_kpkt", -1),
+                r.get("dom0_idle_pct", -1)))
     print("ratios as speed (> 1: faster than the second; round trips: inverse ratio of times)")
     pairs = [(a, b) for a in order for b in order
              if a != b and (b == "xen-kernel" or a.split(":")[0] == b.split(":")[0] and a > b or

@@ -20,17 +20,20 @@
  *   net-stream rx HOST PORT MIB          TCP: the server sends MIB MiB; rx_mibs= (to EOF)
  *   net-stream flood HOST PORT SECS SIZE UDP datagrams of SIZE payload bytes for SECS s;
  *                                        pps= (received, the server's count over its first to
- *                                        last arrival), sent_pps=, sent=, received=, loss_pct=
+ *                                        last arrival), sent_pps=, sent=, received=, loss_pct=,
+ *                                        and the server machine's CPU time over that span as
+ *                                        server_busy_pct=, server_idle_pct=, server_steal_pct=
+ *                                        (/proc/stat: of a Xen guest, steal is waiting for a pCPU)
  *   net-stream rtt HOST PORT N           N UDP request/response exchanges (64-byte payload);
  *                                        rtt_p50_us=, rtt_p99_us=, lost=, quantiles and
  *                                        rtt_ms_bins= (exchanges per 1 ms bin, 9+ last)
  * serve's TCP: the client's first 8 bytes are 'S' (a sink: read to EOF, then answer
  * "bytes=N seconds=S") or 'G' (a source: send the MiB count in bytes 4..7, big-endian, then
  * close), 3 bytes ignored. UDP: 'E' is echoed back; 'F' (flood: 4-byte run id) is counted
- * per run id; 'Q' + run id is answered "received=N seconds=S". Payloads are fixed bytes (no
- * data generation or hashing: the figures are the network's, not the CPU's). A TCP transfer of
- * the benchmark modes that makes no progress for IDLE_S seconds fails ("stalled"), on either
- * end, so a stalled stream neither hangs the guest's run nor keeps the server from the next
+ * per run id; 'Q' + run id is answered "received=N seconds=S" and the CPU figures. Payloads are
+ * fixed bytes (no data generation or hashing: the figures are the network's, not the CPU's). A TCP
+ * transfer of the benchmark modes that makes no progress for IDLE_S seconds fails ("stalled"), on
+ * either end, so a stalled stream neither hangs the guest's run nor keeps the server from the next
  * client. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -44,6 +47,7 @@
 #include <linux/tcp.h> /* tcp_info with tcpi_busy_time and its kin (glibc's lacks them) */
 #include <poll.h>
 #include <sys/time.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -486,12 +490,55 @@ static void serve_tcp(int fd)
     }
 }
 
-/* One flood run being counted by serve. */
+/* The "cpu" line of /proc/stat, summed over the CPUs (USER_HZ ticks). */
+struct cpu_ticks {
+    unsigned long long busy, idle, steal;
+};
+
+static int read_cpu_ticks(struct cpu_ticks *c)
+{
+    unsigned long long v[8] = {0};
+    FILE *f = fopen("/proc/stat", "r");
+    int n;
+
+    if (!f)
+        return -1;
+    n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+               &v[5], &v[6], &v[7]);
+    fclose(f);
+    if (n != 8)
+        return -1;
+    c->busy = v[0] + v[1] + v[2] + v[5] + v[6]; /* user nice system irq softirq */
+    c->idle = v[3] + v[4];                      /* idle iowait */
+    c->steal = v[7];                            /* runnable, waiting for a pCPU */
+    return 0;
+}
+
+/* One flood run being counted by serve: datagrams, and this machine's CPU time from the
+ * first datagram to a snapshot taken at most SNAP_S before the last (so the query that
+ * follows the flood does not dilute it). */
+#define SNAP_S 0.2
 struct flood_count {
     uint32_t run;
     uint64_t received;
-    double first, last;
+    double first, last, snap_at;
+    struct cpu_ticks c0, c1;
+    bool cpu_ok;
 };
+
+static void flood_cpu(const struct flood_count *fc, char *out, size_t len)
+{
+    unsigned long long b = fc->c1.busy - fc->c0.busy, i = fc->c1.idle - fc->c0.idle,
+                       s = fc->c1.steal - fc->c0.steal, t = b + i + s;
+
+    if (!fc->cpu_ok || !t) {
+        snprintf(out, len, "%s", "");
+        return;
+    }
+    snprintf(out, len, " server_busy_pct=%.0f server_idle_pct=%.0f server_steal_pct=%.0f",
+             100.0 * (double)b / (double)t, 100.0 * (double)i / (double)t,
+             100.0 * (double)s / (double)t);
+}
 
 static void serve_udp(int fd, struct flood_count *fc)
 {
@@ -529,15 +576,25 @@ static void serve_udp(int fd, struct flood_count *fc)
             if (run != fc->run) {
                 fc->run = run;
                 fc->received = 0;
-                fc->first = t;
+                fc->first = fc->snap_at = t;
+                fc->cpu_ok = read_cpu_ticks(&fc->c0) == 0;
+                fc->c1 = fc->c0;
             }
             fc->received++;
             fc->last = t;
+            if (fc->cpu_ok && t - fc->snap_at >= SNAP_S) {
+                fc->snap_at = t;
+                fc->cpu_ok = read_cpu_ticks(&fc->c1) == 0;
+            }
         } else if (len >= 5 && p[0] == 'Q') {
-            char line[80];
-            int l = snprintf(line, sizeof(line), "Qreceived=%llu seconds=%.6f",
-                             (unsigned long long)(run == fc->run ? fc->received : 0),
-                             run == fc->run ? fc->last - fc->first : 0.0);
+            char line[200], cpu[120] = "";
+            int l;
+
+            if (run == fc->run)
+                flood_cpu(fc, cpu, sizeof(cpu));
+            l = snprintf(line, sizeof(line), "Qreceived=%llu seconds=%.6f%s",
+                         (unsigned long long)(run == fc->run ? fc->received : 0),
+                         run == fc->run ? fc->last - fc->first : 0.0, cpu);
 
             sendto(fd, line, (size_t)l, 0, (struct sockaddr *)&from[i],
                    msgs[i].msg_hdr.msg_namelen);
@@ -674,7 +731,8 @@ static int do_flood(const char *host, int port, double secs, int size)
     enum { BATCH = 32 };
     struct mmsghdr msgs[BATCH];
     struct iovec iov = {.iov_base = bench_buf, .iov_len = (size_t)size};
-    uint8_t q[16] = {'Q'}, ans[128];
+    uint8_t q[16] = {'Q'}, ans[256];
+    const char *cpu = "";
     uint32_t run;
     uint64_t sent = 0, received = 0;
     double t0, dt, rsecs = 0;
@@ -710,11 +768,13 @@ static int do_flood(const char *host, int port, double secs, int size)
     for (int i = 0; i < 20; i++) {
         ssize_t n = udp_ask(fd, q, sizeof(q), ans, sizeof(ans) - 1, 500);
         unsigned long long r;
+        int end = 0;
 
         if (n > 0) {
             ans[n] = 0;
-            if (sscanf((char *)ans, "Qreceived=%llu seconds=%lf", &r, &rsecs) == 2) {
+            if (sscanf((char *)ans, "Qreceived=%llu seconds=%lf%n", &r, &rsecs, &end) == 2) {
                 received = r;
+                cpu = (char *)ans + end; /* the server's CPU use, if it sent it */
                 break;
             }
         }
@@ -725,11 +785,11 @@ static int do_flood(const char *host, int port, double secs, int size)
     }
     close(fd);
     printf("pps=%.0f sent_pps=%.0f sent=%llu received=%llu loss_pct=%.2f seconds=%.3f "
-           "server_seconds=%.3f size=%d\n",
+           "server_seconds=%.3f size=%d%s\n",
            rsecs > 0 ? (double)received / rsecs : 0.0, (double)sent / dt, (unsigned long long)sent,
            (unsigned long long)received,
            sent ? 100.0 * (double)(sent - (received < sent ? received : sent)) / (double)sent : 0.0,
-           dt, rsecs, size);
+           dt, rsecs, size, cpu);
     return 0;
 }
 
